@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BlacklistConfig(AppConfig):
+    name = "blacklist"
+    verbose_name = _("失信联合惩戒")

@@ -1,0 +1,258 @@
+"""Complaint cases (投诉举报) with their legal deadlines, and enforcement documents."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from projects.models import MONEY, Enterprise, Inspection, Project
+from wagewatch.accounts.models import Township
+from wagewatch.accounts.scoping import ScopedQuerySet
+from wagewatch.lib.fields import EncryptedCharField
+from wagewatch.lib.masking import mask_id, mask_phone
+
+
+class ComplaintQuerySet(ScopedQuerySet):
+    # A case without a township (not yet triaged) is seen by office staff and admins only.
+    township_lookup = "township"
+    department_lookup = None
+
+
+class Complaint(models.Model):
+    class Channel(models.TextChoices):
+        HOTLINE_12333 = "12333", _("12333")
+        NATIONAL = "national", _("全国根治欠薪线索反映平台")
+        HOTLINE_12345 = "12345", _("12345")
+        VISIT = "visit", _("来访")
+        LETTER = "letter", _("信件")
+        ONLINE = "online", _("网络")
+        TRANSFER = "transfer", _("转办")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("已登记")
+        ACCEPTED = "accepted", _("已受理")
+        REFUSED = "refused", _("不予受理")
+        FILED = "filed", _("已立案")
+        CLOSED = "closed", _("已结案")
+
+    class Outcome(models.TextChoices):
+        MEDIATED = "mediated", _("协调处理")
+        INVESTIGATED = "investigated", _("立案查处")
+        CRIMINAL = "criminal", _("移送公安")
+        DEPARTMENT = "department", _("转行业主管部门")
+        ARBITRATION = "arbitration", _("引导仲裁/诉讼")
+        REFUSED = "refused", _("不予受理")
+
+    number = models.CharField(_("案件编号"), max_length=30, unique=True)
+    channel = models.CharField(_("投诉渠道"), max_length=10, choices=Channel.choices)
+    received_at = models.DateTimeField(_("登记时间"), default=timezone.now, db_index=True)
+    complainant_name = models.CharField(_("投诉人姓名"), max_length=50)
+    complainant_phone = EncryptedCharField(_("投诉人电话"))
+    complainant_phone_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    complainant_id_number = EncryptedCharField(_("投诉人身份证号"), blank=True)
+    respondent = models.ForeignKey(
+        Enterprise,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        verbose_name=_("被投诉单位"),
+    )
+    respondent_name = models.CharField(_("被投诉单位名称"), max_length=100, help_text=_("单位不在库中时填写"))
+    project = models.ForeignKey(
+        Project,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        verbose_name=_("涉及项目"),
+    )
+    township = models.ForeignKey(
+        Township,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        verbose_name=_("所属乡镇"),
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_complaints",
+        verbose_name=_("承办人"),
+    )
+    workers_involved = models.PositiveIntegerField(_("涉及人数"), default=1)
+    amount_claimed = models.DecimalField(_("反映欠薪金额（元）"), **MONEY, default=0)
+    arrears_from = models.DateField(_("欠薪起始月份"), null=True, blank=True)
+    arrears_to = models.DateField(_("欠薪截止月份"), null=True, blank=True)
+    description = models.TextField(_("投诉内容"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    outcome = models.CharField(_("处理结果"), max_length=12, choices=Outcome.choices, blank=True)
+    refusal_reason = models.TextField(_("不予受理理由"), blank=True)
+    out_of_time = models.BooleanField(_("超过两年时效"), default=False)
+    group_incident = models.BooleanField(_("群体性事件"), default=False)
+    supervised = models.BooleanField(_("挂牌督办"), default=False)
+    leader = models.CharField(_("包案领导"), max_length=50, blank=True)
+    # deadlines (working days), with whether holiday data was complete when computed
+    accept_due = models.DateField(_("受理期限"))
+    accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
+    filed_on = models.DateField(_("立案日期"), null=True, blank=True)
+    close_due = models.DateField(_("结案期限"), null=True, blank=True)
+    extended = models.BooleanField(_("已延期"), default=False)
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True, db_index=True)
+    calendar_complete = models.BooleanField(default=True)
+    deadline_state = models.CharField(
+        _("期限状态"),
+        max_length=8,
+        blank=True,
+        db_index=True,
+        help_text=_("soon / overdue, set by the nightly job"),
+    )
+    amount_recovered = models.DecimalField(_("追回金额（元）"), **MONEY, default=0)
+    workers_paid = models.PositiveIntegerField(_("兑付人数"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["complainant_phone", "complainant_id_number"])
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("投诉案件")
+        verbose_name_plural = _("投诉案件")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_claimed__gte=0) & Q(amount_recovered__gte=0),
+                name="complaint_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_on__isnull=False), name="complaint_closed_has_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.respondent_name}"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.complainant_phone)
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id(self.complainant_id_number)
+
+
+class CaseEventQuerySet(ScopedQuerySet):
+    township_lookup = "complaint__township"
+
+
+class CaseEvent(models.Model):
+    """One step of a case's timeline: who did what, when."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("操作"), max_length=20)
+    note = models.TextField(_("说明"), blank=True)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("案件处理记录")
+        verbose_name_plural = _("案件处理记录")
+
+
+class EnforcementOrderQuerySet(ScopedQuerySet):
+    township_lookup = "township"
+
+
+class EnforcementOrder(models.Model):
+    """责令限期支付 / 限期整改指令书, numbered in sequence per year."""
+
+    class Kind(models.TextChoices):
+        PAY = "pay", _("责令限期支付工资")
+        RECTIFY = "rectify", _("限期整改指令书")
+
+    kind = models.CharField(_("文书类型"), max_length=8, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    seq = models.PositiveIntegerField(_("序号"))
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="orders", verbose_name=_("当事单位")
+    )
+    complaint = models.ForeignKey(
+        Complaint,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("关联案件"),
+    )
+    project = models.ForeignKey(
+        Project,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("关联项目"),
+    )
+    inspection = models.ForeignKey(
+        Inspection,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("关联检查"),
+    )
+    township = models.ForeignKey(
+        Township,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("所属乡镇"),
+    )
+    legal_basis = models.TextField(_("法律依据"), blank=True)
+    requirement = models.TextField(_("整改/支付事项"))
+    amount = models.DecimalField(_("金额（元）"), **MONEY, default=0)
+    issued_on = models.DateField(_("签发日期"), default=timezone.localdate)
+    served_on = models.DateField(_("送达日期"), null=True, blank=True)
+    deadline = models.DateField(_("履行期限"))
+    complied_on = models.DateField(_("履行日期"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = EnforcementOrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-seq"]
+        verbose_name = _("执法文书")
+        verbose_name_plural = _("执法文书")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year", "seq"], name="order_number_unique_per_year"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="order_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def number(self) -> str:
+        prefix = settings.WAGEWATCH["DOCUMENT_PREFIX"]
+        word = "令" if self.kind == self.Kind.PAY else "改"
+        return f"{prefix}{word}〔{self.year}〕{self.seq}号"
+
+    def is_ignored(self, on) -> bool:
+        """Past its deadline without compliance: the basis for a draw or a blacklist proposal."""
+        return self.complied_on is None and self.deadline < on

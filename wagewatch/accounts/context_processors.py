@@ -1,0 +1,16 @@
+from .navigation import menu_for
+from .roles import profile_of, role_of
+
+
+def navigation(request):
+    """Menu and role for the base layout."""
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {}
+    role = role_of(user)
+    profile = profile_of(user)
+    return {
+        "nav_menu": menu_for(role, request.path),
+        "user_role": role,
+        "user_role_label": profile.get_role_display() if profile else "",
+    }

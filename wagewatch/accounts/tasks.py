@@ -1,0 +1,23 @@
+import socket
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import jobs
+from .models import WorkerHeartbeat
+
+
+@shared_task(bind=True)
+def worker_heartbeat(self) -> str:
+    """Record that a worker is alive and processing tasks."""
+    host = getattr(self.request, "hostname", None) or socket.gethostname()
+    WorkerHeartbeat.objects.update_or_create(
+        hostname=host, defaults={"seen_at": timezone.now(), "task_id": self.request.id or ""}
+    )
+    return host
+
+
+@shared_task
+def requeue_stale_jobs() -> int:
+    """Beat: re-send job rows whose Celery message was lost."""
+    return jobs.requeue_stale_jobs()

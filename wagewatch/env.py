@@ -1,0 +1,67 @@
+"""Reading the environment: every setting that can be wrong is checked here and named when it is."""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+_dotenv = BASE_DIR / ".env"
+if _dotenv.exists():
+    env.read_env(str(_dotenv), overwrite=False)
+
+
+def get(name, cast, default):
+    """Read one variable; a value that does not parse stops start-up naming the variable."""
+    try:
+        return env.get_value(name, cast=cast, default=default)
+    except (ValueError, TypeError, environ.ImproperlyConfigured) as exc:
+        raise ImproperlyConfigured(f"环境变量 {name} 的值无效 (invalid value for {name}): {exc}") from exc
+
+
+def database(default_sqlite: Path) -> dict:
+    """DATABASE_URL, or an SQLite file in the project folder."""
+    url = env.str("DATABASE_URL", default="")
+    if not url:
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite)}
+    scheme = url.split(":", 1)[0]
+    if scheme not in ("postgres", "postgresql", "pgsql", "sqlite"):
+        raise ImproperlyConfigured(
+            f"DATABASE_URL 的数据库类型不受支持 (unsupported DATABASE_URL scheme): {scheme}"
+        )
+    try:
+        return environ.Env.db_url_config(url)
+    except Exception as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL 无效 (invalid DATABASE_URL): {exc}") from exc
+
+
+def redis_url() -> str:
+    url = env.str("REDIS_URL", default="")
+    if url and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("REDIS_URL 必须以 redis:// 开头 (REDIS_URL must start with redis://)")
+    return url
+
+
+def field_encryption_keys(debug: bool) -> list[str]:
+    """FIELD_ENCRYPTION_KEY: one or more comma-separated Fernet keys, the first encrypts."""
+    from cryptography.fernet import Fernet
+
+    raw = env.str("FIELD_ENCRYPTION_KEY", default="")
+    if not raw:
+        if not debug:
+            raise ImproperlyConfigured(
+                "生产环境必须设置 FIELD_ENCRYPTION_KEY (FIELD_ENCRYPTION_KEY is required)"
+            )
+        # Development only: a fixed key so a local database stays readable across restarts.
+        raw = "d2FnZXdhdGNoLWRldmVsb3BtZW50LWtleS0wMDAwMDA="
+    keys = [k.strip() for k in raw.split(",") if k.strip()]
+    for key in keys:
+        try:
+            Fernet(key)
+        except Exception as exc:
+            raise ImproperlyConfigured(
+                "FIELD_ENCRYPTION_KEY 不是有效的 Fernet 密钥 (not a valid Fernet key)"
+            ) from exc
+    return keys

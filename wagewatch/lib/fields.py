@@ -1,0 +1,120 @@
+"""Encrypted model fields for personal numbers (PIPL) and the keyed hash used to search them.
+
+Fernet encryption is randomised: the same ID number gives a different ciphertext on every save, so the
+database cannot compare ciphertexts. A model that must find a record by number stores a second column:
+
+    id_number = EncryptedCharField(_("身份证号码"), blank=True)
+    id_number_hash = models.CharField(max_length=64, db_index=True, blank=True, editable=False)
+
+which services fill with `keyed_hash(validate_resident_id(value))`, and searches with
+`filter(id_number_hash=keyed_hash(normalised))`. On the encrypted field itself only `isnull` and an exact
+match against '' are allowed; any other lookup (icontains, startswith, exact on a number) is a FieldError.
+
+Keys come from settings.FIELD_ENCRYPTION_KEYS (the first encrypts, all decrypt: MultiFernet). The hash key
+is derived from the first key, so putting a new key first means re-hashing every *_hash column.
+"""
+
+import base64
+import hashlib
+import hmac
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import FieldError, ImproperlyConfigured
+from django.db import models
+from django.db.models.lookups import Exact
+
+_HASH_KEY_LABEL = b"wagewatch:keyed-hash:v1"
+
+
+class DecryptionError(ValueError):
+    """A stored value could not be decrypted with any of FIELD_ENCRYPTION_KEYS."""
+
+
+def _keys() -> tuple[str, ...]:
+    keys = tuple(getattr(settings, "FIELD_ENCRYPTION_KEYS", None) or ())
+    if not keys:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty")
+    return keys
+
+
+@lru_cache(maxsize=8)
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key) for key in keys])
+
+
+@lru_cache(maxsize=8)
+def _hash_key(key: str) -> bytes:
+    """A key for HMAC derived from the encryption key, so the two are never the same bytes."""
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_HASH_KEY_LABEL)
+    return hkdf.derive(base64.urlsafe_b64decode(key))
+
+
+def encrypt(value: str) -> str:
+    """Fernet ciphertext (ASCII) of a text value, with the first FIELD_ENCRYPTION_KEY."""
+    return _fernet(_keys()).encrypt(value.encode("utf-8")).decode("ascii")
+
+
+def decrypt(token: str) -> str:
+    """The text behind a Fernet token made with any of FIELD_ENCRYPTION_KEYS; DecryptionError otherwise."""
+    try:
+        return _fernet(_keys()).decrypt(token.encode("ascii")).decode("utf-8")
+    except (InvalidToken, UnicodeError) as exc:
+        raise DecryptionError("stored value does not decrypt with FIELD_ENCRYPTION_KEYS") from exc
+
+
+def keyed_hash(value: str) -> str:
+    """HMAC-SHA256 hex of a normalised value for exact search; '' for an empty value."""
+    if value is None or value == "":
+        return ""
+    return hmac.new(_hash_key(_keys()[0]), str(value).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+class _BlankOnlyExact(Exact):
+    """Exact match on an encrypted field works only for '': ciphertexts of the same value differ."""
+
+    def get_prep_lookup(self):
+        if self.rhs != "":
+            raise FieldError(
+                f"{self.lhs.output_field.name} is encrypted: search through its *_hash field with keyed_hash()"
+            )
+        return super().get_prep_lookup()
+
+
+class EncryptedCharField(models.TextField):
+    """Short text stored Fernet-encrypted and read back as plain text; '' and None are stored as is."""
+
+    description = "Encrypted text"
+
+    def get_lookup(self, lookup_name):
+        if lookup_name == "exact":
+            return _BlankOnlyExact
+        if lookup_name == "isnull":
+            return super().get_lookup(lookup_name)
+        return None  # Django raises FieldError: "Unsupported lookup ..."
+
+    def get_transform(self, lookup_name):
+        return None
+
+    def to_python(self, value):
+        if value is None or isinstance(value, str):
+            return value
+        return str(value)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        return decrypt(value)
+
+    def get_prep_value(self, value):
+        value = self.to_python(models.Field.get_prep_value(self, value))
+        if value is None or value == "":
+            return value
+        return encrypt(value)
+
+    def formfield(self, **kwargs):
+        # A one-line input, not the Textarea a TextField would get.
+        return models.Field.formfield(self, **{"max_length": self.max_length, **kwargs})

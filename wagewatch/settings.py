@@ -1,0 +1,258 @@
+"""WageWatch settings: one file, driven by environment variables (see wagewatch/env.py)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ImproperlyConfigured
+
+from wagewatch import env as wenv
+
+BASE_DIR = wenv.BASE_DIR
+
+DEBUG = wenv.get("DEBUG", bool, False)
+SECRET_KEY = wenv.get("SECRET_KEY", str, "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("生产环境必须设置 SECRET_KEY (SECRET_KEY is required when DEBUG is off)")
+    SECRET_KEY = "django-insecure-development-only-wagewatch"
+ALLOWED_HOSTS = wenv.get("ALLOWED_HOSTS", list, ["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = wenv.get("CSRF_TRUSTED_ORIGINS", list, [])
+FIELD_ENCRYPTION_KEYS = wenv.field_encryption_keys(DEBUG)
+SITE_URL = wenv.get("SITE_URL", str, "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "import_export",
+    "simple_history",
+    "axes",
+    "wagewatch.accounts",
+    "projects",
+    "complaints",
+    "blacklist",
+    "deposits",
+    "reports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "wagewatch.urls"
+WSGI_APPLICATION = "wagewatch.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagewatch.accounts.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": wenv.database(BASE_DIR / "wagewatch.sqlite3")}
+DATABASES["default"].setdefault("CONN_MAX_AGE", wenv.get("CONN_MAX_AGE", int, 60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = wenv.redis_url()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                # A dead Redis must not take pages down: cache misses instead of errors.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions and lockouts live in the database so login keeps working without Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 60 * 60 * 10
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+# Login lockout per username *and* client address: one site's shared Wi-Fi does not lock out a crew.
+AXES_FAILURE_LIMIT = wenv.get("AXES_FAILURE_LIMIT", int, 5)
+AXES_COOLOFF_TIME = timedelta(minutes=wenv.get("AXES_COOLOFF_MINUTES", int, 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Behind a reverse proxy, the number of trusted proxies in front of the app (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = wenv.get("TRUSTED_PROXY_COUNT", int, 0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Uploaded files are private: served only through views that apply scoping, never from a public URL.
+MEDIA_ROOT = wenv.get("MEDIA_ROOT", str, str(BASE_DIR / "var" / "media"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = wenv.get("MAX_UPLOAD_BYTES", int, 20 * 1024 * 1024)
+
+# Security headers; production (DEBUG off) turns on the HTTPS ones.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+if not DEBUG:
+    SECURE_SSL_REDIRECT = wenv.get("SECURE_SSL_REDIRECT", bool, True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = wenv.get("SECURE_HSTS_SECONDS", int, 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    if TRUSTED_PROXY_COUNT:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+EMAIL_BACKEND = wenv.get(
+    "EMAIL_BACKEND",
+    str,
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = wenv.get("DEFAULT_FROM_EMAIL", str, "wagewatch@localhost")
+
+# Celery: with REDIS_URL a real broker; without it tasks run in-process.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_TIME_LIMIT = 30 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_RESULT_EXPIRES = timedelta(days=7)
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stale-jobs": {"task": "wagewatch.accounts.tasks.requeue_stale_jobs", "schedule": 300.0},
+    "worker-heartbeat": {"task": "wagewatch.accounts.tasks.worker_heartbeat", "schedule": 60.0},
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "WageWatch API",
+    "VERSION": "1.0.0",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": wenv.get("LOG_LEVEL", str, "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Domain settings (DESIGN.md, numbers marked *setting*). Change here or through the environment.
+WAGEWATCH = {
+    "LABOUR_COST_SHARE_DEFAULT": Decimal("0.20"),
+    "ACCOUNT_OPEN_DAYS": 30,
+    "DEPOSIT_RATE": Decimal(str(wenv.get("DEPOSIT_RATE", str, "0.02"))),
+    "DEPOSIT_RATE_MIN": Decimal("0.01"),
+    "DEPOSIT_RATE_MAX": Decimal("0.03"),
+    "DEPOSIT_RATE_FLOOR": Decimal("0.005"),
+    "DEPOSIT_CAP": None,
+    "DEPOSIT_CLEAN_RECORD_REDUCTION": Decimal("0.50"),
+    "DEPOSIT_EXEMPT_BELOW": Decimal("3000000"),
+    "COMPLAINT_ACCEPT_WORKDAYS": 5,
+    "COMPLAINT_CLOSE_WORKDAYS": 60,
+    "COMPLAINT_EXTENSION_WORKDAYS": 30,
+    "COMPLAINT_DUE_SOON_WORKDAYS": 5,
+    "GROUP_INCIDENT_WORKERS": 10,
+    "BLACKLIST_DEFENCE_WORKDAYS": 10,
+    "HAZARD_RECTIFY_WORKDAYS": 10,
+    "MINIMUM_WAGE_MONTHLY": Decimal("1900.00"),
+    "COUNTY_NAME": wenv.get("COUNTY_NAME", str, "示范县"),
+    "COUNTY_COMPLAINT_PHONE": wenv.get("COUNTY_COMPLAINT_PHONE", str, "0000-12345678"),
+    "DOCUMENT_PREFIX": wenv.get("DOCUMENT_PREFIX", str, "示人社监"),
+}

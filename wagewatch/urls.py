@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("wagewatch.accounts.urls")),
+    path("", include("projects.urls")),
+    path("", include("complaints.urls")),
+    path("", include("blacklist.urls")),
+    path("", include("deposits.urls")),
+    path("", include("reports.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "wagewatch.accounts.views.permission_denied"
