@@ -79,7 +79,7 @@ class _BlankOnlyExact(Exact):
     def get_prep_lookup(self):
         if self.rhs != "":
             raise FieldError(
-                f"{self.lhs.output_field.name} is encrypted: search through its *_hash field with keyed_hash()"
+                f"{self.lhs.output_field.name} is encrypted: search its *_hash field with keyed_hash()"
             )
         return super().get_prep_lookup()
 

@@ -3,11 +3,12 @@
 import re
 
 # Two-character surnames (复姓) keep both characters: 欧阳娜娜 -> 欧阳**.
-COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 钟离 闾丘 端木 呼延 南宫"
-    " 西门 独孤 百里 万俟 澹台 公冶 太史 申屠 赫连 淳于 单于 濮阳 司空 拓跋 第五 左丘 谷梁 东郭 梁丘 公羊"
-    " 公良 仲孙 叔孙 乐正 巫马 漆雕 壤驷 亓官 司寇 子车 颛孙 段干 羊舌 微生 鲜于 闻人".split()
-)
+_COMPOUND_SURNAMES_TEXT = """
+欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 钟离 闾丘 端木 呼延 南宫
+西门 独孤 百里 万俟 澹台 公冶 太史 申屠 赫连 淳于 单于 濮阳 司空 拓跋 第五 左丘 谷梁 东郭 梁丘 公羊
+公良 仲孙 叔孙 乐正 巫马 漆雕 壤驷 亓官 司寇 子车 颛孙 段干 羊舌 微生 鲜于 闻人
+"""
+COMPOUND_SURNAMES = frozenset(_COMPOUND_SURNAMES_TEXT.split())
 _SEPARATORS = re.compile(r"[\s\-]")
 _NAME_KEEP = frozenset(" ·•.-")
 
