@@ -1,6 +1,7 @@
 """Shared users of every role, so a jurisdiction test is one line (STYLE.md)."""
 
 import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -10,6 +11,9 @@ from django.test import Client
 from wagewatch.accounts.models import Department, Profile, Role, Township
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+ROOT = Path(__file__).resolve().parent.parent
+# shared/ sits beside the repository (locally and in CI)
+SAMPLES = ROOT.parent / "shared" / "samples"
 PASSWORD = "Test-pass-2026"
 
 

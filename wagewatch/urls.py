@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("wagewatch.accounts.urls")),
     path("", include("projects.urls")),
+    path("", include("projects.risk.urls")),
     path("", include("complaints.urls")),
     path("", include("blacklist.urls")),
     path("", include("deposits.urls")),

@@ -1,5 +1,4 @@
 import datetime
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -9,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
+from tests.conftest import SAMPLES
 from wagewatch.lib.validators import (
     looks_like_formula,
     normalise_text,
@@ -18,7 +18,6 @@ from wagewatch.lib.validators import (
     validate_uscc,
 )
 
-SAMPLES = Path("/work/shared/samples")
 HEADER_ROW = 3
 
 

@@ -1,4 +1,7 @@
+from django.utils.functional import SimpleLazyObject
+
 from .navigation import menu_for
+from .notifications import unread_count
 from .roles import profile_of, role_of
 
 
@@ -13,4 +16,6 @@ def navigation(request):
         "nav_menu": menu_for(role, request.path),
         "user_role": role,
         "user_role_label": profile.get_role_display() if profile else "",
+        # one COUNT query, only on pages that render the header
+        "unread_count": SimpleLazyObject(lambda: unread_count(user)),
     }

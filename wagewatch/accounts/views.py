@@ -1,10 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from . import notifications
 from .forms import LoginForm
-from .models import WorkerHeartbeat
+from .models import Notification, WorkerHeartbeat
 from .roles import role_of
 
 
@@ -24,3 +27,17 @@ def dashboard(request):
 
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+@login_required
+def inbox(request):
+    """The user's notifications, newest first."""
+    page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "accounts/inbox.html", {"page": page, "title": _("消息")})
+
+
+@login_required
+@require_POST
+def inbox_mark_all_read(request):
+    notifications.mark_all_read(request.user)
+    return redirect("inbox")
