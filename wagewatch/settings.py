@@ -82,6 +82,8 @@ TEMPLATES = [
 DATABASES = {"default": wenv.database(BASE_DIR / "wagewatch.sqlite3")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", wenv.get("CONN_MAX_AGE", int, 60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Each request is one transaction: a failure half-way (or a database restart) leaves nothing half-written.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = wenv.redis_url()
