@@ -168,8 +168,8 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 if not DEBUG:
     SECURE_SSL_REDIRECT = wenv.get("SECURE_SSL_REDIRECT", bool, True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Off only for a plain-HTTP loopback benchmark of the production configuration.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = wenv.get("SECURE_COOKIES", bool, True)
     SECURE_HSTS_SECONDS = wenv.get("SECURE_HSTS_SECONDS", int, 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -198,6 +198,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A dead broker must not hang a web request: fail fast, the job row stays queued (accounts/jobs.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_RESULT_EXPIRES = timedelta(days=7)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-jobs": {"task": "wagewatch.accounts.tasks.requeue_stale_jobs", "schedule": 300.0},
