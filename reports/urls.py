@@ -1,3 +1,17 @@
+from django.urls import path
+
+from . import views_tasks
+
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    # Key tasks (重点工作任务清单)
+    path("tasks/", views_tasks.task_list, name="tasks"),
+    path("tasks/export.xlsx", views_tasks.task_export, name="task_export"),
+    path("tasks/new/", views_tasks.task_create, name="task_create"),
+    path("tasks/<int:pk>/", views_tasks.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/edit/", views_tasks.task_edit, name="task_edit"),
+    path("tasks/assignments/<int:pk>/report/", views_tasks.assignment_report, name="task_report"),
+    path("tasks/assignments/<int:pk>/<slug:action>/", views_tasks.assignment_review, name="task_review"),
+    path("tasks/progress/<int:pk>/attachment/", views_tasks.progress_attachment, name="task_attachment"),
+]

@@ -205,6 +205,10 @@ CELERY_RESULT_EXPIRES = timedelta(days=7)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-jobs": {"task": "wagewatch.accounts.tasks.requeue_stale_jobs", "schedule": 300.0},
     "worker-heartbeat": {"task": "wagewatch.accounts.tasks.worker_heartbeat", "schedule": 60.0},
+    "reports-notify-task-deadlines": {
+        "task": "reports.tasks.notify_task_deadlines",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -256,6 +260,7 @@ WAGEWATCH = {
     "GROUP_INCIDENT_WORKERS": 10,
     "BLACKLIST_DEFENCE_WORKDAYS": 10,
     "HAZARD_RECTIFY_WORKDAYS": 10,
+    "TASK_DUE_SOON_DAYS": 3,
     "MINIMUM_WAGE_MONTHLY": Decimal("1900.00"),
     "COUNTY_NAME": wenv.get("COUNTY_NAME", str, "示范县"),
     "COUNTY_COMPLAINT_PHONE": wenv.get("COUNTY_COMPLAINT_PHONE", str, "0000-12345678"),
