@@ -3,6 +3,7 @@
 from datetime import timedelta
 from decimal import Decimal
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from wagewatch import env as wenv
