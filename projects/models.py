@@ -226,6 +226,7 @@ class RosterEntry(models.Model):
         related_name="+",
         verbose_name=_("用工单位"),
     )
+    employer_name = models.CharField(_("用工单位名称"), max_length=100, blank=True)
     team = models.CharField(_("班组"), max_length=50, blank=True)
     trade = models.CharField(_("工种"), max_length=50, blank=True)
     entry_date = models.DateField(_("进场日期"))

@@ -1,3 +1,37 @@
+from django.urls import path
+
+from . import views
+
 app_name = "projects"
 
-urlpatterns = []
+urlpatterns = [
+    path("projects/", views.project_list, name="list"),
+    path("projects/export/", views.project_list_export, name="export"),
+    path("projects/new/", views.project_create, name="create"),
+    path("projects/<int:pk>/", views.project_detail, name="detail"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="edit"),
+    path("projects/<int:pk>/roster/", views.roster, name="roster"),
+    path("projects/<int:pk>/roster/add/", views.roster_entry_form, name="roster_add"),
+    path("projects/<int:pk>/roster/<int:entry_pk>/edit/", views.roster_entry_form, name="roster_edit"),
+    path("projects/<int:pk>/roster/<int:entry_pk>/reveal/", views.roster_reveal, name="roster_reveal"),
+    path("projects/<int:pk>/roster/export/", views.roster_export, name="roster_export"),
+    path("projects/<int:pk>/roster/import/", views.import_upload, name="import_upload"),
+    path("projects/imports/<int:pk>/", views.import_preview, name="import_preview"),
+    path("projects/imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("projects/imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
+    path("projects/imports/<int:pk>/status/", views.import_status, name="import_status"),
+    path("projects/imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("projects/<int:pk>/account/", views.account, name="account"),
+    path("projects/<int:pk>/account/edit/", views.account_edit, name="account_edit"),
+    path("projects/<int:pk>/account/transfers/add/", views.transfer_add, name="transfer_add"),
+    path("projects/<int:pk>/payroll/", views.payroll, name="payroll"),
+    path("projects/<int:pk>/payroll/add/", views.payroll_add, name="payroll_add"),
+    path("projects/<int:pk>/inspections/", views.inspections, name="inspections"),
+    path("projects/<int:pk>/inspections/add/", views.inspection_form, name="inspection_add"),
+    path(
+        "projects/<int:pk>/inspections/<int:inspection_pk>/edit/",
+        views.inspection_form,
+        name="inspection_edit",
+    ),
+    path("projects/<int:pk>/history/", views.history, name="history"),
+]

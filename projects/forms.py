@@ -1,0 +1,149 @@
+"""Forms for project pages: the labels and errors come out in Chinese through gettext."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from wagewatch.accounts.models import Township
+from wagewatch.accounts.roles import is_office
+from wagewatch.accounts.scoping import user_township_ids
+from wagewatch.lib.validators import looks_like_formula, validate_mobile, validate_resident_id
+
+from .models import Inspection, LabourCostTransfer, Payroll, Project, RosterEntry, WageAccount
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _NoFormulaMixin:
+    """Refuse text that a spreadsheet would run as a formula (it would end up in exports)."""
+
+    def clean(self):
+        data = super().clean()
+        for name, value in list(data.items()):
+            if isinstance(value, str) and looks_like_formula(value):
+                self.add_error(name, _("内容不能以 = + - @ 开头"))
+        return data
+
+
+class ProjectForm(_NoFormulaMixin, forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = [
+            "code", "name", "township", "department", "investment_type", "builder", "contractor", "address",
+            "contract_price", "contract_date", "start_date", "planned_finish", "completed_on", "status",
+            "labour_share", "payday", "wage_admin", "wage_admin_phone", "notice_board",
+        ]  # fmt: skip
+        widgets = {f: DATE for f in ("contract_date", "start_date", "planned_finish", "completed_on")}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not is_office(user):
+            self.fields["township"].queryset = Township.objects.filter(pk__in=user_township_ids(user))
+
+    def clean(self):
+        data = super().clean()
+        start, finish = data.get("start_date"), data.get("planned_finish")
+        if start and finish and finish < start:
+            self.add_error("planned_finish", _("计划竣工日期不能早于开工日期"))
+        if data.get("status") == Project.Status.COMPLETED and not data.get("completed_on"):
+            self.add_error("completed_on", _("已竣工项目须填写竣工日期"))
+        if data.get("builder") and data.get("builder") == data.get("contractor"):
+            self.add_error("contractor", _("施工总承包单位不能与建设单位相同"))
+        return data
+
+
+class RosterEntryForm(_NoFormulaMixin, forms.ModelForm):
+    id_number = forms.CharField(label=_("公民身份号码"), max_length=30)
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+
+    class Meta:
+        model = RosterEntry
+        fields = [
+            "employer_name", "team", "trade", "entry_date", "exit_date", "contract_signed", "pay_method",
+            "bank",
+        ]  # fmt: skip
+        widgets = {"entry_date": DATE, "exit_date": DATE}
+
+    def clean_id_number(self):
+        return validate_resident_id(self.cleaned_data["id_number"])
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "")
+        return validate_mobile(phone) if phone.strip() else ""
+
+    def clean(self):
+        data = super().clean()
+        entry, exit_ = data.get("entry_date"), data.get("exit_date")
+        if entry and exit_ and exit_ < entry:
+            self.add_error("exit_date", _("退场日期不能早于进场日期"))
+        return data
+
+
+class WageAccountForm(_NoFormulaMixin, forms.ModelForm):
+    class Meta:
+        model = WageAccount
+        fields = ["bank", "account_number", "opened_on", "agreement_signed", "closed_on"]
+        widgets = {"opened_on": DATE, "closed_on": DATE}
+
+
+class TransferForm(_NoFormulaMixin, forms.ModelForm):
+    month = forms.DateField(label=_("所属月份"), widget=DATE, help_text=_("任选该月一天"))
+
+    class Meta:
+        model = LabourCostTransfer
+        fields = ["month", "amount", "transferred_on", "bank_reference"]
+        widgets = {"transferred_on": DATE}
+
+    def clean_month(self):
+        return self.cleaned_data["month"].replace(day=1)
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount <= 0:
+            raise ValidationError(_("拨付金额应大于0"))
+        return amount
+
+
+class PayrollForm(forms.ModelForm):
+    month = forms.DateField(label=_("工资月份"), widget=DATE, help_text=_("任选该月一天"))
+
+    class Meta:
+        model = Payroll
+        fields = ["month", "attended", "paid", "gross", "net", "paid_on", "via_account"]
+        widgets = {"paid_on": DATE}
+
+    def clean_month(self):
+        return self.cleaned_data["month"].replace(day=1)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("paid") or 0) > (data.get("attended") or 0):
+            self.add_error("paid", _("实发人数不能多于出勤人数"))
+        if data.get("net") is not None and data.get("gross") is not None and data["net"] > data["gross"]:
+            self.add_error("net", _("实发工资不能多于应发工资"))
+        return data
+
+
+class InspectionForm(_NoFormulaMixin, forms.ModelForm):
+    class Meta:
+        model = Inspection
+        fields = ["date", *[name for name, _label in Inspection.CHECKS]]
+        fields += ["findings", "rectification_required", "rectification_deadline", "rectified_on"]
+        widgets = {"date": DATE, "rectification_deadline": DATE, "rectified_on": DATE}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("rectification_required") and not data.get("rectification_deadline"):
+            self.add_error("rectification_deadline", _("责令整改时须填写整改期限"))
+        return data
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(label=_("花名册文件"), help_text=_("Excel（.xlsx）或 CSV（UTF-8 / GB18030）"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise ValidationError(_("只支持 .xlsx 或 .csv 文件"))
+        return upload

@@ -1,0 +1,67 @@
+"""Reads for projects: the filtered project list, a project's roster, account, payroll and inspections."""
+
+from django.db.models import Q, QuerySet
+
+from .models import Inspection, LabourCostTransfer, Payroll, Project, RosterEntry
+
+SORTS = {
+    "code": "code",
+    "name": "name",
+    "start": "start_date",
+    "-start": "-start_date",
+    "price": "contract_price",
+    "-price": "-contract_price",
+    "grade": "risk_grade",
+    "-grade": "-risk_grade",
+}
+LIST_FILTERS = ("township", "department", "investment_type", "status", "risk_grade")
+
+
+def project_list(*, user, filters: dict | None = None) -> QuerySet:
+    """Projects the user may see, filtered, searched (name, code, enterprise), sorted; one query a page."""
+    filters = filters or {}
+    qs = Project.objects.visible_to(user).select_related("township", "department", "builder", "contractor")
+    for key in LIST_FILTERS:
+        value = filters.get(key)
+        if value not in (None, ""):
+            qs = qs.filter(**{f"{key}_id" if key in ("township", "department") else key: value})
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(name__icontains=q)
+            | Q(code__icontains=q)
+            | Q(builder__name__icontains=q)
+            | Q(contractor__name__icontains=q)
+            | Q(subcontracts__enterprise__name__icontains=q)
+        ).distinct()
+    order = SORTS.get(filters.get("sort") or "")
+    return qs.order_by(order, "pk") if order else qs.order_by("-start_date", "code", "pk")
+
+
+def project_roster(*, project: Project) -> QuerySet:
+    """The project's roster entries with worker and employer."""
+    return (
+        RosterEntry.objects.filter(project=project)
+        .select_related("worker", "employer")
+        .order_by("team", "id")
+    )
+
+
+def project_transfers(*, project: Project) -> QuerySet:
+    """Labour-cost transfers of the project, newest month first."""
+    return LabourCostTransfer.objects.filter(project=project).order_by("-month", "-id")
+
+
+def project_payrolls(*, project: Project) -> QuerySet:
+    """Payroll months of the project, newest first."""
+    return Payroll.objects.filter(project=project).order_by("-month")
+
+
+def project_inspections(*, project: Project) -> QuerySet:
+    """Inspections of the project with their inspectors."""
+    return Inspection.objects.filter(project=project).prefetch_related("inspectors").order_by("-date", "-id")
+
+
+def project_history(*, project: Project) -> QuerySet:
+    """Audit records (simple-history) of the project itself, newest first."""
+    return project.history.select_related("history_user").order_by("-history_date")[:200]

@@ -1,0 +1,15 @@
+from celery import shared_task
+
+from wagewatch.accounts import jobs
+
+from .models import ImportJob
+from .services import import_run
+
+
+@shared_task
+def run_import(job_id: int) -> None:
+    """Run a confirmed import job of any kind (claimed once, so a repeated message does nothing)."""
+    import_run(job_id=job_id)
+
+
+jobs.register(ImportJob, run_import)

@@ -1,0 +1,404 @@
+"""Project pages: list, detail tabs, forms, roster import and exports. Views stay short (STYLE.md)."""
+
+import contextlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from wagewatch.accounts.models import Department, Township
+from wagewatch.accounts.roles import can_edit_field_work, can_reveal
+from wagewatch.accounts.services import reveal_record
+from wagewatch.lib.xlsx import write_workbook, xlsx_response
+
+from . import exports, selectors, services
+from .forms import (
+    InspectionForm,
+    PayrollForm,
+    ProjectForm,
+    RosterEntryForm,
+    RosterImportForm,
+    TransferForm,
+    WageAccountForm,
+)
+from .imports import ImportFileError, parse_roster
+from .models import ImportJob, Inspection, Project, RosterEntry, WageAccount
+
+PAGE_SIZE = 50
+PREVIEW_ROWS = 500
+TABS = [
+    ("overview", gettext_lazy("概况"), "projects:detail"),
+    ("roster", gettext_lazy("花名册"), "projects:roster"),
+    ("account", gettext_lazy("专用账户与拨付"), "projects:account"),
+    ("payroll", gettext_lazy("工资发放"), "projects:payroll"),
+    ("deposits", gettext_lazy("工资保证金"), "deposits:project_tab"),
+    ("complaints", gettext_lazy("投诉案件"), "complaints:project_tab"),
+    ("hazards", gettext_lazy("欠薪隐患"), "risk:project_tab"),
+    ("inspections", gettext_lazy("现场检查"), "projects:inspections"),
+    ("history", gettext_lazy("变更记录"), "projects:history"),
+]
+
+
+def _get_project_for_user(request, pk, *, edit=False) -> Project:
+    """The project if the user may see it (else 404); with edit=True also require field-work rights."""
+    project = get_object_or_404(
+        Project.objects.visible_to(request.user).select_related(
+            "township", "department", "builder", "contractor"
+        ),
+        pk=pk,
+    )
+    if edit and not can_edit_field_work(request.user):
+        raise PermissionDenied
+    return project
+
+
+def _get_import_for_user(request, pk) -> ImportJob:
+    job = get_object_or_404(ImportJob.objects.select_related("project"), pk=pk, kind=ImportJob.Kind.ROSTER)
+    _get_project_for_user(request, job.project_id, edit=True)
+    return job
+
+
+def project_tabs(project) -> list[dict]:
+    """Tabs of the project page; a tab of an app that has not landed (URL name unknown) is left out."""
+    tabs = []
+    for key, label, name in TABS:
+        try:
+            tabs.append({"key": key, "label": label, "url": reverse(name, args=[project.pk])})
+        except NoReverseMatch:
+            continue
+    return tabs
+
+
+def _tab(request, project, tab, template, **context):
+    context.update(project=project, active_tab=tab, project_tabs=project_tabs(project), title=project.name)
+    context.setdefault("can_edit", can_edit_field_work(request.user))
+    return render(request, template, context)
+
+
+@login_required
+def project_list(request):
+    filters = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q", "sort")}
+    page = Paginator(selectors.project_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": urlencode({k: v for k, v in filters.items() if v}),
+        "townships": Township.objects.all(),
+        "departments": Department.objects.filter(kind=Department.Kind.INDUSTRY),
+        "investments": Project.Investment.choices,
+        "statuses": Project.Status.choices,
+        "grades": Project.Grade.choices,
+        "can_edit": can_edit_field_work(request.user),
+        "title": _("在建项目"),
+    }
+    return render(request, "projects/project_list.html", context)
+
+
+@login_required
+def project_list_export(request):
+    filters = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q", "sort")}
+    projects = selectors.project_list(user=request.user, filters=filters)
+    return xlsx_response(_("在建工程项目清单"), write_workbook([exports.project_sheet(projects)]))
+
+
+@login_required
+def project_create(request):
+    if not can_edit_field_work(request.user):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        project = _save_form(form, lambda: services.project_create(user=request.user, **form.cleaned_data))
+        if project:
+            messages.success(request, _("项目已创建"))
+            return redirect(project)
+    return render(request, "projects/project_form.html", {"form": form, "title": _("新建项目")})
+
+
+@login_required
+def project_edit(request, pk):
+    project = _get_project_for_user(request, pk, edit=True)
+    form = ProjectForm(request.POST or None, instance=project, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items()}
+        if _save_form(form, lambda: services.project_update(project=project, user=request.user, **fields)):
+            messages.success(request, _("项目已保存"))
+            return redirect(project)
+    return _tab(request, project, "overview", "projects/project_form.html", form=form)
+
+
+def _save_form(form, call):
+    """Run a service; its ValidationError lands on the form's fields."""
+    try:
+        return call()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None
+
+
+@login_required
+def project_detail(request, pk):
+    project = _get_project_for_user(request, pk)
+    stats = {
+        "workers": project.roster.count(),
+        "transfers": project.transfers.count(),
+        "payrolls": project.payrolls.count(),
+        "inspections": project.inspections.count(),
+    }
+    subcontracts = project.subcontracts.select_related("enterprise")
+    return _tab(
+        request, project, "overview", "projects/project_detail.html", stats=stats, subcontracts=subcontracts
+    )
+
+
+@login_required
+def roster(request, pk):
+    project = _get_project_for_user(request, pk)
+    page = Paginator(selectors.project_roster(project=project), PAGE_SIZE).get_page(request.GET.get("page"))
+    return _tab(
+        request, project, "roster", "projects/roster.html", page=page, can_reveal=can_reveal(request.user)
+    )
+
+
+@login_required
+@require_POST
+def roster_reveal(request, pk, entry_pk):
+    project = _get_project_for_user(request, pk)
+    if not can_reveal(request.user):
+        raise PermissionDenied
+    entry = get_object_or_404(RosterEntry.objects.select_related("worker"), pk=entry_pk, project=project)
+    reveal_record(
+        user=request.user, obj=entry.worker, field="id_number", ip_address=request.META.get("REMOTE_ADDR")
+    )
+    return _tab(request, project, "roster", "projects/roster_reveal.html", entry=entry)
+
+
+@login_required
+def roster_export(request, pk):
+    project = _get_project_for_user(request, pk)
+    reveal = can_reveal(request.user)
+    sheet = exports.roster_sheet(selectors.project_roster(project=project), reveal=reveal)
+    if reveal:
+        reveal_record(
+            user=request.user, obj=project, field="roster_export", ip_address=request.META.get("REMOTE_ADDR")
+        )
+    return xlsx_response(f"{project.code}_{_('花名册')}", write_workbook([sheet]))
+
+
+@login_required
+def roster_entry_form(request, pk, entry_pk=None):
+    project = _get_project_for_user(request, pk, edit=True)
+    entry = (
+        get_object_or_404(RosterEntry.objects.select_related("worker"), pk=entry_pk, project=project)
+        if entry_pk
+        else None
+    )
+    initial = {"id_number": entry.worker.id_number, "name": entry.worker.name} if entry else {}
+    form = RosterEntryForm(request.POST or None, instance=entry, initial=initial)
+    if entry:  # the ID number identifies the worker: it is not changed from here
+        form.fields["id_number"].disabled = True
+    if request.method == "POST" and form.is_valid() and _save_roster_entry(request, form, project):
+        messages.success(request, _("花名册已保存"))
+        return redirect("projects:roster", pk=project.pk)
+    return _tab(request, project, "roster", "projects/form.html", form=form, heading=_("花名册记录"))
+
+
+def _save_roster_entry(request, form, project):
+    data = dict(form.cleaned_data)
+    ident = {k: data.pop(k) for k in ("id_number", "name", "phone")}
+
+    def call():
+        worker, _created = services.worker_upsert(user=request.user, **ident)
+        return services.roster_entry_save(project=project, worker=worker, user=request.user, **data)
+
+    return _save_form(form, call)
+
+
+@login_required
+def account(request, pk):
+    project = _get_project_for_user(request, pk)
+    wage_account = WageAccount.objects.filter(project=project).first()
+    transfers = selectors.project_transfers(project=project)
+    return _tab(
+        request, project, "account", "projects/account.html", wage_account=wage_account, transfers=transfers
+    )
+
+
+@login_required
+def account_edit(request, pk):
+    project = _get_project_for_user(request, pk, edit=True)
+    form = WageAccountForm(request.POST or None, instance=WageAccount.objects.filter(project=project).first())
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_form(
+            form, lambda: services.wage_account_save(project=project, user=request.user, **form.cleaned_data)
+        )
+    ):
+        return redirect("projects:account", pk=project.pk)
+    return _tab(request, project, "account", "projects/form.html", form=form, heading=_("工资专用账户"))
+
+
+@login_required
+def transfer_add(request, pk):
+    project = _get_project_for_user(request, pk, edit=True)
+    form = TransferForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_form(form, lambda: services.transfer_create(project=project, **form.cleaned_data))
+    ):
+        return redirect("projects:account", pk=project.pk)
+    return _tab(request, project, "account", "projects/form.html", form=form, heading=_("登记人工费拨付"))
+
+
+@login_required
+def payroll(request, pk):
+    project = _get_project_for_user(request, pk)
+    payrolls = selectors.project_payrolls(project=project)
+    return _tab(request, project, "payroll", "projects/payroll.html", payrolls=payrolls)
+
+
+@login_required
+def payroll_add(request, pk):
+    project = _get_project_for_user(request, pk, edit=True)
+    form = PayrollForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_form(form, lambda: services.payroll_save(project=project, **form.cleaned_data))
+    ):
+        return redirect("projects:payroll", pk=project.pk)
+    return _tab(request, project, "payroll", "projects/form.html", form=form, heading=_("登记工资发放"))
+
+
+@login_required
+def inspections(request, pk):
+    project = _get_project_for_user(request, pk)
+    rows = selectors.project_inspections(project=project)
+    checks = Inspection.CHECKS
+    return _tab(request, project, "inspections", "projects/inspections.html", inspections=rows, checks=checks)
+
+
+@login_required
+def inspection_form(request, pk, inspection_pk=None):
+    project = _get_project_for_user(request, pk, edit=True)
+    inspection = get_object_or_404(Inspection, pk=inspection_pk, project=project) if inspection_pk else None
+    form = InspectionForm(request.POST or None, instance=inspection)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def call():
+            return services.inspection_save(project=project, user=request.user, inspection=inspection, **data)
+
+        if _save_form(form, call):
+            messages.success(request, _("检查记录已保存"))
+            return redirect("projects:inspections", pk=project.pk)
+    return _tab(
+        request, project, "inspections", "projects/form.html", form=form, heading=_("现场检查（七项检查）")
+    )
+
+
+@login_required
+def history(request, pk):
+    project = _get_project_for_user(request, pk)
+    return _tab(
+        request,
+        project,
+        "history",
+        "projects/history.html",
+        records=selectors.project_history(project=project),
+    )
+
+
+# ---------------------------------------------------------------- roster import
+@login_required
+def import_upload(request, pk):
+    project = _get_project_for_user(request, pk, edit=True)
+    form = RosterImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job, _parsed = services.roster_import_preview(
+                project=project, user=request.user, filename=upload.name, data=upload.read()
+            )
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("projects:import_preview", pk=job.pk)
+    return _tab(request, project, "roster", "projects/import_upload.html", form=form)
+
+
+@login_required
+def import_preview(request, pk):
+    job = _get_import_for_user(request, pk)
+    rows, on_roster = [], set()
+    if job.stage == ImportJob.Stage.PREVIEW and job.error_count == 0 and job.total_rows <= PREVIEW_ROWS:
+        with job.file.open("rb") as fh:
+            parsed = parse_roster(fh.read(), job.filename)
+        rows = parsed.rows
+        on_roster = services.roster_hashes_on_project(project=job.project, hashes=[r["hash"] for r in rows])
+    for row in rows:
+        row["update"] = row["hash"] in on_roster
+    return _tab(request, job.project, "roster", "projects/import_preview.html", job=job, rows=rows)
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    job = _get_import_for_user(request, pk)
+    try:
+        job = services.roster_import_confirm(job=job, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("projects:import_preview", pk=job.pk)
+    return redirect("projects:import_progress", pk=job.pk)
+
+
+@login_required
+def import_progress(request, pk):
+    job = _get_import_for_user(request, pk)
+    return _tab(request, job.project, "roster", "projects/import_progress.html", job=job)
+
+
+@login_required
+def import_status(request, pk):
+    job = _get_import_for_user(request, pk)
+    progress = job.progress
+    if job.status == "running":
+        with contextlib.suppress(Exception):
+            progress = cache.get(services.PROGRESS_KEY.format(pk=job.pk), progress)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "progress": progress,
+            "created": job.created_count,
+            "updated": job.updated_count,
+            "error": job.error,
+        }
+    )
+
+
+@login_required
+def import_errors(request, pk):
+    job = _get_import_for_user(request, pk)
+    if not job.errors:
+        raise Http404
+    with job.file.open("rb") as fh:
+        sheet = exports.error_sheet(fh.read(), job.filename, job.errors)
+    return xlsx_response(f"{_('导入错误')}_{job.pk}", write_workbook([sheet]))

@@ -1,0 +1,165 @@
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from projects.models import Project, RosterEntry
+from tests.conftest import SAMPLES
+from tests.projects.factories import make_project, make_roster_entry, make_worker
+from wagewatch.accounts.models import RevealLog
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
+@pytest.fixture
+def project_a(township_a, department):
+    return make_project(township_a, department, name="甲镇安置房")
+
+
+@pytest.fixture
+def project_b(township_b, other_department):
+    return make_project(township_b, other_department, name="乙镇污水管网")
+
+
+def test_inspector_sees_only_his_township_in_list(client_for, inspector_a, project_a, project_b):
+    body = client_for(inspector_a).get(reverse("projects:list")).content.decode()
+    assert project_a.name in body and project_b.name not in body
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["projects:detail", "projects:roster", "projects:roster_export", "projects:edit",
+     "projects:import_upload",
+     "projects:account", "projects:payroll",
+     "projects:inspections", "projects:history",
+     "projects:inspection_add"],
+)  # fmt: skip
+def test_inspector_cannot_open_other_township_project(client_for, inspector_a, project_b, name):
+    assert client_for(inspector_a).get(reverse(name, args=[project_b.pk])).status_code == 404
+
+
+def test_inspector_cannot_import_into_other_township(client_for, inspector_a, project_b):
+    with open(SAMPLES / "roster_clean.xlsx", "rb") as fh:
+        r = client_for(inspector_a).post(reverse("projects:import_upload", args=[project_b.pk]), {"file": fh})
+    assert r.status_code == 404 and RosterEntry.objects.count() == 0
+
+
+def test_project_list_export_is_scoped(client_for, inspector_a, project_a, project_b):
+    r = client_for(inspector_a).get(reverse("projects:export"))
+    names = [
+        row[1] for row in load_workbook(io.BytesIO(r.content)).active.iter_rows(min_row=2, values_only=True)
+    ]
+    assert names == [project_a.name]
+
+
+def test_department_user_reads_only_his_department(client_for, dept_user, project_a, project_b):
+    c = client_for(dept_user)
+    assert c.get(reverse("projects:detail", args=[project_a.pk])).status_code == 200
+    assert c.get(reverse("projects:detail", args=[project_b.pk])).status_code == 404
+    assert c.get(reverse("projects:edit", args=[project_a.pk])).status_code == 403
+
+
+def test_admin_changelist_is_scoped_for_staff_inspector(client_for, inspector_a, project_a, project_b):
+    from django.contrib.auth.models import Permission
+
+    inspector_a.is_staff = True
+    inspector_a.save()
+    inspector_a.user_permissions.add(Permission.objects.get(codename="view_project"))
+    body = client_for(inspector_a).get(reverse("admin:projects_project_changelist")).content.decode()
+    assert project_a.code in body and project_b.code not in body
+
+
+def test_roster_shows_masked_numbers(client_for, inspector_a, project_a):
+    entry = make_roster_entry(project_a)
+    body = client_for(inspector_a).get(reverse("projects:roster", args=[project_a.pk])).content.decode()
+    assert entry.worker.masked_id in body and entry.worker.id_number not in body
+    assert entry.worker.phone not in body
+
+
+def test_reveal_is_logged_and_needs_permission(client_for, inspector_a, office, project_a):
+    entry = make_roster_entry(project_a)
+    url = reverse("projects:roster_reveal", args=[project_a.pk, entry.pk])
+    assert client_for(inspector_a).post(url).status_code == 403
+    body = client_for(office).post(url).content.decode()
+    assert entry.worker.id_number in body
+    assert RevealLog.objects.filter(user=office, field="id_number").count() == 1
+
+
+def test_roster_export_masks_and_escapes_formulas(client_for, inspector_a, project_a):
+    make_roster_entry(project_a, worker=make_worker(name="张三"), team="=HYPERLINK(1)")
+    r = client_for(inspector_a).get(reverse("projects:roster_export", args=[project_a.pk]))
+    row = next(load_workbook(io.BytesIO(r.content)).active.iter_rows(min_row=2, values_only=True))
+    assert "*" in row[2] and "*" in row[3]
+    assert row[5].startswith("'=")
+
+
+def test_project_form_errors_are_chinese(client_for, inspector_a, project_a):
+    r = client_for(inspector_a).post(reverse("projects:edit", args=[project_a.pk]), {"name": ""})
+    form = r.context["form"]
+    assert "该字段是必填项。" in form.errors["name"]
+    r = client_for(inspector_a).post(
+        reverse("projects:roster_add", args=[project_a.pk]),
+        {"id_number": "110101199001011230", "name": "王五", "entry_date": "2024-03-05", "pay_method": "bank"},
+    )
+    assert "身份证号码校验位错误，请核对" in r.context["form"].errors["id_number"]
+
+
+def test_inspector_creates_project_only_in_his_township(
+    client_for, inspector_a, township_b, project_a, department
+):
+    data = {
+        "code": "NEW1", "name": "新项目", "township": township_b.pk, "department": department.pk,
+        "investment_type": "government", "builder": project_a.builder.pk,
+        "contractor": project_a.contractor.pk,
+        "contract_price": "100", "contract_date": "2024-01-01", "start_date": "2024-01-02",
+        "planned_finish": "2025-01-01", "status": "building", "labour_share": "0.2", "payday": 15,
+    }  # fmt: skip
+    r = client_for(inspector_a).post(reverse("projects:create"), data)
+    assert "township" in r.context["form"].errors and not Project.objects.filter(code="NEW1").exists()
+    data["township"] = project_a.township.pk
+    r = client_for(inspector_a).post(reverse("projects:create"), data)
+    assert r.status_code == 302 and Project.objects.filter(code="NEW1").exists()
+
+
+def test_import_upload_preview_confirm_through_pages(client_for, inspector_a, project_a):
+    c = client_for(inspector_a)
+    with open(SAMPLES / "roster_dirty.xlsx", "rb") as fh:
+        r = c.post(reverse("projects:import_upload", args=[project_a.pk]), {"file": fh})
+    preview = c.get(r["Location"])
+    assert preview.content.decode().count("<tr><td>") == 9
+    errors = c.get(reverse("projects:import_errors", args=[preview.context["job"].pk]))
+    sheet = load_workbook(io.BytesIO(errors.content)).active
+    assert sheet.cell(1, sheet.max_column).value == "错误信息" and sheet.max_row == 10
+    with open(SAMPLES / "roster_clean.xlsx", "rb") as fh:
+        r = c.post(reverse("projects:import_upload", args=[project_a.pk]), {"file": fh})
+    job_pk = c.get(r["Location"]).context["job"].pk
+    r = c.post(reverse("projects:import_confirm", args=[job_pk]))
+    assert r.status_code == 302
+    status = c.get(reverse("projects:import_status", args=[job_pk])).json()
+    assert status["status"] == "done" and status["created"] == 200
+
+
+def test_tabs_of_other_apps_appear_only_when_their_urls_exist(client_for, office, project_a):
+    body = client_for(office).get(reverse("projects:detail", args=[project_a.pk])).content.decode()
+    assert reverse("projects:roster", args=[project_a.pk]) in body
+
+
+def _list_queries(django_assert_num_queries, client, n_expected):
+    # SAVEPOINT (ATOMIC_REQUESTS), session, user, profile (role), COUNT for the paginator, unread-messages
+    # badge COUNT, townships filter, departments filter, the page of projects with township/department/
+    # builder/contractor joined, RELEASE SAVEPOINT
+    with django_assert_num_queries(10):
+        r = client.get(reverse("projects:list"))
+    assert len(r.context["page"].object_list) == n_expected
+
+
+@pytest.mark.parametrize("rows", [2, 50])
+def test_project_list_query_count_does_not_grow(client_for, office, township_a, department, rows,
+                                                django_assert_num_queries):  # fmt: skip
+    for _ in range(rows):
+        make_project(township_a, department)
+    _list_queries(django_assert_num_queries, client_for(office), rows)
