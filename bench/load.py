@@ -11,7 +11,6 @@ import http.cookiejar
 import os
 import random
 import re
-import statistics
 import subprocess
 import sys
 import threading
@@ -59,8 +58,9 @@ class Client:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
         html = self.opener.open(base + "/accounts/login/", timeout=30).read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-        data = urllib.parse.urlencode({"username": username, "password": PASSWORD,
-                                       "csrfmiddlewaretoken": token}).encode()
+        data = urllib.parse.urlencode(
+            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+        ).encode()
         req = urllib.request.Request(base + "/accounts/login/", data=data, headers={"Referer": base + "/"})
         self.opener.open(req, timeout=30).read()
 
@@ -105,7 +105,7 @@ def run(base, username, paths, clients, duration, think) -> dict:
 
 def pct(values, q):
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))] if values else float("nan")
+    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))] if values else float("nan")
 
 
 def report(title, results, duration):
@@ -115,26 +115,55 @@ def report(title, results, duration):
         ms = [m for s, m in rows]
         errors = sum(1 for s, _ in rows if s != 200)
         label = re.sub(r"\d+", "<n>", path)
-        print(f"  {label:<34}{len(rows) / duration:>8.1f}{pct(ms, 50):>9.0f}{pct(ms, 95):>9.0f}"
-              f"{pct(ms, 99):>9.0f}{errors:>8}")
+        print(
+            f"  {label:<34}{len(rows) / duration:>8.1f}{pct(ms, 50):>9.0f}{pct(ms, 95):>9.0f}"
+            f"{pct(ms, 99):>9.0f}{errors:>8}"
+        )
     all_ms = [m for rows in results.values() for _, m in rows]
-    print(f"  {'all':<34}{len(all_ms) / duration:>8.1f}{pct(all_ms, 50):>9.0f}{pct(all_ms, 95):>9.0f}"
-          f"{pct(all_ms, 99):>9.0f}{sum(1 for rows in results.values() for s, _ in rows if s != 200):>8}")
+    print(
+        f"  {'all':<34}{len(all_ms) / duration:>8.1f}{pct(all_ms, 50):>9.0f}{pct(all_ms, 95):>9.0f}"
+        f"{pct(all_ms, 99):>9.0f}{sum(1 for rows in results.values() for s, _ in rows if s != 200):>8}"
+    )
     return all_ms
 
 
 def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     from cryptography.fernet import Fernet
 
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
-           "FIELD_ENCRYPTION_KEY": os.environ.get("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode()),
-           "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "SECURE_HSTS_SECONDS": "0",
-           "STATIC_ROOT_BENCH": "1", "LOG_LEVEL": "WARNING"}
-    subprocess.run([str(ROOT / ".venv/bin/python"), "manage.py", "collectstatic", "--noinput", "-v", "0"],
-                   cwd=ROOT, env=env, check=True)
-    proc = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "wagewatch.wsgi:application", "-b",
-                             f"127.0.0.1:{port}", "-w", str(workers), "--timeout", "60", "--log-level", "warning"],
-                            cwd=ROOT, env=env)
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "FIELD_ENCRYPTION_KEY": os.environ.get("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode()),
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "STATIC_ROOT_BENCH": "1",
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    proc = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "wagewatch.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2).read()
@@ -178,16 +207,23 @@ def main():
         app_paths = ["/projects/", f"/projects/{random.choice(pks)}/", "/complaints/", "/"]
         admin_paths = ["/admin/projects/project/"]
         for n in (int(x) for x in a.clients.split(",")):
-            report(f"{n} people, 1 s think time, {a.duration} s — app pages (office user)",
-                   run(base, "office", app_paths, n, a.duration, 1.0), a.duration)
-            report(f"{n} people, 1 s think time, {a.duration} s — Django admin changelist (admin user)",
-                   run(base, "admin", admin_paths, n, a.duration, 1.0), a.duration)
+            report(
+                f"{n} people, 1 s think time, {a.duration} s — app pages (office user)",
+                run(base, "office", app_paths, n, a.duration, 1.0),
+                a.duration,
+            )
+            report(
+                f"{n} people, 1 s think time, {a.duration} s — Django admin changelist (admin user)",
+                run(base, "admin", admin_paths, n, a.duration, 1.0),
+                a.duration,
+            )
         closed = max(10, a.duration // 4)
         print(f"\nclosed loop, 4 clients, no think time, {closed} s each")
         for user, path in (("office", "/projects/"), ("admin", "/admin/projects/project/")):
             res = run(base, user, [path], 4, closed, 0)
-            print(f"  {path:<34}{len(res[path]) / closed:>8.1f} req/s  "
-                  f"p95 {pct([m for _, m in res[path]], 95):.0f} ms  errors {sum(s != 200 for s, _ in res[path])}")
+            ms = [m for _, m in res[path]]
+            errors = sum(s != 200 for s, _ in res[path])
+            print(f"  {path:<34}{len(ms) / closed:>8.1f} req/s  p95 {pct(ms, 95):.0f} ms  errors {errors}")
     finally:
         server.terminate()
         server.wait(10)

@@ -51,24 +51,42 @@ def make_projects(n: int) -> list[Project]:
     towns = list(Township.objects.all())
     depts = list(Department.objects.filter(kind="industry"))
     firms = Enterprise.objects.bulk_create(
-        [Enterprise(uscc=valid_uscc(50_000_000 + i), name=f"规模测试建设工程有限公司{i:05d}",
-                    legal_representative="李四", kind=Enterprise.Kind.CONTRACTOR if i % 3 else Enterprise.Kind.BUILDER)
-         for i in range(max(10, n // 2))], batch_size=BATCH)
+        [
+            Enterprise(
+                uscc=valid_uscc(50_000_000 + i),
+                name=f"规模测试建设工程有限公司{i:05d}",
+                legal_representative="李四",
+                kind=Enterprise.Kind.CONTRACTOR if i % 3 else Enterprise.Kind.BUILDER,
+            )
+            for i in range(max(10, n // 2))
+        ],
+        batch_size=BATCH,
+    )
     builders = [f for f in firms if f.kind == Enterprise.Kind.BUILDER]
     contractors = [f for f in firms if f.kind == Enterprise.Kind.CONTRACTOR]
     today = timezone.localdate()
     rows = []
     for i in range(n):
         start = today - datetime.timedelta(days=rng.randint(60, 700))
-        rows.append(Project(
-            code=f"GM{i:06d}", name=f"规模测试项目{i:05d}", township=rng.choice(towns), department=rng.choice(depts),
-            investment_type=rng.choice(Project.Investment.values), builder=rng.choice(builders),
-            contractor=rng.choice(contractors), contract_price=Decimal(rng.randint(500_000, 90_000_000)),
-            contract_date=start - datetime.timedelta(days=20), start_date=start,
-            planned_finish=start + datetime.timedelta(days=rng.randint(300, 900)),
-            status=rng.choice(["building", "building", "building", "suspended", "awaiting"]),
-            wage_admin="王劳资", wage_admin_phone="13800000000", notice_board=rng.random() > 0.1,
-        ))
+        rows.append(
+            Project(
+                code=f"GM{i:06d}",
+                name=f"规模测试项目{i:05d}",
+                township=rng.choice(towns),
+                department=rng.choice(depts),
+                investment_type=rng.choice(Project.Investment.values),
+                builder=rng.choice(builders),
+                contractor=rng.choice(contractors),
+                contract_price=Decimal(rng.randint(500_000, 90_000_000)),
+                contract_date=start - datetime.timedelta(days=20),
+                start_date=start,
+                planned_finish=start + datetime.timedelta(days=rng.randint(300, 900)),
+                status=rng.choice(["building", "building", "building", "suspended", "awaiting"]),
+                wage_admin="王劳资",
+                wage_admin_phone="13800000000",
+                notice_board=rng.random() > 0.1,
+            )
+        )
     return Project.objects.bulk_create(rows, batch_size=BATCH)
 
 
@@ -77,21 +95,42 @@ def make_money_flows(projects: list[Project]) -> None:
     accounts, transfers, payrolls = [], [], []
     for p in projects:
         if rng.random() < 0.95:
-            accounts.append(WageAccount(project=p, bank="县农商银行", account_number=f"62{p.pk:012d}",
-                                        opened_on=p.contract_date + datetime.timedelta(days=10), agreement_signed=True))
+            accounts.append(
+                WageAccount(
+                    project=p,
+                    bank="县农商银行",
+                    account_number=f"62{p.pk:012d}",
+                    opened_on=p.contract_date + datetime.timedelta(days=10),
+                    agreement_signed=True,
+                )
+            )
         for back in range(1, 13):
             month = month_start(today, back)
             if month < month_start(p.start_date, 0):
                 continue
             if rng.random() < 0.93:
-                transfers.append(LabourCostTransfer(project=p, month=month, amount=Decimal("120000.00"),
-                                                    transferred_on=month + datetime.timedelta(days=9)))
+                transfers.append(
+                    LabourCostTransfer(
+                        project=p,
+                        month=month,
+                        amount=Decimal("120000.00"),
+                        transferred_on=month + datetime.timedelta(days=9),
+                    )
+                )
             if rng.random() < 0.93:
                 attended = rng.randint(20, 120)
                 paid = attended if rng.random() < 0.95 else attended - rng.randint(1, 5)
-                payrolls.append(Payroll(project=p, month=month, attended=attended, paid=paid,
-                                        gross=Decimal(paid * 5200), net=Decimal(paid * 5000),
-                                        paid_on=month + datetime.timedelta(days=40)))
+                payrolls.append(
+                    Payroll(
+                        project=p,
+                        month=month,
+                        attended=attended,
+                        paid=paid,
+                        gross=Decimal(paid * 5200),
+                        net=Decimal(paid * 5000),
+                        paid_on=month + datetime.timedelta(days=40),
+                    )
+                )
     WageAccount.objects.bulk_create(accounts, batch_size=BATCH)
     LabourCostTransfer.objects.bulk_create(transfers, batch_size=BATCH)
     Payroll.objects.bulk_create(payrolls, batch_size=BATCH)
@@ -103,15 +142,30 @@ def make_roster(projects: list[Project], n: int) -> None:
         workers = []
         for i in range(start, min(n, start + BATCH)):
             number = valid_id(n=700_000 + i, birth=datetime.date(1970 + i % 30, 1 + i % 12, 1 + i % 28))
-            workers.append(Worker(id_number=number, id_number_hash=keyed_hash(number), name=f"工人{i:05d}",
-                                  sex="M", birth_date=datetime.date(1970 + i % 30, 1 + i % 12, 1 + i % 28),
-                                  phone=f"139{i:08d}"))
+            workers.append(
+                Worker(
+                    id_number=number,
+                    id_number_hash=keyed_hash(number),
+                    name=f"工人{i:05d}",
+                    sex="M",
+                    birth_date=datetime.date(1970 + i % 30, 1 + i % 12, 1 + i % 28),
+                    phone=f"139{i:08d}",
+                )
+            )
         workers = Worker.objects.bulk_create(workers)
-        RosterEntry.objects.bulk_create([
-            RosterEntry(project=projects[(start + k) % len(projects)], worker=w, team="钢筋班组", trade="钢筋工",
-                        entry_date=today - datetime.timedelta(days=rng.randint(10, 300)), contract_signed=True)
-            for k, w in enumerate(workers)
-        ])
+        RosterEntry.objects.bulk_create(
+            [
+                RosterEntry(
+                    project=projects[(start + k) % len(projects)],
+                    worker=w,
+                    team="钢筋班组",
+                    trade="钢筋工",
+                    entry_date=today - datetime.timedelta(days=rng.randint(10, 300)),
+                    contract_signed=True,
+                )
+                for k, w in enumerate(workers)
+            ]
+        )
 
 
 def make_complaints(projects: list[Project], n: int) -> None:
@@ -121,16 +175,28 @@ def make_complaints(projects: list[Project], n: int) -> None:
         p = rng.choice(projects)
         received = now - datetime.timedelta(days=rng.randint(0, 360))
         closed = rng.random() < 0.7
-        rows.append(Complaint(
-            number=f"GM{i:07d}", channel=rng.choice(Complaint.Channel.values), received_at=received,
-            complainant_name="投诉人", complainant_phone="13700000000", complainant_phone_hash=keyed_hash("13700000000"),
-            respondent=p.contractor, respondent_name=p.contractor.name, project=p, township_id=p.township_id,
-            workers_involved=rng.randint(1, 30), amount_claimed=Decimal(rng.randint(5_000, 500_000)),
-            description="拖欠工资", accept_due=received.date() + datetime.timedelta(days=7),
-            status="closed" if closed else "accepted", closed_on=received.date() + datetime.timedelta(days=20)
-            if closed else None, outcome="mediated" if closed else "",
-            amount_recovered=Decimal(rng.randint(5_000, 200_000)) if closed else Decimal(0),
-        ))
+        rows.append(
+            Complaint(
+                number=f"GM{i:07d}",
+                channel=rng.choice(Complaint.Channel.values),
+                received_at=received,
+                complainant_name="投诉人",
+                complainant_phone="13700000000",
+                complainant_phone_hash=keyed_hash("13700000000"),
+                respondent=p.contractor,
+                respondent_name=p.contractor.name,
+                project=p,
+                township_id=p.township_id,
+                workers_involved=rng.randint(1, 30),
+                amount_claimed=Decimal(rng.randint(5_000, 500_000)),
+                description="拖欠工资",
+                accept_due=received.date() + datetime.timedelta(days=7),
+                status="closed" if closed else "accepted",
+                closed_on=received.date() + datetime.timedelta(days=20) if closed else None,
+                outcome="mediated" if closed else "",
+                amount_recovered=Decimal(rng.randint(5_000, 200_000)) if closed else Decimal(0),
+            )
+        )
     Complaint.objects.bulk_create(rows, batch_size=BATCH)
 
 
