@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("blacklist.urls")),
     path("", include("deposits.urls")),
     path("", include("reports.urls")),
+    path("api/v1/", include("wagewatch.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
