@@ -287,7 +287,8 @@ def _write_batch(
     fresh = [_new_worker(r) for r in batch if r["hash"] not in workers]
     Worker.objects.bulk_create(fresh)
     workers.update((w.id_number_hash, w.pk) for w in fresh)
-    known = [r for r in batch if workers[r["hash"]] not in {w.pk for w in fresh}]
+    fresh_ids = {w.pk for w in fresh}
+    known = [r for r in batch if workers[r["hash"]] not in fresh_ids]
     if known:
         Worker.objects.bulk_update([Worker(pk=workers[r["hash"]], name=r["name"]) for r in known], ["name"])
         with_phone = [Worker(pk=workers[r["hash"]], phone=r["phone"]) for r in known if r["phone"]]

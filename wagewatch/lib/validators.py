@@ -6,6 +6,7 @@ django.core.exceptions.ValidationError, never another exception type.
 
 import datetime
 import re
+import time
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -45,6 +46,8 @@ def _to_text(value) -> str:
 
 
 def _half_width(text: str) -> str:
+    if text.isascii():  # the common case: nothing to translate
+        return text
     return text.translate(_HALF_WIDTH).translate(_INVISIBLE)
 
 
@@ -63,6 +66,8 @@ def looks_like_formula(value) -> bool:
         return False
     if value.startswith(("\t", "\r")):
         return True
+    if value.isascii():
+        return value.strip().startswith(_FORMULA_START)
     return unicodedata.normalize("NFKC", _half_width(value)).strip().startswith(_FORMULA_START)
 
 
@@ -88,6 +93,17 @@ def _is_digits(text: str) -> bool:
     return all(ch in _ASCII_DIGITS for ch in text)
 
 
+_TODAY: list = [0.0, None]
+
+
+def _today() -> datetime.date:
+    """Today's local date, looked up at most once a second (imports check tens of thousands of IDs)."""
+    now = int(time.time())
+    if now != _TODAY[0]:
+        _TODAY[:] = [now, timezone.localdate()]
+    return _TODAY[1]
+
+
 def _birth_date(number: str) -> datetime.date:
     try:
         born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -95,7 +111,7 @@ def _birth_date(number: str) -> datetime.date:
         raise ValidationError(_("身份证号码中的出生日期不存在"), code="invalid_birth_date") from None
     if born.year < 1900:
         raise ValidationError(_("身份证号码中的出生日期早于1900年"), code="invalid_birth_date")
-    if born > timezone.localdate():
+    if born > _today():
         raise ValidationError(_("身份证号码中的出生日期晚于今天"), code="invalid_birth_date")
     return born
 
