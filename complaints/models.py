@@ -156,12 +156,23 @@ class CaseEventQuerySet(ScopedQuerySet):
 class CaseEvent(models.Model):
     """One step of a case's timeline: who did what, when."""
 
+    class Action(models.TextChoices):
+        RECEIVED = "received", _("登记")
+        TRIAGED = "triaged", _("分派")
+        ACCEPTED = "accepted", _("受理")
+        REFUSED = "refused", _("不予受理")
+        FILED = "filed", _("立案")
+        EXTENDED = "extended", _("批准延期")
+        CLOSED = "closed", _("结案")
+        FLAGS = "flags", _("督办标记")
+        ATTACHED = "attached", _("上传附件")
+
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    action = models.CharField(_("操作"), max_length=20)
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
     note = models.TextField(_("说明"), blank=True)
 
     objects = CaseEventQuerySet.as_manager()
@@ -256,3 +267,71 @@ class EnforcementOrder(models.Model):
     def is_ignored(self, on) -> bool:
         """Past its deadline without compliance: the basis for a draw or a blacklist proposal."""
         return self.complied_on is None and self.deadline < on
+
+
+class Counter(models.Model):
+    """The last number issued per (sequence, year); locked with select_for_update so numbers have no gaps."""
+
+    name = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("编号计数器")
+        verbose_name_plural = _("编号计数器")
+        constraints = [models.UniqueConstraint(fields=["name", "year"], name="counter_unique_per_year")]
+
+    def __str__(self):
+        return f"{self.name} {self.year}: {self.value}"
+
+
+class Captcha(models.Model):
+    """A server-side challenge for the public form: single use, short-lived."""
+
+    key = models.CharField(max_length=40, unique=True)
+    answer = models.CharField(max_length=10)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("验证码")
+        verbose_name_plural = _("验证码")
+
+
+class PublicHit(models.Model):
+    """One public-form submission attempt by a client address (rate limit kept in the database)."""
+
+    address = models.GenericIPAddressField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("公众提交记录")
+        verbose_name_plural = _("公众提交记录")
+        indexes = [models.Index(fields=["address", "at"])]
+
+
+class AttachmentQuerySet(ScopedQuerySet):
+    township_lookup = "complaint__township"
+
+
+class ComplaintAttachment(models.Model):
+    """A file attached to a case (evidence, letters); served only through a scoped view."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="complaints/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("案件附件")
+        verbose_name_plural = _("案件附件")
+
+    def __str__(self):
+        return self.name

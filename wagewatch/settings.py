@@ -165,6 +165,7 @@ MAX_UPLOAD_BYTES = wenv.get("MAX_UPLOAD_BYTES", int, 20 * 1024 * 1024)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "wagewatch.accounts.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 if not DEBUG:
@@ -211,6 +212,10 @@ CELERY_RESULT_EXPIRES = timedelta(days=7)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-jobs": {"task": "wagewatch.accounts.tasks.requeue_stale_jobs", "schedule": 300.0},
     "worker-heartbeat": {"task": "wagewatch.accounts.tasks.worker_heartbeat", "schedule": 60.0},
+    "complaints-mark-case-deadlines": {
+        "task": "complaints.tasks.mark_case_deadlines",
+        "schedule": crontab(hour=1, minute=10),
+    },
     "reports-notify-task-deadlines": {
         "task": "reports.tasks.notify_task_deadlines",
         "schedule": crontab(hour=7, minute=30),
@@ -271,4 +276,8 @@ WAGEWATCH = {
     "COUNTY_NAME": wenv.get("COUNTY_NAME", str, "示范县"),
     "COUNTY_COMPLAINT_PHONE": wenv.get("COUNTY_COMPLAINT_PHONE", str, "0000-12345678"),
     "DOCUMENT_PREFIX": wenv.get("DOCUMENT_PREFIX", str, "示人社监"),
+    "COMPLAINT_NUMBER_PREFIX": "TS",
+    "PUBLIC_FORM_RATE_LIMIT": 5,
+    "PUBLIC_FORM_RATE_WINDOW_MINUTES": 60,
+    "ARBITRATION_PHONE": wenv.get("ARBITRATION_PHONE", str, ""),
 }

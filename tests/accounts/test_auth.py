@@ -66,3 +66,12 @@ def test_menu_follows_role(client_for, inspector_a, admin):
 def test_inspector_cannot_enter_admin(client_for, inspector_a):
     response = client_for(inspector_a).get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_missing_csrf_token_gives_a_chinese_page(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode()

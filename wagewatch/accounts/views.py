@@ -41,3 +41,8 @@ def inbox(request):
 def inbox_mark_all_read(request):
     notifications.mark_all_read(request.user)
     return redirect("inbox")
+
+
+def csrf_failure(request, reason=""):
+    """A form was sent without a valid security token (expired page, cookies off): say so in Chinese."""
+    return render(request, "csrf_failure.html", status=403)

@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from wagewatch.accounts.admin_mixins import ScopedHistoryAdmin
+
+from .models import CaseEvent, Complaint, EnforcementOrder
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    fields = ["at", "actor", "action", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ScopedHistoryAdmin):
+    list_display = [
+        "number",
+        "channel",
+        "received_at",
+        "respondent_name",
+        "township",
+        "status",
+        "deadline_state",
+    ]
+    list_filter = ["status", "channel", "outcome", "deadline_state", "group_incident", "township"]
+    search_fields = ["number", "respondent_name"]
+    list_select_related = ["township"]
+    raw_id_fields = ["respondent", "project", "handler"]
+    inlines = [CaseEventInline]
+    # The reporter's identity is confidential and the numbers are encrypted: never shown here.
+    exclude = ["complainant_name", "complainant_phone", "complainant_id_number"]
+    readonly_fields = ["number", "accept_due", "close_due", "calendar_complete", "deadline_state", "extended"]
+
+
+@admin.register(EnforcementOrder)
+class EnforcementOrderAdmin(ScopedHistoryAdmin):
+    list_display = ["__str__", "kind", "enterprise", "issued_on", "deadline", "complied_on", "township"]
+    list_filter = ["kind", "year"]
+    search_fields = ["enterprise__name", "requirement"]
+    list_select_related = ["enterprise", "township"]
+    raw_id_fields = ["enterprise", "complaint", "project", "inspection"]
+    readonly_fields = ["kind", "year", "seq"]

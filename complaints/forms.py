@@ -1,0 +1,192 @@
+"""Forms of the complaints app: ledger filters, staff intake, case steps, orders and the public form."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Enterprise, Project
+from wagewatch.accounts import roles
+from wagewatch.accounts.models import Township
+from wagewatch.accounts.scoping import user_township_ids
+from wagewatch.lib.validators import validate_mobile, validate_resident_id
+
+from .models import Complaint, EnforcementOrder
+
+DATE = forms.DateInput(attrs={"type": "date"})
+DEADLINE_CHOICES = [("", _("全部")), ("soon", _("即将到期")), ("overdue", _("已超期"))]
+
+
+def _blank(choices):
+    return [("", _("全部")), *choices]
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("搜索"), required=False, widget=forms.TextInput(attrs={"placeholder": _("编号/单位/项目")})
+    )
+    status = forms.ChoiceField(label=_("状态"), choices=_blank(Complaint.Status.choices), required=False)
+    channel = forms.ChoiceField(label=_("渠道"), choices=_blank(Complaint.Channel.choices), required=False)
+    outcome = forms.ChoiceField(
+        label=_("处理结果"), choices=_blank(Complaint.Outcome.choices), required=False
+    )
+    township = forms.ModelChoiceField(label=_("乡镇"), queryset=Township.objects.all(), required=False)
+    deadline = forms.ChoiceField(label=_("期限"), choices=DEADLINE_CHOICES, required=False)
+    date_from = forms.DateField(label=_("登记自"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("至"), required=False, widget=DATE)
+
+
+def find_enterprise(text: str) -> Enterprise | None:
+    """An enterprise by exact USCC or name, else None (the name is then kept as typed)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return Enterprise.objects.filter(Q(uscc=text.upper()) | Q(name=text)).order_by("pk").first()
+
+
+class PersonMixin:
+    """Normalise the complainant's mobile number and (optional) ID number."""
+
+    def clean_complainant_phone(self):
+        return validate_mobile(self.cleaned_data["complainant_phone"])
+
+    def clean_complainant_id_number(self):
+        value = self.cleaned_data.get("complainant_id_number", "")
+        return validate_resident_id(value) if value else ""
+
+
+def _townships_for(user):
+    if roles.is_office(user):
+        return Township.objects.all()
+    return Township.objects.filter(pk__in=user_township_ids(user))
+
+
+class IntakeForm(PersonMixin, forms.Form):
+    channel = forms.ChoiceField(label=_("投诉渠道"), choices=Complaint.Channel.choices)
+    complainant_name = forms.CharField(label=_("投诉人姓名"), max_length=50)
+    complainant_phone = forms.CharField(label=_("投诉人电话"), max_length=20)
+    complainant_id_number = forms.CharField(label=_("投诉人身份证号"), max_length=18, required=False)
+    respondent = forms.CharField(
+        label=_("被投诉单位"),
+        max_length=100,
+        help_text=_("输入单位全称或统一社会信用代码；库中没有的单位按输入登记"),
+    )
+    project = forms.ModelChoiceField(label=_("涉及项目"), queryset=Project.objects.none(), required=False)
+    township = forms.ModelChoiceField(
+        label=_("所属乡镇"),
+        queryset=Township.objects.none(),
+        required=False,
+        help_text=_("无项目时填写；留空由治欠办分派"),
+    )
+    workers_involved = forms.IntegerField(label=_("涉及人数"), min_value=1, initial=1)
+    amount_claimed = forms.DecimalField(
+        label=_("反映欠薪金额（元）"), min_value=0, decimal_places=2, initial=0
+    )
+    arrears_from = forms.DateField(label=_("欠薪起始月份"), required=False, widget=DATE)
+    arrears_to = forms.DateField(label=_("欠薪截止月份"), required=False, widget=DATE)
+    description = forms.CharField(label=_("投诉内容"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.visible_to(user).only("pk", "name", "code")
+        self.fields["township"].queryset = _townships_for(user)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("arrears_from") and data.get("arrears_to") and data["arrears_to"] < data["arrears_from"]:
+            self.add_error("arrears_to", _("截止月份不能早于起始月份"))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        text = data.pop("respondent")
+        data["respondent"] = find_enterprise(text)
+        data["respondent_name"] = text
+        return data
+
+
+class TriageForm(forms.Form):
+    township = forms.ModelChoiceField(label=_("所属乡镇"), queryset=Township.objects.all())
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(label=_("不予受理理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtendForm(forms.Form):
+    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("处理结果"),
+        choices=[c for c in Complaint.Outcome.choices if c[0] != Complaint.Outcome.REFUSED],
+    )
+    amount_recovered = forms.DecimalField(label=_("追回金额（元）"), min_value=0, decimal_places=2, initial=0)
+    workers_paid = forms.IntegerField(label=_("兑付人数"), min_value=0, initial=0)
+    note = forms.CharField(label=_("说明"), required=False)
+
+
+class FlagsForm(forms.Form):
+    supervised = forms.BooleanField(label=_("挂牌督办"), required=False)
+    group_incident = forms.BooleanField(label=_("群体性事件"), required=False)
+    leader = forms.CharField(label=_("包案领导"), max_length=50, required=False)
+
+
+class OrderForm(forms.Form):
+    kind = forms.ChoiceField(label=_("文书类型"), choices=EnforcementOrder.Kind.choices)
+    enterprise = forms.CharField(
+        label=_("当事单位"), max_length=100, help_text=_("单位全称或统一社会信用代码")
+    )
+    project = forms.ModelChoiceField(label=_("关联项目"), queryset=Project.objects.none(), required=False)
+    complaint = forms.CharField(label=_("关联案件编号"), max_length=30, required=False)
+    amount = forms.DecimalField(label=_("金额（元）"), min_value=0, decimal_places=2, initial=0)
+    legal_basis = forms.CharField(
+        label=_("法律依据"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    requirement = forms.CharField(label=_("整改/支付事项"), widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = forms.DateField(label=_("履行期限"), widget=DATE)
+    served_on = forms.DateField(label=_("送达日期"), required=False, widget=DATE)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["project"].queryset = Project.objects.visible_to(user).only("pk", "name", "code")
+
+    def clean_enterprise(self):
+        enterprise = find_enterprise(self.cleaned_data["enterprise"])
+        if enterprise is None:
+            raise forms.ValidationError(_("库中没有该单位，请输入全称或统一社会信用代码"))
+        return enterprise
+
+    def clean_complaint(self):
+        number = self.cleaned_data["complaint"].strip()
+        if not number:
+            return None
+        case = Complaint.objects.visible_to(self.user).filter(number=number).first()
+        if case is None:
+            raise forms.ValidationError(_("找不到该案件"))
+        return case
+
+
+class ComplyForm(forms.Form):
+    on = forms.DateField(label=_("履行日期"), widget=DATE)
+
+
+class PublicComplaintForm(PersonMixin, forms.Form):
+    complainant_name = forms.CharField(label=_("您的姓名"), max_length=50)
+    complainant_phone = forms.CharField(label=_("手机号码"), max_length=20, help_text=_("用于查询办理进度"))
+    respondent_name = forms.CharField(label=_("欠薪单位（老板/公司名称）"), max_length=100)
+    workers_involved = forms.IntegerField(label=_("被欠薪人数"), min_value=1, max_value=10000, initial=1)
+    amount_claimed = forms.DecimalField(
+        label=_("欠薪金额（元）"), min_value=0, max_value=10**9, decimal_places=2, required=False
+    )
+    arrears_from = forms.DateField(label=_("欠薪开始时间"), required=False, widget=DATE)
+    arrears_to = forms.DateField(label=_("欠薪结束时间"), required=False, widget=DATE)
+    description = forms.CharField(
+        label=_("情况说明"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class LookupForm(forms.Form):
+    number = forms.CharField(label=_("案件编号"), max_length=30)
+    phone = forms.CharField(label=_("登记时的手机号码"), max_length=20)

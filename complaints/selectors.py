@@ -1,0 +1,130 @@
+"""Reads for complaint cases and enforcement orders."""
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from wagewatch.accounts import roles
+from wagewatch.lib.qr import qr_svg
+from wagewatch.lib.workdays import workdays_between
+
+from .models import Complaint, EnforcementOrder
+
+
+def arrears_enterprise_ids(*, since, until):
+    """Enterprise ids with an arrears record: a case closed in [since, until] with money recovered or
+    outcome 立案查处 / 移送公安 (DESIGN §2)."""
+    return (
+        Complaint.objects.filter(
+            status=Complaint.Status.CLOSED,
+            closed_on__gte=since,
+            closed_on__lte=until,
+            respondent__isnull=False,
+        )
+        .filter(
+            Q(amount_recovered__gt=0)
+            | Q(outcome__in=[Complaint.Outcome.INVESTIGATED, Complaint.Outcome.CRIMINAL])
+        )
+        .values_list("respondent_id", flat=True)
+        .distinct()
+    )
+
+
+def can_see_reporter(user, complaint: Complaint) -> bool:
+    """举报人 identity: the handling inspector, approvers and admins only (劳动保障监察条例 art. 9)."""
+    if roles.is_approver(user):
+        return True
+    return roles.is_inspector(user) and complaint.handler_id == user.pk
+
+
+def complaint_list(*, user, filters: dict):
+    """Cases this user may see, filtered; rows carry project, township and handler (no N+1)."""
+    qs = (
+        Complaint.objects.visible_to(user)
+        .select_related("project", "township", "handler")
+        .defer("complainant_phone", "complainant_id_number", "description")
+    )
+    for field in ("status", "channel", "outcome"):
+        if filters.get(field):
+            qs = qs.filter(**{field: filters[field]})
+    if filters.get("township"):
+        qs = qs.filter(township_id=filters["township"])
+    if filters.get("deadline"):
+        qs = qs.filter(deadline_state=filters["deadline"])
+    if filters.get("date_from"):
+        qs = qs.filter(received_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(received_at__date__lte=filters["date_to"])
+    if filters.get("project"):
+        qs = qs.filter(project_id=filters["project"])
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(number__icontains=q) | Q(respondent_name__icontains=q) | Q(project__name__icontains=q)
+        )
+    return qs.order_by("-received_at", "-id")
+
+
+def due_date(complaint: Complaint):
+    """The deadline that runs now: acceptance while received, closure while filed; else None."""
+    if complaint.status == Complaint.Status.RECEIVED:
+        return complaint.accept_due
+    if complaint.status == Complaint.Status.FILED:
+        return complaint.close_due
+    return None
+
+
+def workdays_left(complaint: Complaint, today=None) -> int | None:
+    """Working days from today to the running deadline (negative when overdue)."""
+    due = due_date(complaint)
+    if due is None:
+        return None
+    return workdays_between(today or timezone.localdate(), due)
+
+
+def cases_due(user, *, limit: int = 20) -> list[Complaint]:
+    """Open cases of this user due soon or overdue, for the dashboard (one query)."""
+    qs = Complaint.objects.visible_to(user).filter(deadline_state__in=["soon", "overdue"])
+    if roles.is_inspector(user):
+        qs = qs.filter(Q(handler=user) | Q(handler__isnull=True))
+    rows = list(qs.select_related("township").order_by("-deadline_state", "accept_due")[:limit])
+    for row in rows:
+        row.days_left = workdays_left(row)
+    return rows
+
+
+def event_list(*, complaint: Complaint):
+    """The case's timeline, oldest first."""
+    return complaint.events.select_related("actor").order_by("at", "id")
+
+
+def order_list(*, user, filters: dict):
+    """Enforcement orders this user may see."""
+    qs = EnforcementOrder.objects.visible_to(user).select_related("enterprise", "project", "complaint")
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("open"):
+        qs = qs.filter(complied_on__isnull=True)
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(enterprise__name__icontains=q) | Q(requirement__icontains=q))
+    return qs.order_by("-year", "-seq", "kind")
+
+
+def notice_board_context(*, project) -> dict:
+    """Everything 条例 art. 34 asks the site notice board to show, plus the QR code to the public form."""
+    url = f"{settings.SITE_URL}{reverse('complaints:public_project', args=[project.code])}"
+    wagewatch = settings.WAGEWATCH
+    return {
+        "project": project,
+        "subcontracts": project.subcontracts.select_related("enterprise").order_by("id"),
+        "department": project.department,
+        "minimum_wage": wagewatch["MINIMUM_WAGE_MONTHLY"],
+        "county": wagewatch.get("COUNTY_NAME", ""),
+        "county_phone": wagewatch["COUNTY_COMPLAINT_PHONE"],
+        "arbitration_phone": wagewatch.get("ARBITRATION_PHONE", ""),
+        "form_url": url,
+        "qr": mark_safe(qr_svg(url, scale=6)),
+    }

@@ -1,0 +1,438 @@
+"""Writes for complaint cases (投诉举报) and enforcement orders: every step checked and recorded."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wagewatch.accounts import roles
+from wagewatch.accounts.models import Role
+from wagewatch.accounts.notifications import notify, recipients
+from wagewatch.accounts.scoping import user_township_ids
+from wagewatch.lib.fields import keyed_hash
+from wagewatch.lib.workdays import add_workdays_info
+
+from .models import CaseEvent, Complaint, ComplaintAttachment, Counter, EnforcementOrder
+
+S = Complaint.Status
+
+
+def next_number(*, name: str, year: int) -> int:
+    """The next number of a per-year sequence; call inside a transaction (the row stays locked)."""
+    Counter.objects.bulk_create([Counter(name=name, year=year, value=0)], ignore_conflicts=True)
+    counter = Counter.objects.select_for_update().get(name=name, year=year)
+    counter.value += 1
+    counter.save(update_fields=["value"])
+    return counter.value
+
+
+def may_work_in(user, township_id) -> bool:
+    """Field work in a township: office and admin anywhere, inspectors in their own townships."""
+    if roles.is_office(user):
+        return True
+    if not roles.is_inspector(user) or township_id is None:
+        return False
+    return user_township_ids(user).filter(township_id=township_id).exists()
+
+
+def _order_township(*, complaint, project, inspection):
+    if project is not None:
+        return project.township_id
+    if complaint is not None:
+        return complaint.township_id
+    if inspection is not None:
+        return inspection.project.township_id
+    return None
+
+
+@transaction.atomic
+def order_create(
+    *,
+    kind: str,
+    enterprise,
+    deadline: datetime.date,
+    requirement: str,
+    user,
+    complaint=None,
+    project=None,
+    inspection=None,
+    amount=0,
+    legal_basis: str = "",
+    served_on: datetime.date | None = None,
+) -> EnforcementOrder:
+    """Issue an order with the next gap-free number for its kind and year."""
+    township_id = _order_township(complaint=complaint, project=project, inspection=inspection)
+    if not may_work_in(user, township_id):
+        raise PermissionDenied(_("无权签发该执法文书"))
+    if kind not in EnforcementOrder.Kind.values:
+        raise ValidationError(_("文书类型无效"))
+    issued_on = timezone.localdate()
+    seq = next_number(name=f"order-{kind}", year=issued_on.year)
+    order = EnforcementOrder(
+        kind=kind,
+        year=issued_on.year,
+        seq=seq,
+        enterprise=enterprise,
+        complaint=complaint,
+        project=project,
+        inspection=inspection,
+        township_id=township_id,
+        legal_basis=legal_basis,
+        requirement=requirement,
+        amount=Decimal(str(amount)),
+        issued_on=issued_on,
+        served_on=served_on,
+        deadline=deadline,
+        created_by=user,
+    )
+    order._history_user = user
+    order.full_clean(exclude=["complaint", "project", "inspection", "enterprise", "township"])
+    order.save()
+    return order
+
+
+def order_comply(*, order: EnforcementOrder, on: datetime.date, user) -> EnforcementOrder:
+    """Record that the order was complied with on ``on``."""
+    if not may_work_in(user, order.township_id):
+        raise PermissionDenied(_("无权操作该执法文书"))
+    if order.complied_on is not None:
+        raise ValidationError(_("该文书已记录履行"))
+    order.complied_on = on
+    order._history_user = user
+    order.save(update_fields=["complied_on"])
+    return order
+
+
+# ---- complaint cases -------------------------------------------------------------------------
+
+
+def _setting(name: str, default=None):
+    return settings.WAGEWATCH.get(name, default)
+
+
+def _event(complaint: Complaint, user, action: str, note: str = "") -> CaseEvent:
+    return CaseEvent.objects.create(
+        complaint=complaint, actor=user if _is_user(user) else None, action=action, note=note
+    )
+
+
+def _is_user(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def _save(complaint: Complaint, user, fields: list[str]) -> None:
+    complaint._history_user = user if _is_user(user) else None
+    complaint.save(update_fields=fields)
+
+
+def _require(complaint: Complaint, user, *, statuses) -> None:
+    """The user may work on this case and the case is in one of ``statuses``."""
+    if not roles.can_edit_field_work(user) or not may_work_in(user, complaint.township_id):
+        raise PermissionDenied(_("无权办理该案件"))
+    if complaint.status not in statuses:
+        raise ValidationError(
+            _("案件当前状态（%(s)s）不能进行此操作") % {"s": complaint.get_status_display()}
+        )
+
+
+def is_out_of_time(*, received: datetime.date, arrears_from, arrears_to) -> bool:
+    """The arrears period ended more than two years before receipt (劳动保障监察条例 art. 20)."""
+    last = arrears_to or arrears_from
+    if last is None:
+        return False
+    try:
+        limit = received.replace(year=received.year - 2)
+    except ValueError:  # 29 February
+        limit = received.replace(year=received.year - 2, day=28)
+    return last < limit
+
+
+def complaint_receive(
+    *,
+    user,
+    channel: str,
+    complainant_name: str,
+    complainant_phone: str,
+    description: str,
+    respondent=None,
+    respondent_name: str = "",
+    project=None,
+    township=None,
+    complainant_id_number: str = "",
+    workers_involved: int = 1,
+    amount_claimed=0,
+    arrears_from=None,
+    arrears_to=None,
+    received_at=None,
+) -> Complaint:
+    """Register a case (staff intake, or the public form with user=None) with its number and deadline."""
+    township_id = project.township_id if project is not None else getattr(township, "pk", None)
+    if _is_user(user) and not (
+        roles.can_edit_field_work(user) and (roles.is_office(user) or may_work_in(user, township_id))
+    ):
+        raise PermissionDenied(_("无权登记该案件"))
+    received_at = received_at or timezone.now()
+    received = timezone.localdate(received_at)
+    accept_due, complete = add_workdays_info(received, _setting("COMPLAINT_ACCEPT_WORKDAYS", 5))
+    with transaction.atomic():
+        seq = next_number(name="complaint", year=received.year)
+        complaint = Complaint(
+            number=f"{_setting('COMPLAINT_NUMBER_PREFIX', 'TS')}{received.year}-{seq:06d}",
+            channel=channel,
+            received_at=received_at,
+            complainant_name=complainant_name.strip(),
+            complainant_phone=complainant_phone.strip(),
+            complainant_phone_hash=keyed_hash(complainant_phone.strip()),
+            complainant_id_number=complainant_id_number.strip(),
+            respondent=respondent,
+            respondent_name=(respondent.name if respondent is not None else respondent_name).strip(),
+            project=project,
+            township_id=township_id,
+            handler=user if _is_user(user) and roles.is_inspector(user) else None,
+            workers_involved=workers_involved,
+            amount_claimed=Decimal(str(amount_claimed or 0)),
+            arrears_from=arrears_from,
+            arrears_to=arrears_to,
+            description=description,
+            out_of_time=is_out_of_time(received=received, arrears_from=arrears_from, arrears_to=arrears_to),
+            group_incident=workers_involved >= settings.WAGEWATCH["GROUP_INCIDENT_WORKERS"],
+            accept_due=accept_due,
+            calendar_complete=complete,
+            created_by=user if _is_user(user) else None,
+        )
+        complaint._history_user = complaint.created_by
+        complaint.save()
+        note = _("超过两年时效") if complaint.out_of_time else ""
+        _event(complaint, user, "received", note)
+    return complaint
+
+
+@transaction.atomic
+def complaint_triage(*, complaint: Complaint, user, township, handler=None) -> Complaint:
+    """Office staff set the township (and optionally the handling inspector) of a case."""
+    if not roles.is_office(user):
+        raise PermissionDenied(_("只有治欠办可以分派案件"))
+    if complaint.status in (S.CLOSED, S.REFUSED):
+        raise ValidationError(_("已办结的案件不能分派"))
+    if handler is not None and not (
+        roles.is_inspector(handler) and user_township_ids(handler).filter(township_id=township.pk).exists()
+    ):
+        raise ValidationError(_("承办人必须是该乡镇的监察员"))
+    complaint.township = township
+    complaint.handler = handler
+    _save(complaint, user, ["township", "handler"])
+    _event(
+        complaint,
+        user,
+        "triaged",
+        f"{township}" + (f" / {handler.get_full_name() or handler}" if handler else ""),
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_accept(*, complaint: Complaint, user, on: datetime.date | None = None) -> Complaint:
+    """Accept (受理) a received case; the accepting inspector becomes its handler if it has none."""
+    _require(complaint, user, statuses=[S.RECEIVED])
+    complaint.status = S.ACCEPTED
+    complaint.accepted_on = on or timezone.localdate()
+    if complaint.handler_id is None and roles.is_inspector(user):
+        complaint.handler = user
+    complaint.deadline_state = ""
+    _save(complaint, user, ["status", "accepted_on", "handler", "deadline_state"])
+    _event(complaint, user, "accepted")
+    return complaint
+
+
+@transaction.atomic
+def complaint_refuse(*, complaint: Complaint, user, reason: str) -> Complaint:
+    """Refuse (不予受理) a received case, with the reason."""
+    _require(complaint, user, statuses=[S.RECEIVED])
+    if not (reason or "").strip():
+        raise ValidationError(_("不予受理必须填写理由"))
+    complaint.status = S.REFUSED
+    complaint.outcome = Complaint.Outcome.REFUSED
+    complaint.refusal_reason = reason.strip()
+    complaint.deadline_state = ""
+    _save(complaint, user, ["status", "outcome", "refusal_reason", "deadline_state"])
+    _event(complaint, user, "refused", reason.strip())
+    return complaint
+
+
+@transaction.atomic
+def complaint_file(*, complaint: Complaint, user, on: datetime.date | None = None) -> Complaint:
+    """File (立案) an accepted case: it must close within 60 working days."""
+    _require(complaint, user, statuses=[S.ACCEPTED])
+    complaint.status = S.FILED
+    complaint.filed_on = on or timezone.localdate()
+    complaint.close_due, complaint.calendar_complete = add_workdays_info(
+        complaint.filed_on, _setting("COMPLAINT_CLOSE_WORKDAYS", 60)
+    )
+    complaint.deadline_state = ""
+    _save(complaint, user, ["status", "filed_on", "close_due", "calendar_complete", "deadline_state"])
+    _event(complaint, user, "filed", _("结案期限 %(d)s") % {"d": complaint.close_due})
+    return complaint
+
+
+@transaction.atomic
+def complaint_extend(*, complaint: Complaint, user, reason: str) -> Complaint:
+    """Extend a filed case by 30 working days: once, and only by an approver (recorded)."""
+    if not roles.is_approver(user):
+        raise PermissionDenied(_("延期须经有审批权限的负责人批准"))
+    _require(complaint, user, statuses=[S.FILED])
+    if complaint.extended:
+        raise ValidationError(_("案件已延期一次，不能再次延期"))
+    if not (reason or "").strip():
+        raise ValidationError(_("请填写延期理由"))
+    complaint.close_due, complete = add_workdays_info(
+        complaint.close_due, _setting("COMPLAINT_EXTENSION_WORKDAYS", 30)
+    )
+    complaint.calendar_complete = complaint.calendar_complete and complete
+    complaint.extended = True
+    complaint.deadline_state = ""
+    _save(complaint, user, ["close_due", "calendar_complete", "extended", "deadline_state"])
+    _event(
+        complaint,
+        user,
+        "extended",
+        _("批准延期至 %(d)s：%(r)s") % {"d": complaint.close_due, "r": reason.strip()},
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_close(
+    *,
+    complaint: Complaint,
+    user,
+    outcome: str,
+    amount_recovered=0,
+    workers_paid: int = 0,
+    note: str = "",
+    on: datetime.date | None = None,
+) -> Complaint:
+    """Close (结案) an accepted or filed case with its outcome, money recovered and workers paid."""
+    _require(complaint, user, statuses=[S.ACCEPTED, S.FILED])
+    if outcome not in Complaint.Outcome.values or outcome == Complaint.Outcome.REFUSED:
+        raise ValidationError(_("请选择结案方式"))
+    amount = Decimal(str(amount_recovered or 0))
+    if amount < 0 or workers_paid < 0:
+        raise ValidationError(_("金额和人数不能为负数"))
+    complaint.status = S.CLOSED
+    complaint.outcome = outcome
+    complaint.amount_recovered = amount
+    complaint.workers_paid = workers_paid
+    complaint.closed_on = on or timezone.localdate()
+    complaint.deadline_state = ""
+    _save(
+        complaint,
+        user,
+        ["status", "outcome", "amount_recovered", "workers_paid", "closed_on", "deadline_state"],
+    )
+    _event(
+        complaint,
+        user,
+        "closed",
+        f"{complaint.get_outcome_display()} {amount} / {workers_paid} {note}".strip(),
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_set_flags(
+    *, complaint: Complaint, user, supervised: bool, leader: str, group_incident: bool
+) -> Complaint:
+    """Office staff mark a case 挂牌督办 / 领导包案 / 群体性."""
+    if not roles.is_office(user):
+        raise PermissionDenied(_("只有治欠办可以设置督办标记"))
+    complaint.supervised = supervised
+    complaint.leader = (leader or "").strip()
+    complaint.group_incident = group_incident
+    _save(complaint, user, ["supervised", "leader", "group_incident"])
+    _event(
+        complaint,
+        user,
+        "flags",
+        " ".join(
+            filter(
+                None,
+                [
+                    _("挂牌督办") if supervised else "",
+                    _("包案领导：%(l)s") % {"l": complaint.leader} if complaint.leader else "",
+                    _("群体性事件") if group_incident else "",
+                ],
+            )
+        ),
+    )
+    return complaint
+
+
+def mark_deadlines(*, today: datetime.date | None = None) -> dict:
+    """Set deadline_state (soon / overdue / '') on open cases in three set-based updates."""
+    today = today or timezone.localdate()
+    soon_limit = add_workdays_info(today, _setting("COMPLAINT_DUE_SOON_WORKDAYS", 5))[0]
+    received, filed = Q(status=S.RECEIVED), Q(status=S.FILED)
+    overdue = (received & Q(accept_due__lt=today)) | (filed & Q(close_due__lt=today))
+    soon = (received & Q(accept_due__gte=today, accept_due__lte=soon_limit)) | (
+        filed & Q(close_due__gte=today, close_due__lte=soon_limit)
+    )
+    cases = Complaint.objects.all()
+    newly = list(
+        cases.filter(
+            (overdue & ~Q(deadline_state="overdue")) | (soon & ~Q(deadline_state__in=["soon", "overdue"]))
+        )
+        .select_related("handler", "township")
+        .only("pk", "number", "status", "accept_due", "close_due", "handler", "township")
+    )
+    counts = {
+        "overdue": cases.filter(overdue).exclude(deadline_state="overdue").update(deadline_state="overdue"),
+        "soon": cases.filter(soon).exclude(deadline_state="soon").update(deadline_state="soon"),
+        "cleared": cases.exclude(overdue | soon).exclude(deadline_state="").update(deadline_state=""),
+    }
+    _notify_deadlines(newly, today)
+    return counts
+
+
+def _notify_deadlines(cases: list[Complaint], today: datetime.date) -> None:
+    """One message per case and state to its handler (or its township's inspectors); never twice."""
+    for case in cases:
+        due = case.accept_due if case.status == S.RECEIVED else case.close_due
+        state = "overdue" if due < today else "soon"
+        users = (
+            [case.handler] if case.handler_id else recipients(roles=[Role.INSPECTOR], township=case.township)
+        )
+        title = (_("案件 %(n)s 已超期") if state == "overdue" else _("案件 %(n)s 即将到期")) % {
+            "n": case.number
+        }
+        notify(
+            users=users,
+            event_key=f"complaint-{case.pk}-{case.status}-{state}",
+            title=title,
+            body=_("期限：%(d)s") % {"d": due},
+            url=reverse("complaints:detail", args=[case.pk]),
+        )
+
+
+ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".txt")
+
+
+@transaction.atomic
+def attachment_add(*, complaint: Complaint, user, upload) -> ComplaintAttachment:
+    """Attach an uploaded file (type and size checked) to a case the user may work on."""
+    _require(complaint, user, statuses=list(S.values))
+    name = (upload.name or "").rsplit("/", 1)[-1][:200]
+    if not name.lower().endswith(ATTACHMENT_TYPES):
+        raise ValidationError(_("只能上传 PDF、图片、Word、Excel 或文本文件"))
+    if upload.size > settings.MAX_UPLOAD_BYTES:
+        raise ValidationError(_("文件过大"))
+    attachment = ComplaintAttachment.objects.create(
+        complaint=complaint, file=upload, name=name, uploaded_by=user
+    )
+    _event(complaint, user, "attached", name)
+    return attachment

@@ -1,0 +1,356 @@
+"""Pages of the complaints app: case ledger, case detail and steps, intake, orders, project tab."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from projects.models import Project
+from wagewatch.accounts import roles
+from wagewatch.accounts.services import reveal_record
+from wagewatch.lib.pdf import pdf_response, render_pdf
+from wagewatch.lib.xlsx import write_workbook, xlsx_response
+
+from . import forms, selectors, services
+from .models import Complaint, ComplaintAttachment, EnforcementOrder
+from .public import client_address
+
+PAGE_SIZE = 50
+
+
+def _field_staff(request):
+    if not roles.can_edit_field_work(request.user):
+        raise PermissionDenied
+
+
+def _get_complaint_for_user(request, pk) -> Complaint:
+    qs = Complaint.objects.visible_to(request.user).select_related(
+        "project", "township", "handler", "respondent"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _get_order_for_user(request, pk) -> EnforcementOrder:
+    return get_object_or_404(EnforcementOrder.objects.visible_to(request.user), pk=pk)
+
+
+def _filters(request) -> tuple[forms.FilterForm, dict]:
+    form = forms.FilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, data
+
+
+def _annotate(rows):
+    today = timezone.localdate()
+    for row in rows:
+        row.days_left = selectors.workdays_left(row, today)
+    return rows
+
+
+@login_required
+def complaint_list(request):
+    """案件台账: filters, search, pagination."""
+    _field_staff(request)
+    form, data = _filters(request)
+    page = Paginator(selectors.complaint_list(user=request.user, filters=data), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    _annotate(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "complaints/list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "title": _("案件台账")},
+    )
+
+
+EXPORT_HEADERS = [
+    "案件编号",
+    "渠道",
+    "登记日期",
+    "被投诉单位",
+    "涉及项目",
+    "所属乡镇",
+    "承办人",
+    "涉及人数",
+    "反映金额（元）",
+    "状态",
+    "受理期限",
+    "立案日期",
+    "结案期限",
+    "结案日期",
+    "处理结果",
+    "追回金额（元）",
+    "兑付人数",
+    "超时效",
+    "群体性",
+    "挂牌督办",
+    "包案领导",
+]
+
+
+def _export_row(c: Complaint) -> list:
+    # The reporter (举报人) is confidential: never exported.
+    return [
+        c.number,
+        c.get_channel_display(),
+        timezone.localdate(c.received_at),
+        c.respondent_name,
+        c.project.name if c.project else "",
+        str(c.township or ""),
+        (c.handler.get_full_name() or c.handler.username) if c.handler else "",
+        c.workers_involved,
+        c.amount_claimed,
+        c.get_status_display(),
+        c.accept_due,
+        c.filed_on,
+        c.close_due,
+        c.closed_on,
+        c.get_outcome_display(),
+        c.amount_recovered,
+        c.workers_paid,
+        "是" if c.out_of_time else "",
+        "是" if c.group_incident else "",
+        "是" if c.supervised else "",
+        c.leader,
+    ]
+
+
+@login_required
+def complaint_export(request):
+    """The ledger as .xlsx, same filters, without the reporter's identity."""
+    _field_staff(request)
+    _form, data = _filters(request)
+    rows = (_export_row(c) for c in selectors.complaint_list(user=request.user, filters=data).iterator(2000))
+    content = write_workbook([(_("案件台账"), EXPORT_HEADERS, rows)])
+    return xlsx_response(f"案件台账-{timezone.localdate():%Y%m%d}.xlsx", content)
+
+
+@login_required
+def complaint_create(request):
+    """Staff intake of a case received by phone, visit, letter or transfer."""
+    _field_staff(request)
+    form = forms.IntakeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.complaint_receive(user=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已登记案件 %(n)s") % {"n": case.number})
+            return redirect("complaints:detail", pk=case.pk)
+    return render(request, "complaints/form.html", {"form": form, "title": _("登记投诉案件")})
+
+
+def _detail_context(request, case: Complaint, *, revealed: bool = False) -> dict:
+    user = request.user
+    may_work = roles.can_edit_field_work(user) and services.may_work_in(user, case.township_id)
+    S = Complaint.Status
+    return {
+        "case": case,
+        "title": case.number,
+        "events": selectors.event_list(complaint=case),
+        "days_left": selectors.workdays_left(case),
+        "due": selectors.due_date(case),
+        "show_reporter": selectors.can_see_reporter(user, case),
+        "can_reveal": roles.can_reveal(user),
+        "revealed": revealed,
+        "can_accept": may_work and case.status == S.RECEIVED,
+        "can_file": may_work and case.status == S.ACCEPTED,
+        "can_close": may_work and case.status in (S.ACCEPTED, S.FILED),
+        "can_extend": may_work and roles.is_approver(user) and case.status == S.FILED and not case.extended,
+        "can_triage": roles.is_office(user) and case.status not in (S.CLOSED, S.REFUSED),
+        "can_flag": roles.is_office(user),
+        "refuse_form": forms.RefuseForm(),
+        "extend_form": forms.ExtendForm(),
+        "close_form": forms.CloseForm(),
+        "triage_form": forms.TriageForm(initial={"township": case.township_id}),
+        "flags_form": forms.FlagsForm(
+            initial={
+                "supervised": case.supervised,
+                "leader": case.leader,
+                "group_incident": case.group_incident,
+            }
+        ),
+        "orders": case.orders.all(),
+        "attachments": case.attachments.all(),
+        "can_attach": may_work,
+    }
+
+
+@login_required
+def complaint_detail(request, pk):
+    """One case: facts, deadlines, timeline and the steps this user may take."""
+    _field_staff(request)
+    case = _get_complaint_for_user(request, pk)
+    return render(request, "complaints/detail.html", _detail_context(request, case))
+
+
+@login_required
+@require_POST
+def complaint_reveal(request, pk):
+    """Show the complainant's full phone and ID number to an approver, and log it."""
+    case = _get_complaint_for_user(request, pk)
+    if not roles.can_reveal(request.user):
+        raise PermissionDenied
+    for field in ("complainant_phone", "complainant_id_number"):
+        reveal_record(user=request.user, obj=case, field=field, ip_address=client_address(request))
+    return render(request, "complaints/detail.html", _detail_context(request, case, revealed=True))
+
+
+def _run_step(request, case: Complaint, step: str):
+    """Validate the posted form of one step and call its service."""
+    post = request.POST
+    if step == "accept":
+        return services.complaint_accept(complaint=case, user=request.user)
+    if step == "file":
+        return services.complaint_file(complaint=case, user=request.user)
+    form_class, service = {
+        "refuse": (forms.RefuseForm, services.complaint_refuse),
+        "extend": (forms.ExtendForm, services.complaint_extend),
+        "close": (forms.CloseForm, services.complaint_close),
+        "triage": (forms.TriageForm, services.complaint_triage),
+        "flags": (forms.FlagsForm, services.complaint_set_flags),
+    }.get(step, (None, None))
+    if form_class is None:
+        raise Http404
+    form = form_class(post)
+    if not form.is_valid():
+        raise ValidationError([e for errors in form.errors.values() for e in errors])
+    return service(complaint=case, user=request.user, **form.cleaned_data)
+
+
+@login_required
+@require_POST
+def complaint_step(request, pk, step):
+    """Run one lifecycle step (accept, refuse, file, extend, close, triage, flags)."""
+    _field_staff(request)
+    case = _get_complaint_for_user(request, pk)
+    try:
+        _run_step(request, case, step)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已保存"))
+    return redirect("complaints:detail", pk=case.pk)
+
+
+@login_required
+def project_tab(request, pk):
+    """The complaints tab of a project page: its cases and the notice board."""
+    project = get_object_or_404(
+        Project.objects.visible_to(request.user).select_related("township", "department"), pk=pk
+    )
+    cases = _annotate(
+        list(
+            Complaint.objects.visible_to(request.user)
+            .filter(project=project)
+            .select_related("township", "handler")
+            .order_by("-received_at")[:100]
+        )
+    )
+    return render(
+        request,
+        "complaints/project_tab.html",
+        {"project": project, "active_tab": "complaints", "cases": cases, "title": project.name},
+    )
+
+
+@login_required
+def order_list(request):
+    """执法文书: list, create and record compliance."""
+    _field_staff(request)
+    form = forms.OrderForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.order_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已签发 %(n)s") % {"n": order.number})
+            return redirect("complaints:orders")
+    filters = {
+        "kind": request.GET.get("kind", ""),
+        "open": request.GET.get("open"),
+        "q": request.GET.get("q", ""),
+    }
+    page = Paginator(selectors.order_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "complaints/orders.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filters": filters,
+            "kinds": EnforcementOrder.Kind.choices,
+            "today": timezone.localdate(),
+            "title": _("执法文书"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def order_comply(request, pk):
+    """Record that an order was complied with."""
+    _field_staff(request)
+    order = _get_order_for_user(request, pk)
+    form = forms.ComplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写履行日期"))
+        return redirect("complaints:orders")
+    try:
+        services.order_comply(order=order, on=form.cleaned_data["on"], user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已记录履行"))
+    return redirect("complaints:orders")
+
+
+@login_required
+def notice_board(request, pk):
+    """维权信息告示牌 (条例 art. 34) for one project, A3 PDF with the QR code to the complaint form."""
+    project = get_object_or_404(
+        Project.objects.visible_to(request.user).select_related("builder", "contractor", "department"), pk=pk
+    )
+    content = render_pdf("complaints/pdf/notice_board.html", selectors.notice_board_context(project=project))
+    return pdf_response(f"维权信息告示牌-{project.code}.pdf", content)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    """Attach a file to a case."""
+    _field_staff(request)
+    case = _get_complaint_for_user(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择文件"))
+        return redirect("complaints:detail", pk=case.pk)
+    try:
+        services.attachment_add(complaint=case, user=request.user, upload=upload)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已上传"))
+    return redirect("complaints:detail", pk=case.pk)
+
+
+@login_required
+def attachment_download(request, pk):
+    """Serve an attachment to a user who may see its case (never from a public media URL)."""
+    _field_staff(request)
+    attachment = get_object_or_404(ComplaintAttachment.objects.visible_to(request.user), pk=pk)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
