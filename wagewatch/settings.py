@@ -222,6 +222,17 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The demo county, in dependency order (manage.py seed_demo); the risk sweep runs on the data before it.
+DEMO_MODULES = [
+    "wagewatch.accounts.demo",
+    "projects.demo",
+    "complaints.demo",
+    "blacklist.demo",
+    "deposits.demo",
+    "projects.risk.demo",
+    "reports.demo",
+]
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
