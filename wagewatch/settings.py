@@ -209,12 +209,35 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_RESULT_EXPIRES = timedelta(days=7)
+# projects.risk is a package inside the projects app: Celery's autodiscovery sees only <app>/tasks.py.
+CELERY_IMPORTS = ["projects.risk.tasks"]
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-jobs": {"task": "wagewatch.accounts.tasks.requeue_stale_jobs", "schedule": 300.0},
     "worker-heartbeat": {"task": "wagewatch.accounts.tasks.worker_heartbeat", "schedule": 60.0},
     "complaints-mark-case-deadlines": {
         "task": "complaints.tasks.mark_case_deadlines",
         "schedule": crontab(hour=1, minute=10),
+    },
+    "blacklist-expire-due": {"task": "blacklist.tasks.blacklist_expire_due", "schedule": crontab(hour=0, minute=20)},
+    "blacklist-grade-compute-year": {
+        "task": "blacklist.tasks.grade_compute_year",
+        "schedule": crontab(month_of_year=1, day_of_month=1, hour=2, minute=30),
+    },
+    "deposits-guarantee-expiry": {
+        "task": "deposits.tasks.remind_expiring_guarantees",
+        "schedule": crontab(hour=7, minute=20),
+    },
+    "deposits-return-overdue": {
+        "task": "deposits.tasks.remind_overdue_returns",
+        "schedule": crontab(hour=7, minute=25),
+    },
+    "deposits-recompute-deadlines": {
+        "task": "deposits.tasks.recompute_return_deadlines",
+        "schedule": crontab(hour=2, minute=40),
+    },
+    "risk-sweep-nightly": {
+        "task": "projects.risk.tasks.sweep_nightly",
+        "schedule": crontab(hour=2, minute=0),
     },
     "reports-notify-task-deadlines": {
         "task": "reports.tasks.notify_task_deadlines",
@@ -288,6 +311,8 @@ WAGEWATCH = {
     "COUNTY_COMPLAINT_PHONE": wenv.get("COUNTY_COMPLAINT_PHONE", str, "0000-12345678"),
     "DOCUMENT_PREFIX": wenv.get("DOCUMENT_PREFIX", str, "示人社监"),
     "COMPLAINT_NUMBER_PREFIX": "TS",
+    "CERTIFICATE_VALID_DAYS": 90,
+    "CERTIFICATE_PREFIX": "WQZM",
     "PUBLIC_FORM_RATE_LIMIT": 5,
     "PUBLIC_FORM_RATE_WINDOW_MINUTES": 60,
     "ARBITRATION_PHONE": wenv.get("ARBITRATION_PHONE", str, ""),

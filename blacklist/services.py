@@ -1,0 +1,402 @@
+"""Writes of the blacklist app: the legal steps of a listing, grades and no-arrears certificates.
+
+Order of steps (令第45号): propose → issue prior notice (事先告知书) → statement (optional) → decide
+(list / not list) → publish (listed 3 years) → early removal or expiry. Decision rule: an approver may
+decide once the enterprise's statement is recorded, or once the defence period has passed without one
+(the day after ``defence_due``); deciding earlier would cut short the enterprise's right to be heard.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints.models import EnforcementOrder
+from wagewatch.accounts import roles
+from wagewatch.accounts.models import Role
+from wagewatch.accounts.notifications import notify, recipients
+from wagewatch.lib.fields import keyed_hash
+from wagewatch.lib.validators import validate_resident_id
+from wagewatch.lib.workdays import add_workdays_info
+
+from .models import (
+    BlacklistEntry,
+    BlacklistStep,
+    Grade,
+    IntegrityGrade,
+    NoArrearsCertificate,
+    NumberCounter,
+    ResponsiblePerson,
+)
+from .selectors import certificate_code, certificate_refusals, compute_grades
+
+S = BlacklistEntry.Status
+LISTING_YEARS = 3
+EARLY_REMOVAL_MONTHS = 6
+
+
+def _setting(name: str, default):
+    return settings.WAGEWATCH.get(name, default)
+
+
+def _user(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, or the month's last day when it has no such day (29 Feb → 28 Feb)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, d))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def next_number(*, name: str, year: int) -> int:
+    """The next number of a per-year sequence; call inside a transaction (the counter row stays locked)."""
+    NumberCounter.objects.bulk_create([NumberCounter(name=name, year=year, value=0)], ignore_conflicts=True)
+    counter = NumberCounter.objects.select_for_update().get(name=name, year=year)
+    counter.value += 1
+    counter.save(update_fields=["value"])
+    return counter.value
+
+
+def _step(entry: BlacklistEntry, user, step: str, note: str = "") -> BlacklistStep:
+    return BlacklistStep.objects.create(entry=entry, actor=_user(user), step=step, note=note)
+
+
+def _save(entry: BlacklistEntry, user, fields: list[str]) -> None:
+    entry._history_user = _user(user)
+    entry.save(update_fields=fields)
+
+
+def _lock(entry: BlacklistEntry) -> BlacklistEntry:
+    """Reload the entry under a row lock, so two clicks cannot both take the same step."""
+    return BlacklistEntry.objects.select_for_update().get(pk=entry.pk)
+
+
+def _require(entry: BlacklistEntry, *, statuses, action: str) -> None:
+    if entry.status not in statuses:
+        raise ValidationError(
+            _("当前状态为“%(s)s”，不能%(a)s") % {"s": entry.get_status_display(), "a": action}
+        )
+
+
+def _require_approver(user) -> None:
+    if not roles.is_approver(user):
+        raise PermissionDenied(_("只有具有审批权限的人员才能作出决定"))
+
+
+def _require_staff(user) -> None:
+    if not (roles.is_office(user) or roles.is_inspector(user)):
+        raise PermissionDenied(_("无权办理失信名单事项"))
+
+
+@transaction.atomic
+def blacklist_propose(
+    *, order: EnforcementOrder, basis_kind: str, reason: str, user, complaint=None, on=None
+) -> BlacklistEntry:
+    """Propose listing the enterprise of an ignored order to pay (inspectors, office, admin)."""
+    _require_staff(user)
+    on = on or timezone.localdate()
+    if not EnforcementOrder.objects.visible_to(user).filter(pk=order.pk).exists():
+        raise PermissionDenied(_("无权依据该文书提请"))
+    if order.kind != EnforcementOrder.Kind.PAY or not order.is_ignored(on):
+        raise ValidationError(_("只有逾期未履行的责令支付工资文书才能作为提请列入的依据"))
+    if basis_kind not in BlacklistEntry.BasisKind.values:
+        raise ValidationError(_("请选择列入情形：达到拒不支付劳动报酬罪追诉标准，或引发群体性、极端事件"))
+    if not (reason or "").strip():
+        raise ValidationError(_("请填写列入事由"))
+    open_entry = BlacklistEntry.objects.filter(enterprise_id=order.enterprise_id).exclude(
+        status__in=BlacklistEntry.CLOSED_STATUSES
+    )
+    if open_entry.filter(Q(expires_on__isnull=True) | Q(expires_on__gt=on)).exists():
+        raise ValidationError(_("该企业已有正在办理或在列的失信名单记录"))
+    if open_entry.exists():  # listed, expired by date, not yet marked by the nightly job
+        blacklist_expire_due(on=on)
+    entry = BlacklistEntry(
+        enterprise_id=order.enterprise_id,
+        basis_order=order,
+        complaint=complaint or order.complaint,
+        basis_kind=basis_kind,
+        reason=reason.strip(),
+        proposed_by=_user(user),
+        proposed_on=on,
+    )
+    entry._history_user = _user(user)
+    entry.save()
+    _step(entry, user, BlacklistStep.Step.PROPOSE, _("依据%(o)s提请") % {"o": order.number})
+    _notify_approvers(entry)
+    return entry
+
+
+def _notify_approvers(entry: BlacklistEntry) -> None:
+    """Tell the approvers a proposal waits for the prior notice."""
+    approvers = recipients(roles=[Role.OFFICE, Role.ADMIN]).filter(
+        Q(profile__is_approver=True) | Q(profile__role=Role.ADMIN)
+    )
+    notify(
+        users=approvers,
+        event_key=f"blacklist-proposed-{entry.pk}",
+        title=_("失信名单提请待审：%(e)s") % {"e": entry.enterprise.name},
+        body=entry.reason[:200],
+        url=reverse("blacklist:detail", args=[entry.pk]),
+    )
+
+
+@transaction.atomic
+def blacklist_issue_notice(*, entry: BlacklistEntry, user, on=None) -> BlacklistEntry:
+    """Issue the prior notice (事先告知书) with the next gap-free number; the defence period starts."""
+    _require_approver(user)
+    entry = _lock(entry)
+    _require(entry, statuses=[S.PROPOSED], action=_("送达事先告知书"))
+    on = on or timezone.localdate()
+    days = int(_setting("BLACKLIST_DEFENCE_WORKDAYS", 10))
+    entry.defence_due, entry.calendar_complete = add_workdays_info(on, days)
+    entry.notice_year, entry.notice_seq = on.year, next_number(name="notice", year=on.year)
+    entry.notice_date = on
+    entry.status = S.NOTICED
+    _save(
+        entry,
+        user,
+        ["defence_due", "calendar_complete", "notice_year", "notice_seq", "notice_date", "status"],
+    )
+    _step(
+        entry,
+        user,
+        BlacklistStep.Step.NOTICE,
+        _("%(n)s，陈述申辩期限至%(d)s")
+        % {
+            "n": entry.notice_number,
+            "d": entry.defence_due,
+        },
+    )
+    return entry
+
+
+@transaction.atomic
+def blacklist_record_statement(*, entry: BlacklistEntry, statement: str, user, on=None) -> BlacklistEntry:
+    """Record the enterprise's statement and defence (陈述申辩), within the defence period."""
+    _require_staff(user)
+    entry = _lock(entry)
+    _require(entry, statuses=[S.NOTICED], action=_("记录陈述申辩"))
+    on = on or timezone.localdate()
+    if not (statement or "").strip():
+        raise ValidationError(_("请填写陈述申辩内容"))
+    if on < entry.notice_date:
+        raise ValidationError(_("陈述申辩日期不能早于告知日期"))
+    if on > entry.defence_due:
+        raise ValidationError(_("已超过陈述申辩期限（%(d)s）") % {"d": entry.defence_due})
+    entry.statement, entry.statement_on, entry.status = statement.strip(), on, S.STATED
+    _save(entry, user, ["statement", "statement_on", "status"])
+    _step(entry, user, BlacklistStep.Step.STATEMENT, entry.statement[:200])
+    return entry
+
+
+@transaction.atomic
+def blacklist_decide(*, entry: BlacklistEntry, to_list: bool, reasons: str, user, on=None) -> BlacklistEntry:
+    """Decide to list or not (approvers), once a statement is recorded or the defence period has passed."""
+    _require_approver(user)
+    entry = _lock(entry)
+    _require(entry, statuses=[S.NOTICED, S.STATED], action=_("作出决定"))
+    on = on or timezone.localdate()
+    if entry.status == S.NOTICED and on <= entry.defence_due:
+        raise ValidationError(
+            _("陈述申辩期限（%(d)s）届满前且未记录陈述申辩的，不能作出决定") % {"d": entry.defence_due}
+        )
+    if not (reasons or "").strip():
+        raise ValidationError(_("请填写决定理由"))
+    entry.status = S.DECIDED_LIST if to_list else S.DECIDED_NOT_LIST
+    entry.decision_reasons, entry.decided_on, entry.decided_by = reasons.strip(), on, _user(user)
+    _save(entry, user, ["status", "decision_reasons", "decided_on", "decided_by"])
+    step = BlacklistStep.Step.DECIDE_LIST if to_list else BlacklistStep.Step.DECIDE_NOT_LIST
+    _step(entry, user, step, entry.decision_reasons[:200])
+    return entry
+
+
+@transaction.atomic
+def blacklist_publish(*, entry: BlacklistEntry, user, on=None) -> BlacklistEntry:
+    """List and publish a decided entry for three years (approvers)."""
+    _require_approver(user)
+    entry = _lock(entry)
+    _require(entry, statuses=[S.DECIDED_LIST], action=_("列入公示"))
+    on = on or timezone.localdate()
+    if on < entry.decided_on:
+        raise ValidationError(_("列入日期不能早于决定日期"))
+    entry.status, entry.listed_on = S.LISTED, on
+    entry.expires_on = add_months(on, 12 * LISTING_YEARS)
+    _save(entry, user, ["status", "listed_on", "expires_on"])
+    _step(entry, user, BlacklistStep.Step.PUBLISH, _("公示期至%(d)s") % {"d": entry.expires_on})
+    return entry
+
+
+@transaction.atomic
+def blacklist_person_add(
+    *, entry: BlacklistEntry, name: str, role: str, id_number: str, user
+) -> ResponsiblePerson:
+    """Record a responsible person listed with the enterprise; the ID number is stored encrypted."""
+    _require_staff(user)
+    if entry.status in BlacklistEntry.CLOSED_STATUSES:
+        raise ValidationError(_("该记录已办结，不能再登记责任人员"))
+    if role not in ResponsiblePerson.Role.values or not (name or "").strip():
+        raise ValidationError(_("请填写责任人员姓名和身份"))
+    number = validate_resident_id(id_number) if id_number else ""
+    person = ResponsiblePerson(
+        entry=entry, name=name.strip(), role=role, id_number=number, id_number_hash=keyed_hash(number)
+    )
+    person._history_user = _user(user)
+    person.save()
+    _step(entry, user, BlacklistStep.Step.PERSON, f"{person.name}（{person.get_role_display()}）")
+    return person
+
+
+@transaction.atomic
+def blacklist_remove_early(
+    *,
+    entry: BlacklistEntry,
+    arrears_paid_on: datetime.date | None,
+    commitment_filed_on: datetime.date | None,
+    reason: str,
+    user,
+    on=None,
+) -> BlacklistEntry:
+    """Remove early (approvers): arrears paid, listed 6 months or more, credit commitment filed."""
+    _require_approver(user)
+    entry = _lock(entry)
+    _require(entry, statuses=[S.LISTED], action=_("提前移出"))
+    on = on or timezone.localdate()
+    if entry.expires_on <= on:
+        raise ValidationError(_("该记录已期满"))
+    # an order recorded as complied with counts as the arrears paid
+    arrears_paid_on = arrears_paid_on or entry.basis_order.complied_on
+    problems = []
+    if arrears_paid_on is None or arrears_paid_on > on:
+        problems.append(_("未清偿拖欠的工资"))
+    if on < add_months(entry.listed_on, EARLY_REMOVAL_MONTHS):
+        problems.append(
+            _("列入未满6个月（%(d)s 后方可申请）") % {"d": add_months(entry.listed_on, EARLY_REMOVAL_MONTHS)}
+        )
+    if commitment_filed_on is None or commitment_filed_on > on:
+        problems.append(_("未提交信用承诺书"))
+    if problems:
+        raise ValidationError(_("不符合提前移出条件：") + "；".join(problems))
+    entry.status, entry.removed_on = S.REMOVED, on
+    entry.arrears_paid_on, entry.commitment_filed_on = arrears_paid_on, commitment_filed_on
+    entry.removal_reason = (reason or "").strip() or _("已清偿欠薪、列入满6个月并提交信用承诺")
+    _save(entry, user, ["status", "removed_on", "arrears_paid_on", "commitment_filed_on", "removal_reason"])
+    _step(entry, user, BlacklistStep.Step.REMOVE, entry.removal_reason[:200])
+    return entry
+
+
+def blacklist_expire_due(*, on: datetime.date | None = None) -> int:
+    """Mark listed entries whose three years have run out as expired; safe to run twice (beat)."""
+    on = on or timezone.localdate()
+    expired = 0
+    for pk in BlacklistEntry.objects.filter(status=S.LISTED, expires_on__lte=on).values_list("pk", flat=True):
+        with transaction.atomic():
+            # compare-and-set: only the run that changes the row records the step
+            if BlacklistEntry.objects.filter(pk=pk, status=S.LISTED).update(status=S.EXPIRED) != 1:
+                continue
+            entry = BlacklistEntry.objects.get(pk=pk)
+            _step(entry, None, BlacklistStep.Step.EXPIRE, _("列入期满（%(d)s）") % {"d": entry.expires_on})
+            expired += 1
+    return expired
+
+
+# ---- integrity grades ----
+
+
+def grade_compute_year(*, year: int) -> int:
+    """Compute every enterprise's grade for the year (set-based, idempotent; overrides kept)."""
+    from projects.models import Enterprise
+
+    computed = compute_grades(year=year)
+    now = timezone.now()
+    rows = [
+        IntegrityGrade(
+            enterprise_id=eid,
+            year=year,
+            computed_grade=computed.get(eid, (Grade.A, ""))[0],
+            computed_reasons=computed.get(eid, (Grade.A, ""))[1],
+            computed_at=now,
+        )
+        for eid in Enterprise.objects.values_list("pk", flat=True).iterator()
+    ]
+    IntegrityGrade.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["enterprise", "year"],
+        update_fields=["computed_grade", "computed_reasons", "computed_at"],
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def grade_override(*, enterprise, year: int, grade: str, reason: str, user) -> IntegrityGrade:
+    """Set (or clear with grade="") a manual grade for the year (approvers); a reason is required."""
+    _require_approver(user)
+    if grade and grade not in Grade.values:
+        raise ValidationError(_("等级无效"))
+    if grade and not (reason or "").strip():
+        raise ValidationError(_("调整等级必须填写理由"))
+    row = IntegrityGrade.objects.select_for_update().filter(enterprise=enterprise, year=year).first()
+    if row is None:
+        found = compute_grades(year=year, enterprise_ids=[enterprise.pk]).get(enterprise.pk, (Grade.A, ""))
+        row = IntegrityGrade(
+            enterprise=enterprise, year=year, computed_grade=found[0], computed_reasons=found[1]
+        )
+    row.override_grade = grade
+    row.override_reason = (reason or "").strip() if grade else ""
+    row.overridden_by, row.overridden_at = _user(user), timezone.now()
+    row._history_user = _user(user)
+    row.save()
+    return row
+
+
+# ---- no-arrears certificates ----
+
+
+@transaction.atomic
+def certificate_issue(*, enterprise, purpose: str, user, on=None) -> NoArrearsCertificate:
+    """Issue a no-arrears certificate (approvers), refused with the reasons when the record forbids it."""
+    _require_approver(user)
+    on = on or timezone.localdate()
+    if not (purpose or "").strip():
+        raise ValidationError(_("请填写证明用途"))
+    refusals = certificate_refusals(enterprise=enterprise, on=on)
+    if refusals:
+        raise ValidationError(refusals)
+    seq = next_number(name="certificate", year=on.year)
+    cert = NoArrearsCertificate(
+        enterprise=enterprise,
+        serial=f"{_setting('CERTIFICATE_PREFIX', 'WQZM')}{on.year}{seq:05d}",
+        issued_on=on,
+        valid_until=on + datetime.timedelta(days=int(_setting("CERTIFICATE_VALID_DAYS", 90)) - 1),
+        purpose=purpose.strip(),
+        issued_by=_user(user),
+    )
+    cert.code = certificate_code(cert)
+    cert._history_user = _user(user)
+    cert.save()
+    return cert
+
+
+@transaction.atomic
+def certificate_revoke(*, cert: NoArrearsCertificate, reason: str, user) -> NoArrearsCertificate:
+    """Revoke a certificate (approvers); the public check then shows it as not valid."""
+    _require_approver(user)
+    if not (reason or "").strip():
+        raise ValidationError(_("请填写撤销理由"))
+    cert.revoked, cert.revoked_reason = True, reason.strip()
+    cert._history_user = _user(user)
+    cert.save(update_fields=["revoked", "revoked_reason"])
+    return cert

@@ -1,0 +1,249 @@
+"""Reads of the deposits app. ``required_deposit`` and ``deposit_positions`` are the cross-app contract."""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Max, Q, Sum
+from django.utils.translation import gettext as _
+
+from blacklist.selectors import listed_enterprise_ids
+from complaints.models import EnforcementOrder
+from complaints.selectors import arrears_enterprise_ids
+from projects.models import LabourCostTransfer, Payroll, Project
+
+from .models import ZERO, DepositEntry, EmergencyAdvance, Guarantee, WageDeposit
+
+FEN = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
+def money(value) -> Decimal:
+    """A Decimal built from text (Excel floats like 77.06999999999999 stay exact), rounded to the fen."""
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def _setting_decimal(name: str, default: str | None = None) -> Decimal | None:
+    value = settings.WAGEWATCH.get(name, default)
+    return None if value is None else Decimal(str(value))
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same calendar day ``years`` earlier (29 February → 28 February)."""
+    year = day.year - years
+    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the required amount depends on, besides the contract price."""
+
+    arrears_2y: bool
+    arrears_1y: bool
+    blacklisted: bool
+
+
+@dataclass(frozen=True)
+class _Facts:
+    arrears_2y: set
+    arrears_1y: set
+    blacklisted: set
+
+    def record(self, enterprise_id) -> Record:
+        return Record(
+            enterprise_id in self.arrears_2y,
+            enterprise_id in self.arrears_1y,
+            enterprise_id in self.blacklisted,
+        )
+
+
+def _facts(*, on: datetime.date) -> _Facts:
+    """Arrears (cases or deposit draws) in the past 2 / 1 years, blacklist on ``on``: 4 queries."""
+    since_2y, since_1y = years_before(on, 2), years_before(on, 1)
+    cases_2y = set(arrears_enterprise_ids(since=since_2y, until=on))
+    cases_1y = set(arrears_enterprise_ids(since=since_1y, until=on))
+    draws = DepositEntry.objects.filter(kind=DepositEntry.Kind.DRAWN, date__gte=since_2y, date__lte=on)
+    draws_2y, draws_1y = set(), set()
+    for contractor_id, day in draws.values_list("deposit__project__contractor_id", "date"):
+        draws_2y.add(contractor_id)
+        if day >= since_1y:
+            draws_1y.add(contractor_id)
+    blacklisted = set(listed_enterprise_ids(on=on))
+    return _Facts(cases_2y | draws_2y, cases_1y | draws_1y, blacklisted)
+
+
+def _base_rate() -> Decimal:
+    rate = _setting_decimal("DEPOSIT_RATE", "0.02")
+    low, high = _setting_decimal("DEPOSIT_RATE_MIN", "0.01"), _setting_decimal("DEPOSIT_RATE_MAX", "0.03")
+    if not low <= rate <= high:
+        raise ImproperlyConfigured(f"DEPOSIT_RATE {rate} outside {low}–{high}")
+    return rate
+
+
+def compute_required(price: Decimal, record: Record) -> tuple[Decimal, list[str], bool]:
+    """DESIGN §2.4 in its order: base rate → clean-record cut (floor) → larger uplift → cap → exemption."""
+    price = money(price)
+    rate = _base_rate()
+    reasons = [_("基准比例 %(rate)s%% × 合同价款 %(price)s 元") % {"rate": _pct(rate), "price": price}]
+    reduction = _setting_decimal("DEPOSIT_CLEAN_RECORD_REDUCTION")
+    if reduction and not record.arrears_2y and not record.blacklisted:
+        floor = _setting_decimal("DEPOSIT_RATE_FLOOR", "0.005")
+        rate = max(rate * (1 - reduction), floor)
+        reasons.append(
+            _("近2年无拖欠记录，比例下浮%(cut)s%%，按 %(rate)s%%（不低于 %(floor)s%%）")
+            % {"cut": _pct(reduction), "rate": _pct(rate), "floor": _pct(floor)}
+        )
+    amount = price * rate
+    if record.blacklisted:
+        amount *= 2
+        reasons.append(_("施工总承包单位在失信联合惩戒名单内，上浮100%（不与其他上浮叠加）"))
+    elif record.arrears_2y:
+        amount *= Decimal("1.5")
+        reasons.append(_("近2年有拖欠工资记录，上浮50%"))
+    amount = money(amount)
+    cap = _setting_decimal("DEPOSIT_CAP")
+    if cap is not None and amount > cap:
+        amount = money(cap)
+        reasons.append(_("超过上限，按上限 %(cap)s 元") % {"cap": amount})
+    exempt_below = _setting_decimal("DEPOSIT_EXEMPT_BELOW", "3000000")
+    exempt = price < exempt_below and not record.arrears_1y and not record.blacklisted
+    if exempt:
+        reasons.append(
+            _("合同价款低于 %(limit)s 元且近1年无拖欠，可申请免缴（须经办人确认并说明理由）")
+            % {"limit": exempt_below}
+        )
+    return amount, reasons, exempt
+
+
+def _pct(rate: Decimal) -> str:
+    return format((rate * HUNDRED).normalize(), "f")
+
+
+def required_deposit(*, project: Project, on: datetime.date) -> tuple[Decimal, list[str], bool]:
+    """(amount, reasons in Chinese, exemption proposed) for the project's contractor on ``on``."""
+    return compute_required(project.contract_price, _facts(on=on).record(project.contractor_id))
+
+
+def deposit_positions(*, projects_qs, on: datetime.date) -> dict[int, dict]:
+    """project_id → required / cash_balance / guarantee_amount / guarantee_valid_to / exempt: 6 queries.
+
+    ``required`` is the computed amount even when an exemption was applied (``exempt`` says so).
+    """
+    rows = list(
+        projects_qs.order_by().values(
+            "id", "contract_price", "contractor_id", "deposit__balance", "deposit__exempt"
+        )
+    )
+    facts = _facts(on=on)
+    letters = (
+        Guarantee.objects.in_force(on)
+        .filter(deposit__project__in=projects_qs.order_by().values("pk"))
+        .values("deposit__project_id")
+        .annotate(total=Sum("amount"), valid_to=Max("valid_to"))
+    )
+    letters = {row["deposit__project_id"]: row for row in letters}
+    positions = {}
+    for row in rows:
+        amount, _reasons, _proposed = compute_required(
+            row["contract_price"], facts.record(row["contractor_id"])
+        )
+        letter = letters.get(row["id"], {})
+        positions[row["id"]] = {
+            "required": amount,
+            "cash_balance": row["deposit__balance"] if row["deposit__balance"] is not None else ZERO,
+            "guarantee_amount": letter.get("total") or ZERO,
+            "guarantee_valid_to": letter.get("valid_to"),
+            "exempt": bool(row["deposit__exempt"]),
+        }
+    return positions
+
+
+# ---- pages ----
+
+LIST_FILTERS = ("township", "department", "form", "status")
+
+
+def deposit_list(*, user, filters: dict | None = None):
+    """Deposits this user may see, filtered; rows carry project, township, department and contractor."""
+    filters = filters or {}
+    qs = WageDeposit.objects.visible_to(user).select_related(
+        "project__township", "project__department", "project__contractor"
+    )
+    if filters.get("township"):
+        qs = qs.filter(project__township_id=filters["township"])
+    if filters.get("department"):
+        qs = qs.filter(project__department_id=filters["department"])
+    if filters.get("form"):
+        qs = qs.filter(form=filters["form"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(project__name__icontains=q) | Q(project__code__icontains=q))
+    return qs.order_by("project__township__sort", "project__code", "id")
+
+
+def positions_for_deposits(deposits, *, on) -> dict[int, dict]:
+    """deposit_positions for a page (or export) of deposits."""
+    ids = [d.project_id for d in deposits]
+    if not ids:
+        return {}
+    return deposit_positions(projects_qs=Project.objects.filter(pk__in=ids), on=on)
+
+
+def drawable_orders(*, deposit: WageDeposit, on: datetime.date, user):
+    """Unpaid pay orders past their deadline against the project or its contractor (the basis of a draw)."""
+    return (
+        EnforcementOrder.objects.visible_to(user)
+        .filter(kind=EnforcementOrder.Kind.PAY, complied_on__isnull=True, deadline__lt=on)
+        .filter(Q(project_id=deposit.project_id) | Q(enterprise_id=deposit.project.contractor_id))
+        .order_by("-year", "-seq")
+    )
+
+
+def fund_summary():
+    """Totals advanced and recovered over all emergency advances."""
+    totals = EmergencyAdvance.objects.aggregate(advanced=Sum("amount"), recovered=Sum("recovered"))
+    return {k: v or ZERO for k, v in totals.items()}
+
+
+def month_starts(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    months, day = [], first.replace(day=1)
+    while day <= last:
+        months.append(day)
+        day = (day + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def account_ledger(*, project: Project, today: datetime.date) -> list[dict]:
+    """Per month from contract signing to now: labour cost in, payroll out, gaps flagged (2 queries)."""
+    end = min(today, project.completed_on) if project.completed_on else today
+    months = month_starts(project.contract_date, end)
+    transfers = dict(
+        LabourCostTransfer.objects.filter(project=project)
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .values_list("month", "total")
+    )
+    payrolls = {
+        p.month: p
+        for p in Payroll.objects.filter(project=project).only("month", "gross", "net", "paid_on", "paid")
+    }
+    rows = []
+    for month in reversed(months):
+        payroll = payrolls.get(month)
+        rows.append(
+            {
+                "month": month,
+                "transfer": transfers.get(month),
+                "payroll": payroll,
+                "missing_transfer": month not in transfers,
+                "missing_payroll": payroll is None or payroll.paid_on is None,
+            }
+        )
+    return rows

@@ -1,0 +1,432 @@
+"""Pages of deposits: the ledger (保证金台账), a deposit, the project tab, the account ledger, the fund."""
+
+import hashlib
+from functools import partial
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from projects.imports import ImportFileError
+from projects.models import ImportJob, Project
+from projects.views import project_tabs
+from wagewatch.accounts.models import Department, JobStatus, Township
+from wagewatch.accounts.roles import can_edit_field_work, is_admin, is_office
+from wagewatch.lib.uploads import check_spreadsheet_upload
+from wagewatch.lib.xlsx import write_workbook, xlsx_response
+
+from . import forms, selectors, services
+from .imports import import_project_list
+from .models import DrawRequest, EmergencyAdvance, WageDeposit
+
+PAGE_SIZE = 50
+
+
+def _get_deposit_for_user(request, pk) -> WageDeposit:
+    """The deposit if the user may see it, else 404."""
+    return get_object_or_404(
+        WageDeposit.objects.visible_to(request.user).select_related(
+            "project__township", "project__department", "project__contractor", "exempted_by"
+        ),
+        pk=pk,
+    )
+
+
+def _get_project_for_user(request, pk) -> Project:
+    return get_object_or_404(
+        Project.objects.visible_to(request.user).select_related(
+            "township", "department", "builder", "contractor"
+        ),
+        pk=pk,
+    )
+
+
+def _require_edit(request) -> None:
+    if not can_edit_field_work(request.user):
+        raise PermissionDenied
+
+
+def _run(request, call, ok: str) -> bool:
+    """Call a service; show its Chinese refusal as a message instead of an error page."""
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return False
+    messages.success(request, ok)
+    return True
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+
+
+def _short(pos: dict) -> bool:
+    """Cash plus letters in force below the required amount (and not exempt)."""
+    if not pos or pos["exempt"]:
+        return False
+    return pos["cash_balance"] + pos["guarantee_amount"] < pos["required"]
+
+
+@login_required
+def deposit_list(request):
+    filters = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q")}
+    page = Paginator(selectors.deposit_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    today = timezone.localdate()
+    positions = selectors.positions_for_deposits(page.object_list, on=today)
+    rows = [(d, pos := positions.get(d.project_id, {}), _short(pos)) for d in page.object_list]
+    context = {
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "query": urlencode({k: v for k, v in filters.items() if v}),
+        "townships": Township.objects.all(),
+        "departments": Department.objects.filter(kind=Department.Kind.INDUSTRY),
+        "forms": WageDeposit.Form.choices,
+        "statuses": WageDeposit.Status.choices,
+        "can_import": is_admin(request.user),
+        "title": _("工资保证金台账"),
+    }
+    return render(request, "deposits/list.html", context)
+
+
+@login_required
+def deposit_export(request):
+    filters = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q")}
+    deposits = list(selectors.deposit_list(user=request.user, filters=filters))
+    positions = selectors.positions_for_deposits(deposits, on=timezone.localdate())
+    headers = [
+        _("项目编号"), _("项目名称"), _("乡镇"), _("主管部门"), _("施工总承包单位"), _("合同价款（元）"),
+        _("缴纳形式"), _("应缴额（元）"), _("现金余额（元）"), _("保函金额（元）"), _("保函有效期至"),
+        _("免缴"), _("状态"),
+    ]  # fmt: skip
+    rows = []
+    for d in deposits:
+        pos = positions.get(d.project_id, {})
+        p = d.project
+        rows.append([
+            p.code, p.name, p.township.name, p.department.name, p.contractor.name, p.contract_price,
+            d.get_form_display(), pos.get("required"), d.balance, pos.get("guarantee_amount"),
+            pos.get("guarantee_valid_to"), _("是") if d.exempt else _("否"), d.get_status_display(),
+        ])  # fmt: skip
+    return xlsx_response(_("保证金台账"), write_workbook([(_("保证金台账"), headers, rows)]))
+
+
+def _detail_context(request, deposit: WageDeposit) -> dict:
+    today = timezone.localdate()
+    required, reasons, proposed = selectors.required_deposit(project=deposit.project, on=today)
+    orders = selectors.drawable_orders(deposit=deposit, on=today, user=request.user)
+    return {
+        "deposit": deposit,
+        "project": deposit.project,
+        "required": required,
+        "reasons": reasons,
+        "exempt_proposed": proposed,
+        "entries": deposit.entries.select_related("order", "created_by"),
+        "guarantees": deposit.guarantees.all(),
+        "draw_requests": deposit.draw_requests.select_related("order", "requested_by", "decided_by"),
+        "today": today,
+        "review_overdue": deposit.review_overdue(today),
+        "return_overdue": deposit.return_overdue(today),
+        "can_edit": can_edit_field_work(request.user) and deposit.status != WageDeposit.Status.RETURNED,
+        "can_draw": is_office(request.user),
+        "entry_form": forms.EntryForm(),
+        "draw_form": forms.DrawForm(orders=orders),
+        "guarantee_form": forms.GuaranteeForm(),
+        "exempt_form": forms.ExemptForm(),
+        "start_form": forms.ReturnStartForm(),
+        "day_form": forms.DayForm(),
+        "title": deposit.project.name,
+    }
+
+
+@login_required
+def deposit_detail(request, pk):
+    deposit = _get_deposit_for_user(request, pk)
+    return render(request, "deposits/detail.html", _detail_context(request, deposit))
+
+
+@require_POST
+@login_required
+def entry_add(request, pk):
+    deposit = _get_deposit_for_user(request, pk)
+    _require_edit(request)
+    form = forms.EntryForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("deposits:detail", pk)
+    call = services.deposit_pay_in if form.cleaned_data["kind"] == "paid_in" else services.deposit_top_up
+    d = form.cleaned_data
+    call = partial(call, deposit=deposit, amount=d["amount"], on=d["date"], user=request.user, note=d["note"])
+    _run(request, call, _("已记账"))
+    return redirect("deposits:detail", pk)
+
+
+@require_POST
+@login_required
+def draw(request, pk):
+    """Office staff draw at once; inspectors file a request for the office to approve."""
+    deposit = _get_deposit_for_user(request, pk)
+    _require_edit(request)
+    today = timezone.localdate()
+    form = forms.DrawForm(
+        request.POST, orders=selectors.drawable_orders(deposit=deposit, on=today, user=request.user)
+    )
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("deposits:detail", pk)
+    d = form.cleaned_data
+    common = {
+        "deposit": deposit,
+        "order": d["order"],
+        "amount": d["amount"],
+        "user": request.user,
+        "note": d["note"],
+    }
+    if is_office(request.user):
+        call = partial(services.deposit_draw, on=d["date"])
+        _run(request, partial(call, **common), _("已动用保证金"))
+    else:
+        call = partial(services.draw_request_create, on=today)
+        _run(request, partial(call, **common), _("已提交动用申请，待治欠办审批"))
+    return redirect("deposits:detail", pk)
+
+
+@require_POST
+@login_required
+def draw_decide(request, pk, decision):
+    draw_request = get_object_or_404(DrawRequest.objects.visible_to(request.user), pk=pk)
+    if not is_office(request.user):
+        raise PermissionDenied
+    approve = decision == "approve"
+    call = partial(
+        services.draw_request_decide,
+        request=draw_request,
+        approve=approve,
+        user=request.user,
+        on=timezone.localdate(),
+    )
+    _run(request, call, _("已批准并动用") if approve else _("已不予批准"))
+    return redirect("deposits:detail", draw_request.deposit_id)
+
+
+@require_POST
+@login_required
+def return_step(request, pk, step):
+    deposit = _get_deposit_for_user(request, pk)
+    _require_edit(request)
+    form = forms.ReturnStartForm(request.POST) if step == "start" else forms.DayForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("deposits:detail", pk)
+    d, user = form.cleaned_data, request.user
+    calls = {
+        "start": services.deposit_return_start,
+        "review": services.deposit_review_done,
+        "return": services.deposit_return,
+    }
+    if step not in calls:
+        raise PermissionDenied
+    _run(request, partial(calls[step], deposit=deposit, user=user, **d), _("已保存"))
+    return redirect("deposits:detail", pk)
+
+
+@require_POST
+@login_required
+def guarantee_add(request, pk):
+    deposit = _get_deposit_for_user(request, pk)
+    _require_edit(request)
+    form = forms.GuaranteeForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("deposits:detail", pk)
+    call = partial(
+        services.guarantee_register,
+        deposit=deposit,
+        user=request.user,
+        on=timezone.localdate(),
+        **form.cleaned_data,
+    )
+    _run(request, call, _("已登记保函"))
+    return redirect("deposits:detail", pk)
+
+
+@require_POST
+@login_required
+def exempt(request, pk):
+    deposit = _get_deposit_for_user(request, pk)
+    _require_edit(request)
+    form = forms.ExemptForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("deposits:detail", pk)
+    call = partial(
+        services.deposit_exempt,
+        deposit=deposit,
+        reason=form.cleaned_data["reason"],
+        user=request.user,
+        on=timezone.localdate(),
+    )
+    _run(request, call, _("已确认免缴"))
+    return redirect("deposits:detail", pk)
+
+
+@login_required
+def project_tab(request, pk):
+    project = _get_project_for_user(request, pk)
+    if request.method == "POST":
+        _require_edit(request)
+        form = forms.OpenForm(request.POST)
+        if form.is_valid():
+            deposit = services.deposit_open(
+                project=project, form=form.cleaned_data["form"], user=request.user
+            )
+            return redirect("deposits:detail", deposit.pk)
+    deposit = WageDeposit.objects.filter(project=project).first()
+    required, reasons, proposed = selectors.required_deposit(project=project, on=timezone.localdate())
+    context = {
+        "project": project,
+        "active_tab": "deposits",
+        "project_tabs": project_tabs(project),
+        "deposit": deposit,
+        "required": required,
+        "reasons": reasons,
+        "exempt_proposed": proposed,
+        "open_form": forms.OpenForm(),
+        "can_edit": can_edit_field_work(request.user),
+        "title": project.name,
+    }
+    return render(request, "deposits/project_tab.html", context)
+
+
+@login_required
+def account(request, pk):
+    project = _get_project_for_user(request, pk)
+    rows = selectors.account_ledger(project=project, today=timezone.localdate())
+    context = {
+        "project": project,
+        "active_tab": "account",
+        "project_tabs": project_tabs(project),
+        "rows": rows,
+        "missing": sum(1 for r in rows if r["missing_transfer"] or r["missing_payroll"]),
+        "title": project.name,
+    }
+    return render(request, "deposits/account.html", context)
+
+
+# ---- emergency revolving fund ----
+
+
+@login_required
+def fund(request):
+    if not can_edit_field_work(request.user) and not is_office(request.user):
+        raise PermissionDenied
+    advances = EmergencyAdvance.objects.visible_to(request.user).select_related("project", "enterprise")
+    page = Paginator(advances, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "fund": services.fund_get(),
+        "totals": selectors.fund_summary(),
+        "page": page,
+        "query": "",
+        "can_manage": is_office(request.user),
+        "capital_form": forms.CapitalForm(),
+        "advance_form": forms.AdvanceForm(projects=Project.objects.visible_to(request.user).order_by("code")),
+        "recover_form": forms.RecoverForm(),
+        "title": _("应急周转金"),
+    }
+    return render(request, "deposits/fund.html", context)
+
+
+@require_POST
+@login_required
+def fund_action(request, action, pk=None):
+    if not is_office(request.user):
+        raise PermissionDenied
+    user = request.user
+    if action == "capital":
+        form = forms.CapitalForm(request.POST)
+        call = partial(services.fund_capital_in, user=user)
+    elif action == "advance":
+        form = forms.AdvanceForm(request.POST, projects=Project.objects.visible_to(user))
+        call = partial(_advance_pay, user=user)
+    else:
+        advance = get_object_or_404(EmergencyAdvance.objects.visible_to(user), pk=pk)
+        form = forms.RecoverForm(request.POST)
+        call = partial(services.advance_recover, advance=advance, user=user)
+    if form.is_valid():
+        d = dict(form.cleaned_data)
+        d["on"] = d.pop("date")
+        _run(request, partial(call, **d), _("已保存"))
+    else:
+        _form_errors(request, form)
+    return redirect("deposits:fund")
+
+
+def _advance_pay(*, project, **fields):
+    return services.advance_pay(project=project, enterprise=project.contractor, **fields)
+
+
+# ---- go-live import of the project list (admins): upload → preview (dry run) → confirm ----
+
+
+def _get_import_for_user(request, token) -> ImportJob:
+    if not is_admin(request.user):
+        raise PermissionDenied
+    return get_object_or_404(ImportJob, pk=token, kind=ImportJob.Kind.PROJECTS, created_by=request.user)
+
+
+@login_required
+def import_upload(request):
+    if not is_admin(request.user):
+        raise PermissionDenied
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            check_spreadsheet_upload(data, upload.name)
+            result = import_project_list(data=data, filename=upload.name, user=request.user, dry_run=True)
+        except (ValidationError, ImportFileError) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+            return redirect("deposits:import")
+        job = ImportJob(
+            kind=ImportJob.Kind.PROJECTS,
+            filename=upload.name[:200],
+            sha256=hashlib.sha256(data).hexdigest(),
+            total_rows=result.total,
+            error_count=len(result.errors),
+            errors=result.errors,
+            created_by=request.user,
+        )
+        job.file.save(f"projects-{job.sha256[:12]}.xlsx", ContentFile(data), save=False)
+        job.save()
+        return render(request, "deposits/import.html", {"form": form, "job": job, "result": result})
+    return render(request, "deposits/import.html", {"form": form, "title": _("导入在建工程项目清单")})
+
+
+@require_POST
+@login_required
+def import_confirm(request, token):
+    job = _get_import_for_user(request, token)
+    data = job.file.read()
+    result = import_project_list(data=data, filename=job.filename, user=request.user)
+    job.stage, job.status = ImportJob.Stage.CONFIRM, JobStatus.DONE if not result.errors else JobStatus.FAILED
+    job.created_count, job.updated_count, job.errors = result.created, result.updated, result.errors
+    job.error_count, job.finished_at = len(result.errors), timezone.now()
+    job.save()
+    if result.errors:
+        messages.error(request, _("文件有 %(n)s 处错误，未导入任何数据") % {"n": len(result.errors)})
+    else:
+        messages.success(request, _("已导入 %(n)s 个项目") % {"n": result.total})
+    return redirect("deposits:list")

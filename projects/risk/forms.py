@@ -1,0 +1,40 @@
+"""Forms of the risk pages: hazard list filters and the close-out (销号) note."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Hazard, Project, RiskRule
+from wagewatch.accounts.models import Department, Township
+
+
+def _blank(choices):
+    return [("", _("全部")), *choices]
+
+
+class HazardFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("项目"), required=False, widget=forms.TextInput(attrs={"placeholder": _("项目名称/编号")})
+    )
+    township = forms.ModelChoiceField(label=_("乡镇"), queryset=Township.objects.all(), required=False)
+    department = forms.ModelChoiceField(
+        label=_("责任部门"), queryset=Department.objects.all(), required=False
+    )
+    rule = forms.ModelChoiceField(label=_("规则"), queryset=RiskRule.objects.all(), required=False)
+    severity = forms.TypedChoiceField(
+        label=_("等级"),
+        choices=_blank(Project.Grade.choices[1:]),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    status = forms.ChoiceField(label=_("状态"), choices=_blank(Hazard.Status.choices), required=False)
+    overdue = forms.BooleanField(label=_("已超整改期限"), required=False)
+
+
+class HazardCloseForm(forms.Form):
+    note = forms.CharField(
+        label=_("销号说明"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("写明整改情况和核实方式"),
+    )

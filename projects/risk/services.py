@@ -1,0 +1,111 @@
+"""Writes of the risk sweep: rule rows, sweep runs and hazard close-out (销号)."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from projects.models import Hazard, Project, RiskRule, SweepRun
+from wagewatch.accounts import jobs, roles
+from wagewatch.accounts.models import JobStatus
+
+from . import sweep
+from .rules import REGISTRY
+
+
+def risk_rules_sync() -> int:
+    """Create the RiskRule rows of registered rules that have none yet; returns how many were added."""
+    existing = set(RiskRule.objects.values_list("code", flat=True))
+    missing = [
+        RiskRule(
+            code=spec.code,
+            name=str(spec.name),
+            description=str(spec.description),
+            severity=spec.severity,
+            thresholds=dict(spec.thresholds),
+            sort=spec.sort,
+        )
+        for spec in REGISTRY.values()
+        if spec.code not in existing
+    ]
+    if missing:
+        RiskRule.objects.bulk_create(missing, ignore_conflicts=True)  # a concurrent sync may win
+    return len(missing)
+
+
+def sweep_run(*, run: SweepRun, today: datetime.date | None = None) -> SweepRun:
+    """Evaluate every enabled rule over the active projects, reconcile hazards and grades, record counts."""
+    today = today or timezone.localdate()
+    risk_rules_sync()
+    with transaction.atomic():
+        # Locking the rule rows serialises concurrent sweeps (and keeps re-runs idempotent).
+        rules = [r for r in RiskRule.objects.select_for_update().order_by("sort", "code") if r.enabled]
+        projects = Project.objects.active_on(today)
+        departments = dict(projects.values_list("pk", "department_id"))
+        evaluation = sweep.evaluate(rules, projects, today)
+        changes = sweep.reconcile(evaluation, departments, today)
+        sweep.save_changes(changes)
+        sweep.update_grades()
+        run.projects_checked = len(departments)
+        run.hazards_opened = len(changes.opened)
+        run.hazards_changed = len(changes.changed)
+        run.hazards_closed = len(changes.closed)
+        run.errors = evaluation.errors
+        fields = ["projects_checked", "hazards_opened", "hazards_changed", "hazards_closed", "errors"]
+        SweepRun.objects.filter(pk=run.pk).update(**{f: getattr(run, f) for f in fields})
+    return run
+
+
+def sweep_request(*, user=None, trigger: str = SweepRun.Trigger.MANUAL) -> SweepRun:
+    """Queue a sweep (a row, then the task after commit); refused while another one is queued or running."""
+    if trigger == SweepRun.Trigger.MANUAL and not roles.is_office(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        busy = SweepRun.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).exists()
+        if busy and trigger == SweepRun.Trigger.MANUAL:
+            raise ValidationError(_("已有一次隐患排查正在进行，请稍后刷新查看结果"))
+        run = SweepRun.objects.create(trigger=trigger, created_by=user)
+        jobs.job_dispatch(run)
+    return run
+
+
+def may_close(user, hazard: Hazard) -> bool:
+    """Office/admin, the inspector of the project's township, or a user of the hazard's department."""
+    if roles.is_office(user):
+        return True
+    profile = roles.profile_of(user)
+    if profile is None:
+        return False
+    if roles.is_inspector(user):
+        return profile.townships.filter(pk=hazard.project.township_id).exists()
+    return roles.is_department(user) and profile.department_id == hazard.department_id
+
+
+def hazard_close(*, hazard: Hazard, user, note: str) -> Hazard:
+    """Close (销号) an open hazard with a note; refused while its rule still fires on fresh data."""
+    if not may_close(user, hazard):
+        raise PermissionDenied
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(_("请填写销号说明"))
+    today = timezone.localdate()
+    with transaction.atomic():
+        hazard = Hazard.objects.select_for_update().select_related("rule").get(pk=hazard.pk)
+        if hazard.status != Hazard.Status.OPEN:
+            raise ValidationError(_("该隐患已销号"))
+        projects = Project.objects.active_on(today).filter(pk=hazard.project_id)
+        found, failures = sweep.evaluate_rule(hazard.rule, projects, today)
+        if hazard.project_id in failures:
+            raise ValidationError(_("暂时无法复核该隐患的预警信号，请稍后再试"))
+        if hazard.project_id in found:
+            raise ValidationError(
+                _("该隐患的预警信号仍然存在，不能销号：%(d)s") % {"d": found[hazard.project_id][1]}
+            )
+        hazard.status, hazard.closed_at, hazard.closed_by = Hazard.Status.CLOSED, timezone.now(), user
+        hazard.close_note, hazard.auto_closed = note, False
+        hazard._history_user = user
+        hazard.save()
+        sweep.update_grades(Project.objects.filter(pk=hazard.project_id))
+    return hazard

@@ -1,0 +1,203 @@
+"""Pages of the risk sweep: 欠薪隐患清单, hazard detail and close-out, project tab, dashboard, runs."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from projects.models import Hazard, Project
+from wagewatch.accounts import roles
+from wagewatch.lib.xlsx import write_workbook, xlsx_response
+
+from . import forms, selectors, services
+
+PAGE_SIZE = 50
+
+
+def _get_hazard_for_user(request, pk) -> Hazard:
+    qs = Hazard.objects.visible_to(request.user).select_related(
+        "project", "project__township", "rule", "department", "closed_by"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _filters(request) -> tuple[forms.HazardFilterForm, dict]:
+    form = forms.HazardFilterForm(request.GET or None)
+    return form, (form.cleaned_data if form.is_valid() else {})
+
+
+def _query(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def hazard_list(request):
+    """欠薪隐患清单: filters, pagination, export link."""
+    form, data = _filters(request)
+    today = timezone.localdate()
+    rows = selectors.hazard_list(user=request.user, filters=data, today=today)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "query": _query(request),
+        "today": today,
+        "title": _("欠薪隐患清单"),
+    }
+    return render(request, "risk/hazard_list.html", context)
+
+
+EXPORT_HEADERS = [
+    "项目编号", "项目名称", "乡镇", "责任部门", "规则", "隐患等级", "隐患情况", "发现时间", "整改期限",
+    "状态", "销号时间", "销号方式", "销号说明",
+]  # fmt: skip
+
+
+def _export_row(h: Hazard) -> list:
+    how = (_("自动销号") if h.auto_closed else _("人工销号")) if h.closed_at else ""
+    return [
+        h.project.code, h.project.name, h.project.township.name, h.department.name, h.rule.name,
+        h.get_severity_display(), h.detail, h.opened_at, h.deadline, h.get_status_display(), h.closed_at,
+        how, h.close_note,
+    ]  # fmt: skip
+
+
+@login_required
+def hazard_export(request):
+    """The hazard list as .xlsx, same filters and scope."""
+    _form, data = _filters(request)
+    rows = (_export_row(h) for h in selectors.hazard_list(user=request.user, filters=data).iterator(2000))
+    content = write_workbook([(_("欠薪隐患清单"), EXPORT_HEADERS, rows)])
+    return xlsx_response(f"欠薪隐患清单-{timezone.localdate():%Y%m%d}.xlsx", content)
+
+
+@login_required
+def hazard_detail(request, pk):
+    """One hazard: its data, close-out form (when allowed) and change history."""
+    hazard = _get_hazard_for_user(request, pk)
+    return _detail(request, hazard, forms.HazardCloseForm())
+
+
+def _detail(request, hazard: Hazard, form, status=200):
+    may_close = hazard.status == Hazard.Status.OPEN and services.may_close(request.user, hazard)
+    history = hazard.history.select_related("history_user").order_by("-history_date", "-history_id")
+    context = {
+        "hazard": hazard,
+        "form": form,
+        "may_close": may_close,
+        "history": history,
+        "title": _("欠薪隐患"),
+    }
+    return render(request, "risk/hazard_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def hazard_close(request, pk):
+    """销号: a note, refused while the rule still fires."""
+    hazard = _get_hazard_for_user(request, pk)
+    if not services.may_close(request.user, hazard):
+        raise PermissionDenied
+    form = forms.HazardCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.hazard_close(hazard=hazard, user=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已销号"))
+            return redirect("risk:detail", pk=hazard.pk)
+    return _detail(request, hazard, form, status=400)
+
+
+@login_required
+def project_tab(request, pk):
+    """The hazards tab of a project page."""
+    project = get_object_or_404(
+        Project.objects.visible_to(request.user).select_related("township", "department"), pk=pk
+    )
+    hazards = selectors.project_hazards(user=request.user, project=project)
+    context = {"project": project, "active_tab": "hazards", "hazards": hazards, "title": project.name}
+    return render(request, "risk/project_tab.html", context)
+
+
+@login_required
+def dashboard(request):
+    """Counts by grade, township and department, and the 12-week trend."""
+    today = timezone.localdate()
+    user = request.user
+    trend = selectors.hazard_trend(user=user, today=today)
+    context = {
+        "grades": selectors.grade_counts(user=user, today=today),
+        "by_township": selectors.open_by(user=user, dimension="township"),
+        "by_department": selectors.open_by(user=user, dimension="department"),
+        "trend": trend,
+        "chart": trend_chart(trend),
+        "title": _("欠薪隐患分析"),
+    }
+    return render(request, "risk/dashboard.html", context)
+
+
+def trend_chart(trend: list[dict], *, width=720, height=240, pad=30) -> dict:
+    """Geometry of the inline SVG: opened/closed bars per week and the open-count line."""
+    top = max([1] + [max(w["opened"], w["closed"], w["open"]) for w in trend])
+    step = (width - 2 * pad) / max(1, len(trend))
+    bar = step * 0.35
+
+    def y(value):
+        return round(height - pad - (height - 2 * pad) * value / top, 1)
+
+    weeks = []
+    for i, w in enumerate(trend):
+        x = pad + i * step
+        base = height - pad
+        weeks.append(
+            {
+                **w,
+                "x_open": round(x + step * 0.1, 1),
+                "x_close": round(x + step * 0.1 + bar, 1),
+                "y_open": y(w["opened"]),
+                "y_close": y(w["closed"]),
+                "h_open": round(base - y(w["opened"]), 1),
+                "h_close": round(base - y(w["closed"]), 1),
+                "cx": round(x + step / 2, 1),
+                "cy": y(w["open"]),
+            }
+        )
+    line = " ".join(f"{w['cx']},{w['cy']}" for w in weeks)
+    return {"width": width, "height": height, "pad": pad, "bar": round(bar, 1), "top": top, "weeks": weeks,
+            "line": line, "base": height - pad, "top_y": pad}  # fmt: skip
+
+
+@login_required
+def sweep_list(request):
+    """Sweep run records, with the "run now" button for office staff."""
+    if not (roles.is_office(request.user) or roles.is_inspector(request.user)):
+        raise PermissionDenied
+    context = {
+        "runs": selectors.sweep_runs(),
+        "may_run": roles.is_office(request.user),
+        "title": _("隐患排查记录"),
+    }
+    return render(request, "risk/sweep_list.html", context)
+
+
+@login_required
+@require_POST
+def sweep_now(request):
+    """Queue a manual sweep (runs in-process when there is no broker)."""
+    if not roles.is_office(request.user):
+        raise PermissionDenied
+    try:
+        services.sweep_request(user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("已开始隐患排查，完成后刷新本页查看结果"))
+    return redirect("risk:sweeps")

@@ -1,0 +1,167 @@
+"""Required deposit (DESIGN §2.4, in its order) and deposit_positions."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from complaints.models import Complaint
+from deposits import selectors, services
+from deposits.selectors import Record, compute_required, required_deposit
+from projects.models import Project
+from tests.complaints.factories import make_complaint
+
+from .factories import make_deposit, make_order, make_project
+
+ON = datetime.date(2026, 6, 1)
+CLEAN = Record(arrears_2y=False, arrears_1y=False, blacklisted=False)
+ARREARS = Record(arrears_2y=True, arrears_1y=True, blacklisted=False)
+OLD_ARREARS = Record(arrears_2y=True, arrears_1y=False, blacklisted=False)
+LISTED = Record(arrears_2y=True, arrears_1y=True, blacklisted=True)
+
+
+@pytest.fixture
+def rules(settings):
+    """Default rule settings, each test may change a copy."""
+    settings.WAGEWATCH = {**settings.WAGEWATCH}
+    return settings.WAGEWATCH
+
+
+def test_clean_record_halves_the_base_rate(rules):
+    amount, reasons, exempt = compute_required(Decimal("5000000"), CLEAN)
+    assert amount == Decimal("50000.00")  # 2% → 1% after the clean-record cut
+    assert exempt is False
+    assert "下浮" in reasons[1]
+
+
+def test_arrears_in_two_years_add_half(rules):
+    assert compute_required(Decimal("5000000"), ARREARS)[0] == Decimal("150000.00")
+
+
+def test_blacklist_doubles_and_is_not_stacked_on_the_arrears_uplift(rules):
+    amount, reasons, _ = compute_required(Decimal("5000000"), LISTED)
+    assert amount == Decimal("200000.00")  # 2% × 2, not 2% × 1.5 × 2
+    assert sum("上浮" in r for r in reasons) == 1
+
+
+def test_reduction_never_below_the_floor(rules):
+    rules["DEPOSIT_RATE"] = Decimal("0.01")
+    rules["DEPOSIT_CLEAN_RECORD_REDUCTION"] = Decimal("0.80")
+    assert compute_required(Decimal("5000000"), CLEAN)[0] == Decimal("25000.00")  # 0.5%, not 0.2%
+
+
+def test_cap_applies_after_the_uplift(rules):
+    rules["DEPOSIT_CAP"] = Decimal("100000")
+    amount, reasons, _ = compute_required(Decimal("5000000"), LISTED)
+    assert amount == Decimal("100000.00")
+    assert "上限" in reasons[-1]
+
+
+def test_no_cap_when_setting_is_none(rules):
+    rules["DEPOSIT_CAP"] = None
+    assert compute_required(Decimal("50000000"), LISTED)[0] == Decimal("2000000.00")
+
+
+def test_rounds_to_the_fen_half_up(rules):
+    rules["DEPOSIT_CLEAN_RECORD_REDUCTION"] = None
+    rules["DEPOSIT_RATE"] = Decimal("0.01")
+    # 12344.50 × 1% = 123.445 → 123.45 half up (banker's rounding would give 123.44)
+    assert compute_required(Decimal("12344.50"), CLEAN)[0] == Decimal("123.45")
+    assert compute_required(Decimal("1234567.89"), CLEAN)[0] == Decimal("12345.68")
+
+
+def test_amount_built_from_text_not_float(rules):
+    assert selectors.money(77.06999999999999 * 1) == Decimal("77.07")
+    assert selectors.money(0.1 + 0.2) == Decimal("0.30")
+
+
+def test_rate_outside_one_to_three_percent_is_refused(rules):
+    rules["DEPOSIT_RATE"] = Decimal("0.035")
+    with pytest.raises(ImproperlyConfigured):
+        compute_required(Decimal("1000000"), CLEAN)
+
+
+@pytest.mark.parametrize(
+    ("price", "record", "proposed"),
+    [
+        ("3000000.00", CLEAN, False),  # not under 3,000,000
+        ("2999999.99", CLEAN, True),
+        ("2999999.99", OLD_ARREARS, True),  # arrears 2 years ago, none last year
+        ("2999999.99", ARREARS, False),
+    ],
+)
+def test_exemption_boundary(rules, price, record, proposed):
+    assert compute_required(Decimal(price), record)[2] is proposed
+
+
+def test_required_deposit_reads_arrears_from_closed_cases(township_a, department):
+    project = make_project(township_a, department)
+    assert required_deposit(project=project, on=ON)[0] == Decimal("50000.00")
+    make_complaint(
+        project=project,
+        status=Complaint.Status.CLOSED,
+        closed_on=ON - datetime.timedelta(days=400),
+        amount_recovered=Decimal("1000"),
+    )
+    amount, reasons, _ = required_deposit(project=project, on=ON)
+    assert amount == Decimal("150000.00")
+    assert any("近2年有拖欠" in r for r in reasons)
+
+
+def test_a_draw_on_any_project_of_the_contractor_is_an_arrears_record(township_a, department, office):
+    first = make_project(township_a, department)
+    second = make_project(
+        township_a, department, contractor=first.contractor, contract_price=Decimal("2000000")
+    )
+    deposit = make_deposit(first, cash="100000", user=office)
+    services.deposit_draw(
+        deposit=deposit,
+        order=make_order(first),
+        amount=Decimal("1000"),
+        on=datetime.date(2026, 3, 1),
+        user=office,
+    )
+    amount, _reasons, proposed = required_deposit(project=second, on=ON)
+    assert amount == Decimal("60000.00")  # 2% × 1.5
+    assert proposed is False
+
+
+def test_blacklisted_contractor_pays_double(township_a, department, monkeypatch):
+    project = make_project(township_a, department)
+    monkeypatch.setattr(selectors, "listed_enterprise_ids", lambda *, on: [project.contractor_id])
+    assert required_deposit(project=project, on=ON)[0] == Decimal("200000.00")
+
+
+def _positions_queries(n, township, department, django_assert_num_queries):
+    for i in range(n):
+        project = make_project(township, department)
+        deposit = make_deposit(project, cash="1000")
+        if i % 2:
+            services.guarantee_register(
+                deposit=deposit,
+                issuer_kind="bank",
+                issuer_name="农行",
+                number=f"BH{i}",
+                amount=Decimal("20000"),
+                valid_from=datetime.date(2026, 1, 1),
+                valid_to=datetime.date(2027, 12, 31),
+                user=None,
+                on=ON,
+            )
+    # 1 projects with deposit columns, 2 cases arrears 2y, 3 cases arrears 1y, 4 deposit draws 2y,
+    # 5 blacklist on the day, 6 guarantees in force summed per project
+    with django_assert_num_queries(6):
+        positions = selectors.deposit_positions(projects_qs=Project.objects.all(), on=ON)
+    return positions
+
+
+@pytest.mark.parametrize("n", [2, 50])
+def test_deposit_positions_fixed_queries(n, township_a, department, django_assert_num_queries):
+    positions = _positions_queries(n, township_a, department, django_assert_num_queries)
+    assert len(positions) == n
+    one = next(iter(positions.values()))
+    assert set(one) == {"required", "cash_balance", "guarantee_amount", "guarantee_valid_to", "exempt"}
+    assert one["cash_balance"] == Decimal("1000.00")
+    with_letter = [p for p in positions.values() if p["guarantee_amount"]]
+    assert with_letter and with_letter[0]["guarantee_valid_to"] == datetime.date(2027, 12, 31)
