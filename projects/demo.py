@@ -130,6 +130,15 @@ def _money(project, i, today) -> None:
             },
         )
     month = today.replace(day=1)
+    if not (i % 5 == 1) and today.day > 5:  # this month's labour cost, paid on the 5th
+        LabourCostTransfer.objects.update_or_create(
+            project=project,
+            month=month,
+            defaults={
+                "amount": project.contract_price * project.labour_share / 24,
+                "transferred_on": month + datetime.timedelta(days=4),
+            },
+        )
     for m in range(12, 0, -1):
         first = _months_back(month, m)
         if first < project.start_date.replace(day=1):
