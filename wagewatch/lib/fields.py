@@ -1,6 +1,7 @@
 """Encrypted model fields for personal numbers (PIPL) and the keyed hash used to search them.
 
-Fernet encryption is randomised: the same ID number gives a different ciphertext on every save, so the
+AES-256-GCM encryption (a random 96-bit nonce per value, stored as ``g1:`` + base64 of nonce and
+ciphertext) is randomised: the same ID number gives a different ciphertext on every save, so the
 database cannot compare ciphertexts. A model that must find a record by number stores a second column:
 
     id_number = EncryptedCharField(_("身份证号码"), blank=True)
@@ -10,17 +11,21 @@ which services fill with `keyed_hash(validate_resident_id(value))`, and searches
 `filter(id_number_hash=keyed_hash(normalised))`. On the encrypted field itself only `isnull` and an exact
 match against '' are allowed; any other lookup (icontains, startswith, exact on a number) is a FieldError.
 
-Keys come from settings.FIELD_ENCRYPTION_KEYS (the first encrypts, all decrypt: MultiFernet). The hash key
-is derived from the first key, so putting a new key first means re-hashing every *_hash column.
+Keys come from settings.FIELD_ENCRYPTION_KEYS (Fernet-format keys; the first encrypts, all decrypt). The
+cipher key and the hash key are both derived from a key with HKDF under different labels, so they are
+never the same bytes; putting a new key first means re-hashing every *_hash column. GCM rather than
+Fernet: a quarter of the cost per value, which matters when an import encrypts 100,000 numbers.
 """
 
 import base64
 import hashlib
 import hmac
+import os
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import FieldError, ImproperlyConfigured
@@ -28,6 +33,9 @@ from django.db import models
 from django.db.models.lookups import Exact
 
 _HASH_KEY_LABEL = b"wagewatch:keyed-hash:v1"
+_CIPHER_KEY_LABEL = b"wagewatch:field-cipher:v1"
+_PREFIX = "g1:"
+_NONCE = 12
 
 
 class DecryptionError(ValueError):
@@ -41,29 +49,43 @@ def _keys() -> tuple[str, ...]:
     return keys
 
 
+def _derive(key: str, label: bytes) -> bytes:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label)
+    return hkdf.derive(base64.urlsafe_b64decode(key))
+
+
 @lru_cache(maxsize=8)
-def _fernet(keys: tuple[str, ...]) -> MultiFernet:
-    return MultiFernet([Fernet(key) for key in keys])
+def _ciphers(keys: tuple[str, ...]) -> tuple[AESGCM, ...]:
+    return tuple(AESGCM(_derive(key, _CIPHER_KEY_LABEL)) for key in keys)
 
 
 @lru_cache(maxsize=8)
 def _hash_key(key: str) -> bytes:
     """A key for HMAC derived from the encryption key, so the two are never the same bytes."""
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_HASH_KEY_LABEL)
-    return hkdf.derive(base64.urlsafe_b64decode(key))
+    return _derive(key, _HASH_KEY_LABEL)
 
 
 def encrypt(value: str) -> str:
-    """Fernet ciphertext (ASCII) of a text value, with the first FIELD_ENCRYPTION_KEY."""
-    return _fernet(_keys()).encrypt(value.encode("utf-8")).decode("ascii")
+    """Ciphertext (ASCII) of a text value, with the first FIELD_ENCRYPTION_KEY."""
+    nonce = os.urandom(_NONCE)
+    sealed = _ciphers(_keys())[0].encrypt(nonce, value.encode("utf-8"), None)
+    return _PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
 
 def decrypt(token: str) -> str:
-    """The text behind a Fernet token made with any of FIELD_ENCRYPTION_KEYS; DecryptionError otherwise."""
+    """The text behind a token made with any of FIELD_ENCRYPTION_KEYS; DecryptionError otherwise."""
     try:
-        return _fernet(_keys()).decrypt(token.encode("ascii")).decode("utf-8")
-    except (InvalidToken, UnicodeError) as exc:
-        raise DecryptionError("stored value does not decrypt with FIELD_ENCRYPTION_KEYS") from exc
+        if not token.startswith(_PREFIX):
+            raise ValueError("unknown token format")
+        raw = base64.urlsafe_b64decode(token[len(_PREFIX) :].encode("ascii"))
+    except (ValueError, UnicodeError) as exc:
+        raise DecryptionError("stored value is not an encrypted token") from exc
+    for cipher in _ciphers(_keys()):
+        try:
+            return cipher.decrypt(raw[:_NONCE], raw[_NONCE:], None).decode("utf-8")
+        except (InvalidTag, ValueError, UnicodeError):
+            continue
+    raise DecryptionError("stored value does not decrypt with FIELD_ENCRYPTION_KEYS")
 
 
 def keyed_hash(value: str) -> str:
