@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from wagewatch.accounts.admin_mixins import ScopedHistoryAdmin
 
-from .models import CaseEvent, Complaint, EnforcementOrder
+from .models import CaseEvent, Complaint, EnforcementOrder, Interview
 
 
 class CaseEventInline(admin.TabularInline):
@@ -40,8 +40,27 @@ class ComplaintAdmin(ScopedHistoryAdmin):
 @admin.register(EnforcementOrder)
 class EnforcementOrderAdmin(ScopedHistoryAdmin):
     list_display = ["__str__", "kind", "enterprise", "issued_on", "deadline", "complied_on", "township"]
-    list_filter = ["kind", "year"]
     search_fields = ["enterprise__name", "requirement"]
     list_select_related = ["enterprise", "township"]
-    raw_id_fields = ["enterprise", "complaint", "project", "inspection"]
-    readonly_fields = ["kind", "year", "seq"]
+    list_filter = ["kind", "year", "township"]
+    raw_id_fields = ["enterprise", "complaint", "project", "inspection", "hazard", "referred_by"]
+    readonly_fields = ["kind", "year", "seq", "township", "referred_on", "referred_by"]
+
+
+@admin.register(Interview)
+class InterviewAdmin(ScopedHistoryAdmin):
+    list_display = [
+        "__str__",
+        "held_on",
+        "enterprise",
+        "interviewee_name",
+        "deadline",
+        "fulfilled_on",
+        "township",
+    ]
+    list_filter = ["year", "township"]
+    search_fields = ["enterprise__name", "interviewee_name", "agreed"]
+    list_select_related = ["enterprise", "township"]
+    raw_id_fields = ["enterprise", "complaint", "project", "hazard", "created_by"]
+    filter_horizontal = ["interviewers"]
+    readonly_fields = ["year", "seq", "township"]

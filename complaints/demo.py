@@ -4,13 +4,15 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from projects.models import Project
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.workdays import add_workdays_info
 
-from .models import CaseEvent, Complaint
+from . import enforcement, services
+from .models import CaseEvent, Complaint, EnforcementOrder, Interview
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 CHANNELS = Complaint.Channel.values
@@ -27,6 +29,81 @@ def seed(*, stdout) -> None:
     for i in range(COUNT):
         _case(i, rng, projects[i % len(projects)], today)
     stdout.write(f"  complaints {Complaint.objects.filter(number__startswith='TSDEMO').count()}")
+    _documents(projects, today, stdout)
+
+
+# (days before today the deadline falls; complied?) — negative days: not yet due
+RECTIFY_PLAN = [(20, False), (8, False), (2, True), (-2, False), (-10, False), (-25, False)]
+RECTIFY_ITEMS = [
+    "未按规定开设农民工工资专用账户",
+    "未按月足额拨付人工费用至专用账户",
+    "未按规定设置维权信息告示牌",
+    "未落实农民工实名制管理，考勤记录不全",
+    "未由总包单位代发农民工工资",
+    "未按规定存储工资保证金",
+]
+
+
+def _documents(projects: list[Project], today: datetime.date, stdout) -> None:
+    """~6 rectification orders (two overdue) and ~6 interviews, found again by their marked text."""
+    office = get_user_model().objects.filter(username="office").first()
+    if office is None:
+        stdout.write("  enforcement documents: no demo office user, skipped")
+        return
+    for i, (days, complied) in enumerate(RECTIFY_PLAN):
+        _rectify_order(i, projects[(i * 3) % len(projects)], office, today, days, complied)
+    for i in range(6):
+        _interview(i, projects[(i * 3 + 1) % len(projects)], office, today)
+    stdout.write(
+        f"  rectification orders {EnforcementOrder.objects.filter(requirement__startswith=MARK).count()}, "
+        f"interviews {Interview.objects.filter(agreed__startswith=MARK).count()}"
+    )
+
+
+MARK = "（演示）"
+
+
+def _rectify_order(i, project, office, today, days, complied) -> None:
+    text = f"{MARK}{RECTIFY_ITEMS[i]}，限期整改到位。"
+    if EnforcementOrder.objects.filter(requirement=text).exists():
+        return
+    deadline = today - datetime.timedelta(days=days)
+    order = services.order_create(
+        kind=EnforcementOrder.Kind.RECTIFY,
+        enterprise=project.contractor,
+        project=project,
+        deadline=deadline,
+        requirement=text,
+        legal_basis="《保障农民工工资支付条例》第五十五条",
+        user=office,
+    )
+    issued = min(today, deadline - datetime.timedelta(days=15))
+    EnforcementOrder.objects.filter(pk=order.pk).update(
+        issued_on=issued,
+        served_on=min(today, issued + datetime.timedelta(days=1)),
+        complied_on=deadline - datetime.timedelta(days=1) if complied else None,
+    )
+
+
+def _interview(i, project, office, today) -> None:
+    agreed = f"{MARK}{project.contractor.name}承诺于期限内结清拖欠工资并完成整改（第{i + 1}次约谈）。"
+    if Interview.objects.filter(agreed=agreed).exists():
+        return
+    held = today - datetime.timedelta(days=10 + i * 12)
+    enforcement.interview_create(
+        user=office,
+        enterprise=project.contractor,
+        interviewee_name=SURNAMES[i] + "经理",
+        interviewee_position="项目经理",
+        held_on=held,
+        place="县人社局三楼会议室",
+        reason="项目存在拖欠农民工工资隐患，群众反映强烈。",
+        agreed=agreed,
+        deadline=held + datetime.timedelta(days=15),
+        project=project,
+    )
+    if i % 2:
+        Interview.objects.filter(agreed=agreed).update(fulfilled_on=held + datetime.timedelta(days=10))
 
 
 def _case(i: int, rng: random.Random, project: Project, today: datetime.date) -> None:

@@ -1,12 +1,13 @@
 """Forms of the complaints app: ledger filters, staff intake, case steps, orders and the public form."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Enterprise, Project
+from projects.models import Enterprise, Hazard, Inspection, Project
 from wagewatch.accounts import roles
-from wagewatch.accounts.models import Township
+from wagewatch.accounts.models import Role, Township
 from wagewatch.accounts.scoping import user_township_ids
 from wagewatch.lib.validators import validate_mobile, validate_resident_id
 
@@ -147,10 +148,17 @@ class OrderForm(forms.Form):
     deadline = forms.DateField(label=_("履行期限"), widget=DATE)
     served_on = forms.DateField(label=_("送达日期"), required=False, widget=DATE)
 
+    inspection = forms.ModelChoiceField(
+        queryset=Inspection.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    hazard = forms.ModelChoiceField(queryset=Hazard.objects.none(), required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["project"].queryset = Project.objects.visible_to(user).only("pk", "name", "code")
+        self.fields["inspection"].queryset = Inspection.objects.visible_to(user)
+        self.fields["hazard"].queryset = Hazard.objects.visible_to(user)
 
     def clean_enterprise(self):
         enterprise = find_enterprise(self.cleaned_data["enterprise"])
@@ -170,6 +178,78 @@ class OrderForm(forms.Form):
 
 class ComplyForm(forms.Form):
     on = forms.DateField(label=_("履行日期"), widget=DATE)
+
+
+class ReferForm(forms.Form):
+    note = forms.CharField(label=_("移送说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+ORDER_STATUS_CHOICES = [
+    ("", _("全部")),
+    ("open", _("未到期")),
+    ("overdue", _("逾期未履行")),
+    ("complied", _("已履行")),
+]
+INTERVIEW_STATUS_CHOICES = [
+    ("", _("全部")),
+    ("pending", _("未落实")),
+    ("overdue", _("逾期未落实")),
+    ("fulfilled", _("已落实")),
+]
+
+
+class DocumentFilterForm(forms.Form):
+    """Filters of the order and interview lists (the township choices are one query)."""
+
+    q = forms.CharField(label=_("搜索"), required=False)
+    kind = forms.ChoiceField(label=_("类型"), choices=_blank(EnforcementOrder.Kind.choices), required=False)
+    status = forms.ChoiceField(label=_("状态"), choices=ORDER_STATUS_CHOICES, required=False)
+    township = forms.ModelChoiceField(label=_("乡镇"), queryset=Township.objects.all(), required=False)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
+    open = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, interviews: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if interviews:
+            del self.fields["kind"]
+            self.fields["status"].choices = INTERVIEW_STATUS_CHOICES
+
+
+def _staff_users():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__role__in=[Role.INSPECTOR, Role.OFFICE, Role.ADMIN])
+        .order_by("last_name", "username")
+    )
+
+
+class InterviewForm(forms.Form):
+    enterprise = forms.CharField(
+        label=_("被约谈单位"), max_length=100, help_text=_("单位全称或统一社会信用代码")
+    )
+    interviewee_name = forms.CharField(label=_("被约谈人"), max_length=50)
+    interviewee_position = forms.CharField(label=_("职务"), max_length=50, required=False)
+    held_on = forms.DateField(label=_("约谈日期"), widget=DATE)
+    place = forms.CharField(label=_("约谈地点"), max_length=100, required=False)
+    interviewers = forms.ModelMultipleChoiceField(
+        label=_("约谈人"), queryset=get_user_model().objects.none(), required=False
+    )
+    project = forms.ModelChoiceField(label=_("关联项目"), queryset=Project.objects.none(), required=False)
+    complaint = forms.CharField(label=_("关联案件编号"), max_length=30, required=False)
+    hazard = forms.ModelChoiceField(queryset=Hazard.objects.none(), required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("约谈事由"), widget=forms.Textarea(attrs={"rows": 2}))
+    agreed = forms.CharField(label=_("约谈议定事项"), widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = forms.DateField(label=_("落实期限"), required=False, widget=DATE)
+
+    clean_enterprise = OrderForm.clean_enterprise
+    clean_complaint = OrderForm.clean_complaint
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["project"].queryset = Project.objects.visible_to(user).only("pk", "name", "code")
+        self.fields["hazard"].queryset = Hazard.objects.visible_to(user)
+        self.fields["interviewers"].queryset = _staff_users()
 
 
 class PublicComplaintForm(PersonMixin, forms.Form):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.models import MONEY, Enterprise, Inspection, Project
+from projects.models import MONEY, Enterprise, Hazard, Inspection, Project
 from wagewatch.accounts.models import Township
 from wagewatch.accounts.scoping import ScopedQuerySet
 from wagewatch.lib.fields import EncryptedCharField
@@ -166,6 +166,7 @@ class CaseEvent(models.Model):
         CLOSED = "closed", _("结案")
         FLAGS = "flags", _("督办标记")
         ATTACHED = "attached", _("上传附件")
+        REFERRED = "referred", _("移送公安")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
@@ -224,6 +225,14 @@ class EnforcementOrder(models.Model):
         related_name="orders",
         verbose_name=_("关联检查"),
     )
+    hazard = models.ForeignKey(
+        Hazard,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("关联隐患"),
+    )
     township = models.ForeignKey(
         Township,
         null=True,
@@ -239,6 +248,16 @@ class EnforcementOrder(models.Model):
     served_on = models.DateField(_("送达日期"), null=True, blank=True)
     deadline = models.DateField(_("履行期限"))
     complied_on = models.DateField(_("履行日期"), null=True, blank=True)
+    referred_on = models.DateField(_("移送公安日期"), null=True, blank=True)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("移送人"),
+    )
+    referral_note = models.TextField(_("移送说明"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -253,6 +272,10 @@ class EnforcementOrder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "year", "seq"], name="order_number_unique_per_year"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="order_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(referred_by__isnull=True) | Q(referred_on__isnull=False),
+                name="order_referral_has_date",
+            ),
         ]
 
     def __str__(self):
@@ -267,6 +290,95 @@ class EnforcementOrder(models.Model):
     def is_ignored(self, on) -> bool:
         """Past its deadline without compliance: the basis for a draw or a blacklist proposal."""
         return self.complied_on is None and self.deadline < on
+
+    def status_on(self, on) -> str:
+        """complied / overdue / open, as the list filters them."""
+        if self.complied_on is not None:
+            return "complied"
+        return "overdue" if self.deadline < on else "open"
+
+
+class InterviewQuerySet(ScopedQuerySet):
+    # Department users see none: interviews belong to labour inspection.
+    township_lookup = "township"
+
+
+class Interview(models.Model):
+    """约谈询问笔录: who was interviewed about what, what was agreed and by when; numbered per year."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    seq = models.PositiveIntegerField(_("序号"))
+    interviewee_name = models.CharField(_("被约谈人"), max_length=50)
+    interviewee_position = models.CharField(_("职务"), max_length=50, blank=True)
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="interviews", verbose_name=_("被约谈单位")
+    )
+    interviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="interviews", blank=True, verbose_name=_("约谈人")
+    )
+    held_on = models.DateField(_("约谈日期"), default=timezone.localdate, db_index=True)
+    place = models.CharField(_("约谈地点"), max_length=100, blank=True)
+    project = models.ForeignKey(
+        Project,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interviews",
+        verbose_name=_("关联项目"),
+    )
+    complaint = models.ForeignKey(
+        Complaint,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interviews",
+        verbose_name=_("关联案件"),
+    )
+    hazard = models.ForeignKey(
+        Hazard,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interviews",
+        verbose_name=_("关联隐患"),
+    )
+    township = models.ForeignKey(
+        Township,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("所属乡镇"),
+    )
+    reason = models.TextField(_("约谈事由"))
+    agreed = models.TextField(_("约谈议定事项"))
+    deadline = models.DateField(_("落实期限"), null=True, blank=True)
+    fulfilled_on = models.DateField(_("落实日期"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = InterviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-seq"]
+        verbose_name = _("约谈询问笔录")
+        verbose_name_plural = _("约谈询问笔录")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "seq"], name="interview_number_unique_per_year"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"{settings.WAGEWATCH['DOCUMENT_PREFIX']}谈〔{self.year}〕{self.seq}号"
+
+    def is_overdue(self, on) -> bool:
+        return self.fulfilled_on is None and self.deadline is not None and self.deadline < on
 
 
 class Counter(models.Model):

@@ -1,7 +1,7 @@
 """Reads for complaint cases and enforcement orders."""
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -10,7 +10,7 @@ from wagewatch.accounts import roles
 from wagewatch.lib.qr import qr_svg
 from wagewatch.lib.workdays import workdays_between
 
-from .models import Complaint, EnforcementOrder
+from .models import Complaint, EnforcementOrder, Interview
 
 
 def arrears_enterprise_ids(*, since, until):
@@ -100,17 +100,83 @@ def event_list(*, complaint: Complaint):
     return complaint.events.select_related("actor").order_by("at", "id")
 
 
-def order_list(*, user, filters: dict):
-    """Enforcement orders this user may see."""
-    qs = EnforcementOrder.objects.visible_to(user).select_related("enterprise", "project", "complaint")
+ORDER_STATUS = {
+    "open": lambda today: Q(complied_on__isnull=True, deadline__gte=today),
+    "overdue": lambda today: Q(complied_on__isnull=True, deadline__lt=today),
+    "complied": lambda today: Q(complied_on__isnull=False),
+}
+
+
+def order_list(*, user, filters: dict, today=None):
+    """Enforcement orders this user may see, filtered by kind, status, township, year and text."""
+    today = today or timezone.localdate()
+    qs = EnforcementOrder.objects.visible_to(user).select_related(
+        "enterprise", "project", "complaint", "township"
+    )
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
     if filters.get("open"):
         qs = qs.filter(complied_on__isnull=True)
+    if filters.get("status") in ORDER_STATUS:
+        qs = qs.filter(ORDER_STATUS[filters["status"]](today))
+    if filters.get("township"):
+        qs = qs.filter(township_id=filters["township"])
+    if filters.get("year"):
+        qs = qs.filter(year=filters["year"])
     q = (filters.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(enterprise__name__icontains=q) | Q(requirement__icontains=q))
     return qs.order_by("-year", "-seq", "kind")
+
+
+def interview_list(*, user, filters: dict, today=None):
+    """Interviews this user may see, filtered by status (pending/fulfilled/overdue), township, year, text."""
+    today = today or timezone.localdate()
+    qs = Interview.objects.visible_to(user).select_related("enterprise", "project", "complaint", "township")
+    status = filters.get("status")
+    if status == "fulfilled":
+        qs = qs.filter(fulfilled_on__isnull=False)
+    elif status == "overdue":
+        qs = qs.filter(fulfilled_on__isnull=True, deadline__lt=today)
+    elif status == "pending":
+        qs = qs.filter(fulfilled_on__isnull=True)
+    if filters.get("township"):
+        qs = qs.filter(township_id=filters["township"])
+    if filters.get("year"):
+        qs = qs.filter(year=filters["year"])
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(enterprise__name__icontains=q) | Q(interviewee_name__icontains=q) | Q(agreed__icontains=q)
+        )
+    return qs.order_by("-year", "-seq")
+
+
+def orders_overdue(user, *, limit: int = 20) -> list[EnforcementOrder]:
+    """Orders past their deadline without compliance that this user may see, for the dashboard (one query
+    after the user's profile)."""
+    today = timezone.localdate()
+    qs = EnforcementOrder.objects.visible_to(user).filter(ORDER_STATUS["overdue"](today))
+    return list(qs.select_related("enterprise", "township").order_by("deadline", "pk")[:limit])
+
+
+def enforcement_counts(*, start, end, township_ids=None) -> dict:
+    """Documents issued in [start, end] for the reports: interviews by interview date, orders by issue date,
+    criminal referrals by referral date; two queries whatever the data."""
+    orders = EnforcementOrder.objects.filter(
+        Q(issued_on__gte=start, issued_on__lte=end) | Q(referred_on__gte=start, referred_on__lte=end)
+    )
+    interviews = Interview.objects.filter(held_on__gte=start, held_on__lte=end)
+    if township_ids is not None:
+        orders = orders.filter(township_id__in=township_ids)
+        interviews = interviews.filter(township_id__in=township_ids)
+    issued = Q(issued_on__gte=start, issued_on__lte=end)
+    row = orders.aggregate(
+        rectify_orders=Count("pk", filter=issued & Q(kind=EnforcementOrder.Kind.RECTIFY)),
+        pay_orders=Count("pk", filter=issued & Q(kind=EnforcementOrder.Kind.PAY)),
+        criminal_referrals=Count("pk", filter=Q(referred_on__gte=start, referred_on__lte=end)),
+    )
+    return {"interviews": interviews.count(), **row}
 
 
 def notice_board_context(*, project) -> dict:

@@ -32,6 +32,11 @@ def next_number(*, name: str, year: int) -> int:
     return counter.value
 
 
+def document_seq(*, sequence: str, on: datetime.date) -> tuple[int, int]:
+    """(year, seq) of the next enforcement document of ``sequence`` issued on ``on``; inside a transaction."""
+    return on.year, next_number(name=sequence, year=on.year)
+
+
 def may_work_in(user, township_id) -> bool:
     """Field work in a township: office and admin anywhere, inspectors in their own townships."""
     if roles.is_office(user):
@@ -41,13 +46,16 @@ def may_work_in(user, township_id) -> bool:
     return user_township_ids(user).filter(township_id=township_id).exists()
 
 
-def _order_township(*, complaint, project, inspection):
+def document_township(*, complaint=None, project=None, inspection=None, hazard=None):
+    """The township of an enforcement document: from its project, case, inspection or hazard."""
     if project is not None:
         return project.township_id
     if complaint is not None:
         return complaint.township_id
     if inspection is not None:
         return inspection.project.township_id
+    if hazard is not None:
+        return hazard.project.township_id
     return None
 
 
@@ -65,23 +73,27 @@ def order_create(
     amount=0,
     legal_basis: str = "",
     served_on: datetime.date | None = None,
+    hazard=None,
 ) -> EnforcementOrder:
     """Issue an order with the next gap-free number for its kind and year."""
-    township_id = _order_township(complaint=complaint, project=project, inspection=inspection)
+    township_id = document_township(
+        complaint=complaint, project=project, inspection=inspection, hazard=hazard
+    )
     if not may_work_in(user, township_id):
         raise PermissionDenied(_("无权签发该执法文书"))
     if kind not in EnforcementOrder.Kind.values:
         raise ValidationError(_("文书类型无效"))
     issued_on = timezone.localdate()
-    seq = next_number(name=f"order-{kind}", year=issued_on.year)
+    year, seq = document_seq(sequence=f"order-{kind}", on=issued_on)
     order = EnforcementOrder(
         kind=kind,
-        year=issued_on.year,
+        year=year,
         seq=seq,
         enterprise=enterprise,
         complaint=complaint,
         project=project,
         inspection=inspection,
+        hazard=hazard,
         township_id=township_id,
         legal_basis=legal_basis,
         requirement=requirement,
@@ -92,7 +104,9 @@ def order_create(
         created_by=user,
     )
     order._history_user = user
-    order.full_clean(exclude=["complaint", "project", "inspection", "enterprise", "township"])
+    order.full_clean(
+        exclude=["complaint", "project", "inspection", "hazard", "enterprise", "township", "referred_by"]
+    )
     order.save()
     return order
 

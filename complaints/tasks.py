@@ -3,17 +3,8 @@
 import datetime
 
 from celery import shared_task
-from celery.schedules import crontab
 
-from . import services
-
-# For the lead to merge into CELERY_BEAT_SCHEDULE (settings.py).
-BEAT = {
-    "complaints-mark-case-deadlines": {
-        "task": "complaints.tasks.mark_case_deadlines",
-        "schedule": crontab(hour=1, minute=10),
-    },
-}
+from . import enforcement, services
 
 
 @shared_task
@@ -21,3 +12,10 @@ def mark_case_deadlines(today: str | None = None) -> dict:
     """Nightly: mark open cases due soon / overdue (idempotent)."""
     day = datetime.date.fromisoformat(today) if today else None
     return services.mark_deadlines(today=day)
+
+
+@shared_task
+def notify_order_deadlines(today: str | None = None) -> int:
+    """Daily: remind about orders due within 3 days or past due (one message per event; idempotent)."""
+    day = datetime.date.fromisoformat(today) if today else None
+    return enforcement.notify_order_deadlines(today=day)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_public
+from . import views, views_enforcement, views_public
 
 app_name = "complaints"
 
@@ -13,8 +13,20 @@ urlpatterns = [
     path("complaints/<int:pk>/step/<slug:step>/", views.complaint_step, name="step"),
     path("complaints/<int:pk>/attach/", views.attachment_upload, name="attach"),
     path("complaints/attachments/<int:pk>/", views.attachment_download, name="attachment"),
-    path("complaints/orders/", views.order_list, name="orders"),
-    path("complaints/orders/<int:pk>/comply/", views.order_comply, name="order_comply"),
+    path("complaints/orders/", views_enforcement.order_list, name="orders"),
+    path("complaints/orders/new/", views_enforcement.order_create, name="order_create"),
+    path("complaints/orders/export.xlsx", views_enforcement.documents_export, name="documents_export"),
+    path("complaints/orders/<int:pk>/", views_enforcement.order_detail, name="order_detail"),
+    path("complaints/orders/<int:pk>/pdf/", views_enforcement.order_pdf, name="order_pdf"),
+    path("complaints/orders/<int:pk>/comply/", views_enforcement.order_comply, name="order_comply"),
+    path("complaints/orders/<int:pk>/step/<slug:step>/", views_enforcement.order_step, name="order_step"),
+    path("complaints/interviews/", views_enforcement.interview_list, name="interviews"),
+    path("complaints/interviews/new/", views_enforcement.interview_create, name="interview_create"),
+    path("complaints/interviews/<int:pk>/", views_enforcement.interview_detail, name="interview_detail"),
+    path("complaints/interviews/<int:pk>/pdf/", views_enforcement.interview_pdf, name="interview_pdf"),
+    path(
+        "complaints/interviews/<int:pk>/fulfil/", views_enforcement.interview_fulfil, name="interview_fulfil"
+    ),
     path("projects/<int:pk>/complaints/", views.project_tab, name="project_tab"),
     path("projects/<int:pk>/complaints/notice-board.pdf", views.notice_board, name="notice_board"),
     path("c/", views_public.public_error_guard(views_public.complaint_public), name="public_form"),

@@ -17,7 +17,7 @@ from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import forms, selectors, services
-from .models import Complaint, ComplaintAttachment, EnforcementOrder
+from .models import Complaint, ComplaintAttachment
 from .public import client_address
 
 PAGE_SIZE = 50
@@ -33,10 +33,6 @@ def _get_complaint_for_user(request, pk) -> Complaint:
         "project", "township", "handler", "respondent"
     )
     return get_object_or_404(qs, pk=pk)
-
-
-def _get_order_for_user(request, pk) -> EnforcementOrder:
-    return get_object_or_404(EnforcementOrder.objects.visible_to(request.user), pk=pk)
 
 
 def _filters(request) -> tuple[forms.FilterForm, dict]:
@@ -260,63 +256,6 @@ def project_tab(request, pk):
         "complaints/project_tab.html",
         {"project": project, "active_tab": "complaints", "cases": cases, "title": project.name},
     )
-
-
-@login_required
-def order_list(request):
-    """执法文书: list, create and record compliance."""
-    _field_staff(request)
-    form = forms.OrderForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            order = services.order_create(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("已签发 %(n)s") % {"n": order.number})
-            return redirect("complaints:orders")
-    filters = {
-        "kind": request.GET.get("kind", ""),
-        "open": request.GET.get("open"),
-        "q": request.GET.get("q", ""),
-    }
-    page = Paginator(selectors.order_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "complaints/orders.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "filters": filters,
-            "kinds": EnforcementOrder.Kind.choices,
-            "today": timezone.localdate(),
-            "title": _("执法文书"),
-        },
-    )
-
-
-@login_required
-@require_POST
-def order_comply(request, pk):
-    """Record that an order was complied with."""
-    _field_staff(request)
-    order = _get_order_for_user(request, pk)
-    form = forms.ComplyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写履行日期"))
-        return redirect("complaints:orders")
-    try:
-        services.order_comply(order=order, on=form.cleaned_data["on"], user=request.user)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("已记录履行"))
-    return redirect("complaints:orders")
 
 
 @login_required

@@ -218,7 +218,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.mark_case_deadlines",
         "schedule": crontab(hour=1, minute=10),
     },
-    "blacklist-expire-due": {"task": "blacklist.tasks.blacklist_expire_due", "schedule": crontab(hour=0, minute=20)},
+    "complaints-notify-order-deadlines": {
+        "task": "complaints.tasks.notify_order_deadlines",
+        "schedule": crontab(hour=7, minute=20),
+    },
+    "blacklist-expire-due": {
+        "task": "blacklist.tasks.blacklist_expire_due",
+        "schedule": crontab(hour=0, minute=20),
+    },
     "blacklist-grade-compute-year": {
         "task": "blacklist.tasks.grade_compute_year",
         "schedule": crontab(month_of_year=1, day_of_month=1, hour=2, minute=30),
@@ -306,6 +313,7 @@ WAGEWATCH = {
     "BLACKLIST_DEFENCE_WORKDAYS": 10,
     "HAZARD_RECTIFY_WORKDAYS": 10,
     "TASK_DUE_SOON_DAYS": 3,
+    "ORDER_DUE_SOON_DAYS": 3,
     "MINIMUM_WAGE_MONTHLY": Decimal("1900.00"),
     "COUNTY_NAME": wenv.get("COUNTY_NAME", str, "示范县"),
     "COUNTY_COMPLAINT_PHONE": wenv.get("COUNTY_COMPLAINT_PHONE", str, "0000-12345678"),

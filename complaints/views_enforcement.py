@@ -1,0 +1,352 @@
+"""Pages of the enforcement documents: orders (责令支付 / 限期整改指令书) and interviews (约谈询问笔录)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from projects.models import Hazard, Inspection, Project
+from wagewatch.accounts import roles
+from wagewatch.lib.pdf import pdf_response, render_pdf
+from wagewatch.lib.xlsx import write_workbook, xlsx_response
+
+from . import enforcement, forms, selectors, services
+from .models import Complaint, EnforcementOrder, Interview
+
+PAGE_SIZE = 50
+
+
+def _field_staff(request):
+    if not roles.can_edit_field_work(request.user):
+        raise PermissionDenied
+
+
+def _get_order_for_user(request, pk) -> EnforcementOrder:
+    qs = EnforcementOrder.objects.visible_to(request.user).select_related(
+        "enterprise", "project", "complaint", "inspection", "hazard__rule", "township", "referred_by"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _get_interview_for_user(request, pk) -> Interview:
+    qs = Interview.objects.visible_to(request.user).select_related(
+        "enterprise", "project", "complaint", "hazard__rule", "township"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _filters(request, *, interviews: bool = False) -> tuple[forms.DocumentFilterForm, dict, str]:
+    form = forms.DocumentFilterForm(request.GET or None, interviews=interviews)
+    data = form.cleaned_data if form.is_valid() else {}
+    query = request.GET.copy()
+    query.pop("page", None)
+    return form, data, query.urlencode()
+
+
+def _issued(request, form, service, label: str):
+    """Call ``service`` with the valid form; on success redirect to the new document's page."""
+    try:
+        doc = service(user=request.user, **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        form.add_error(None, exc.messages if isinstance(exc, ValidationError) else _("无权签发该文书"))
+        return None
+    messages.success(request, label % {"n": doc.number})
+    return doc
+
+
+@login_required
+def order_list(request):
+    """执法文书: filters (kind, status, township, year), overdue flags; POST issues an order (old form)."""
+    _field_staff(request)
+    if request.method == "POST":
+        form = forms.OrderForm(request.POST, user=request.user)
+        if form.is_valid() and _issued(request, form, services.order_create, _("已签发 %(n)s")):
+            return redirect("complaints:orders")
+        return render(request, "complaints/order_form.html", {"form": form, "title": _("签发执法文书")})
+    filter_form, data, query = _filters(request)
+    rows = selectors.order_list(user=request.user, filters=data)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"filter_form": filter_form, "page": page, "query": query, "today": timezone.localdate()}
+    return render(request, "complaints/orders.html", {**context, "title": _("执法文书")})
+
+
+def _order_initial(request) -> dict:
+    """Prefill the order form from ?complaint= / ?project= / ?inspection= / ?hazard= (scoped lookups)."""
+    user, get = request.user, request.GET
+    initial = {"kind": EnforcementOrder.Kind.RECTIFY}
+    project = None
+    if get.get("complaint", "").isdigit():
+        case = get_object_or_404(Complaint.objects.visible_to(user), pk=get["complaint"])
+        initial.update(complaint=case.number, enterprise=case.respondent_name, kind=EnforcementOrder.Kind.PAY)
+        project = case.project
+    if get.get("inspection", "").isdigit():
+        inspection = get_object_or_404(Inspection.objects.visible_to(user), pk=get["inspection"])
+        initial["inspection"], project = inspection.pk, inspection.project
+        initial["requirement"] = inspection.findings
+    if get.get("hazard", "").isdigit():
+        hazard = get_object_or_404(Hazard.objects.visible_to(user), pk=get["hazard"])
+        initial["hazard"], project = hazard.pk, hazard.project
+        initial["requirement"] = hazard.detail
+    if get.get("project", "").isdigit():
+        project = get_object_or_404(Project.objects.visible_to(user), pk=get["project"])
+    if project is not None:
+        initial["project"] = project.pk
+        initial.setdefault("enterprise", project.contractor.name if project.contractor_id else "")
+    return initial
+
+
+@login_required
+def order_create(request):
+    """Issue an order, from a case, a project, an inspection or a hazard (prefilled from the query)."""
+    _field_staff(request)
+    form = forms.OrderForm(request.POST or None, user=request.user, initial=_order_initial(request))
+    if request.method == "POST" and form.is_valid():
+        order = _issued(request, form, services.order_create, _("已签发 %(n)s"))
+        if order is not None:
+            return redirect("complaints:order_detail", pk=order.pk)
+    return render(request, "complaints/order_form.html", {"form": form, "title": _("签发执法文书")})
+
+
+@login_required
+def order_detail(request, pk):
+    """One order: its facts, audit history and the follow-up steps this user may take."""
+    _field_staff(request)
+    order = _get_order_for_user(request, pk)
+    today = timezone.localdate()
+    may_work = services.may_work_in(request.user, order.township_id)
+    context = {
+        "order": order,
+        "title": order.number,
+        "today": today,
+        "status": order.status_on(today),
+        "may_work": may_work,
+        "can_refer": may_work and order.is_ignored(today) and order.referred_on is None,
+        "history": order.history.select_related("history_user").order_by("-history_date")[:50],
+        "refer_form": forms.ReferForm(),
+    }
+    return render(request, "complaints/order_detail.html", context)
+
+
+@login_required
+@require_POST
+def order_step(request, pk, step):
+    """Record serving (送达), compliance (履行) or a criminal referral (移送公安) of an order."""
+    _field_staff(request)
+    order = _get_order_for_user(request, pk)
+    try:
+        if step == "refer":
+            form = forms.ReferForm(request.POST)
+            form.is_valid()
+            enforcement.order_refer(order=order, user=request.user, note=form.cleaned_data.get("note", ""))
+        else:
+            service = {"serve": enforcement.order_serve, "comply": services.order_comply}.get(step)
+            if service is None:
+                raise Http404
+            form = forms.ComplyForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("请填写日期"))
+            service(order=order, on=form.cleaned_data["on"], user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已保存"))
+    if request.POST.get("next") == "list":
+        return redirect("complaints:orders")
+    return redirect("complaints:order_detail", pk=order.pk)
+
+
+@login_required
+@require_POST
+def order_comply(request, pk):
+    """Record compliance from the list's inline form (kept for the list's row action)."""
+    return order_step(request, pk, "comply")
+
+
+def _office_name() -> str:
+    return f"{settings.WAGEWATCH.get('COUNTY_NAME', '')}{_('人力资源和社会保障局')}"
+
+
+@login_required
+def order_pdf(request, pk):
+    """The order as a formal A4 document (number, addressee, basis, text, deadline, office, seal)."""
+    _field_staff(request)
+    order = _get_order_for_user(request, pk)
+    content = render_pdf("complaints/pdf/order.html", {"order": order, "office": _office_name()})
+    return pdf_response(f"{order.number}.pdf", content)
+
+
+@login_required
+def interview_list(request):
+    """约谈询问笔录: filters (status, township, year), overdue follow-ups flagged."""
+    _field_staff(request)
+    filter_form, data, query = _filters(request, interviews=True)
+    rows = selectors.interview_list(user=request.user, filters=data)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"filter_form": filter_form, "page": page, "query": query, "today": timezone.localdate()}
+    return render(request, "complaints/interviews.html", {**context, "title": _("约谈询问笔录")})
+
+
+def _interview_initial(request) -> dict:
+    initial = {"held_on": timezone.localdate(), "interviewers": [request.user.pk]}
+    get = request.GET
+    project = None
+    if get.get("complaint", "").isdigit():
+        case = get_object_or_404(Complaint.objects.visible_to(request.user), pk=get["complaint"])
+        initial.update(complaint=case.number, enterprise=case.respondent_name)
+        project = case.project
+    if get.get("hazard", "").isdigit():
+        hazard = get_object_or_404(Hazard.objects.visible_to(request.user), pk=get["hazard"])
+        initial["hazard"], initial["reason"], project = hazard.pk, hazard.detail, hazard.project
+    if get.get("project", "").isdigit():
+        project = get_object_or_404(Project.objects.visible_to(request.user), pk=get["project"])
+    if project is not None:
+        initial["project"] = project.pk
+        initial.setdefault("enterprise", project.contractor.name if project.contractor_id else "")
+    return initial
+
+
+@login_required
+def interview_create(request):
+    """Record an interview (from a case, a project or a hazard, prefilled from the query)."""
+    _field_staff(request)
+    form = forms.InterviewForm(request.POST or None, user=request.user, initial=_interview_initial(request))
+    if request.method == "POST" and form.is_valid():
+        interview = _issued(request, form, enforcement.interview_create, _("已制作 %(n)s"))
+        if interview is not None:
+            return redirect("complaints:interview_detail", pk=interview.pk)
+    return render(request, "complaints/interview_form.html", {"form": form, "title": _("制作约谈询问笔录")})
+
+
+@login_required
+def interview_detail(request, pk):
+    """One interview: facts, agreed matters, follow-up and history."""
+    _field_staff(request)
+    interview = _get_interview_for_user(request, pk)
+    context = {
+        "interview": interview,
+        "title": interview.number,
+        "today": timezone.localdate(),
+        "interviewers": interview.interviewers.all(),
+        "may_work": services.may_work_in(request.user, interview.township_id),
+        "history": interview.history.select_related("history_user").order_by("-history_date")[:50],
+    }
+    return render(request, "complaints/interview_detail.html", context)
+
+
+@login_required
+@require_POST
+def interview_fulfil(request, pk):
+    """Record that the agreed matters were carried out."""
+    _field_staff(request)
+    interview = _get_interview_for_user(request, pk)
+    form = forms.ComplyForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请填写日期"))
+        enforcement.interview_fulfil(interview=interview, on=form.cleaned_data["on"], user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已记录落实"))
+    return redirect("complaints:interview_detail", pk=interview.pk)
+
+
+@login_required
+def interview_pdf(request, pk):
+    """The interview record as a formal A4 document."""
+    _field_staff(request)
+    interview = _get_interview_for_user(request, pk)
+    context = {"interview": interview, "interviewers": interview.interviewers.all(), "office": _office_name()}
+    return pdf_response(f"{interview.number}.pdf", render_pdf("complaints/pdf/interview.html", context))
+
+
+ORDER_HEADERS = [
+    "文号",
+    "类型",
+    "当事单位",
+    "所属乡镇",
+    "关联案件",
+    "关联项目",
+    "金额（元）",
+    "整改/支付事项",
+    "签发日期",
+    "送达日期",
+    "履行期限",
+    "履行日期",
+    "状态",
+    "移送公安日期",
+]
+INTERVIEW_HEADERS = [
+    "文号",
+    "约谈日期",
+    "被约谈单位",
+    "被约谈人",
+    "职务",
+    "所属乡镇",
+    "关联案件",
+    "关联项目",
+    "约谈事由",
+    "议定事项",
+    "落实期限",
+    "落实日期",
+]
+
+
+def _order_row(o: EnforcementOrder, today) -> list:
+    status = dict(forms.ORDER_STATUS_CHOICES)[o.status_on(today)]
+    return [
+        o.number,
+        o.get_kind_display(),
+        o.enterprise.name,
+        str(o.township or ""),
+        o.complaint.number if o.complaint else "",
+        o.project.name if o.project else "",
+        o.amount,
+        o.requirement,
+        o.issued_on,
+        o.served_on,
+        o.deadline,
+        o.complied_on,
+        status,
+        o.referred_on,
+    ]
+
+
+def _interview_row(i: Interview) -> list:
+    return [
+        i.number,
+        i.held_on,
+        i.enterprise.name,
+        i.interviewee_name,
+        i.interviewee_position,
+        str(i.township or ""),
+        i.complaint.number if i.complaint else "",
+        i.project.name if i.project else "",
+        i.reason,
+        i.agreed,
+        i.deadline,
+        i.fulfilled_on,
+    ]
+
+
+@login_required
+def documents_export(request):
+    """Orders and interviews this user may see, as one .xlsx with two sheets (formula cells escaped)."""
+    _field_staff(request)
+    _form, data, _query = _filters(request)
+    today = timezone.localdate()
+    orders = selectors.order_list(user=request.user, filters=data).iterator(2000)
+    interviews = selectors.interview_list(user=request.user, filters=data).iterator(2000)
+    content = write_workbook(
+        [
+            (_("执法文书"), ORDER_HEADERS, (_order_row(o, today) for o in orders)),
+            (_("约谈询问笔录"), INTERVIEW_HEADERS, (_interview_row(i) for i in interviews)),
+        ]
+    )
+    return xlsx_response(f"执法文书-{today:%Y%m%d}.xlsx", content)
