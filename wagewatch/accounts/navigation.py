@@ -14,7 +14,6 @@ MENU = [
     (_("在建项目"), "projects:list", ALL),
     (_("投诉案件"), "complaints:list", FIELD),
     (_("执法文书"), "complaints:orders", FIELD),
-    (_("约谈笔录"), "complaints:interviews", FIELD),
     (_("工资保证金"), "deposits:list", ALL),
     (_("欠薪隐患"), "risk:hazards", ALL),
     (_("失信名单"), "blacklist:list", FIELD),
