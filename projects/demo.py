@@ -130,7 +130,7 @@ def _money(project, i, today) -> None:
             },
         )
     month = today.replace(day=1)
-    if not (i % 5 == 1) and today.day > 5:  # this month's labour cost, paid on the 5th
+    if i % 5 != 1 and today.day > 5:  # this month's labour cost, paid on the 5th
         LabourCostTransfer.objects.update_or_create(
             project=project,
             month=month,
