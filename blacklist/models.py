@@ -204,22 +204,6 @@ class BlacklistStep(models.Model):
         verbose_name_plural = _("办理记录")
 
 
-class NumberCounter(models.Model):
-    """Last number issued per (sequence, year); locked with select_for_update so numbers have no gaps."""
-
-    name = models.CharField(max_length=20)
-    year = models.PositiveSmallIntegerField()
-    value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("编号计数器")
-        verbose_name_plural = _("编号计数器")
-        constraints = [models.UniqueConstraint(fields=["name", "year"], name="blacklist_counter_unique")]
-
-    def __str__(self):
-        return f"{self.name} {self.year}: {self.value}"
-
-
 class Grade(models.TextChoices):
     A = "A", _("A级（守法诚信）")
     B = "B", _("B级（基本守法诚信）")

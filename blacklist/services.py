@@ -20,6 +20,7 @@ from complaints.models import EnforcementOrder
 from wagewatch.accounts import roles
 from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
+from wagewatch.accounts.numbering import next_number
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.validators import validate_resident_id
 from wagewatch.lib.workdays import add_workdays_info
@@ -30,7 +31,6 @@ from .models import (
     Grade,
     IntegrityGrade,
     NoArrearsCertificate,
-    NumberCounter,
     ResponsiblePerson,
 )
 from .selectors import certificate_code, certificate_refusals, compute_grades
@@ -58,15 +58,6 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
-
-
-def next_number(*, name: str, year: int) -> int:
-    """The next number of a per-year sequence; call inside a transaction (the counter row stays locked)."""
-    NumberCounter.objects.bulk_create([NumberCounter(name=name, year=year, value=0)], ignore_conflicts=True)
-    counter = NumberCounter.objects.select_for_update().get(name=name, year=year)
-    counter.value += 1
-    counter.save(update_fields=["value"])
-    return counter.value
 
 
 def _step(entry: BlacklistEntry, user, step: str, note: str = "") -> BlacklistStep:

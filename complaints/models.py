@@ -381,22 +381,6 @@ class Interview(models.Model):
         return self.fulfilled_on is None and self.deadline is not None and self.deadline < on
 
 
-class Counter(models.Model):
-    """The last number issued per (sequence, year); locked with select_for_update so numbers have no gaps."""
-
-    name = models.CharField(max_length=20)
-    year = models.PositiveSmallIntegerField()
-    value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("编号计数器")
-        verbose_name_plural = _("编号计数器")
-        constraints = [models.UniqueConstraint(fields=["name", "year"], name="counter_unique_per_year")]
-
-    def __str__(self):
-        return f"{self.name} {self.year}: {self.value}"
-
-
 class Captcha(models.Model):
     """A server-side challenge for the public form: single use, short-lived."""
 

@@ -14,22 +14,14 @@ from django.utils.translation import gettext as _
 from wagewatch.accounts import roles
 from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
+from wagewatch.accounts.numbering import next_number
 from wagewatch.accounts.scoping import user_township_ids
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.workdays import add_workdays_info
 
-from .models import CaseEvent, Complaint, ComplaintAttachment, Counter, EnforcementOrder
+from .models import CaseEvent, Complaint, ComplaintAttachment, EnforcementOrder
 
 S = Complaint.Status
-
-
-def next_number(*, name: str, year: int) -> int:
-    """The next number of a per-year sequence; call inside a transaction (the row stays locked)."""
-    Counter.objects.bulk_create([Counter(name=name, year=year, value=0)], ignore_conflicts=True)
-    counter = Counter.objects.select_for_update().get(name=name, year=year)
-    counter.value += 1
-    counter.save(update_fields=["value"])
-    return counter.value
 
 
 def document_seq(*, sequence: str, on: datetime.date) -> tuple[int, int]:

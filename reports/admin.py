@@ -3,9 +3,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from wagewatch.accounts.admin_mixins import ScopedHistoryAdmin
+from wagewatch.accounts.admin_mixins import ScopedAdminMixin, ScopedHistoryAdmin
 
-from .models import KeyTask, TaskAssignment, TaskProgress
+from .models import KeyTask, ReportRun, TaskAssignment, TaskProgress
 
 # Key tasks
 
@@ -43,4 +43,36 @@ class TaskProgressAdmin(ScopedHistoryAdmin):
             return "—"
         return format_html(
             '<a href="{}">{}</a>', reverse("reports:task_attachment", args=[obj.pk]), _("下载")
+        )
+
+
+# Report runs
+
+
+@admin.register(ReportRun)
+class ReportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "kind",
+        "scope",
+        "township",
+        "department",
+        "start",
+        "end",
+        "status",
+        "pages",
+        "created_at",
+    ]
+    list_filter = ["kind", "scope", "status"]
+    # Files are scoped: link to the download view, never to a media URL.
+    exclude = ["pdf", "xlsx"]
+    readonly_fields = ["scope_key", "status", "progress", "error", "pages", "pdf_size", "xlsx_size", "files"]
+
+    @admin.display(description=_("文件"))
+    def files(self, obj):
+        if obj.status != "done":
+            return "—"
+        return format_html(
+            '<a href="{}">PDF</a> · <a href="{}">Excel</a>',
+            reverse("reports:download", args=[obj.pk, "pdf"]),
+            reverse("reports:download", args=[obj.pk, "xlsx"]),
         )

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from wagewatch.accounts.models import Department, Role, Township
+from wagewatch.accounts.models import Department, Job, Role, Township
 from wagewatch.accounts.roles import role_of
-from wagewatch.accounts.scoping import ScopedQuerySet
+from wagewatch.accounts.scoping import ScopedQuerySet, user_department_id, user_township_ids
 
 # Key tasks ------------------------------------------------------------------------------------------------
 
@@ -168,3 +168,82 @@ class TaskProgress(models.Model):
 
     def __str__(self):
         return f"{self.on} {self.text[:30]}"
+
+
+# Report runs ----------------------------------------------------------------------------------------------
+
+
+class ReportRunQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Office and admins: every run; inspectors: runs of their townships; department users: theirs."""
+        role = role_of(user)
+        if role in (Role.ADMIN, Role.OFFICE):
+            return self.all()
+        if role == Role.INSPECTOR:
+            return self.filter(scope=ReportRun.Scope.TOWNSHIP, township__in=user_township_ids(user))
+        if role == Role.DEPARTMENT:
+            return self.filter(scope=ReportRun.Scope.DEPARTMENT, department=user_department_id(user))
+        return self.none()
+
+
+class ReportRun(Job):
+    """One report (PDF + Excel) for a kind, a scope and a date range; asked again, the row is reused."""
+
+    class Kind(models.TextChoices):
+        QUARTERLY = "quarterly", _("季度工作总结")
+        WEEKLY = "weekly", _("周调度")
+        MONTHLY = "monthly", _("月通报")
+        CUSTOM = "custom", _("自定义期间工作总结")
+
+    class Scope(models.TextChoices):
+        COUNTY = "county", _("全县")
+        TOWNSHIP = "township", _("乡镇")
+        DEPARTMENT = "department", _("行业主管部门")
+
+    kind = models.CharField(_("报表类型"), max_length=10, choices=Kind.choices)
+    scope = models.CharField(_("范围"), max_length=10, choices=Scope.choices, default=Scope.COUNTY)
+    township = models.ForeignKey(
+        Township, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇")
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("部门")
+    )
+    # "county", "t<id>" or "d<id>": one column for the unique key (NULLs never collide in SQL).
+    scope_key = models.CharField(max_length=20, editable=False)
+    start = models.DateField(_("起始日期"))
+    end = models.DateField(_("截止日期"))
+    plan = models.TextField(_("下一步工作打算"), blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="reports/%Y/%m/", blank=True, max_length=200)
+    xlsx = models.FileField(_("Excel"), upload_to="reports/%Y/%m/", blank=True, max_length=200)
+    pages = models.PositiveIntegerField(_("页数"), default=0)
+    pdf_size = models.PositiveIntegerField(_("PDF大小（字节）"), default=0)
+    xlsx_size = models.PositiveIntegerField(_("Excel大小（字节）"), default=0)
+    seconds = models.FloatField(_("耗时（秒）"), default=0)
+
+    objects = ReportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("统计报表")
+        verbose_name_plural = _("统计报表")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "scope_key", "start", "end"], name="reportrun_once"),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="reportrun_range_order"),
+            models.CheckConstraint(
+                condition=Q(scope="county", township__isnull=True, department__isnull=True)
+                | Q(scope="township", township__isnull=False, department__isnull=True)
+                | Q(scope="department", township__isnull=True, department__isnull=False),
+                name="reportrun_scope_matches_unit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.scope_label} {self.start}—{self.end}"
+
+    @property
+    def scope_label(self) -> str:
+        if self.scope == self.Scope.TOWNSHIP:
+            return str(self.township)
+        if self.scope == self.Scope.DEPARTMENT:
+            return str(self.department)
+        return str(settings.WAGEWATCH.get("COUNTY_NAME", _("全县")))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_tasks
+from . import views, views_tasks
 
 app_name = "reports"
 
@@ -14,4 +14,10 @@ urlpatterns = [
     path("tasks/assignments/<int:pk>/report/", views_tasks.assignment_report, name="task_report"),
     path("tasks/assignments/<int:pk>/<slug:action>/", views_tasks.assignment_review, name="task_review"),
     path("tasks/progress/<int:pk>/attachment/", views_tasks.progress_attachment, name="task_attachment"),
+    # Reports and the office dashboard
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("reports/", views.index, name="index"),
+    path("reports/<int:pk>/", views.detail, name="detail"),
+    path("reports/<int:pk>/status.json", views.status, name="status"),
+    path("reports/<int:pk>/<slug:fmt>/", views.download, name="download"),
 ]

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from reports.views import dashboard
+
 urlpatterns = [
+    # the landing page after login: the desk of figures for the user's own scope
+    path("", dashboard, name="dashboard"),
     path("", include("wagewatch.accounts.urls")),
     path("", include("projects.urls")),
     path("", include("projects.risk.urls")),

@@ -211,7 +211,9 @@ def test_beat_task_runs_twice_with_one_result(office, project):
     receive(office, project, received_at=_at(datetime.date(2026, 11, 2)))
     assert tasks.mark_case_deadlines("2026-11-24")["overdue"] == 1
     assert tasks.mark_case_deadlines("2026-11-24")["overdue"] == 0
-    assert "complaints.tasks.mark_case_deadlines" in {e["task"] for e in tasks.BEAT.values()}
+    from django.conf import settings
+
+    assert "complaints.tasks.mark_case_deadlines" in {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
 
 
 def test_deadline_notifications_go_to_the_handler_once(inspector_a, project):

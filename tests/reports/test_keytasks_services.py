@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from reports import keytasks
 from reports.models import KeyTask, TaskAssignment
-from reports.tasks import BEAT, notify_task_deadlines
+from reports.tasks import notify_task_deadlines
 from wagewatch.accounts.models import Notification
 
 from .factories_keytasks import make_progress, make_task
@@ -177,7 +177,10 @@ def test_accepted_units_are_not_warned(office, dept_user, department, other_depa
 
 
 def test_beat_entry_names_the_task():
-    assert BEAT["reports-notify-task-deadlines"]["task"] == "reports.tasks.notify_task_deadlines"
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["reports-notify-task-deadlines"]
+    assert entry["task"] == "reports.tasks.notify_task_deadlines"
 
 
 def test_progress_summary_per_task_and_unit(office, dept_user, department, other_department, township_a):

@@ -50,11 +50,12 @@ def job_claim(model, pk) -> bool:
 
 
 def job_finish(model, pk, *, error: str = "") -> None:
-    """Mark a running job done, or failed with the reason."""
-    status = JobStatus.FAILED if error else JobStatus.DONE
-    model.objects.filter(pk=pk).update(
-        status=status, error=error[:4000], finished_at=timezone.now(), progress=100 if not error else 0
-    )
+    """Mark a running job done (keeping any requeue note), or failed with the reason."""
+    if error:
+        fields = {"status": JobStatus.FAILED, "error": error[:4000], "progress": 0}
+    else:  # keep a note left by requeue_stale_jobs: the record says the run was interrupted once
+        fields = {"status": JobStatus.DONE, "progress": 100}
+    model.objects.filter(pk=pk).update(finished_at=timezone.now(), **fields)
 
 
 def job_progress(model, pk, percent: int) -> None:

@@ -180,3 +180,21 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class NumberCounter(models.Model):
+    """Last number issued per (sequence, year): case numbers, document numbers, certificate serials."""
+
+    name = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("编号计数器")
+        verbose_name_plural = _("编号计数器")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "year"], name="number_counter_unique_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.year}: {self.value}"

@@ -7,8 +7,7 @@ from django.views.decorators.http import require_POST
 
 from . import notifications
 from .forms import LoginForm
-from .models import Notification, WorkerHeartbeat
-from .roles import role_of
+from .models import Notification
 
 
 class LoginView(auth_views.LoginView):
@@ -16,13 +15,6 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
     extra_context = {"title": _("登录")}
-
-
-@login_required
-def dashboard(request):
-    """Landing page after login; the office's dashboard replaces its body when reports land."""
-    heartbeat = WorkerHeartbeat.objects.order_by("-seen_at").first()
-    return render(request, "accounts/dashboard.html", {"role": role_of(request.user), "heartbeat": heartbeat})
 
 
 def permission_denied(request, exception=None):

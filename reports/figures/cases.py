@@ -1,0 +1,107 @@
+"""Complaint, inspection and order figures (flows by the date of each step; overdue cases at the end)."""
+
+import datetime
+
+from django.db.models import Count, F, Q, Sum
+
+from complaints import selectors as complaint_selectors
+from complaints.models import Complaint, EnforcementOrder
+from projects.models import Inspection
+
+from .common import ZERO, rate, wan
+from .scope import Scope, day_after, day_start
+
+CLOSED = Complaint.Status.CLOSED
+
+
+def complaint_scope_q(scope: Scope) -> Q:
+    return scope.q(township="township", department="project__department")
+
+
+def overdue_at(end: datetime.date) -> Q:
+    """Cases overdue on ``end``: filed, not closed by then, past the closing deadline; or never accepted
+    (still received today) past the acceptance deadline."""
+    filed = Q(filed_on__lte=end, close_due__lt=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+    unanswered = Q(status=Complaint.Status.RECEIVED, accept_due__lt=end, received_at__lt=day_after(end))
+    return filed | unanswered
+
+
+def complaint_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
+    """Received, accepted, filed, closed, rates, workers, money, channels, incidents: 2 queries."""
+    lo, hi = day_start(start), day_after(end)
+    received = Q(received_at__gte=lo, received_at__lt=hi)
+    closed = Q(status=CLOSED, closed_on__range=(start, end))
+    filed = Q(filed_on__range=(start, end))
+    on_time = closed & (Q(close_due__isnull=True) | Q(closed_on__lte=F("close_due")))
+    qs = Complaint.objects.filter(complaint_scope_q(scope))
+    row = qs.aggregate(
+        received=Count("pk", filter=received),
+        accepted=Count("pk", filter=Q(accepted_on__range=(start, end))),
+        refused=Count("pk", filter=received & Q(status=Complaint.Status.REFUSED)),
+        filed=Count("pk", filter=filed),
+        filed_closed=Count("pk", filter=filed & Q(status=CLOSED, closed_on__lte=end)),
+        closed=Count("pk", filter=closed),
+        closed_on_time=Count("pk", filter=on_time),
+        workers=Sum("workers_paid", filter=closed),
+        recovered=Sum("amount_recovered", filter=closed),
+        group_incidents=Count("pk", filter=received & Q(group_incident=True)),
+        criminal=Count("pk", filter=closed & Q(outcome=Complaint.Outcome.CRIMINAL)),
+        overdue_end=Count("pk", filter=overdue_at(end)),
+        open_end=Count(
+            "pk", filter=Q(received_at__lt=hi) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+            & ~Q(status=Complaint.Status.REFUSED),
+        ),
+    )  # fmt: skip
+    channels = dict(qs.filter(received).values_list("channel").annotate(n=Count("pk")).order_by())
+    row["workers"] = row["workers"] or 0
+    row["recovered_yuan"] = row["recovered"] or ZERO
+    row["recovered"] = wan(row["recovered_yuan"])
+    row["closure_rate"] = rate(row["filed_closed"], row["filed"])
+    row["on_time_rate"] = rate(row["closed_on_time"], row["closed"])
+    row["channels"] = [
+        {"key": k, "label": str(label), "n": channels.get(k, 0)} for k, label in Complaint.Channel.choices
+    ]
+    return row
+
+
+def overdue_by_unit(scope: Scope, end: datetime.date) -> list[dict]:
+    """Cases overdue on ``end`` per (township, project department), for the rankings (one query)."""
+    return list(
+        Complaint.objects.filter(complaint_scope_q(scope))
+        .filter(overdue_at(end))
+        .values("township_id", "project__department_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def enforcement_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
+    """Inspections (projects and employers checked) and orders issued in the range: 2 queries."""
+    inspections = Inspection.objects.filter(
+        scope.q(township="project__township", department="project__department"), date__range=(start, end)
+    ).aggregate(
+        inspections=Count("pk"),
+        projects=Count("project", distinct=True),
+        employers=Count("project__contractor", distinct=True),
+        rectification=Count("pk", filter=Q(rectification_required=True)),
+    )
+    return {**inspections, **order_counts(scope, start, end)}
+
+
+def order_counts(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
+    """Orders issued in the range by kind; complaints.selectors.enforcement_counts when it exists."""
+    counts = getattr(complaint_selectors, "enforcement_counts", None)
+    if counts is not None and scope.kind != "department":
+        township_ids = [scope.township_id] if scope.kind == "township" else None
+        found = counts(start=start, end=end, township_ids=township_ids)
+        pay, rectify = found.get("pay_orders", 0), found.get("rectify_orders", 0)
+        return {"orders_pay": pay, "orders_rectify": rectify, "orders": pay + rectify,
+                "interviews": found.get("interviews", 0)}  # fmt: skip
+    row = EnforcementOrder.objects.filter(
+        scope.q(township="township", department="project__department"), issued_on__range=(start, end)
+    ).aggregate(
+        orders=Count("pk"),
+        orders_pay=Count("pk", filter=Q(kind=EnforcementOrder.Kind.PAY)),
+        orders_rectify=Count("pk", filter=Q(kind=EnforcementOrder.Kind.RECTIFY)),
+    )
+    return {**row, "interviews": None}

@@ -1,0 +1,22 @@
+"""Number formatting of the reports: money in 万元 with two decimals, rates in % with one decimal."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal("0")
+TEN_THOUSAND = Decimal("10000")
+
+
+def wan(yuan) -> Decimal:
+    """Yuan → 万元, two decimals, half up."""
+    return (Decimal(yuan or 0) / TEN_THOUSAND).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def rate(part: int, whole: int) -> Decimal | None:
+    """part ÷ whole in percent with one decimal; None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value}%"

@@ -1,0 +1,158 @@
+"""Project figures: active projects (stock) by investment type, department and township, and the coverage
+of each obligation (DESIGN §2) among them. One query for the rows plus the deposit positions (6 queries)."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from deposits.selectors import deposit_positions
+from projects.models import Hazard, LabourCostTransfer, Payroll, Project, RosterEntry
+from projects.risk.rules import month_start, months_before
+
+from .common import rate
+from .scope import Scope, day_after, day_start
+
+# (key, label, problem text "%(n)s个项目…")
+OBLIGATIONS = [
+    ("roster", "实名制管理", "%(n)s个项目实名制管理不到位（无花名册、未签劳动合同或未配备劳资专管员）"),
+    ("account", "按时开设工资专用账户", "%(n)s个项目未在合同签订后规定时限内开设工资专用账户"),
+    ("transfer", "按月拨付人工费", "%(n)s个项目未按月拨付人工费"),
+    ("payroll", "总包代发工资", "%(n)s个项目未通过专用账户由总包单位代发工资"),
+    ("deposit", "工资保证金足额", "%(n)s个项目工资保证金（保函）未足额缴存"),
+    ("board", "维权信息告示牌", "%(n)s个项目未设置维权信息告示牌"),
+    ("wages", "按月足额支付工资", "%(n)s个项目未按月足额支付农民工工资"),
+]
+
+
+def project_scope_q(scope: Scope) -> Q:
+    return scope.q(township="township", department="department")
+
+
+def open_hazard_at(moment: datetime.datetime):
+    """Exists(): the project had a hazard open at ``moment`` (from the opened/closed timestamps)."""
+    return Exists(
+        Hazard.objects.filter(project=OuterRef("pk"), opened_at__lt=moment).filter(
+            Q(closed_at__isnull=True) | Q(closed_at__gte=moment)
+        )
+    )
+
+
+def due_month(end: datetime.date) -> datetime.date:
+    """The latest wage month that must be paid by ``end`` (month M is due by the end of M+1)."""
+    return month_start(end, -2)
+
+
+def _rows(scope: Scope, end: datetime.date) -> list[dict]:
+    due = due_month(end)
+    payroll = Payroll.objects.filter(project=OuterRef("pk"), month=due, paid_on__lte=end)
+    last_transfer = (
+        LabourCostTransfer.objects.filter(project=OuterRef("pk"), transferred_on__lte=end)
+        .order_by("-transferred_on")
+        .values("transferred_on")[:1]
+    )
+    roster = RosterEntry.objects.filter(project=OuterRef("pk"), entry_date__lte=end)
+    unsigned = roster.filter(contract_signed=False).filter(Q(exit_date__isnull=True) | Q(exit_date__gte=end))
+    return list(
+        Project.objects.filter(project_scope_q(scope))
+        .active_on(end)
+        .annotate(
+            has_roster=Exists(roster),
+            has_unsigned=Exists(unsigned),
+            last_transfer=Subquery(last_transfer),
+            pay_paid=Coalesce(Subquery(payroll.values("paid")[:1]), -1),
+            pay_attended=Subquery(payroll.values("attended")[:1]),
+            pay_via=Subquery(payroll.values("via_account")[:1]),
+            account_on=F("wage_account__opened_on"),
+            hazard_open=open_hazard_at(day_after(end)),
+        )
+        .values(
+            "pk", "code", "township_id", "department_id", "investment_type", "start_date", "contract_date",
+            "wage_admin", "notice_board", "has_roster", "has_unsigned", "last_transfer", "pay_paid",
+            "pay_attended", "pay_via", "account_on", "hazard_open",
+        )
+        .order_by("pk")
+    )  # fmt: skip
+
+
+def _checks(r: dict, end: datetime.date, position: dict | None) -> dict[str, bool]:
+    """Which obligations the project meets on ``end``; a duty not yet due counts as met."""
+    days = settings.WAGEWATCH.get("ACCOUNT_OPEN_DAYS", 30)
+    month_ago = months_before(end, 1)
+    payroll_due = r["start_date"] < month_start(due_month(end), 1)
+    paid = r["pay_paid"] >= 0
+    account_due = r["contract_date"] + datetime.timedelta(days=days)
+    on_time_account = r["account_on"] is not None and r["account_on"] <= min(end, account_due)
+    return {
+        "roster": r["has_roster"] and not r["has_unsigned"] and bool(r["wage_admin"].strip()),
+        "account": on_time_account or (r["account_on"] is None and account_due > end),
+        "transfer": r["start_date"] >= month_ago or (r["last_transfer"] or r["start_date"]) >= month_ago,
+        "payroll": not payroll_due or (paid and bool(r["pay_via"])),
+        "deposit": _deposit_ok(position),
+        "board": r["notice_board"],
+        "wages": not payroll_due or (paid and r["pay_paid"] >= (r["pay_attended"] or 0)),
+    }
+
+
+def _deposit_ok(position: dict | None) -> bool:
+    if not position:
+        return False
+    held = position["cash_balance"] + position["guarantee_amount"]
+    return position["exempt"] or held >= position["required"]
+
+
+def project_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
+    """Active projects on ``end`` and the coverage of each obligation; per-project flags for rankings."""
+    rows = _rows(scope, end)
+    positions = deposit_positions(
+        projects_qs=Project.objects.filter(project_scope_q(scope)).active_on(end), on=end
+    )
+    for r in rows:
+        r["checks"] = _checks(r, end, positions.get(r["pk"]))
+    total = len(rows)
+    coverage = []
+    for key, label, problem in OBLIGATIONS:
+        met = sum(1 for r in rows if r["checks"][key])
+        coverage.append(
+            {"key": key, "label": _(label), "met": met, "missing": total - met, "total": total,
+             "rate": rate(met, total), "problem": _(problem) % {"n": total - met}}
+        )  # fmt: skip
+    at_start = _active_at_start(scope, start)
+    clean_end = sum(1 for r in rows if not r["hazard_open"])
+    return {
+        "active": total,
+        "rows": rows,
+        "coverage": coverage,
+        "by_investment": _count_by(rows, "investment_type", dict(Project.Investment.choices)),
+        "clean_start": at_start["clean"],
+        "active_start": at_start["total"],
+        "clean_start_rate": rate(at_start["clean"], at_start["total"]),
+        "clean_end": clean_end,
+        "clean_end_rate": rate(clean_end, total),
+    }
+
+
+def _active_at_start(scope: Scope, start: datetime.date) -> dict:
+    return (
+        Project.objects.filter(project_scope_q(scope))
+        .active_on(start)
+        .annotate(had=open_hazard_at(day_start(start)))
+        .aggregate(total=Count("pk"), clean=Count("pk", filter=Q(had=False)))
+    )
+
+
+def _count_by(rows: list[dict], field: str, labels: dict) -> list[dict]:
+    counts: dict = {}
+    for r in rows:
+        counts[r[field]] = counts.get(r[field], 0) + 1
+    return [{"key": k, "label": str(label), "n": counts.get(k, 0)} for k, label in labels.items()]
+
+
+def units(rows: list[dict], field: str, names: dict[int, str]) -> list[dict]:
+    """Active projects per township or department, in the unit's order (units without projects: 0)."""
+    counts: dict = {}
+    for r in rows:
+        counts[r[field]] = counts.get(r[field], 0) + 1
+    return [{"pk": pk, "label": name, "n": counts.get(pk, 0)} for pk, name in names.items()]

@@ -1,0 +1,35 @@
+"""The report PDFs: the work summary (quarterly / custom range) and the weekly / monthly bulletin."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from .charts import report_charts
+from .figures.common import pct
+
+
+def context(*, run, data: dict, tasks: list[dict] | None = None) -> dict:
+    c = data["complaints"]
+    return {
+        "run": run,
+        "data": data,
+        "county": settings.WAGEWATCH.get("COUNTY_NAME", ""),
+        "charts": report_charts(data),
+        "closure_rate": pct(c["closure_rate"]),
+        "on_time_rate": pct(c["on_time_rate"]),
+        "clean_end_rate": pct(data["projects"]["clean_end_rate"]),
+        "clean_start_rate": pct(data["projects"]["clean_start_rate"]),
+        "plan_lines": [line for line in run.plan.splitlines() if line.strip()],
+        "tasks": tasks or [],
+    }
+
+
+def build_pdf(*, run, data: dict, tasks: list[dict] | None = None) -> tuple[bytes, int]:
+    """(PDF bytes, pages). As wagewatch.lib.pdf.render_pdf (same base URL, subset fonts), but through
+    WeasyPrint's document so the page count is known without parsing the compressed PDF."""
+    from weasyprint import HTML  # imported late: pango loads only when a PDF is made
+
+    bulletin = run.kind in ("weekly", "monthly")
+    template = "reports/pdf/bulletin.html" if bulletin else "reports/pdf/summary.html"
+    html = render_to_string(template, context(run=run, data=data, tasks=tasks))
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    return document.write_pdf(), len(document.pages)

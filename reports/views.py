@@ -1,0 +1,108 @@
+"""Pages of the reports: request form and list, run detail with status polling, scoped downloads,
+the office dashboard."""
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints.selectors import cases_due, orders_overdue
+
+from . import services
+from .charts import report_charts
+from .figures import report_data
+from .figures.common import pct
+from .figures.scope import default_scope
+from .forms import ReportForm
+from .models import ReportRun
+
+RUNS_SHOWN = 50
+
+
+def _get_run_for_user(request, pk) -> ReportRun:
+    qs = ReportRun.objects.visible_to(request.user).select_related("township", "department")
+    return get_object_or_404(qs, pk=pk)
+
+
+@login_required
+def index(request):
+    """Ask for a report; the runs this user may see."""
+    form = ReportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        run = services.report_request(
+            user=request.user, kind=data["kind"], scope=data["scope_obj"], start=data["start"],
+            end=data["end"], plan=data["plan"],
+        )  # fmt: skip
+        return redirect("reports:detail", pk=run.pk)
+    runs = (
+        ReportRun.objects.visible_to(request.user)
+        .select_related("township", "department")
+        .order_by("-created_at", "-id")[:RUNS_SHOWN]
+    )
+    return render(request, "reports/index.html", {"form": form, "runs": runs, "title": _("统计报表")})
+
+
+@login_required
+def detail(request, pk):
+    """One report: status with a progress bar (polled), downloads, and a form to re-render it."""
+    run = _get_run_for_user(request, pk)
+    fields = ["kind", "scope", "township", "department", "start", "end", "plan"]
+    initial = {name: getattr(run, name) for name in fields}
+    form = ReportForm(initial=initial, user=request.user)
+    return render(request, "reports/detail.html", {"run": run, "form": form, "title": str(run)})
+
+
+def _status(run: ReportRun) -> dict:
+    done = run.status == "done"
+    return {
+        "status": run.status,
+        "label": run.get_status_display(),
+        "progress": run.progress,
+        "error": run.error,
+        "pages": run.pages,
+        "pdf_size": run.pdf_size,
+        "xlsx_size": run.xlsx_size,
+        "pdf_url": reverse("reports:download", args=[run.pk, "pdf"]) if done and run.pdf else "",
+        "xlsx_url": reverse("reports:download", args=[run.pk, "xlsx"]) if done and run.xlsx else "",
+    }
+
+
+@login_required
+def status(request, pk):
+    """JSON status of a run, polled by the detail page."""
+    return JsonResponse(_status(_get_run_for_user(request, pk)))
+
+
+@login_required
+def download(request, pk, fmt):
+    """The PDF or workbook of a run the user may see (files are never served from a media URL)."""
+    run = _get_run_for_user(request, pk)
+    field = {"pdf": run.pdf, "xlsx": run.xlsx}.get(fmt)
+    if run.status != "done" or not field:
+        raise Http404
+    name = f"{run.get_kind_display()}-{run.scope_label}-{run.start:%Y%m%d}-{run.end:%Y%m%d}.{fmt}"
+    return FileResponse(field.open("rb"), as_attachment=fmt == "xlsx", filename=name)
+
+
+@login_required
+def dashboard(request):
+    """The office's desk: cards and charts of the report figures for the user's scope, this year to date."""
+    today = timezone.localdate()
+    scope = default_scope(request.user)
+    data = report_data(scope=scope, start=datetime.date(today.year, 1, 1), end=today)
+    context = {
+        "data": data,
+        "scope": scope,
+        "charts": report_charts(data),
+        "closure_rate": pct(data["complaints"]["closure_rate"]),
+        "title": _("工作台"),
+        "today": today,
+    }
+    context["due_cases"] = cases_due(request.user)
+    context["overdue_orders"] = orders_overdue(request.user)
+    return render(request, "reports/dashboard.html", context)
