@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0002_notification'),
         ('complaints', '0005_complaint_attachment'),
-        ('projects', '0003_apiclient_historicalapiclient'),
+        ('projects', '0002_rosterentry_employer_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
