@@ -5,13 +5,12 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from complaints.exports import LEDGER_HEADERS as CASE_HEADERS
+from complaints.exports import ledger_row as case_row
 from complaints.models import Complaint
-from complaints.views import EXPORT_HEADERS as CASE_HEADERS
-from complaints.views import _export_row as case_row
 from projects.exports import project_sheet
 from projects.models import Hazard, Project
-from projects.risk.views import EXPORT_HEADERS as HAZARD_HEADERS
-from projects.risk.views import _export_row as hazard_row
+from projects.risk.exports import HAZARD_HEADERS, hazard_row
 from wagewatch.lib.xlsx import write_workbook
 
 from .figures import figure_rows

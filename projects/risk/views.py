@@ -14,6 +14,7 @@ from wagewatch.accounts import roles
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import forms, selectors, services
+from .exports import HAZARD_HEADERS, hazard_row
 
 PAGE_SIZE = 50
 
@@ -53,27 +54,12 @@ def hazard_list(request):
     return render(request, "risk/hazard_list.html", context)
 
 
-EXPORT_HEADERS = [
-    "项目编号", "项目名称", "乡镇", "责任部门", "规则", "隐患等级", "隐患情况", "发现时间", "整改期限",
-    "状态", "销号时间", "销号方式", "销号说明",
-]  # fmt: skip
-
-
-def _export_row(h: Hazard) -> list:
-    how = (_("自动销号") if h.auto_closed else _("人工销号")) if h.closed_at else ""
-    return [
-        h.project.code, h.project.name, h.project.township.name, h.department.name, h.rule.name,
-        h.get_severity_display(), h.detail, h.opened_at, h.deadline, h.get_status_display(), h.closed_at,
-        how, h.close_note,
-    ]  # fmt: skip
-
-
 @login_required
 def hazard_export(request):
     """The hazard list as .xlsx, same filters and scope."""
     _form, data = _filters(request)
-    rows = (_export_row(h) for h in selectors.hazard_list(user=request.user, filters=data).iterator(2000))
-    content = write_workbook([(_("欠薪隐患清单"), EXPORT_HEADERS, rows)])
+    rows = (hazard_row(h) for h in selectors.hazard_list(user=request.user, filters=data).iterator(2000))
+    content = write_workbook([(_("欠薪隐患清单"), HAZARD_HEADERS, rows)])
     return xlsx_response(f"欠薪隐患清单-{timezone.localdate():%Y%m%d}.xlsx", content)
 
 
