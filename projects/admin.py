@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagewatch.accounts.admin_mixins import ScopedAdminMixin, ScopedHistoryAdmin
 
 from .models import (
+    ApiClient,
     Enterprise,
     ImportJob,
     Inspection,
@@ -103,3 +104,13 @@ class ImportJobAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display += ["error_count", "created_by", "created_at"]
     readonly_fields = ["sha256", "errors"]
     raw_id_fields = ["project"]
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(ScopedHistoryAdmin):
+    """Banks and the provincial platform: a user with a token (authtoken admin) and the accounts it holds."""
+
+    list_display = ["name", "kind", "user", "active"]
+    list_filter = ["kind", "active"]
+    filter_horizontal = ["accounts"]
+    autocomplete_fields = ["user"]

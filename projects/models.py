@@ -511,3 +511,35 @@ class SweepRun(Job):
         ordering = ["-created_at"]
         verbose_name = _("隐患排查运行记录")
         verbose_name_plural = _("隐患排查运行记录")
+
+
+class ApiClient(models.Model):
+    """A machine client of the REST API (a bank or the provincial platform), logging in with a DRF token."""
+
+    class Kind(models.TextChoices):
+        BANK = "bank", _("银行")
+        PLATFORM = "platform", _("省级平台")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_client", verbose_name=_("用户")
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    accounts = models.ManyToManyField(
+        WageAccount,
+        blank=True,
+        related_name="api_clients",
+        verbose_name=_("托管的工资专用账户"),
+        help_text=_("银行只能读写这些账户所属项目的数据"),
+    )
+    active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords(m2m_fields=[])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("接口客户端")
+        verbose_name_plural = _("接口客户端")
+
+    def __str__(self):
+        return self.name

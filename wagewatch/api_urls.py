@@ -4,7 +4,15 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+import blacklist.api
+import complaints.api
+import deposits.api
+import projects.api
+import projects.risk.api
+
 router = DefaultRouter()
+for module in (projects.api, complaints.api, deposits.api, blacklist.api, projects.risk.api):
+    module.register(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
