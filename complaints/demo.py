@@ -109,7 +109,8 @@ def _interview(i, project, office, today) -> None:
 def _case(i: int, rng: random.Random, project: Project, today: datetime.date) -> None:
     received = today - datetime.timedelta(days=5 + i * 6)
     received_at = timezone.make_aware(datetime.datetime.combine(received, datetime.time(9, 30)))
-    workers = rng.choice([1, 2, 3, 5, 8, 12, 15, 26, 55]) if i % 7 else 60
+    # group incidents (≥10 workers) on two projects only, so most contractors keep a clean grade
+    workers = (26 if i % 20 else 60) if i % 10 == 0 else rng.choice([1, 2, 3, 4, 5, 6, 8])
     state = ["received", "accepted", "filed", "closed", "closed", "closed", "refused"][i % 7]
     accept_due, complete = add_workdays_info(received, 5)
     phone = f"139{rng.randint(10000000, 99999999)}"

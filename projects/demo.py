@@ -72,7 +72,7 @@ def _project(i, rng, townships, departments, today) -> Project:
                 1000 + i, Enterprise.Kind.BUILDER, f"{township.name}城市建设投资有限公司{i + 1}"
             ),
             "contractor": _enterprise(
-                2000 + i % 8, Enterprise.Kind.CONTRACTOR, f"示范建工集团第{i % 8 + 1}工程有限公司"
+                2000 + i % 20, Enterprise.Kind.CONTRACTOR, f"示范建工集团第{i % 20 + 1}工程有限公司"
             ),
             "contract_price": Decimal(rng.randrange(1_500_000, 60_000_000, 10_000)),
             "contract_date": start - datetime.timedelta(days=20),
