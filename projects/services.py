@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from wagewatch.accounts import jobs
 from wagewatch.accounts.models import JobStatus
-from wagewatch.lib.fields import keyed_hash
+from wagewatch.lib.copy import copy_rows
+from wagewatch.lib.fields import encrypt, keyed_hash
 from wagewatch.lib.validators import (
     looks_like_formula,
     normalise_text,
@@ -245,17 +246,6 @@ def roster_hashes_on_project(*, project: Project, hashes: list[str]) -> set[str]
     return found
 
 
-def _new_worker(row: dict) -> Worker:
-    return Worker(
-        id_number=row["id_number"],
-        id_number_hash=row["hash"],
-        name=row["name"],
-        sex=row["sex"],
-        birth_date=row["birth_date"],
-        phone=row["phone"],
-    )
-
-
 _ENTRY_FIELDS = ["employer", "employer_name", "team", "trade", "entry_date", "exit_date", "contract_signed"]
 _ENTRY_FIELDS += ["pay_method", "bank", "card_masked", "updated_at"]
 
@@ -279,29 +269,66 @@ def _entry(row: dict, *, project, worker_id, employers, now, pk=None) -> RosterE
     )
 
 
+_WORKER_COLUMNS = ["id_number", "id_number_hash", "name", "sex", "birth_date", "phone", "created_at"]
+_ENTRY_COLUMNS = ["project_id", "worker_id", "employer_id", "employer_name", "team", "trade", "entry_date"]
+_ENTRY_COLUMNS += [
+    "exit_date",
+    "contract_signed",
+    "pay_method",
+    "bank",
+    "card_masked",
+    "created_at",
+    "updated_at",
+]
+
+
+def _copy_new_workers(batch: list[dict], *, workers: dict, now) -> set[int]:
+    """COPY the batch's unknown workers (numbers encrypted here) and learn their ids; returns those ids."""
+    fresh = [r for r in batch if r["hash"] not in workers]
+    values = (
+        [encrypt(r["id_number"]), r["hash"], r["name"], r["sex"], r["birth_date"],
+         encrypt(r["phone"]) if r["phone"] else "", now]
+        for r in fresh
+    )  # fmt: skip
+    copy_rows(Worker._meta.db_table, _WORKER_COLUMNS, values)
+    if not fresh:
+        return set()
+    ids = dict(
+        Worker.objects.filter(id_number_hash__in=[r["hash"] for r in fresh]).values_list(
+            "id_number_hash", "id"
+        )
+    )
+    workers.update(ids)
+    return set(ids.values())
+
+
 def _write_batch(
     batch: list[dict], *, project, workers: dict, on_roster: dict, employers: dict
 ) -> tuple[int, int]:
     """Create new workers, refresh known ones, create or update roster entries: a few queries per batch."""
     now = timezone.now()
-    fresh = [_new_worker(r) for r in batch if r["hash"] not in workers]
-    Worker.objects.bulk_create(fresh)
-    workers.update((w.id_number_hash, w.pk) for w in fresh)
-    fresh_ids = {w.pk for w in fresh}
+    fresh_ids = _copy_new_workers(batch, workers=workers, now=now)
     known = [r for r in batch if workers[r["hash"]] not in fresh_ids]
     if known:
         Worker.objects.bulk_update([Worker(pk=workers[r["hash"]], name=r["name"]) for r in known], ["name"])
         with_phone = [Worker(pk=workers[r["hash"]], phone=r["phone"]) for r in known if r["phone"]]
         Worker.objects.bulk_update(with_phone, ["phone"])
-    new_entries, old_entries = [], []
+    new_rows, old_entries = [], []
     for r in batch:
         worker_id = workers[r["hash"]]
-        pk = on_roster.get(worker_id)
-        entry = _entry(r, project=project, worker_id=worker_id, employers=employers, now=now, pk=pk)
-        (old_entries if pk else new_entries).append(entry)
-    RosterEntry.objects.bulk_create(new_entries)
+        if pk := on_roster.get(worker_id):
+            old_entries.append(
+                _entry(r, project=project, worker_id=worker_id, employers=employers, now=now, pk=pk)
+            )
+        else:
+            new_rows.append(
+                [project.pk, worker_id, employers.get(r["employer"]), r["employer"], r["team"], r["trade"],
+                 r["entry_date"], r["exit_date"], r["contract_signed"], r["pay_method"], r["bank"],
+                 r["card_masked"], now, now]
+            )  # fmt: skip
+    copy_rows(RosterEntry._meta.db_table, _ENTRY_COLUMNS, new_rows)
     RosterEntry.objects.bulk_update(old_entries, _ENTRY_FIELDS)
-    return len(new_entries), len(old_entries)
+    return len(new_rows), len(old_entries)
 
 
 def roster_import_apply(*, project: Project, rows: list[dict], progress=None) -> tuple[int, int]:
