@@ -213,7 +213,8 @@ def test_beat_task_runs_twice_with_one_result(office, project):
     assert tasks.mark_case_deadlines("2026-11-24")["overdue"] == 0
     from django.conf import settings
 
-    assert "complaints.tasks.mark_case_deadlines" in {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
+    scheduled = {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "complaints.tasks.mark_case_deadlines" in scheduled
 
 
 def test_deadline_notifications_go_to_the_handler_once(inspector_a, project):
