@@ -75,3 +75,11 @@ def test_missing_csrf_token_gives_a_chinese_page(db):
     response = client.post(reverse("login"), {"username": "x", "password": "y"})
     assert response.status_code == 403
     assert "页面已过期" in response.content.decode()
+
+
+def test_pages_switch_to_english(client_for, office):
+    client = client_for(office)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get("/projects/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Projects" in html and "Sign out" in html
