@@ -173,7 +173,31 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
+def page_queries(paths_by_user: dict[str, list[str]]) -> None:
+    """Queries per page, in-process through Django's test client (why one page costs more than another)."""
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client as DjangoClient
+    from django.test.utils import CaptureQueriesContext
+
+    print("\nqueries per page (in-process, logged in)")
+    for username, paths in paths_by_user.items():
+        client = DjangoClient(HTTP_HOST="localhost")
+        client.force_login(
+            User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend"
+        )
+        for path in paths:
+            client.get(path)  # warm caches (content types, sessions)
+            with CaptureQueriesContext(connection) as ctx:
+                status = client.get(path).status_code
+            ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
+            label = re.sub(r"\d+", "<n>", path)
+            count = len(ctx.captured_queries)
+            print(f"  {label:<34}{status:>5}{count:>6} queries {ms:>8.1f} ms in SQL  ({username})")
+
+
 def main():
+    sys.stdout.reconfigure(line_buffering=True)
     ap = argparse.ArgumentParser()
     ap.add_argument("--duration", type=int, default=60)
     ap.add_argument("--clients", default="20,50")
@@ -206,27 +230,43 @@ def main():
     try:
         app_paths = ["/projects/", f"/projects/{random.choice(pks)}/", "/complaints/", "/"]
         admin_paths = ["/admin/projects/project/"]
+        verdicts, total_errors = [], 0
         for n in (int(x) for x in a.clients.split(",")):
-            report(
-                f"{n} people, 1 s think time, {a.duration} s — app pages (office user)",
-                run(base, "office", app_paths, n, a.duration, 1.0),
-                a.duration,
+            res = run(base, "office", app_paths, n, a.duration, 1.0)
+            all_ms = report(
+                f"{n} people, 1 s think time, {a.duration} s — app pages (office user)", res, a.duration
             )
+            total_errors += sum(1 for rows in res.values() for s, _ in rows if s != 200)
+            verdicts.append((n, pct(all_ms, 95)))
+            res = run(base, "admin", admin_paths, n, a.duration, 1.0)
             report(
                 f"{n} people, 1 s think time, {a.duration} s — Django admin changelist (admin user)",
-                run(base, "admin", admin_paths, n, a.duration, 1.0),
+                res,
                 a.duration,
             )
+            total_errors += sum(1 for rows in res.values() for s, _ in rows if s != 200)
         closed = max(10, a.duration // 4)
         print(f"\nclosed loop, 4 clients, no think time, {closed} s each")
+        throughput = {}
         for user, path in (("office", "/projects/"), ("admin", "/admin/projects/project/")):
             res = run(base, user, [path], 4, closed, 0)
             ms = [m for _, m in res[path]]
             errors = sum(s != 200 for s, _ in res[path])
+            total_errors += errors
+            throughput[path] = len(ms) / closed
             print(f"  {path:<34}{len(ms) / closed:>8.1f} req/s  p95 {pct(ms, 95):.0f} ms  errors {errors}")
     finally:
         server.terminate()
         server.wait(10)
+    page_queries({"office": app_paths, "admin": admin_paths})
+    print("\ntargets")
+    print(f"  no errors: {'yes' if total_errors == 0 else f'NO ({total_errors})'}")
+    for n, p95 in verdicts:
+        print(f"  p95 of the app pages at {n} people: {p95:.0f} ms ({'≤' if p95 <= 300 else '>'} 300 ms)")
+    lst, adm = throughput["/projects/"], throughput["/admin/projects/project/"]
+    print(
+        f"  project list {lst:.1f} req/s vs admin changelist {adm:.1f} req/s: {'yes' if lst >= adm else 'NO'}"
+    )
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from python_calamine import CalamineWorkbook
 
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.masking import mask_card
+from wagewatch.lib.uploads import check_spreadsheet_upload
 from wagewatch.lib.validators import (
     looks_like_formula,
     normalise_text,
@@ -79,6 +80,10 @@ class ImportFileError(Exception):
 # ---------------------------------------------------------------- reading
 def read_table(data: bytes, filename: str):
     """(rows iterator of (sheet row number, values), formula cell set) for an .xlsx or .csv file."""
+    try:  # zip bombs, XML entities and non-spreadsheets are refused before anything unpacks them
+        check_spreadsheet_upload(data, filename)
+    except ValidationError as exc:
+        raise ImportFileError(exc.messages[0]) from exc
     name = filename.lower()
     if name.endswith(".csv"):
         return _read_csv(data), set()

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "wagewatch.accounts.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -128,6 +129,8 @@ AXES_FAILURE_LIMIT = wenv.get("AXES_FAILURE_LIMIT", int, 5)
 AXES_COOLOFF_TIME = timedelta(minutes=wenv.get("AXES_COOLOFF_MINUTES", int, 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# axes keeps the username in a 255-character column: a longer POST must not become a 500
+AXES_USERNAME_CALLABLE = "wagewatch.accounts.auth.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Behind a reverse proxy, the number of trusted proxies in front of the app (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = wenv.get("TRUSTED_PROXY_COUNT", int, 0)
@@ -208,6 +211,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
 CELERY_RESULT_EXPIRES = timedelta(days=7)
 # projects.risk is a package inside the projects app: Celery's autodiscovery sees only <app>/tasks.py.
 CELERY_IMPORTS = ["projects.risk.tasks"]

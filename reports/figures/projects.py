@@ -47,7 +47,8 @@ def due_month(end: datetime.date) -> datetime.date:
 
 def _rows(scope: Scope, end: datetime.date) -> list[dict]:
     due = due_month(end)
-    payroll = Payroll.objects.filter(project=OuterRef("pk"), month=due, paid_on__lte=end)
+    # .order_by(): the model's default ordering would join projects into every correlated subquery
+    payroll = Payroll.objects.filter(project=OuterRef("pk"), month=due, paid_on__lte=end).order_by()
     last_transfer = (
         LabourCostTransfer.objects.filter(project=OuterRef("pk"), transferred_on__lte=end)
         .order_by("-transferred_on")

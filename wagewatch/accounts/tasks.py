@@ -1,6 +1,7 @@
 import socket
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.utils import timezone
 
 from . import jobs
@@ -21,3 +22,9 @@ def worker_heartbeat(self) -> str:
 def requeue_stale_jobs() -> int:
     """Beat: re-send job rows whose Celery message was lost."""
     return jobs.requeue_stale_jobs()
+
+
+@worker_ready.connect
+def requeue_on_worker_start(**_kwargs) -> None:
+    """A worker coming up re-sends job rows whose message was lost while no worker (or broker) ran."""
+    jobs.requeue_stale_jobs()
