@@ -218,7 +218,7 @@ class ReportRun(Job):
     pages = models.PositiveIntegerField(_("页数"), default=0)
     pdf_size = models.PositiveIntegerField(_("PDF大小（字节）"), default=0)
     xlsx_size = models.PositiveIntegerField(_("Excel大小（字节）"), default=0)
-    seconds = models.FloatField(_("耗时（秒）"), default=0)
+    seconds = models.DecimalField(_("耗时（秒）"), max_digits=8, decimal_places=2, default=0)
 
     objects = ReportRunQuerySet.as_manager()
 

@@ -2,6 +2,7 @@
 
 import datetime
 import time
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -76,7 +77,7 @@ def report_render(*, run: ReportRun) -> ReportRun:
     run.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
     run.xlsx.save(f"{name}.xlsx", ContentFile(xlsx), save=False)
     run.pages, run.pdf_size, run.xlsx_size = pages, len(pdf), len(xlsx)
-    run.seconds = round(time.monotonic() - began, 2)
+    run.seconds = Decimal(f"{time.monotonic() - began:.2f}")
     run.save(update_fields=["pdf", "xlsx", "pages", "pdf_size", "xlsx_size", "seconds"])
     return run
 
