@@ -58,6 +58,23 @@ def job_finish(model, pk, *, error: str = "") -> None:
     model.objects.filter(pk=pk).update(finished_at=timezone.now(), **fields)
 
 
+def job_run(model, pk, work) -> str:
+    """The body of a job task: claim the row, call ``work(row)``, record done or failed with the reason.
+
+    Returns "skipped" when the row is not queued (a second delivery, or another worker has it).
+    """
+    if not job_claim(model, pk):
+        return "skipped"
+    try:
+        work(model.objects.get(pk=pk))
+    except Exception as exc:
+        log.exception("%s %s failed", model._meta.label, pk)
+        job_finish(model, pk, error=f"{type(exc).__name__}: {exc}")
+        return "failed"
+    job_finish(model, pk)
+    return "done"
+
+
 def job_progress(model, pk, percent: int) -> None:
     """Write progress outside any open transaction's view (autocommit update on its own)."""
     model.objects.filter(pk=pk).update(progress=max(0, min(100, int(percent))))
