@@ -48,6 +48,18 @@ def _saved(obj, user, **kwargs):
     return obj
 
 
+def _move_balance(account, entry, user, *, shortfall: str) -> None:
+    """Save ``entry`` and move ``account.balance`` by its signed amount; the caller holds the row lock.
+
+    Refused (``shortfall`` % balance) when the balance would go below zero.
+    """
+    if account.balance + entry.signed_amount < 0:
+        raise ValidationError({"amount": shortfall % {"balance": account.balance}})
+    _saved(entry, user)
+    account.balance += entry.signed_amount
+    _saved(account, user, update_fields=["balance"])
+
+
 def deposit_open(*, project: Project, form: str = WageDeposit.Form.CASH, user=None) -> WageDeposit:
     """The project's deposit record, created (empty) when it has none."""
     deposit, created = WageDeposit.objects.get_or_create(project=project, defaults={"form": form})
@@ -68,13 +80,7 @@ def _post(
         entry = DepositEntry(
             deposit=deposit, kind=kind, amount=amount, date=on, note=note, order=order, created_by=user
         )
-        if deposit.balance + entry.signed_amount < 0:
-            raise ValidationError(
-                {"amount": _("金额超过保证金余额 %(balance)s 元") % {"balance": deposit.balance}}
-            )
-        _saved(entry, user)
-        deposit.balance += entry.signed_amount
-        _saved(deposit, user, update_fields=["balance"])
+        _move_balance(deposit, entry, user, shortfall=_("金额超过保证金余额 %(balance)s 元"))
     return entry
 
 
@@ -358,13 +364,7 @@ def _fund_post(*, kind: str, amount: Decimal, on, user, note: str = "", advance=
         entry = FundEntry(
             fund=fund, kind=kind, amount=amount, date=on, advance=advance, note=note, created_by=user
         )
-        if fund.balance + entry.signed_amount < 0:
-            raise ValidationError(
-                {"amount": _("应急周转金余额不足（%(balance)s 元）") % {"balance": fund.balance}}
-            )
-        _saved(entry, user)
-        fund.balance += entry.signed_amount
-        _saved(fund, user, update_fields=["balance"])
+        _move_balance(fund, entry, user, shortfall=_("应急周转金余额不足（%(balance)s 元）"))
     return entry
 
 
