@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from projects.imports import ImportFileError
 from projects.models import ImportJob, Project
+from projects.services import import_upload_delete
 from projects.views import project_tabs
 from wagewatch.accounts.models import Department, JobStatus, Township
 from wagewatch.accounts.roles import can_edit_field_work, is_admin, is_office
@@ -419,12 +420,17 @@ def import_upload(request):
 @login_required
 def import_confirm(request, token):
     job = _get_import_for_user(request, token)
-    data = job.file.read()
+    if not job.file:  # the import ended, or the preview was abandoned for a day: the upload is gone
+        messages.error(request, _("上传文件已删除（导入已结束或超过一天未确认），请重新上传"))
+        return redirect("deposits:import")
+    with job.file.open("rb") as fh:
+        data = fh.read()
     result = import_project_list(data=data, filename=job.filename, user=request.user)
     job.stage, job.status = ImportJob.Stage.CONFIRM, JobStatus.DONE if not result.errors else JobStatus.FAILED
     job.created_count, job.updated_count, job.errors = result.created, result.updated, result.errors
     job.error_count, job.finished_at = len(result.errors), timezone.now()
     job.save()
+    import_upload_delete(job=job)  # the file holds enterprises' accounts and contacts: it is not kept
     if result.errors:
         messages.error(request, _("文件有 %(n)s 处错误，未导入任何数据") % {"n": len(result.errors)})
     else:

@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
+from wagewatch.lib.masking import mask_card, mask_id, mask_phone
 from wagewatch.lib.validators import normalise_text
 
 from .imports import find_header, read_table
@@ -58,20 +59,36 @@ def roster_sheet(entries, *, reveal: bool) -> tuple:
     return (_("花名册"), headers, (row(e) for e in entries.iterator(chunk_size=1000)))
 
 
-def error_sheet(data: bytes, filename: str, errors: list[dict]) -> tuple:
-    """The rows of an uploaded file that have errors, as they were, with an 错误信息 column."""
+def error_sheet(data: bytes, filename: str, errors: list[dict], *, reveal: bool = False) -> tuple:
+    """The rows of an uploaded file that have errors, as they were, with an 错误信息 column.
+
+    ID, phone and card numbers are masked as in the roster export unless the user may reveal them.
+    """
     reasons = defaultdict(list)
     for e in errors:
         reasons[e["row"]].append(f"{e['column']}：{e['message']}")
     rows, _formulas = read_table(data, filename)
-    _number, _mapping, headers = find_header(rows)
+    _number, mapping, headers = find_header(rows)
+    masks = {} if reveal else _masks(mapping)
     out = (
-        [
-            number,
-            *[normalise_text(v) if isinstance(v, str) else v for v in values],
-            "；".join(reasons[number]),
-        ]
+        [number, *[_cell(v, masks.get(i)) for i, v in enumerate(values)], "；".join(reasons[number])]
         for number, values in rows
         if number in reasons
     )
     return (_("错误明细"), [_("行号"), *headers, _("错误信息")], out)
+
+
+def _masks(mapping: dict) -> dict:
+    """Column index -> masking function for the columns that hold personal numbers."""
+    fields = {"id_number": mask_id, "phone": mask_phone, "card": mask_card}
+    return {mapping[key]: mask for key, mask in fields.items() if key in mapping}
+
+
+def _cell(value, mask=None):
+    if isinstance(value, str):
+        value = normalise_text(value)
+    if mask is not None and value not in (None, ""):
+        return mask(
+            value if isinstance(value, str) else f"{value:.0f}" if isinstance(value, float) else value
+        )
+    return value

@@ -53,6 +53,9 @@ class ProjectForm(_NoFormulaMixin, forms.ModelForm):
 
 
 class RosterEntryForm(_NoFormulaMixin, forms.ModelForm):
+    """A roster entry with its worker's identity. Editing one shows his numbers masked unless ``reveal``:
+    the ID number cannot change here, and a phone left as shown (masked) keeps the stored number."""
+
     id_number = forms.CharField(label=_("公民身份号码"), max_length=30)
     name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
@@ -65,12 +68,26 @@ class RosterEntryForm(_NoFormulaMixin, forms.ModelForm):
         ]  # fmt: skip
         widgets = {"entry_date": DATE, "exit_date": DATE}
 
+    def __init__(self, *args, worker=None, reveal: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.worker = worker
+        if worker is not None:  # the ID number identifies the worker: it is not changed from here
+            self.fields["id_number"].disabled = True
+            self.fields["id_number"].required = False
+            self.initial["id_number"] = worker.id_number if reveal else worker.masked_id
+            self.initial["name"] = worker.name
+            self.initial["phone"] = worker.phone if reveal else worker.masked_phone
+
     def clean_id_number(self):
+        if self.worker is not None:
+            return self.worker.id_number
         return validate_resident_id(self.cleaned_data["id_number"])
 
     def clean_phone(self):
-        phone = self.cleaned_data.get("phone", "")
-        return validate_mobile(phone) if phone.strip() else ""
+        phone = self.cleaned_data.get("phone", "").strip()
+        if self.worker is not None and phone == self.worker.masked_phone:
+            return self.worker.phone  # left as shown: unchanged
+        return validate_mobile(phone) if phone else ""
 
     def clean(self):
         data = super().clean()

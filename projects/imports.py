@@ -27,19 +27,26 @@ from wagewatch.lib.validators import (
 
 # field -> accepted header texts (after normalisation: no spaces, no *, half-width)
 HEADERS = {
-    "name": ("姓名", "工人姓名", "人员姓名"),
-    "id_number": ("公民身份号码", "身份证号", "身份证号码", "身份证", "证件号码", "居民身份证号码"),
-    "phone": ("联系电话", "手机号码", "电话", "手机号", "手机", "联系方式"),
+    "name": ("姓名", "工人姓名", "人员姓名", "职工姓名"),
+    "id_number": (
+        "公民身份号码", "身份证号", "身份证号码", "身份证", "证件号码", "证件号", "居民身份证号码",
+        "身份证件号码", "公民身份证号码",
+    ),
+    "phone": (
+        "联系电话", "手机号码", "电话", "手机号", "手机", "联系方式", "电话号码", "移动电话", "联系手机",
+    ),
     "team": ("所属班组", "班组", "班组名称"),
     "trade": ("工种",),
     "employer": ("用工单位", "所属单位", "劳务企业", "劳务公司"),
-    "entry_date": ("进场日期", "进场时间"),
-    "exit_date": ("退场日期", "退场时间"),
+    "entry_date": ("进场日期", "进场时间", "入场日期", "入场时间", "进场"),
+    "exit_date": ("退场日期", "退场时间", "离场日期", "离场时间", "出场日期", "出场时间", "退场", "离场"),
     "contract_signed": ("是否签订劳动合同", "签订合同", "签订劳动合同", "劳动合同", "是否签订合同"),
     "pay_method": ("工资发放方式", "发放方式"),
     "bank": ("开户银行", "工资卡开户银行", "开户行", "银行"),
     "card": ("工资卡号", "银行卡号", "卡号", "银行账号"),
-}
+}  # fmt: skip
+# Headers read on purpose and not listed as ignored: row numbers, and what the ID number already says.
+_NOT_DATA = {"序号", "编号", "行号", "性别", "出生日期", "年龄"}
 REQUIRED = ("name", "id_number", "entry_date")
 _LOOKUP = {text: key for key, texts in HEADERS.items() for text in texts}
 _HEADER_NOISE = re.compile(r"[\s*＊:：]|（必填）|\(必填\)")
@@ -71,6 +78,8 @@ class ParsedRoster:
     errors: list[RowError] = field(default_factory=list)
     total: int = 0
     on_roster: set = field(default_factory=set)
+    columns: dict = field(default_factory=dict)  # field -> its header text in the file
+    ignored: list[str] = field(default_factory=list)  # "E列“离职日期”": columns that are not imported
 
 
 class ImportFileError(Exception):
@@ -165,6 +174,26 @@ def find_header(rows):
         if number >= _HEADER_SCAN_ROWS:
             break
     raise ImportFileError(_("未找到表头行：须含“姓名”和“公民身份号码（身份证号）”列"))
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letters of a 0-based index: 0 -> A, 27 -> AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _ignored_columns(mapping: dict, headers: list[str]) -> list[str]:
+    """Named columns of the header row that no field reads (unknown headers, a second 姓名 column…)."""
+    used = set(mapping.values())
+    return [
+        _("%(col)s列“%(name)s”") % {"col": column_letter(i), "name": text}
+        for i, text in enumerate(headers)
+        if text and i not in used and _header_key(text) not in _NOT_DATA
+    ]
 
 
 # ---------------------------------------------------------------- values
@@ -307,7 +336,9 @@ def parse_roster(data: bytes, filename: str) -> ParsedRoster:
     if missing:
         raise ImportFileError(_("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)})
     checker = _RowChecker(mapping, headers, formulas)
-    result = ParsedRoster(header_row=header_row, headers=headers)
+    result = ParsedRoster(header_row=header_row, headers=headers, ignored=_ignored_columns(mapping, headers))
+    result.columns = {key: checker.label(key) for key in mapping}
+    unnamed = {i for i, text in enumerate(headers) if not text}
     seen: dict[str, int] = {}
     for number, values in rows:
         if not any(normalise_text(v) for v in values) and not any(
@@ -315,6 +346,7 @@ def parse_roster(data: bytes, filename: str) -> ParsedRoster:
         ):
             continue  # blank row
         result.total += 1
+        _note_unnamed(result, unnamed, values)
         clean, errors = checker.check(number, values)
         first = seen.setdefault(clean["hash"], number) if clean["hash"] else number
         if first != number:
@@ -324,3 +356,10 @@ def parse_roster(data: bytes, filename: str) -> ParsedRoster:
         else:
             result.rows.append(clean)
     return result
+
+
+def _note_unnamed(result: ParsedRoster, unnamed: set[int], values: list) -> None:
+    """A column without a header that holds data is ignored too: list it once."""
+    for i in [i for i in unnamed if i < len(values) and normalise_text(values[i])]:
+        unnamed.discard(i)
+        result.ignored.append(_("%(col)s列（无表头）") % {"col": column_letter(i)})

@@ -188,7 +188,10 @@ class Worker(models.Model):
     birth_date = models.DateField(_("出生日期"))
     phone = EncryptedCharField(_("联系电话"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    history = HistoricalRecords(excluded_fields=["id_number", "phone"])
+    # an identity change records old and new values (phone masked) in its reason, which may pass 100 chars
+    history = HistoricalRecords(
+        excluded_fields=["id_number", "phone"], history_change_reason_field=models.TextField(null=True)
+    )
 
     objects = WorkerQuerySet.as_manager()
 
@@ -395,7 +398,7 @@ class ImportJob(Job):
         Project, null=True, blank=True, on_delete=models.CASCADE, related_name="imports"
     )
     township = models.ForeignKey(Township, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    file = models.FileField(upload_to="imports/%Y/%m/")
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)  # emptied when the import ends
     filename = models.CharField(_("文件名"), max_length=200)
     sha256 = models.CharField(max_length=64)
     total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
@@ -403,6 +406,9 @@ class ImportJob(Job):
     updated_count = models.PositiveIntegerField(_("更新"), default=0)
     error_count = models.PositiveIntegerField(_("错误"), default=0)
     errors = models.JSONField(_("错误明细"), default=list, blank=True)
+    # shown on the preview so nobody confirms without seeing them: identity changes, unread columns
+    warnings = models.JSONField(_("提示"), default=list, blank=True)
+    ignored_columns = models.JSONField(_("未导入的列"), default=list, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

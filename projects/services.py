@@ -3,7 +3,8 @@
 import hashlib
 import logging
 import os
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,13 +12,18 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from wagewatch.accounts import jobs
 from wagewatch.accounts.models import JobStatus
+from wagewatch.accounts.roles import is_office
+from wagewatch.accounts.scoping import user_township_ids
 from wagewatch.lib.copy import copy_rows
 from wagewatch.lib.fields import encrypt, keyed_hash
+from wagewatch.lib.masking import mask_phone
 from wagewatch.lib.validators import (
     looks_like_formula,
     normalise_text,
@@ -146,22 +152,66 @@ def subcontract_save(
     return sub
 
 
+# ---------------------------------------------------------------- worker identity
+def identity_change_text(*, old_name: str, new_name: str, old_phone: str, new_phone: str) -> str:
+    """The audit text of an identity change, phones masked: 姓名：孙明 → 孙小明；联系电话：139****0001 → …"""
+    parts = []
+    if new_name != old_name:
+        parts.append(_("姓名：%(old)s → %(new)s") % {"old": old_name, "new": new_name})
+    if new_phone and new_phone != old_phone:
+        old = mask_phone(old_phone) or _("无")
+        parts.append(_("联系电话：%(old)s → %(new)s") % {"old": old, "new": mask_phone(new_phone)})
+    return "；".join(parts)
+
+
+def identity_conflict_message(*, worker: Worker, name: str) -> tuple[str, str]:
+    """(field, reason) refusing a change of a worker registered outside the user's jurisdiction."""
+    if name != worker.name:
+        return "name", _("此身份证号已在其他项目登记为%(name)s") % {"name": worker.name}
+    phone = mask_phone(worker.phone)
+    return "phone", _("此身份证号已在其他项目登记，联系电话为%(phone)s") % {"phone": phone}
+
+
+def workers_held_elsewhere(*, worker_ids: list[int], user) -> set[int]:
+    """Of these workers, those on a roster outside the user's townships; office staff hold every township."""
+    if not worker_ids or (user is not None and is_office(user)):
+        return set()
+    entries = RosterEntry.objects.filter(worker_id__in=worker_ids)
+    if user is not None:
+        entries = entries.exclude(project__township_id__in=user_township_ids(user))
+    return set(entries.values_list("worker_id", flat=True))
+
+
 def worker_upsert(*, id_number: str, name: str, phone: str = "", user=None) -> tuple[Worker, bool]:
-    """The worker with this ID (matched by keyed hash), created or updated; sex and birth from the ID."""
+    """The worker with this ID (matched by keyed hash), created or updated; sex and birth from the ID.
+
+    His name and phone change only from within every jurisdiction that holds his roster entries (or by office
+    staff); the change is kept in his history with old and new values.
+    """
     number = validate_resident_id(id_number)
-    info = resident_id_info(number)
     name = _clean_text("name", name)
     if not name:
         raise ValidationError({"name": _("请填写姓名")})
     phone = validate_mobile(phone) if normalise_text(phone) else ""
     worker = Worker.objects.filter(id_number_hash=keyed_hash(number)).first()
-    created = worker is None
-    worker = worker or Worker(id_number=number, id_number_hash=keyed_hash(number))
-    worker.name, worker.sex, worker.birth_date = name, info["sex"], info["birth_date"]
-    if phone:
-        worker.phone = phone
+    if worker is None:
+        info = resident_id_info(number)
+        worker = Worker(id_number=number, id_number_hash=keyed_hash(number), name=name, phone=phone)
+        worker.sex, worker.birth_date = info["sex"], info["birth_date"]
+    else:
+        change = identity_change_text(
+            old_name=worker.name, new_name=name, old_phone=worker.phone, new_phone=phone
+        )
+        if not change:
+            return worker, False
+        if workers_held_elsewhere(worker_ids=[worker.pk], user=user):
+            field, message = identity_conflict_message(worker=worker, name=name)
+            raise ValidationError({field: message})
+        worker._change_reason = change
+        worker.name, worker.phone = name, phone or worker.phone
     if user is not None:
         worker._history_user = user
+    created = worker.pk is None
     worker.save()
     return worker, created
 
@@ -226,6 +276,7 @@ def inspection_save(*, project: Project, user, inspectors=(), inspection: Inspec
 
 # ---------------------------------------------------------------- roster import
 IMPORT_BATCH = 1000
+IMPORT_UPLOAD_KEEP = timedelta(days=1)  # a preview not confirmed within a day is abandoned: its file goes
 PROGRESS_KEY = "ww:import-progress:{pk}"
 
 
@@ -305,14 +356,9 @@ def _copy_new_workers(batch: list[dict], *, workers: dict, now) -> set[int]:
 def _write_batch(
     batch: list[dict], *, project, workers: dict, on_roster: dict, employers: dict
 ) -> tuple[int, int]:
-    """Create new workers, refresh known ones, create or update roster entries: a few queries per batch."""
+    """Create new workers and create or update roster entries: a few queries per batch."""
     now = timezone.now()
-    fresh_ids = _copy_new_workers(batch, workers=workers, now=now)
-    known = [r for r in batch if workers[r["hash"]] not in fresh_ids]
-    if known:
-        Worker.objects.bulk_update([Worker(pk=workers[r["hash"]], name=r["name"]) for r in known], ["name"])
-        with_phone = [Worker(pk=workers[r["hash"]], phone=r["phone"]) for r in known if r["phone"]]
-        Worker.objects.bulk_update(with_phone, ["phone"])
+    _copy_new_workers(batch, workers=workers, now=now)  # known workers change only through _identity_apply
     new_rows, old_entries = [], []
     for r in batch:
         worker_id = workers[r["hash"]]
@@ -331,10 +377,88 @@ def _write_batch(
     return len(new_rows), len(old_entries)
 
 
-def roster_import_apply(*, project: Project, rows: list[dict], progress=None) -> tuple[int, int]:
-    """Write checked roster rows to one project atomically, in batches; returns (created, updated)."""
+@dataclass
+class IdentityChange:
+    """A row that changes an existing worker's name or phone."""
+
+    row: int
+    worker: Worker
+    name: str
+    phone: str
+    elsewhere: bool = False  # he is on a roster outside the importing user's jurisdiction
+
+
+class IdentityConflict(Exception):
+    """Rows that would change the identity of workers held by other jurisdictions: nothing is written."""
+
+    def __init__(self, changes: list[IdentityChange]):
+        super().__init__(len(changes))
+        self.changes = changes
+
+
+def roster_identity_changes(*, rows: list[dict], user) -> list[IdentityChange]:
+    """Rows whose name or phone differ from the worker already known by that ID; one query per batch."""
+    by_hash = {r["hash"]: r for r in rows}
+    changes = []
+    for chunk in _chunks(list(by_hash)):
+        for worker in Worker.objects.filter(id_number_hash__in=chunk).defer("id_number"):
+            r = by_hash[worker.id_number_hash]
+            if r["name"] != worker.name or (r["phone"] and r["phone"] != worker.phone):
+                changes.append(IdentityChange(r["row"], worker, r["name"], r["phone"] or worker.phone))
+    elsewhere = workers_held_elsewhere(worker_ids=[c.worker.pk for c in changes], user=user)
+    for change in changes:
+        change.elsewhere = change.worker.pk in elsewhere
+    return changes
+
+
+def identity_conflict_errors(*, changes: list[IdentityChange], columns: dict) -> list[dict]:
+    """Preview errors (row, column, reason) of the changes a user may not make."""
+    errors = []
+    for change in (c for c in changes if c.elsewhere):
+        field, message = identity_conflict_message(worker=change.worker, name=change.name)
+        errors.append({"row": change.row, "column": columns.get(field, field), "message": message})
+    return errors
+
+
+def identity_change_warnings(*, changes: list[IdentityChange]) -> list[dict]:
+    """Preview notes of the identity changes the import will make (and keep in the workers' history)."""
+    return [
+        {"row": c.row, "message": _("将更改已登记的身份信息：%(change)s") % {"change": _change_text(c)}}
+        for c in changes
+        if not c.elsewhere
+    ]
+
+
+def _change_text(change: IdentityChange) -> str:
+    worker = change.worker
+    return identity_change_text(
+        old_name=worker.name, new_name=change.name, old_phone=worker.phone, new_phone=change.phone
+    )
+
+
+def _identity_apply(changes: list[IdentityChange], *, user) -> None:
+    """Write name/phone changes in bulk, each with a history row: who, when, old and new values."""
+    workers = []
+    for change in changes:
+        change.worker._change_reason = _change_text(change)
+        change.worker.name, change.worker.phone = change.name, change.phone
+        workers.append(change.worker)
+    if workers:
+        bulk_update_with_history(
+            workers, Worker, ["name", "phone"], batch_size=IMPORT_BATCH, default_user=user
+        )
+
+
+def roster_import_apply(*, project: Project, rows: list[dict], user=None, progress=None) -> tuple[int, int]:
+    """Write checked roster rows to one project atomically, in batches; returns (created, updated).
+
+    Raises IdentityConflict, writing nothing, when a row would change a worker held by another jurisdiction.
+    """
     created = updated = 0
     with transaction.atomic():
+        changes = roster_identity_changes(rows=rows, user=user)
+        if any(c.elsewhere for c in changes):
+            raise IdentityConflict([c for c in changes if c.elsewhere])
         workers: dict[str, int] = {}
         for chunk in _chunks([r["hash"] for r in rows]):
             workers.update(
@@ -350,6 +474,7 @@ def roster_import_apply(*, project: Project, rows: list[dict], progress=None) ->
             created, updated = created + c, updated + u
             if progress:
                 progress(min(99, done * IMPORT_BATCH * 100 // max(len(rows), 1)))
+        _identity_apply(changes, user=user)
     return created, updated
 
 
@@ -366,7 +491,12 @@ def roster_import_preview(
 ) -> tuple[ImportJob, ParsedRoster]:
     """Check an uploaded roster and record it as an ImportJob in the preview stage (nothing written)."""
     parsed = parse_roster(data, filename)
-    on_roster = roster_hashes_on_project(project=project, hashes=[r["hash"] for r in parsed.rows])
+    changes = roster_identity_changes(rows=parsed.rows, user=user)
+    conflicts = identity_conflict_errors(changes=changes, columns=parsed.columns)
+    refused = {e["row"] for e in conflicts}
+    hashes = [r["hash"] for r in parsed.rows if r["row"] not in refused]
+    on_roster = roster_hashes_on_project(project=project, hashes=hashes)
+    errors = sorted([e.as_dict() for e in parsed.errors] + conflicts, key=lambda e: e["row"])
     job = ImportJob(
         kind=ImportJob.Kind.ROSTER,
         stage=ImportJob.Stage.PREVIEW,
@@ -376,10 +506,12 @@ def roster_import_preview(
         filename=filename[:200],
         sha256=hashlib.sha256(data).hexdigest(),
         total_rows=parsed.total,
-        created_count=len(parsed.rows) - len(on_roster),
+        created_count=len(hashes) - len(on_roster),
         updated_count=len(on_roster),
-        error_count=len(parsed.errors),
-        errors=[e.as_dict() for e in parsed.errors],
+        error_count=len(errors),
+        errors=errors,
+        warnings=identity_change_warnings(changes=changes),
+        ignored_columns=parsed.ignored,
         created_by=user,
         finished_at=timezone.now(),
     )
@@ -393,11 +525,15 @@ def roster_import_preview(
 
 def roster_import_confirm(*, job: ImportJob, user) -> ImportJob:
     """Confirm a clean preview: small files are written now, large ones are queued for Celery."""
-    changed = ImportJob.objects.filter(
-        pk=job.pk, stage=ImportJob.Stage.PREVIEW, status=JobStatus.DONE, error_count=0
-    ).update(stage=ImportJob.Stage.CONFIRM, status=JobStatus.QUEUED, queued_at=timezone.now(), progress=0)
+    changed = (
+        ImportJob.objects.filter(
+            pk=job.pk, stage=ImportJob.Stage.PREVIEW, status=JobStatus.DONE, error_count=0
+        )
+        .exclude(file="")
+        .update(stage=ImportJob.Stage.CONFIRM, status=JobStatus.QUEUED, queued_at=timezone.now(), progress=0)
+    )
     if changed != 1:
-        raise ValidationError(_("该导入已确认过，或存在错误，不能导入"))
+        raise ValidationError(_("该导入已确认过、存在错误或上传文件已过期，不能导入"))
     job.refresh_from_db()
     if job.total_rows > settings.WAGEWATCH.get("IMPORT_SYNC_MAX_ROWS", 2000):
         jobs.job_dispatch(job)
@@ -408,27 +544,62 @@ def roster_import_confirm(*, job: ImportJob, user) -> ImportJob:
 
 
 def roster_import_run(*, job_id: int) -> None:
-    """Run a confirmed roster import (claimed once); nothing is saved if any row fails."""
+    """Run a confirmed roster import once; nothing is saved if any row fails; the upload is then deleted."""
     if not jobs.job_claim(ImportJob, job_id):
         return
-    job = ImportJob.objects.select_related("project").get(pk=job_id)
+    job = ImportJob.objects.select_related("project", "created_by").get(pk=job_id)
     try:
-        with job.file.open("rb") as fh:
-            parsed = parse_roster(fh.read(), job.filename)
-        if parsed.errors:
-            raise ValidationError(_("文件有%(n)d处错误，未导入") % {"n": len(parsed.errors)})
-        created, updated = roster_import_apply(
-            project=job.project,
-            rows=parsed.rows,
-            progress=lambda p: import_progress_set(pk=job_id, percent=p),
-        )
+        created, updated = _roster_import_write(job)
     except Exception as exc:
         log.exception("roster import %s failed", job_id)
         jobs.job_finish(ImportJob, job_id, error=str(exc))
         return
+    finally:
+        import_upload_delete(job=job)
     ImportJob.objects.filter(pk=job_id).update(created_count=created, updated_count=updated)
     import_progress_set(pk=job_id, percent=100)
     jobs.job_finish(ImportJob, job_id)
+
+
+def _roster_import_write(job: ImportJob) -> tuple[int, int]:
+    with job.file.open("rb") as fh:
+        parsed = parse_roster(fh.read(), job.filename)
+    if parsed.errors:
+        raise ValidationError(_("文件有%(n)d处错误，未导入") % {"n": len(parsed.errors)})
+    try:
+        return roster_import_apply(
+            project=job.project,
+            rows=parsed.rows,
+            user=job.created_by,
+            progress=lambda p: import_progress_set(pk=job.pk, percent=p),
+        )
+    except IdentityConflict as conflict:
+        # someone registered these workers elsewhere after the preview: refuse the whole file, say which rows
+        errors = identity_conflict_errors(changes=conflict.changes, columns=parsed.columns)
+        ImportJob.objects.filter(pk=job.pk).update(errors=errors, error_count=len(errors))
+        lines = "；".join(_("第%(row)d行 %(column)s：%(message)s") % e for e in errors)
+        raise ValidationError(_("身份信息冲突，全部未导入：%(lines)s") % {"lines": lines}) from conflict
+
+
+def import_upload_delete(*, job: ImportJob) -> None:
+    """Delete an import's uploaded file (personal data) from MEDIA_ROOT and forget its name."""
+    if job.file.name:
+        job.file.delete(save=False)
+    ImportJob.objects.filter(pk=job.pk).exclude(file="").update(file="")
+
+
+def import_uploads_cleanup(*, now=None) -> int:
+    """Delete the uploads of previews not confirmed within a day (and any left by a finished import)."""
+    now = now or timezone.now()
+    stale = ImportJob.objects.exclude(file="").filter(
+        Q(stage=ImportJob.Stage.PREVIEW, created_at__lt=now - IMPORT_UPLOAD_KEEP)
+        | Q(stage=ImportJob.Stage.CONFIRM, status__in=[JobStatus.DONE, JobStatus.FAILED])
+    )
+    count = 0
+    for job in stale.only("pk", "file"):
+        import_upload_delete(job=job)
+        count += 1
+    return count
 
 
 # Other apps' imports of ImportJob rows (e.g. deposits' project list) register their runner by kind.

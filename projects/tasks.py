@@ -2,6 +2,7 @@ from celery import shared_task
 
 from wagewatch.accounts import jobs
 
+from . import services
 from .models import ImportJob
 from .services import import_run
 
@@ -13,3 +14,9 @@ def run_import(job_id: int) -> None:
 
 
 jobs.register(ImportJob, run_import)
+
+
+@shared_task
+def import_uploads_cleanup() -> int:
+    """Delete uploaded import files of previews abandoned for a day (beat, hourly)."""
+    return services.import_uploads_cleanup()

@@ -207,13 +207,15 @@ def roster_entry_form(request, pk, entry_pk=None):
         if entry_pk
         else None
     )
-    initial = {"id_number": entry.worker.id_number, "name": entry.worker.name} if entry else {}
-    form = RosterEntryForm(request.POST or None, instance=entry, initial=initial)
-    if entry:  # the ID number identifies the worker: it is not changed from here
-        form.fields["id_number"].disabled = True
+    worker, reveal = (entry.worker if entry else None), can_reveal(request.user)
+    form = RosterEntryForm(request.POST or None, instance=entry, worker=worker, reveal=reveal)
     if request.method == "POST" and form.is_valid() and _save_roster_entry(request, form, project):
         messages.success(request, _("花名册已保存"))
         return redirect("projects:roster", pk=project.pk)
+    if worker and reveal:  # the form shows his full numbers: a reveal, logged as on the list
+        reveal_record(
+            user=request.user, obj=worker, field="id_number", ip_address=request.META.get("REMOTE_ADDR")
+        )
     return _tab(request, project, "roster", "projects/form.html", form=form, heading=_("花名册记录"))
 
 
@@ -347,7 +349,12 @@ def import_upload(request, pk):
 def import_preview(request, pk):
     job = _get_import_for_user(request, pk)
     rows, on_roster = [], set()
-    if job.stage == ImportJob.Stage.PREVIEW and job.error_count == 0 and job.total_rows <= PREVIEW_ROWS:
+    if (
+        job.stage == ImportJob.Stage.PREVIEW
+        and job.file
+        and not job.error_count
+        and job.total_rows <= PREVIEW_ROWS
+    ):
         with job.file.open("rb") as fh:
             parsed = parse_roster(fh.read(), job.filename)
         rows = parsed.rows
@@ -399,6 +406,14 @@ def import_errors(request, pk):
     job = _get_import_for_user(request, pk)
     if not job.errors:
         raise Http404
+    if not job.file:
+        messages.error(request, _("上传文件已删除（导入已结束或超过一天未确认），请重新上传以获取错误明细"))
+        return redirect("projects:import_preview", pk=job.pk)
+    reveal = can_reveal(request.user)
     with job.file.open("rb") as fh:
-        sheet = exports.error_sheet(fh.read(), job.filename, job.errors)
+        sheet = exports.error_sheet(fh.read(), job.filename, job.errors, reveal=reveal)
+    if reveal:
+        reveal_record(
+            user=request.user, obj=job, field="errors_export", ip_address=request.META.get("REMOTE_ADDR")
+        )
     return xlsx_response(f"{_('导入错误')}_{job.pk}", write_workbook([sheet]))

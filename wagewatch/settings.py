@@ -246,6 +246,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "deposits.tasks.recompute_return_deadlines",
         "schedule": crontab(hour=2, minute=40),
     },
+    # uploaded import files hold ID and phone numbers: a preview not confirmed within a day loses its file
+    "projects-import-uploads-cleanup": {
+        "task": "projects.tasks.import_uploads_cleanup",
+        "schedule": crontab(minute=45),
+    },
     "risk-sweep-nightly": {
         "task": "projects.risk.tasks.sweep_nightly",
         "schedule": crontab(hour=2, minute=0),

@@ -117,3 +117,17 @@ def test_admin_upload_preview_then_confirm(county, client_for, admin, inspector_
     assert Project.objects.count() == 0 and len(response.context["result"].preview) == 30
     client.post(reverse("deposits:import_confirm", args=[job.pk]))
     assert Project.objects.count() == 30
+
+
+def test_upload_is_deleted_after_confirm(county, client_for, admin, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(admin)
+    with open(SAMPLES / "projects_clean.xlsx", "rb") as fh:
+        job = client.post(reverse("deposits:import"), {"file": fh}).context["job"]
+    path = job.file.name
+    assert job.file.storage.exists(path)
+    client.post(reverse("deposits:import_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert Project.objects.count() == 30 and job.file.name == "" and not job.file.storage.exists(path)
+    r = client.post(reverse("deposits:import_confirm", args=[job.pk]), follow=True)  # a second confirm
+    assert r.status_code == 200 and "上传文件已删除" in r.content.decode() and Project.objects.count() == 30

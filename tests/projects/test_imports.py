@@ -1,15 +1,18 @@
 """The sample rosters behave exactly as ../shared/samples/README.md says."""
 
 import csv
+import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from projects.imports import parse_date, parse_roster
 from projects.models import ImportJob, RosterEntry, Worker
 from projects.services import roster_import_confirm, roster_import_preview, roster_import_run
 from tests.conftest import SAMPLES
-from tests.projects.factories import make_project
+from tests.projects.factories import make_project, make_roster_entry, make_worker, valid_id
 from wagewatch.lib.fields import keyed_hash
 
 DIRTY_ERRORS = {
@@ -140,3 +143,162 @@ def test_large_import_runs_as_job_with_progress(project, inspector_a, settings):
     job.refresh_from_db()
     assert job.status == "done" and job.progress == 100
     assert RosterEntry.objects.filter(project=project).count() == 200
+
+
+# ---------------------------------------------------------------- identity across jurisdictions (issue 14)
+def _roster_csv(*rows, header=("姓名", "身份证号", "手机号码", "进场日期")) -> bytes:
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(header)
+    for row in rows:
+        w.writerow(row)
+    return out.getvalue().encode("utf-8")
+
+
+@pytest.fixture
+def project_b(township_b, department):
+    return make_project(township_b, department)
+
+
+@pytest.fixture
+def sun_ming(project_b):
+    """孙明, on township B's roster only."""
+    worker = make_worker(name="孙明", phone="13900000001")
+    make_roster_entry(project_b, worker=worker)
+    return worker
+
+
+def test_inspector_import_cannot_rename_worker_of_other_township(project, inspector_a, sun_ming):
+    data = _roster_csv(["孙小明", sun_ming.id_number, "13700000002", "2024-03-05"])
+    job, _parsed = roster_import_preview(project=project, user=inspector_a, filename="r.csv", data=data)
+    assert job.errors == [{"row": 2, "column": "姓名", "message": "此身份证号已在其他项目登记为孙明"}]
+    assert job.created_count == 0
+    with pytest.raises(ValidationError):
+        roster_import_confirm(job=job, user=inspector_a)
+    sun_ming.refresh_from_db()
+    assert (sun_ming.name, sun_ming.phone) == ("孙明", "13900000001")
+    assert not RosterEntry.objects.filter(project=project).exists()
+
+
+def test_inspector_import_cannot_change_phone_of_other_township_worker(project, inspector_a, sun_ming):
+    data = _roster_csv(["孙明", sun_ming.id_number, "13700000002", "2024-03-05"])
+    job, _parsed = roster_import_preview(project=project, user=inspector_a, filename="r.csv", data=data)
+    assert [(e["row"], e["column"]) for e in job.errors] == [(2, "手机号码")]
+    assert "139****0001" in job.errors[0]["message"] and "13900000001" not in job.errors[0]["message"]
+
+
+def test_conflict_arising_after_preview_refuses_the_whole_import(project, project_b, inspector_a):
+    fresh, other = valid_id(), make_worker(name="孙明")
+    data = _roster_csv(["李四", fresh, "", "2024-03-05"], ["孙小明", other.id_number, "", "2024-03-05"])
+    job, _parsed = roster_import_preview(project=project, user=inspector_a, filename="r.csv", data=data)
+    assert job.error_count == 0  # 孙明 is on nobody's roster yet
+    make_roster_entry(project_b, worker=other)  # township B registers him before the confirm
+    job = roster_import_confirm(job=job, user=inspector_a)
+    assert job.status == "failed" and "第3行" in job.error
+    assert job.errors == [{"row": 3, "column": "姓名", "message": "此身份证号已在其他项目登记为孙明"}]
+    other.refresh_from_db()
+    assert other.name == "孙明" and not RosterEntry.objects.filter(project=project).exists()
+    assert not Worker.objects.filter(id_number_hash=keyed_hash(fresh)).exists()
+
+
+def test_office_import_changes_identity_and_keeps_history(project, office, sun_ming):
+    data = _roster_csv(["孙小明", sun_ming.id_number, "13700000002", "2024-03-05"])
+    job, _parsed = roster_import_preview(project=project, user=office, filename="r.csv", data=data)
+    assert job.error_count == 0
+    assert job.warnings[0]["row"] == 2 and "孙明" in job.warnings[0]["message"]
+    before = sun_ming.history.count()
+    roster_import_confirm(job=job, user=office)
+    sun_ming.refresh_from_db()
+    assert (sun_ming.name, sun_ming.phone) == ("孙小明", "13700000002")
+    assert sun_ming.history.count() == before + 1
+    record = sun_ming.history.order_by("-history_id").first()
+    assert record.history_user == office and record.name == "孙小明"
+    assert "孙明" in record.history_change_reason and "孙小明" in record.history_change_reason
+    assert "139****0001" in record.history_change_reason and "137****0002" in record.history_change_reason
+    assert "13700000002" not in record.history_change_reason
+
+
+def test_own_township_import_renames_with_history_and_unchanged_rows_write_none(project, inspector_a):
+    renamed, same = make_worker(name="孙明"), make_worker(name="周五")
+    for worker in (renamed, same):
+        make_roster_entry(project, worker=worker)
+    data = _roster_csv(
+        ["孙小明", renamed.id_number, "", "2024-03-05"], ["周五", same.id_number, "", "2024-03-05"]
+    )
+    job, _parsed = roster_import_preview(project=project, user=inspector_a, filename="r.csv", data=data)
+    assert job.error_count == 0
+    roster_import_confirm(job=job, user=inspector_a)
+    assert renamed.history.count() == 2 and same.history.count() == 1
+    record = renamed.history.order_by("-history_id").first()
+    assert record.history_user == inspector_a and record.history_change_reason == "姓名：孙明 → 孙小明"
+
+
+# ---------------------------------------------------------------- headers the app does not know (issue 14)
+@pytest.mark.parametrize("exit_header", ["离场时间", "离场日期", "出场日期", "出场时间", "退场时间"])
+@pytest.mark.parametrize(("id_header", "phone_header"), [("证件号码", "手机"), ("身份证件号码", "联系电话")])
+def test_header_variants_are_known(exit_header, id_header, phone_header):
+    ident = valid_id()
+    data = _roster_csv(
+        ["王五", ident, "13700000002", "2024-03-05", "2024-06-30"],
+        header=("姓名", id_header, phone_header, "进场日期", exit_header),
+    )
+    parsed = parse_roster(data, "r.csv")
+    assert parsed.errors == [] and parsed.ignored == []
+    row = parsed.rows[0]
+    assert (row["id_number"], row["phone"], str(row["exit_date"])) == (ident, "13700000002", "2024-06-30")
+
+
+def test_ignored_columns_are_listed_in_the_preview(project, inspector_a):
+    data = _roster_csv(
+        ["1", "王五", valid_id(), "2024-03-05", "2024-06-30", "老乡介绍", ""],
+        header=("序号", "姓名", "身份证号", "进场日期", "撤场日期", "备注", "姓名"),
+    )
+    job, parsed = roster_import_preview(project=project, user=inspector_a, filename="r.csv", data=data)
+    assert parsed.ignored == job.ignored_columns == ["E列“撤场日期”", "F列“备注”", "G列“姓名”"]
+
+
+# ---------------------------------------------------------------- uploads leave MEDIA_ROOT (issue 14)
+def _stored(job) -> bool:
+    return bool(job.file.name) and job.file.storage.exists(job.file.name)
+
+
+def test_upload_is_deleted_when_the_import_is_done(project, inspector_a):
+    data = _roster_csv(["王五", valid_id(), "", "2024-03-05"])
+    job, _parsed = roster_import_preview(project=project, user=inspector_a, filename="r.csv", data=data)
+    path = job.file.name
+    assert _stored(job)
+    job = roster_import_confirm(job=job, user=inspector_a)
+    assert job.status == "done" and job.file.name == "" and not job.file.storage.exists(path)
+
+
+def test_upload_is_deleted_when_the_import_fails(project, project_b, inspector_a):
+    other = make_worker(name="孙明")
+    data = _roster_csv(["孙小明", other.id_number, "", "2024-03-05"])
+    job, _parsed = roster_import_preview(project=project, user=inspector_a, filename="r.csv", data=data)
+    path = job.file.name
+    make_roster_entry(project_b, worker=other)
+    job = roster_import_confirm(job=job, user=inspector_a)
+    assert job.status == "failed" and job.file.name == "" and not job.file.storage.exists(path)
+
+
+def test_cleanup_deletes_uploads_of_previews_abandoned_for_a_day(project, inspector_a):
+    from projects.tasks import import_uploads_cleanup  # the beat task, called as a function
+
+    data = _roster_csv(["王五", valid_id(), "", "2024-03-05"])
+    old, _parsed = roster_import_preview(project=project, user=inspector_a, filename="r.csv", data=data)
+    fresh, _parsed = roster_import_preview(project=project, user=inspector_a, filename="r.csv", data=data)
+    ImportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(hours=25))
+    old_path = old.file.name
+    assert import_uploads_cleanup() == 1
+    assert import_uploads_cleanup() == 0  # a second run finds nothing left
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.file.name == "" and not old.file.storage.exists(old_path)
+    assert _stored(fresh)
+    with pytest.raises(ValidationError):  # the abandoned preview cannot be confirmed any more
+        roster_import_confirm(job=old, user=inspector_a)
+
+
+def test_cleanup_task_is_in_the_beat_schedule(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "projects.tasks.import_uploads_cleanup" in tasks

@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -163,3 +164,68 @@ def test_project_list_query_count_does_not_grow(client_for, office, township_a, 
     for _ in range(rows):
         make_project(township_a, department)
     _list_queries(django_assert_num_queries, client_for(office), rows)
+
+
+# ---------------------------------------------------------------- issue 14: roster entry form, import pages
+def test_roster_edit_form_masks_id_for_inspector_and_still_saves(client_for, inspector_a, project_a):
+    entry = make_roster_entry(project_a)
+    worker = entry.worker
+    id_number, phone = worker.id_number, worker.phone
+    c = client_for(inspector_a)
+    url = reverse("projects:roster_edit", args=[project_a.pk, entry.pk])
+    body = c.get(url).content.decode()
+    assert worker.id_number not in body and worker.masked_id in body
+    assert worker.phone not in body
+    data = {"id_number": worker.masked_id, "name": worker.name, "phone": worker.masked_phone,
+            "entry_date": "2024-03-05", "pay_method": "bank", "team": "木工班组"}  # fmt: skip
+    r = c.post(url, data)
+    assert r.status_code == 302
+    entry.refresh_from_db()
+    worker.refresh_from_db()
+    assert entry.team == "木工班组" and (worker.id_number, worker.phone) == (id_number, phone)
+    assert RevealLog.objects.count() == 0
+
+
+def test_roster_edit_form_reveals_to_approver_and_logs_it(client_for, office, project_a):
+    entry = make_roster_entry(project_a)
+    body = client_for(office).get(reverse("projects:roster_edit", args=[project_a.pk, entry.pk])).content
+    assert entry.worker.id_number in body.decode()
+    assert (
+        RevealLog.objects.filter(user=office, object_id=str(entry.worker.pk), field="id_number").count() == 1
+    )
+
+
+def test_roster_edit_form_cannot_rename_worker_of_other_township(
+    client_for, inspector_a, project_a, project_b
+):
+    entry = make_roster_entry(project_a, worker=make_worker(name="孙明"))
+    make_roster_entry(project_b, worker=entry.worker)
+    data = {"id_number": entry.worker.masked_id, "name": "孙小明", "entry_date": "2024-03-05",
+            "pay_method": "bank"}  # fmt: skip
+    r = client_for(inspector_a).post(reverse("projects:roster_edit", args=[project_a.pk, entry.pk]), data)
+    assert "此身份证号已在其他项目登记为孙明" in r.context["form"].errors["name"]
+    entry.worker.refresh_from_db()
+    assert entry.worker.name == "孙明"
+
+
+def test_import_error_workbook_masks_id_and_phone(client_for, inspector_a, project_a):
+    raw = load_workbook(SAMPLES / "roster_dirty.xlsx").active
+    rows = raw.iter_rows(min_row=4, values_only=True)
+    numbers = {str(v).strip() for row in rows for v in (row[4], row[6], row[15]) if v and len(str(v)) > 6}
+    c = client_for(inspector_a)
+    with open(SAMPLES / "roster_dirty.xlsx", "rb") as fh:
+        r = c.post(reverse("projects:import_upload", args=[project_a.pk]), {"file": fh})
+    job = c.get(r["Location"]).context["job"]
+    sheet = load_workbook(io.BytesIO(c.get(reverse("projects:import_errors", args=[job.pk])).content)).active
+    cells = {str(v).strip() for row in sheet.iter_rows(min_row=2, values_only=True) for v in row if v}
+    assert sheet.max_row == 10 and not cells & numbers
+
+
+def test_preview_page_lists_ignored_columns(client_for, inspector_a, project_a):
+    data = "姓名,身份证号,进场日期,籍贯\n王五,110101199003076996,2024-03-05,2024-06-30\n".encode()
+    c = client_for(inspector_a)
+    r = c.post(
+        reverse("projects:import_upload", args=[project_a.pk]), {"file": SimpleUploadedFile("r.csv", data)}
+    )
+    body = c.get(r["Location"]).content.decode()
+    assert "未识别、不会导入的列" in body and "D列“籍贯”" in body
