@@ -229,3 +229,19 @@ def test_preview_page_lists_ignored_columns(client_for, inspector_a, project_a):
     )
     body = c.get(r["Location"]).content.decode()
     assert "未识别、不会导入的列" in body and "D列“籍贯”" in body
+
+
+def test_office_resolves_identity_through_the_entry_form_with_history(
+    client_for, office, project_a, project_b
+):
+    entry = make_roster_entry(project_a, worker=make_worker(name="孙明"))
+    make_roster_entry(project_b, worker=entry.worker)
+    data = {"id_number": "", "name": "孙小明", "entry_date": "2024-03-05", "pay_method": "bank"}
+    r = client_for(office).post(reverse("projects:roster_edit", args=[project_a.pk, entry.pk]), data)
+    assert r.status_code == 302
+    record = entry.worker.history.order_by("-history_id").first()
+    assert (record.name, record.history_user, record.history_change_reason) == (
+        "孙小明",
+        office,
+        "姓名：孙明 → 孙小明",
+    )
