@@ -333,8 +333,12 @@ _ENTRY_COLUMNS += [
 ]
 
 
-def _copy_new_workers(batch: list[dict], *, workers: dict, now) -> set[int]:
-    """COPY the batch's unknown workers (numbers encrypted here) and learn their ids; returns those ids."""
+_WORKER_HISTORY_COLUMNS = ["id", "id_number_hash", "name", "sex", "birth_date", "created_at"]
+_WORKER_HISTORY_COLUMNS += ["history_date", "history_type", "history_change_reason", "history_user_id"]
+
+
+def _copy_new_workers(batch: list[dict], *, workers: dict, now, user_id: int | None) -> set[int]:
+    """COPY the batch's unknown workers (numbers encrypted here) and their creation history; returns ids."""
     fresh = [r for r in batch if r["hash"] not in workers]
     values = (
         [encrypt(r["id_number"]), r["hash"], r["name"], r["sex"], r["birth_date"],
@@ -350,15 +354,33 @@ def _copy_new_workers(batch: list[dict], *, workers: dict, now) -> set[int]:
         )
     )
     workers.update(ids)
+    history = (
+        [
+            ids[r["hash"]],
+            r["hash"],
+            r["name"],
+            r["sex"],
+            r["birth_date"],
+            now,
+            now,
+            "+",
+            _("名册导入"),
+            user_id,
+        ]
+        for r in fresh
+    )
+    copy_rows(Worker.history.model._meta.db_table, _WORKER_HISTORY_COLUMNS, history)
     return set(ids.values())
 
 
 def _write_batch(
-    batch: list[dict], *, project, workers: dict, on_roster: dict, employers: dict
+    batch: list[dict], *, project, workers: dict, on_roster: dict, employers: dict, user_id: int | None
 ) -> tuple[int, int]:
     """Create new workers and create or update roster entries: a few queries per batch."""
     now = timezone.now()
-    _copy_new_workers(batch, workers=workers, now=now)  # known workers change only through _identity_apply
+    _copy_new_workers(
+        batch, workers=workers, now=now, user_id=user_id
+    )  # known workers change only through _identity_apply
     new_rows, old_entries = [], []
     for r in batch:
         worker_id = workers[r["hash"]]
@@ -469,7 +491,12 @@ def roster_import_apply(*, project: Project, rows: list[dict], user=None, progre
         employers = dict(Enterprise.objects.filter(name__in=names).values_list("name", "id")) if names else {}
         for done, batch in enumerate(_chunks(rows), start=1):
             c, u = _write_batch(
-                batch, project=project, workers=workers, on_roster=on_roster, employers=employers
+                batch,
+                project=project,
+                workers=workers,
+                on_roster=on_roster,
+                employers=employers,
+                user_id=user.pk if user else None,
             )
             created, updated = created + c, updated + u
             if progress:

@@ -302,3 +302,13 @@ def test_cleanup_deletes_uploads_of_previews_abandoned_for_a_day(project, inspec
 def test_cleanup_task_is_in_the_beat_schedule(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "projects.tasks.import_uploads_cleanup" in tasks
+
+
+def test_import_creating_workers_keeps_their_creation_in_history(project, inspector_a):
+    data = _roster_csv(["周六", valid_id(), "13700000003", "2024-03-05"])
+    job, _parsed = roster_import_preview(project=project, user=inspector_a, filename="r.csv", data=data)
+    roster_import_confirm(job=job, user=inspector_a)
+    worker = RosterEntry.objects.get(project=project).worker
+    record = worker.history.get()
+    assert (record.history_type, record.history_user, record.name) == ("+", inspector_a, "周六")
+    assert record.history_change_reason == "名册导入"
