@@ -24,7 +24,7 @@ from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.accounts.numbering import next_number
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.validators import validate_resident_id
-from wagewatch.lib.workdays import RECOMPUTE_REASON, add_workdays_info, spans_year
+from wagewatch.lib.workdays import RECOMPUTE_REASON, add_workdays_info, changed_rows, spans_year
 
 from .models import (
     BlacklistEntry,
@@ -397,14 +397,15 @@ def certificate_revoke(*, cert: NoArrearsCertificate, reason: str, user) -> NoAr
 def blacklist_deadlines_recompute(year: int | None = None) -> int:
     """Recompute statement periods stored without holiday data covering ``year``: 1 read, bulk write."""
     days = int(_setting("BLACKLIST_DEFENCE_WORKDAYS", 10))
-    entries = list(
-        BlacklistEntry.objects.filter(
-            spans_year(year, start="notice_date", dues=("defence_due",)), notice_date__isnull=False
-        )
+    flagged = BlacklistEntry.objects.filter(
+        spans_year(year, start="notice_date", dues=("defence_due",)), notice_date__isnull=False
     )
-    for entry in entries:
+
+    def again(entry: BlacklistEntry) -> None:
         entry.defence_due, entry.calendar_complete = add_workdays_info(entry.notice_date, days)
+
     fields = ["defence_due", "calendar_complete"]
+    entries = changed_rows(flagged, fields, again)
     bulk_update_with_history(
         entries, BlacklistEntry, fields, batch_size=500, default_change_reason=str(RECOMPUTE_REASON)
     )

@@ -18,7 +18,7 @@ from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.accounts.numbering import next_number
 from wagewatch.accounts.scoping import user_township_ids
 from wagewatch.lib.fields import keyed_hash
-from wagewatch.lib.workdays import RECOMPUTE_REASON, add_workdays_info, spans_year
+from wagewatch.lib.workdays import RECOMPUTE_REASON, add_workdays_info, changed_rows, spans_year
 
 from .models import CaseEvent, Complaint, ComplaintAttachment, EnforcementOrder
 
@@ -464,8 +464,8 @@ def _deadlines_again(case: Complaint) -> Complaint:
 def complaint_deadlines_recompute(year: int | None = None) -> int:
     """Recompute case deadlines stored without holiday data whose span covers ``year``: 1 read, bulk write."""
     span = spans_year(year, start="received_at__date", dues=("accept_due", "close_due"))
-    cases = [_deadlines_again(case) for case in Complaint.objects.filter(span)]
     fields = ["accept_due", "close_due", "calendar_complete"]
+    cases = changed_rows(Complaint.objects.filter(span), fields, _deadlines_again)
     bulk_update_with_history(
         cases, Complaint, fields, batch_size=500, default_change_reason=str(RECOMPUTE_REASON)
     )

@@ -15,7 +15,7 @@ from projects.models import Enterprise, Project
 from wagewatch.accounts import roles
 from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
-from wagewatch.lib.workdays import RECOMPUTE_REASON, add_workdays_info, spans_year
+from wagewatch.lib.workdays import RECOMPUTE_REASON, add_workdays_info, changed_rows, spans_year
 
 from .models import (
     DepositEntry,
@@ -241,11 +241,9 @@ def _return_deadlines_again(deposit: WageDeposit) -> WageDeposit:
 def deposit_deadlines_recompute(year: int | None = None) -> int:
     """Recompute return deadlines stored without holiday data covering ``year``: 1 read, bulk write."""
     span = spans_year(year, start="notice_to", dues=("review_due", "return_due"))
-    deposits = [
-        _return_deadlines_again(deposit)
-        for deposit in WageDeposit.objects.filter(span, notice_to__isnull=False)
-    ]
     fields = ["review_due", "return_due", "calendar_complete"]
+    flagged = WageDeposit.objects.filter(span, notice_to__isnull=False)
+    deposits = changed_rows(flagged, fields, _return_deadlines_again)
     bulk_update_with_history(
         deposits, WageDeposit, fields, batch_size=500, default_change_reason=str(RECOMPUTE_REASON)
     )

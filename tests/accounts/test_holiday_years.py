@@ -221,3 +221,14 @@ def test_ledger_and_desk_flag_deadlines_without_holiday_data(office, project, cl
         desk = client.get(reverse("reports:dashboard")).content.decode()
     assert ledger.count(FLAG) == 1
     assert desk.count(FLAG) == 1
+
+
+def test_nightly_recompute_writes_nothing_while_the_year_is_unknown(office, project):
+    from wagewatch.accounts import tasks
+
+    rows = _deadlines(office, project)
+    histories = Complaint.history.count() + Hazard.history.count()
+    assert tasks.recompute_deadlines() == {"complaints": 0, "blacklist": 0, "deposits": 0, "hazards": 0}
+    assert tasks.recompute_deadlines() == {"complaints": 0, "blacklist": 0, "deposits": 0, "hazards": 0}
+    assert Complaint.history.count() + Hazard.history.count() == histories
+    assert _state(rows) == WEEKENDS_ONLY

@@ -134,6 +134,17 @@ def spans_year(year: int | None, *, start: str, dues: tuple[str, ...]) -> Q:
     return flagged & Q(**{f"{start}__lte": datetime.date(year, 12, 31)}) & reaches
 
 
+def changed_rows(rows, fields: list[str], recompute: Callable) -> list:
+    """The rows whose ``fields`` differ after ``recompute(row)``; the nightly run rewrites nothing else."""
+    changed = []
+    for row in rows:
+        before = [getattr(row, f) for f in fields]
+        recompute(row)
+        if [getattr(row, f) for f in fields] != before:
+            changed.append(row)
+    return changed
+
+
 def recompute_deadlines(year: int | None = None) -> dict[str, int]:
     """Run every registered recompute for deadlines whose span covers ``year``; rows changed per app."""
     clear_cache()
