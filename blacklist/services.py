@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from complaints.models import EnforcementOrder
 from wagewatch.accounts import roles
@@ -23,7 +24,7 @@ from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.accounts.numbering import next_number
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.validators import validate_resident_id
-from wagewatch.lib.workdays import add_workdays_info
+from wagewatch.lib.workdays import RECOMPUTE_REASON, add_workdays_info, changed_rows, spans_year
 
 from .models import (
     BlacklistEntry,
@@ -391,3 +392,21 @@ def certificate_revoke(*, cert: NoArrearsCertificate, reason: str, user) -> NoAr
     cert._history_user = _user(user)
     cert.save(update_fields=["revoked", "revoked_reason"])
     return cert
+
+
+def blacklist_deadlines_recompute(year: int | None = None) -> int:
+    """Recompute statement periods stored without holiday data covering ``year``: 1 read, bulk write."""
+    days = int(_setting("BLACKLIST_DEFENCE_WORKDAYS", 10))
+    flagged = BlacklistEntry.objects.filter(
+        spans_year(year, start="notice_date", dues=("defence_due",)), notice_date__isnull=False
+    )
+
+    def again(entry: BlacklistEntry) -> None:
+        entry.defence_due, entry.calendar_complete = add_workdays_info(entry.notice_date, days)
+
+    fields = ["defence_due", "calendar_complete"]
+    entries = changed_rows(flagged, fields, again)
+    bulk_update_with_history(
+        entries, BlacklistEntry, fields, batch_size=500, default_change_reason=str(RECOMPUTE_REASON)
+    )
+    return len(entries)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("投诉案件")
+
+    def ready(self):
+        from wagewatch.lib import workdays
+
+        from .services import complaint_deadlines_recompute
+
+        workdays.register_recompute("complaints", complaint_deadlines_recompute)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from wagewatch.accounts import roles
 from wagewatch.accounts.models import Role
@@ -17,7 +18,7 @@ from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.accounts.numbering import next_number
 from wagewatch.accounts.scoping import user_township_ids
 from wagewatch.lib.fields import keyed_hash
-from wagewatch.lib.workdays import add_workdays_info
+from wagewatch.lib.workdays import RECOMPUTE_REASON, add_workdays_info, changed_rows, spans_year
 
 from .models import CaseEvent, Complaint, ComplaintAttachment, EnforcementOrder
 
@@ -442,3 +443,30 @@ def attachment_add(*, complaint: Complaint, user, upload) -> ComplaintAttachment
     )
     _event(complaint, user, "attached", name)
     return attachment
+
+
+def _deadlines_again(case: Complaint) -> Complaint:
+    """Acceptance, closure and extension deadlines from their stored start dates, with today's calendar."""
+    case.accept_due, complete = add_workdays_info(
+        timezone.localdate(case.received_at), _setting("COMPLAINT_ACCEPT_WORKDAYS", 5)
+    )
+    if case.filed_on:  # as in complaint_file: from filing on, the flag is the closure deadline's
+        case.close_due, complete = add_workdays_info(case.filed_on, _setting("COMPLAINT_CLOSE_WORKDAYS", 60))
+        if case.extended:
+            case.close_due, more = add_workdays_info(
+                case.close_due, _setting("COMPLAINT_EXTENSION_WORKDAYS", 30)
+            )
+            complete = complete and more
+    case.calendar_complete = complete
+    return case
+
+
+def complaint_deadlines_recompute(year: int | None = None) -> int:
+    """Recompute case deadlines stored without holiday data whose span covers ``year``: 1 read, bulk write."""
+    span = spans_year(year, start="received_at__date", dues=("accept_due", "close_due"))
+    fields = ["accept_due", "close_due", "calendar_complete"]
+    cases = changed_rows(Complaint.objects.filter(span), fields, _deadlines_again)
+    bulk_update_with_history(
+        cases, Complaint, fields, batch_size=500, default_change_reason=str(RECOMPUTE_REASON)
+    )
+    return len(cases)

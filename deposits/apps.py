@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class DepositsConfig(AppConfig):
     name = "deposits"
     verbose_name = _("工资保证金")
+
+    def ready(self):
+        from wagewatch.lib import workdays
+
+        from .services import deposit_deadlines_recompute
+
+        workdays.register_recompute("deposits", deposit_deadlines_recompute)

@@ -8,13 +8,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from complaints.models import EnforcementOrder
 from projects.models import Enterprise, Project
 from wagewatch.accounts import roles
 from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
-from wagewatch.lib.workdays import add_workdays_info
+from wagewatch.lib.workdays import RECOMPUTE_REASON, add_workdays_info, changed_rows, spans_year
 
 from .models import (
     DepositEntry,
@@ -227,18 +228,26 @@ def deposit_return(*, deposit: WageDeposit, on: datetime.date, user) -> WageDepo
         return _saved(locked, user)
 
 
-def deposit_deadlines_recompute() -> int:
-    """Recompute return deadlines stored without holiday data (run after an admin adds a year's holidays)."""
-    count = 0
-    for deposit in WageDeposit.objects.filter(calendar_complete=False, returned_on__isnull=True):
-        deposit.review_due, complete = add_workdays_info(deposit.notice_to, REVIEW_WORKDAYS)
-        if deposit.review_done_on:
-            deposit.return_due, more = add_workdays_info(deposit.review_done_on, RETURN_WORKDAYS)
-            complete = complete and more
-        deposit.calendar_complete = complete
-        deposit.save(update_fields=["review_due", "return_due", "calendar_complete"])
-        count += 1
-    return count
+def _return_deadlines_again(deposit: WageDeposit) -> WageDeposit:
+    """Review and return deadlines from the stored notice end and review day, with today's calendar."""
+    deposit.review_due, complete = add_workdays_info(deposit.notice_to, REVIEW_WORKDAYS)
+    if deposit.review_done_on:
+        deposit.return_due, more = add_workdays_info(deposit.review_done_on, RETURN_WORKDAYS)
+        complete = complete and more
+    deposit.calendar_complete = complete
+    return deposit
+
+
+def deposit_deadlines_recompute(year: int | None = None) -> int:
+    """Recompute return deadlines stored without holiday data covering ``year``: 1 read, bulk write."""
+    span = spans_year(year, start="notice_to", dues=("review_due", "return_due"))
+    fields = ["review_due", "return_due", "calendar_complete"]
+    flagged = WageDeposit.objects.filter(span, notice_to__isnull=False)
+    deposits = changed_rows(flagged, fields, _return_deadlines_again)
+    bulk_update_with_history(
+        deposits, WageDeposit, fields, batch_size=500, default_change_reason=str(RECOMPUTE_REASON)
+    )
+    return len(deposits)
 
 
 # ---- guarantee letters -----------------------------------------------------------------------------

@@ -22,9 +22,3 @@ def remind_expiring_guarantees(today: str | None = None) -> int:
 def remind_overdue_returns(today: str | None = None) -> int:
     """Daily: return-workflow steps past their deadline."""
     return services.return_overdue_remind(on=_day(today))
-
-
-@shared_task
-def recompute_return_deadlines() -> int:
-    """Nightly: return deadlines stored without holiday data, recomputed once an admin has added them."""
-    return services.deposit_deadlines_recompute()

@@ -242,8 +242,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "deposits.tasks.remind_overdue_returns",
         "schedule": crontab(hour=7, minute=25),
     },
-    "deposits-recompute-deadlines": {
-        "task": "deposits.tasks.recompute_return_deadlines",
+    "recompute-deadlines": {  # every app's deadlines stored without holiday data (a newer chinese-calendar)
+        "task": "wagewatch.accounts.tasks.recompute_deadlines",
         "schedule": crontab(hour=2, minute=40),
     },
     # uploaded import files hold ID and phone numbers: a preview not confirmed within a day loses its file

@@ -2,14 +2,17 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from projects.models import Hazard, Project, RiskRule, SweepRun
 from wagewatch.accounts import jobs, roles
 from wagewatch.accounts.models import JobStatus
+from wagewatch.lib.workdays import RECOMPUTE_REASON, add_workdays_info, changed_rows, spans_year
 
 from . import sweep
 from .rules import REGISTRY
@@ -109,3 +112,21 @@ def hazard_close(*, hazard: Hazard, user, note: str) -> Hazard:
         hazard.save()
         sweep.update_grades(Project.objects.filter(pk=hazard.project_id))
     return hazard
+
+
+def hazard_deadlines_recompute(year: int | None = None) -> int:
+    """Recompute rectification deadlines stored without holiday data covering ``year``: bulk write."""
+    days = settings.WAGEWATCH["HAZARD_RECTIFY_WORKDAYS"]
+    flagged = Hazard.objects.filter(spans_year(year, start="opened_at__date", dues=("deadline",)))
+
+    def again(hazard: Hazard) -> None:  # the sweep counts from the day it found the hazard
+        hazard.deadline, hazard.calendar_complete = add_workdays_info(
+            timezone.localdate(hazard.opened_at), days
+        )
+
+    fields = ["deadline", "calendar_complete"]
+    hazards = changed_rows(flagged, fields, again)
+    bulk_update_with_history(
+        hazards, Hazard, fields, batch_size=500, default_change_reason=str(RECOMPUTE_REASON)
+    )
+    return len(hazards)

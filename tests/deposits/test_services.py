@@ -246,8 +246,9 @@ def test_overdue_return_step_reminded_once(project, office):
     assert tasks.remind_overdue_returns("2026-03-02") == 0
 
 
-def test_deadline_without_holiday_data_is_flagged_and_recomputed(project, office):
+def test_deadline_without_holiday_data_is_flagged_and_recomputed(project, office, admin):
     from wagewatch.accounts.models import Holiday
+    from wagewatch.accounts.services import holiday_year_mark_complete
     from wagewatch.lib import workdays
 
     deposit = make_deposit(project, cash="10", user=office)
@@ -262,8 +263,7 @@ def test_deadline_without_holiday_data_is_flagged_and_recomputed(project, office
     assert deposit.review_due == datetime.date(2031, 10, 9)  # notice ends Thu 2 Oct; 3, 6, 7, 8, 9
     for day in range(1, 8):
         Holiday.objects.create(date=datetime.date(2031, 10, day), name="国庆节")
-    workdays.clear_cache()
-    assert tasks.recompute_return_deadlines() == 1
+    assert holiday_year_mark_complete(year=2031, user=admin)["deposits"] == 1
     deposit.refresh_from_db()
     assert deposit.calendar_complete and deposit.review_due == datetime.date(2031, 10, 14)
     workdays.clear_cache()

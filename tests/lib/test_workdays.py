@@ -4,7 +4,7 @@ from datetime import date
 import chinese_calendar
 import pytest
 
-from wagewatch.accounts.models import Holiday
+from wagewatch.accounts.models import Holiday, HolidayYear
 from wagewatch.lib import workdays
 from wagewatch.lib.workdays import (
     add_workdays,
@@ -94,9 +94,12 @@ def test_any_year_works(year):
     assert add_workdays(date(year, 5, 1), 10) > date(year, 5, 1)
 
 
-def test_holiday_table_fills_a_year_without_package_data():
+def test_holiday_table_fills_a_year_without_package_data_once_marked_complete():
     Holiday.objects.create(date=date(2030, 1, 1), is_workday=False, name="元旦")
     Holiday.objects.create(date=date(2030, 1, 5), is_workday=True, name="调休上班")
+    assert calendar_complete(2030) is False  # rows alone: the admin may not have entered them all
+    HolidayYear.objects.create(year=2030, complete=True)
+    workdays.clear_cache()
     assert calendar_complete(2030) is True
     assert not is_workday(date(2030, 1, 1))
     assert is_workday(date(2030, 1, 5))
@@ -122,3 +125,11 @@ def test_year_is_loaded_once_until_cache_cleared(django_assert_num_queries):
     workdays.clear_cache()
     with django_assert_num_queries(1):
         assert not is_workday(date(2026, 3, 2))
+
+
+def test_one_holiday_row_does_not_make_a_year_complete():
+    # Issue 14 #19: one row for 2027 made the whole year count as known; only an admin's mark does.
+    Holiday.objects.create(date=date(2027, 1, 1), is_workday=False, name="元旦")
+    assert calendar_complete(2027) is _package_has(2027)
+    assert not is_workday(date(2027, 1, 1))  # the row itself still counts
+    assert add_workdays_info(date(2026, 12, 31), 1) == (date(2027, 1, 4), _package_has(2027))

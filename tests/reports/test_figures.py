@@ -144,3 +144,29 @@ def test_closure_rate_of_the_seeds_40_filed_39_closed(township_a, department):
     assert (c["filed"], c["filed_closed"]) == (40, 39)
     assert c["closure_rate"] == Decimal("97.5")
     assert pct(c["closure_rate"]) == "97.5%"
+
+
+def test_closure_rate_counts_only_cases_filed_in_the_range(township_a, department, office, client_for):
+    """结案率 = filed in the range and closed by its end ÷ filed in the range (DESIGN §3)."""
+    project = make_project(township_a, department)
+    closed = {"status": Complaint.Status.CLOSED, "outcome": "mediated"}
+    for i in range(5):  # filed in range: 3 closed in range, 1 closed after the end, 1 still open
+        day = START + datetime.timedelta(days=i)
+        done = (
+            {**closed, "closed_on": END}
+            if i < 3
+            else {**closed, "closed_on": END + datetime.timedelta(days=1)}
+        )
+        make_complaint(project=project, received_at=at(day), filed_on=day, **(done if i < 4 else {}))
+    before = START - datetime.timedelta(days=20)
+    for _ in range(2):  # filed before the range, closed in it: closed in range but not filed in range
+        make_complaint(project=project, received_at=at(before), filed_on=before, closed_on=START, **closed)
+    c = report_data(scope=Scope(), start=START, end=END)["complaints"]
+
+    _headers, rows = _sheet_rows(client_for(office).get(reverse("complaints:export")))
+    col = {h: i for i, h in enumerate(_headers)}
+    filed = [r for r in rows if _in(r[col["立案日期"]], START, END)]
+    filed_closed = [r for r in filed if _in(r[col["结案日期"]], START, END)]
+    assert (len(filed), len(filed_closed), c["closed"]) == (5, 3, 5)  # closed ÷ filed would be 100%
+    assert c["closure_rate"] == Decimal(len(filed_closed) * 100 / len(filed)).quantize(Decimal("0.1"))
+    assert pct(c["closure_rate"]) == "60.0%"

@@ -6,7 +6,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from wagewatch.lib import workdays
 
-from .models import Department, Holiday, Profile, RevealLog, Township, WorkerHeartbeat
+from .models import Department, Holiday, HolidayYear, Profile, RevealLog, Township, WorkerHeartbeat
+from .services import holiday_year_mark_complete
 
 admin.site.site_header = _("WageWatch 根治欠薪监管平台")
 admin.site.site_title = _("WageWatch 管理")
@@ -67,6 +68,29 @@ class HolidayAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         workdays.clear_cache()
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(admin.ModelAdmin):
+    """Ticking "complete" once a year's holidays are all entered recomputes deadlines stored without them."""
+
+    list_display = ["year", "complete", "marked_by", "marked_at"]
+    readonly_fields = ["marked_by", "marked_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "year"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        workdays.clear_cache()
+        if obj.complete and "complete" in form.changed_data:
+            counts = holiday_year_mark_complete(year=obj.year, user=request.user)
+            obj.refresh_from_db()
+            self.message_user(
+                request,
+                _("已按 %(year)s 年节假日重新计算期限：%(n)s 条")
+                % {"year": obj.year, "n": sum(counts.values())},
+            )
 
 
 @admin.register(RevealLog)

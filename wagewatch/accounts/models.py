@@ -101,6 +101,32 @@ class Holiday(models.Model):
         return f"{self.date} {self.name}"
 
 
+class HolidayYear(models.Model):
+    """A year whose holiday rows an admin has finished entering: only then do its deadlines count as exact."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    complete = models.BooleanField(
+        _("节假日已录全"), default=False, help_text=_("勾选后，期限按该年节假日重新计算")
+    )
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("确认人"),
+    )
+    marked_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("节假日年度")
+        verbose_name_plural = _("节假日年度")
+
+    def __str__(self):
+        return str(self.year)
+
+
 class RevealLog(models.Model):
     """Every time a user sees a full personal number (PIPL)."""
 

@@ -4,6 +4,8 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.utils import timezone
 
+from wagewatch.lib import workdays
+
 from . import jobs
 from .models import WorkerHeartbeat
 
@@ -22,6 +24,12 @@ def worker_heartbeat(self) -> str:
 def requeue_stale_jobs() -> int:
     """Beat: re-send job rows whose Celery message was lost."""
     return jobs.requeue_stale_jobs()
+
+
+@shared_task
+def recompute_deadlines() -> dict[str, int]:
+    """Nightly: deadlines stored without holiday data whose years are now known (a newer chinese-calendar)."""
+    return workdays.recompute_deadlines()
 
 
 @worker_ready.connect

@@ -3,23 +3,33 @@
 Sources for a year, merged day by day (later wins):
 1. the `chinese_calendar` package, which has data up to its release year and raises for later years;
 2. the admin-editable `accounts.Holiday` table (a public holiday, or a weekend made a working day 调休).
-A year is *complete* when either source has data for it; otherwise only weekends are days off and the
-result says so, so a deadline can be stored with `calendar_complete=False` and recomputed later.
+A year is *complete* when the package covers it or an admin has marked it complete (`accounts.HolidayYear`):
+one holiday row does not make a year known. Otherwise the rows entered so far and the weekends are the days
+off, and the result says so, so a deadline can be stored with `calendar_complete=False`.
+Apps register a function that recomputes their stored deadlines (`register_recompute`, called from their
+AppConfig.ready(), since the kernel imports no app); marking a year complete runs them all.
 """
 
 import calendar
 import datetime
 import time
+from collections.abc import Callable
 
 import chinese_calendar
 from django.apps import apps
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 # year -> (days that differ from the Mon-Fri rule: date -> is_workday, complete, loaded at)
 _CACHE: dict[int, tuple[dict[datetime.date, bool], bool, float]] = {}
 # Other processes (web workers, Celery) only learn of a Holiday edit when their entry expires.
 _CACHE_SECONDS = 600
 _ONE_DAY = datetime.timedelta(days=1)
+# name -> fn(year) recomputing that app's deadlines stored with calendar_complete=False; returns rows changed
+_RECOMPUTE: dict[str, Callable[[int | None], int]] = {}
+# The history rows of a recomputed deadline say why it moved.
+RECOMPUTE_REASON = gettext_lazy("节假日数据补全后重新计算期限")
 
 
 def clear_cache() -> None:
@@ -42,13 +52,18 @@ def _table_year(year: int) -> dict[datetime.date, bool]:
     return dict(holiday.objects.filter(date__year=year).values_list("date", "is_workday"))
 
 
+def _marked_complete(year: int) -> bool:
+    holiday_year = apps.get_model("accounts", "HolidayYear")
+    return holiday_year.objects.filter(year=year, complete=True).exists()
+
+
 def _year(year: int) -> tuple[dict[datetime.date, bool], bool]:
     cached = _CACHE.get(year)
     if cached is None or time.monotonic() - cached[2] > _CACHE_SECONDS:
         exceptions, complete = _package_year(year)
-        table = _table_year(year)
-        exceptions.update(table)
-        cached = _CACHE[year] = (exceptions, complete or bool(table), time.monotonic())
+        exceptions.update(_table_year(year))
+        complete = complete or _marked_complete(year)  # asked only for years the package lacks
+        cached = _CACHE[year] = (exceptions, complete, time.monotonic())
     return cached[0], cached[1]
 
 
@@ -59,7 +74,7 @@ def _as_date(value: datetime.date) -> datetime.date:
 
 
 def calendar_complete(year: int) -> bool:
-    """True when holiday data exists for the year (Holiday table or chinese_calendar)."""
+    """True when the year's holidays are known (chinese_calendar has it, or an admin marked it complete)."""
     return _year(int(year))[1]
 
 
@@ -101,3 +116,36 @@ def workdays_between(start: datetime.date, end: datetime.date) -> int:
         if is_workday(day):
             count += 1
     return count
+
+
+def register_recompute(name: str, fn: Callable[[int | None], int]) -> None:
+    """An app's function recomputing its deadlines stored without holiday data (``None``: every year)."""
+    _RECOMPUTE[name] = fn
+
+
+def spans_year(year: int | None, *, start: str, dues: tuple[str, ...]) -> Q:
+    """Flagged rows whose span (``start`` lookup .. any of ``dues``) touches ``year`` (None: any year)."""
+    flagged = Q(calendar_complete=False)
+    if year is None:
+        return flagged
+    reaches = Q()
+    for due in dues:
+        reaches |= Q(**{f"{due}__gte": datetime.date(year, 1, 1)})
+    return flagged & Q(**{f"{start}__lte": datetime.date(year, 12, 31)}) & reaches
+
+
+def changed_rows(rows, fields: list[str], recompute: Callable) -> list:
+    """The rows whose ``fields`` differ after ``recompute(row)``; the nightly run rewrites nothing else."""
+    changed = []
+    for row in rows:
+        before = [getattr(row, f) for f in fields]
+        recompute(row)
+        if [getattr(row, f) for f in fields] != before:
+            changed.append(row)
+    return changed
+
+
+def recompute_deadlines(year: int | None = None) -> dict[str, int]:
+    """Run every registered recompute for deadlines whose span covers ``year``; rows changed per app."""
+    clear_cache()
+    return {name: fn(year) for name, fn in _RECOMPUTE.items()}
