@@ -325,7 +325,12 @@ WAGEWATCH = {
     "COMPLAINT_NUMBER_PREFIX": "TS",
     "CERTIFICATE_VALID_DAYS": 90,
     "CERTIFICATE_PREFIX": "WQZM",
-    "PUBLIC_FORM_RATE_LIMIT": 5,
+    # Per client address and window. A site's workers share one Wi-Fi address: allow a crew's worth.
+    "PUBLIC_FORM_RATE_LIMIT": 30,
+    "PUBLIC_LOOKUP_RATE_LIMIT": 30,
     "PUBLIC_FORM_RATE_WINDOW_MINUTES": 60,
+    # Live (unexpired, unused) captcha rows kept: per address, and in all.
+    "PUBLIC_CAPTCHA_PER_ADDRESS": 100,
+    "PUBLIC_CAPTCHA_MAX": 20000,
     "ARBITRATION_PHONE": wenv.get("ARBITRATION_PHONE", str, ""),
 }
