@@ -216,7 +216,8 @@ CELERY_RESULT_EXPIRES = timedelta(days=7)
 # projects.risk is a package inside the projects app: Celery's autodiscovery sees only <app>/tasks.py.
 CELERY_IMPORTS = ["projects.risk.tasks"]
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stale-jobs": {"task": "wagewatch.accounts.tasks.requeue_stale_jobs", "schedule": 300.0},
+    # every minute: rows queued while Redis was down go out within a minute of its return
+    "requeue-stale-jobs": {"task": "wagewatch.accounts.tasks.requeue_stale_jobs", "schedule": 60.0},
     "worker-heartbeat": {"task": "wagewatch.accounts.tasks.worker_heartbeat", "schedule": 60.0},
     "complaints-mark-case-deadlines": {
         "task": "complaints.tasks.mark_case_deadlines",
