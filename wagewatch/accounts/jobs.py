@@ -51,6 +51,7 @@ def _send(model, pk, *, stale_before=None) -> bool | None:
 def job_dispatch(job) -> None:
     """Queue the Celery task for a saved job row once the current transaction commits."""
     model, pk = type(job), job.pk
+    _REGISTRY[model]  # an unregistered model fails here, not in an after-commit callback
     transaction.on_commit(lambda: _send(model, pk))
 
 
