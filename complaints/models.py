@@ -386,9 +386,10 @@ class Captcha(models.Model):
 
     key = models.CharField(max_length=40, unique=True)
     answer = models.CharField(max_length=10)
+    # who asked for it: live challenges are capped per address (complaints/public.py)
+    address = models.GenericIPAddressField(db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(db_index=True)
-    used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("验证码")
@@ -396,15 +397,20 @@ class Captcha(models.Model):
 
 
 class PublicHit(models.Model):
-    """One public-form submission attempt by a client address (rate limit kept in the database)."""
+    """One public-form attempt past the captcha by a client address (rate limit kept in the database)."""
+
+    class Kind(models.TextChoices):
+        SUBMIT = "submit", _("投诉提交")
+        LOOKUP = "lookup", _("进度查询")
 
     address = models.GenericIPAddressField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SUBMIT)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("公众提交记录")
         verbose_name_plural = _("公众提交记录")
-        indexes = [models.Index(fields=["address", "at"])]
+        indexes = [models.Index(fields=["address", "kind", "at"])]
 
 
 class AttachmentQuerySet(ScopedQuerySet):

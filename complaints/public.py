@@ -1,18 +1,25 @@
 """The public side's defences, kept in the database so they work when Redis is down:
-an offline arithmetic captcha (single use, short-lived) and a per-address rate limit."""
+an offline image captcha (single use, short-lived, rows bounded) and per-address rate limits."""
 
+import base64
+import io
 import ipaddress
+import math
 import random
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Subquery
 from django.utils import timezone
-from django.utils.html import escape
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from .models import Captcha, PublicHit
 
 CAPTCHA_TTL = timedelta(minutes=10)
+CAPTCHA_DIGITS = 4
+_SIZE = (180, 56)
 _rng = random.SystemRandom()
 
 
@@ -28,57 +35,101 @@ def client_address(request) -> str:
         return remote
 
 
-def captcha_create() -> tuple[str, str]:
-    """A new challenge: (key, inline SVG of the sum to solve)."""
-    a, b = _rng.randint(2, 19), _rng.randint(2, 9)
+def captcha_create(address: str) -> tuple[str, str]:
+    """A new challenge for ``address``: (key, PNG image as a data: URI); old rows are pruned."""
+    answer = "".join(_rng.choice("0123456789") for _ in range(CAPTCHA_DIGITS))
     key = secrets.token_urlsafe(24)
     now = timezone.now()
-    Captcha.objects.create(key=key, answer=str(a + b), created_at=now, expires_at=now + CAPTCHA_TTL)
-    Captcha.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
-    return key, _svg(f"{a} + {b} = ?")
+    Captcha.objects.create(
+        key=key, answer=answer, address=address, created_at=now, expires_at=now + CAPTCHA_TTL
+    )
+    _captcha_prune(address, now)
+    return key, "data:image/png;base64," + base64.b64encode(_png(answer)).decode()
+
+
+def _captcha_prune(address: str, now) -> None:
+    """Delete expired challenges, then all but the newest per address and overall (anonymous GETs
+    must not grow the table: one address, or many, can only churn the oldest live rows)."""
+    Captcha.objects.filter(expires_at__lte=now).delete()
+    per_address = settings.WAGEWATCH.get("PUBLIC_CAPTCHA_PER_ADDRESS", 100)
+    _keep_newest(Captcha.objects.filter(address=address), per_address)
+    _keep_newest(Captcha.objects.all(), settings.WAGEWATCH.get("PUBLIC_CAPTCHA_MAX", 20000))
+
+
+def _keep_newest(rows, count: int) -> None:
+    oldest_kept = rows.order_by("-pk").values("pk")[count - 1 : count]
+    rows.filter(pk__lt=Subquery(oldest_kept)).delete()
 
 
 def captcha_consume(*, key: str, answer: str) -> bool:
     """True when ``answer`` solves the live challenge ``key``; the challenge is spent either way."""
     if not key:
         return False
-    claimed = Captcha.objects.filter(key=key, used_at__isnull=True, expires_at__gt=timezone.now()).update(
-        used_at=timezone.now()
+    expected = (
+        Captcha.objects.filter(key=key, expires_at__gt=timezone.now())
+        .values_list("answer", flat=True)
+        .first()
     )
-    if claimed != 1:
-        return False
-    expected = Captcha.objects.filter(key=key).values_list("answer", flat=True).first()
-    return (answer or "").strip() == expected
+    spent, _ = Captcha.objects.filter(key=key).delete()  # only one of two racing posts deletes the row
+    typed = unicodedata.normalize("NFKC", answer or "").strip()  # full-width digits from a Chinese IME
+    return expected is not None and spent == 1 and typed == expected
 
 
-def _svg(text: str) -> str:
-    chars = []
+def _png(text: str) -> bytes:
+    """The digits drawn rotated and jittered over noise, then waved: pixels only, no text to scrape."""
+    image = Image.new("RGB", _SIZE, (241, 245, 249))
+    draw = ImageDraw.Draw(image)
+    for _ in range(6):
+        points = [(_rng.randint(0, _SIZE[0]), _rng.randint(0, _SIZE[1])) for _ in range(2)]
+        draw.line(points, fill=(_rng.randint(90, 160),) * 3, width=_rng.randint(1, 2))
+    font = ImageFont.load_default(size=36)
     for i, ch in enumerate(text):
-        y, angle = 30 + _rng.randint(-4, 4), _rng.randint(-18, 18)
-        x = 12 + i * 16
-        chars.append(f'<text x="{x}" y="{y}" transform="rotate({angle} {x} {y})">{escape(ch)}</text>')
-    lines = "".join(
-        f'<line x1="{_rng.randint(0, 60)}" y1="{_rng.randint(0, 44)}" x2="{_rng.randint(120, 200)}" '
-        f'y2="{_rng.randint(0, 44)}" stroke="#94a3b8" stroke-width="1"/>'
-        for _ in range(4)
-    )
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="44" viewBox="0 0 200 44" role="img" '
-        'aria-label="captcha"><rect width="200" height="44" fill="#f1f5f9"/>'
-        f'{lines}<g font-family="monospace" font-size="24" font-weight="bold" fill="#1e3a8a">'
-        f"{''.join(chars)}</g></svg>"
-    )
+        glyph = Image.new("RGBA", (44, 52), (0, 0, 0, 0))
+        ImageDraw.Draw(glyph).text((8, 4), ch, font=font, fill=(30, 58, _rng.randint(110, 170), 255))
+        glyph = glyph.rotate(_rng.uniform(-28, 28), resample=Image.Resampling.BICUBIC)
+        image.paste(glyph, (10 + i * 40 + _rng.randint(-4, 4), _rng.randint(-2, 6)), glyph)
+    for _ in range(220):
+        xy = (_rng.randrange(_SIZE[0]), _rng.randrange(_SIZE[1]))
+        draw.point(xy, fill=(_rng.randint(60, 200),) * 3)
+    image = _wave(image).filter(ImageFilter.SMOOTH)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
-def rate_limit_hit(address: str) -> bool:
-    """Record one attempt from ``address``; False when it is past the limit for the window."""
-    limit = settings.WAGEWATCH.get("PUBLIC_FORM_RATE_LIMIT", 5)
-    window = timedelta(minutes=settings.WAGEWATCH.get("PUBLIC_FORM_RATE_WINDOW_MINUTES", 60))
-    now = timezone.now()
-    recent = PublicHit.objects.filter(address=address, at__gt=now - window).count()
-    if recent >= limit:
+def _wave(image: Image.Image) -> Image.Image:
+    """Shift each column up or down along a random sine, so the glyphs are not the font's shapes."""
+    amplitude, period, phase = _rng.uniform(2, 4), _rng.uniform(40, 70), _rng.uniform(0, math.tau)
+    out = Image.new("RGB", image.size, (241, 245, 249))
+    for x in range(image.width):
+        dy = round(amplitude * math.sin(x / period * math.tau + phase))
+        out.paste(image.crop((x, 0, x + 1, image.height)), (x, dy))
+    return out
+
+
+def rate_limited(address: str, kind: str) -> bool:
+    """True when ``address`` has used up its attempts of ``kind`` in the window (reads only)."""
+    return _recent(address, kind).count() >= _limit(kind)
+
+
+def rate_limit_hit(address: str, kind: str) -> bool:
+    """Count one attempt of ``kind`` (a solved captcha); False, and not counted, when past the limit."""
+    hit = PublicHit.objects.create(address=address, kind=kind, at=timezone.now())
+    # of two racing attempts the earlier row wins: the limit is never passed
+    if _recent(address, kind).filter(pk__lte=hit.pk).count() > _limit(kind):
+        hit.delete()
         return False
-    PublicHit.objects.create(address=address, at=now)
     if _rng.random() < 0.01:
-        PublicHit.objects.filter(at__lt=now - timedelta(days=2)).delete()
+        PublicHit.objects.filter(at__lt=hit.at - timedelta(days=2)).delete()
     return True
+
+
+def _recent(address: str, kind: str):
+    window = timedelta(minutes=settings.WAGEWATCH.get("PUBLIC_FORM_RATE_WINDOW_MINUTES", 60))
+    return PublicHit.objects.filter(address=address, kind=kind, at__gt=timezone.now() - window)
+
+
+def _limit(kind: str) -> int:
+    if kind == PublicHit.Kind.LOOKUP:
+        return settings.WAGEWATCH.get("PUBLIC_LOOKUP_RATE_LIMIT", 30)
+    return settings.WAGEWATCH.get("PUBLIC_FORM_RATE_LIMIT", 30)

@@ -16,7 +16,7 @@ from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.validators import validate_mobile
 
 from . import forms, public, services
-from .models import Complaint
+from .models import Complaint, PublicHit
 
 log = logging.getLogger(__name__)
 SESSION_KEY = "complaints_public_last"
@@ -33,19 +33,31 @@ def _refused(request, message: str, status: int):
 
 def _with_captcha(request, template: str, context: dict, status: int = 200):
     """Render a public form with a fresh single-use challenge."""
-    key, svg = public.captcha_create()
-    return render(request, template, {**context, "captcha_svg": svg, "captcha_key": key}, status=status)
+    key, image = public.captcha_create(public.client_address(request))
+    return render(request, template, {**context, "captcha_image": image, "captcha_key": key}, status=status)
 
 
-def _guard(request, context: dict):
-    """Rate limit first, then the captcha: a refusal response, or None to go on."""
-    if not public.rate_limit_hit(public.client_address(request)):
-        return _refused(request, _("提交过于频繁，请一小时后再试，或直接拨打 12333 投诉。"), 429)
+def _guard(request, context: dict, kind: str):
+    """Rate limit, captcha, then count the attempt: a refusal response, or None to go on.
+
+    A failed captcha is not counted (workers behind one site's Wi-Fi share an address); it only
+    sets ``captcha_error`` so the form is shown again with a new challenge.
+    """
+    address = public.client_address(request)
+    if public.rate_limited(address, kind):
+        return _too_often(request)
     if not public.captcha_consume(
         key=request.POST.get("captcha_key", ""), answer=request.POST.get("captcha", "")
     ):
         context["captcha_error"] = _("验证码错误或已过期，请重新填写。")
+        return None
+    if not public.rate_limit_hit(address, kind):
+        return _too_often(request)
     return None
+
+
+def _too_often(request):
+    return _refused(request, _("提交过于频繁，请一小时后再试，或直接拨打 12333 投诉。"), 429)
 
 
 @never_cache
@@ -57,7 +69,7 @@ def complaint_public(request, code=None):
     context = {"form": form, "project": project, "title": _("欠薪投诉")}
     if request.method != "POST":
         return _with_captcha(request, "complaints/public/form.html", context)
-    refused = _guard(request, context)
+    refused = _guard(request, context, PublicHit.Kind.SUBMIT)
     if refused:
         return refused
     if not form.is_valid() or context.get("captcha_error"):
@@ -86,7 +98,7 @@ def complaint_lookup(request):
     context = {"form": form, "title": _("投诉办理进度查询")}
     if request.method != "POST":
         return _with_captcha(request, "complaints/public/lookup.html", context)
-    refused = _guard(request, context)
+    refused = _guard(request, context, PublicHit.Kind.LOOKUP)
     if refused:
         return refused
     case = None

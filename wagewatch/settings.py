@@ -216,7 +216,8 @@ CELERY_RESULT_EXPIRES = timedelta(days=7)
 # projects.risk is a package inside the projects app: Celery's autodiscovery sees only <app>/tasks.py.
 CELERY_IMPORTS = ["projects.risk.tasks"]
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stale-jobs": {"task": "wagewatch.accounts.tasks.requeue_stale_jobs", "schedule": 300.0},
+    # every minute: rows queued while Redis was down go out within a minute of its return
+    "requeue-stale-jobs": {"task": "wagewatch.accounts.tasks.requeue_stale_jobs", "schedule": 60.0},
     "worker-heartbeat": {"task": "wagewatch.accounts.tasks.worker_heartbeat", "schedule": 60.0},
     "complaints-mark-case-deadlines": {
         "task": "complaints.tasks.mark_case_deadlines",
@@ -330,7 +331,12 @@ WAGEWATCH = {
     "COMPLAINT_NUMBER_PREFIX": "TS",
     "CERTIFICATE_VALID_DAYS": 90,
     "CERTIFICATE_PREFIX": "WQZM",
-    "PUBLIC_FORM_RATE_LIMIT": 5,
+    # Per client address and window. A site's workers share one Wi-Fi address: allow a crew's worth.
+    "PUBLIC_FORM_RATE_LIMIT": 30,
+    "PUBLIC_LOOKUP_RATE_LIMIT": 30,
     "PUBLIC_FORM_RATE_WINDOW_MINUTES": 60,
+    # Live (unexpired, unused) captcha rows kept: per address, and in all.
+    "PUBLIC_CAPTCHA_PER_ADDRESS": 100,
+    "PUBLIC_CAPTCHA_MAX": 20000,
     "ARBITRATION_PHONE": wenv.get("ARBITRATION_PHONE", str, ""),
 }

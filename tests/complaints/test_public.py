@@ -1,6 +1,13 @@
+import base64
+import io
+import re
+from datetime import timedelta
+
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
 
 from complaints.models import Captcha, Complaint, PublicHit
 
@@ -134,3 +141,84 @@ def test_public_pages_never_500_when_the_database_write_fails(anonymous, monkeyp
     response = anonymous.post(FORM, _data(key, answer))
     assert response.status_code == 503
     assert "12333" in response.content.decode()
+
+
+def _captcha_markup(response) -> str:
+    page = response.content.decode()
+    start = page.index('<div class="captcha">')
+    return page[start : page.index("</div>", start)]
+
+
+def test_challenge_is_a_raster_image_with_no_answer_in_the_markup(anonymous):
+    response = anonymous.get(FORM)
+    key = response.context["captcha_key"]
+    answer = Captcha.objects.get(key=key).answer
+    markup = _captcha_markup(response)
+    assert "<svg" not in markup and "<text" not in markup
+    found = re.search(r'<img[^>]* src="data:image/png;base64,([A-Za-z0-9+/=]+)"', markup)
+    assert found, markup[:300]
+    png = base64.b64decode(found.group(1))
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.width >= 100 and image.height >= 30
+    assert answer.encode() not in png
+    assert answer not in markup.replace(found.group(1), "")
+
+
+def test_gets_keep_challenge_rows_within_the_bounds(settings):
+    settings.WAGEWATCH = {**settings.WAGEWATCH, "PUBLIC_CAPTCHA_PER_ADDRESS": 5, "PUBLIC_CAPTCHA_MAX": 8}
+    Captcha.objects.create(
+        key="old", answer="1234", address="10.9.9.9", expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    client = Client(REMOTE_ADDR="10.0.0.1")
+    keys = [client.get(FORM).context["captcha_key"] for _ in range(20)]
+    assert not Captcha.objects.filter(key="old").exists()  # expired: deleted
+    assert Captcha.objects.filter(address="10.0.0.1").count() == 5
+    assert Captcha.objects.filter(key=keys[-1]).exists()  # the newest challenge still works
+    for n in range(12):
+        Client(REMOTE_ADDR=f"10.1.0.{n}").get(LOOKUP)
+    assert Captcha.objects.count() == 8
+
+
+def test_a_site_shares_one_address_and_each_form_has_its_own_counter(anonymous):
+    for _ in range(8):  # a work crew on the site's Wi-Fi: more than the old limit of 5
+        key, answer = _fresh(anonymous)
+        assert anonymous.post(FORM, _data(key, answer)).status_code == 302
+    key, answer = _fresh(anonymous, LOOKUP)
+    response = anonymous.post(
+        LOOKUP, {"number": "TS1", "phone": "13700001234", "captcha_key": key, "captcha": answer}
+    )
+    assert response.status_code == 400 and "没有找到" in response.content.decode()
+    assert Complaint.objects.count() == 8
+
+
+def test_submit_and_lookup_limits_are_separate(anonymous, settings):
+    settings.WAGEWATCH = {**settings.WAGEWATCH, "PUBLIC_FORM_RATE_LIMIT": 2, "PUBLIC_LOOKUP_RATE_LIMIT": 3}
+    statuses = []
+    for _ in range(3):
+        key, answer = _fresh(anonymous)
+        statuses.append(anonymous.post(FORM, _data(key, answer)).status_code)
+    assert statuses == [302, 302, 429]
+    lookups = []
+    for _ in range(4):
+        key, answer = _fresh(anonymous, LOOKUP)
+        data = {"number": "TS1", "phone": "13700001234", "captcha_key": key, "captcha": answer}
+        lookups.append(anonymous.post(LOOKUP, data).status_code)
+    assert lookups == [400, 400, 400, 429]
+
+
+def test_a_failed_captcha_is_not_counted_as_a_submission(anonymous, settings):
+    settings.WAGEWATCH = {**settings.WAGEWATCH, "PUBLIC_FORM_RATE_LIMIT": 2}
+    for _ in range(5):
+        key, answer = _fresh(anonymous)
+        wrong = anonymous.post(FORM, _data(key, "0" if answer != "0" else "1"))
+        assert wrong.status_code == 400 and "验证码错误或已过期" in wrong.content.decode()
+    for _ in range(2):
+        key, answer = _fresh(anonymous)
+        assert anonymous.post(FORM, _data(key, answer)).status_code == 302
+    assert PublicHit.objects.count() == 2
+
+
+def test_full_width_digits_from_a_chinese_keyboard_are_accepted(anonymous):
+    key, answer = _fresh(anonymous)
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in answer)
+    assert anonymous.post(FORM, _data(key, f" {wide} ")).status_code == 302

@@ -3,9 +3,9 @@
 A real `celery -A wagewatch worker` process on a private Redis runs the sweep against the test database.
 The test holds a SHARE lock on the hazard history table, so the sweep stops *inside* its transaction,
 after it inserted hazards and before it wrote their history rows; then the worker is killed. The row stays
-running; two beat ticks of requeue_stale_jobs (time moved on by editing the row's timestamps, the code
-runs with its real timeouts) take it back and re-send it; a new worker finishes it. No duplicate hazards,
-and the run record says what happened.
+running; a beat tick of requeue_stale_jobs (time moved on by editing the row's timestamps, the code
+runs with its real timeouts) takes it back and re-sends it; a new worker finishes it, a later tick adds
+nothing. No duplicate hazards, and the run record says what happened.
 """
 
 import datetime
@@ -81,7 +81,7 @@ def test_worker_killed_mid_sweep_is_requeued_and_finished_once(township_a, depar
 
         rescuer = fs.start_worker(database=url, redis=redis.url, name="rescuer")
         try:
-            # Beat tick 1, RUNNING_TIMEOUT later: the dead running row goes back to the queue.
+            # Beat tick 1, RUNNING_TIMEOUT later: the dead running row goes back to the queue and is re-sent.
             SweepRun.objects.filter(pk=run.pk).update(
                 started_at=timezone.now() - jobs.RUNNING_TIMEOUT - datetime.timedelta(minutes=1)
             )
@@ -90,7 +90,8 @@ def test_worker_killed_mid_sweep_is_requeued_and_finished_once(township_a, depar
             run.refresh_from_db()
             assert run.status in ("queued", "running", "done")
             assert "requeued" in run.error
-            # Beat tick 2, STALE_AFTER later: the queued row is re-sent, the new worker runs it.
+            # Beat tick 2, STALE_AFTER later: if the row still waits its message is re-sent; a run or a
+            # second message never runs it twice (attempts == 2 below).
             SweepRun.objects.filter(pk=run.pk).update(
                 queued_at=timezone.now() - jobs.STALE_AFTER - datetime.timedelta(minutes=1)
             )

@@ -1,22 +1,25 @@
 """Background jobs that survive a dead broker: a database row first, a Celery message second.
 
 A concrete job model subclasses ``accounts.models.Job`` and registers the task that runs it with
-``register(Model, task)``. ``job_dispatch`` sends the message after the transaction commits and swallows
-broker errors (the row stays queued); ``requeue_stale_jobs`` re-sends rows queued too long; the task
-claims its row with ``job_claim`` (compare-and-set), so a message delivered twice runs the job once.
+``register(Model, task)``. Sending is claimed by compare-and-set on the row's ``sent_at``: the web
+process (after commit), the requeue beat tick and a worker starting up may all try, one sends. A failed
+send (broker down) clears ``sent_at`` again, so the next tick once Redis is back sends the row whatever
+its age; a row sent but still queued after ``STALE_AFTER`` lost its message and is sent again. The task
+claims its row with ``job_claim`` (compare-and-set on the status), so a message delivered twice runs once.
 """
 
 import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import JobStatus
 
 log = logging.getLogger(__name__)
 _REGISTRY: dict[type, object] = {}
+# A row sent but not picked up for this long lost its message (e.g. Redis restarted empty).
 STALE_AFTER = timedelta(minutes=5)
 # A running job whose worker died (kill -9) is taken back after this long.
 RUNNING_TIMEOUT = timedelta(minutes=40)
@@ -27,17 +30,29 @@ def register(model, task) -> None:
     _REGISTRY[model] = task
 
 
-def _send(task, pk) -> None:
+def _send(model, pk, *, stale_before=None) -> bool | None:
+    """Claim the sending of a queued row, then send it: True sent, False not ours, None broker down."""
+    now = timezone.now()
+    unsent = Q(sent_at__isnull=True)
+    if stale_before is not None:
+        unsent |= Q(sent_at__lt=stale_before)
+    if not model.objects.filter(unsent, pk=pk, status=JobStatus.QUEUED).update(sent_at=now):
+        return False  # sent already (another tick, the web process, a worker starting)
+    task = _REGISTRY[model]
     try:
         task.delay(pk)
-    except Exception:  # broker down: the row stays queued and the beat re-sends it
+    except Exception:  # broker down: unclaim, the row stays queued and the next tick sends it
         log.warning("job %s %s could not be sent; it stays queued", task.name, pk, exc_info=True)
+        model.objects.filter(pk=pk, sent_at=now).update(sent_at=None)
+        return None
+    return True
 
 
 def job_dispatch(job) -> None:
     """Queue the Celery task for a saved job row once the current transaction commits."""
-    task = _REGISTRY[type(job)]
-    transaction.on_commit(lambda: _send(task, job.pk))
+    model, pk = type(job), job.pk
+    _REGISTRY[model]  # an unregistered model fails here, not in an after-commit callback
+    transaction.on_commit(lambda: _send(model, pk))
 
 
 def job_claim(model, pk) -> bool:
@@ -81,18 +96,25 @@ def job_progress(model, pk, percent: int) -> None:
 
 
 def requeue_stale_jobs() -> int:
-    """Re-send rows queued too long, and return dead running rows to the queue; returns rows touched."""
+    """Return dead running rows to the queue, then send every unsent or lost queued row; returns rows sent.
+
+    Stops at the first failed send: the broker is down, the rest wait for the next tick.
+    """
     now = timezone.now()
-    touched = 0
-    for model, task in _REGISTRY.items():
-        dead = model.objects.filter(status=JobStatus.RUNNING, started_at__lt=now - RUNNING_TIMEOUT)
-        touched += dead.update(
-            status=JobStatus.QUEUED, queued_at=now, error="后台任务中断，已重新排队 (worker lost, requeued)"
+    sent = 0
+    for model in _REGISTRY:
+        model.objects.filter(status=JobStatus.RUNNING, started_at__lt=now - RUNNING_TIMEOUT).update(
+            status=JobStatus.QUEUED,
+            queued_at=now,
+            sent_at=None,
+            error="后台任务中断，已重新排队 (worker lost, requeued)",
         )
-        for pk in model.objects.filter(status=JobStatus.QUEUED, queued_at__lt=now - STALE_AFTER).values_list(
-            "pk", flat=True
-        ):
-            model.objects.filter(pk=pk).update(queued_at=now)
-            _send(task, pk)
-            touched += 1
-    return touched
+        due = model.objects.filter(
+            Q(sent_at__isnull=True) | Q(sent_at__lt=now - STALE_AFTER), status=JobStatus.QUEUED
+        )
+        for pk in due.order_by("pk").values_list("pk", flat=True):
+            result = _send(model, pk, stale_before=now - STALE_AFTER)
+            if result is None:
+                return sent
+            sent += result
+    return sent

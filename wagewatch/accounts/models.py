@@ -175,6 +175,8 @@ class Job(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     queued_at = models.DateTimeField(default=timezone.now)
+    # when its Celery message was handed to the broker; null: not sent yet (broker down) — jobs.py
+    sent_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
