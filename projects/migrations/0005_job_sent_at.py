@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0003_apiclient_historicalapiclient'),
+        ('projects', '0004_import_warnings_worker_change_reason'),
     ]
 
     operations = [
