@@ -1,7 +1,6 @@
 """The public side's defences, kept in the database so they work when Redis is down:
 an offline arithmetic captcha (single use, short-lived) and a per-address rate limit."""
 
-import ipaddress
 import random
 import secrets
 from datetime import timedelta
@@ -10,22 +9,12 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.html import escape
 
+from wagewatch.lib.addresses import client_address as client_address  # the public views read it here
+
 from .models import Captcha, PublicHit
 
 CAPTCHA_TTL = timedelta(minutes=10)
 _rng = random.SystemRandom()
-
-
-def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or the X-Forwarded-For entry the trusted proxies vouch for."""
-    remote = request.META.get("REMOTE_ADDR") or "0.0.0.0"
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-    candidate = forwarded[-proxies] if proxies and len(forwarded) >= proxies else remote
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return remote
 
 
 def captcha_create() -> tuple[str, str]:
