@@ -45,7 +45,7 @@ def populate(projects: int, roster_rows: int) -> None:
     """Migrate, load the demo county, then scale it (bench/scale.py)."""
     py = str(ROOT / ".venv/bin/python")
     sh(py, "manage.py", "migrate", "--noinput", "-v", "0")
-    sh(py, "manage.py", "seed_demo")
+    sh(py, "manage.py", "seed_demo", "--i-know-this-is-not-production")
     sh(py, "bench/scale.py", "--projects", str(projects), "--roster", str(roster_rows))
 
 

@@ -97,7 +97,7 @@ def main() -> None:
     try:
         t = time.perf_counter()
         _manage("migrate", "-v0")
-        _manage("seed_demo")
+        _manage("seed_demo", "--i-know-this-is-not-production")  # a throwaway *bench database
         subprocess.run([PY, "bench/scale.py", "--projects", str(args.projects), "--roster", str(args.roster)],
                        cwd=ROOT, check=True, capture_output=True)  # fmt: skip
         _manage(

@@ -3,6 +3,7 @@ from django.contrib import admin
 from wagewatch.accounts.admin_mixins import ScopedHistoryAdmin
 
 from .models import CaseEvent, Complaint, EnforcementOrder, Interview
+from .selectors import can_see_reporter
 
 
 class CaseEventInline(admin.TabularInline):
@@ -35,6 +36,13 @@ class ComplaintAdmin(ScopedHistoryAdmin):
     # The reporter's identity is confidential and the numbers are encrypted: never shown here.
     exclude = ["complainant_name", "complainant_phone", "complainant_id_number"]
     readonly_fields = ["number", "accept_due", "close_due", "calendar_complete", "deadline_state", "extended"]
+
+    def get_exclude(self, request, obj=None):
+        # The description often names the reporter: the same audience as the reporter's identity.
+        exclude = list(super().get_exclude(request, obj) or [])
+        if obj is not None and not can_see_reporter(request.user, obj):
+            exclude.append("description")
+        return exclude
 
 
 @admin.register(EnforcementOrder)

@@ -3,7 +3,6 @@ an offline image captcha (single use, short-lived, rows bounded) and per-address
 
 import base64
 import io
-import ipaddress
 import math
 import random
 import secrets
@@ -21,18 +20,6 @@ CAPTCHA_TTL = timedelta(minutes=10)
 CAPTCHA_DIGITS = 4
 _SIZE = (180, 56)
 _rng = random.SystemRandom()
-
-
-def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or the X-Forwarded-For entry the trusted proxies vouch for."""
-    remote = request.META.get("REMOTE_ADDR") or "0.0.0.0"
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-    candidate = forwarded[-proxies] if proxies and len(forwarded) >= proxies else remote
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return remote
 
 
 def captcha_create(address: str) -> tuple[str, str]:

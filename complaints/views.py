@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 from projects.models import Project
 from wagewatch.accounts import roles
 from wagewatch.accounts.services import reveal_record
+from wagewatch.lib.addresses import client_address
 from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import forms, selectors, services
 from .exports import LEDGER_HEADERS, ledger_row
 from .models import Complaint, ComplaintAttachment
-from .public import client_address
 
 PAGE_SIZE = 50
 

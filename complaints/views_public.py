@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from projects.models import Project
+from wagewatch.lib.addresses import client_address
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.validators import validate_mobile
 
@@ -33,7 +34,7 @@ def _refused(request, message: str, status: int):
 
 def _with_captcha(request, template: str, context: dict, status: int = 200):
     """Render a public form with a fresh single-use challenge."""
-    key, image = public.captcha_create(public.client_address(request))
+    key, image = public.captcha_create(client_address(request))
     return render(request, template, {**context, "captcha_image": image, "captcha_key": key}, status=status)
 
 
@@ -43,7 +44,7 @@ def _guard(request, context: dict, kind: str):
     A failed captcha is not counted (workers behind one site's Wi-Fi share an address); it only
     sets ``captcha_error`` so the form is shown again with a new challenge.
     """
-    address = public.client_address(request)
+    address = client_address(request)
     if public.rate_limited(address, kind):
         return _too_often(request)
     if not public.captcha_consume(

@@ -206,9 +206,11 @@ def drawable_orders(*, deposit: WageDeposit, on: datetime.date, user):
     )
 
 
-def fund_summary():
-    """Totals advanced and recovered over all emergency advances."""
-    totals = EmergencyAdvance.objects.aggregate(advanced=Sum("amount"), recovered=Sum("recovered"))
+def fund_summary(*, user):
+    """Totals advanced and recovered over the emergency advances this user may see."""
+    totals = EmergencyAdvance.objects.visible_to(user).aggregate(
+        advanced=Sum("amount"), recovered=Sum("recovered")
+    )
     return {k: v or ZERO for k, v in totals.items()}
 
 

@@ -336,8 +336,9 @@ def fund(request):
     advances = EmergencyAdvance.objects.visible_to(request.user).select_related("project", "enterprise")
     page = Paginator(advances, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "fund": services.fund_get(),
-        "totals": selectors.fund_summary(),
+        # the balance is the county's (capital less every township's advances): county-wide roles only
+        "fund": services.fund_get() if is_office(request.user) else None,
+        "totals": selectors.fund_summary(user=request.user),
         "page": page,
         "query": "",
         "can_manage": is_office(request.user),

@@ -283,7 +283,16 @@ class LabourCostTransfer(models.Model):
     month = models.DateField(_("所属月份"), help_text=_("该月第一天"))
     amount = models.DecimalField(_("拨付金额（元）"), **MONEY)
     transferred_on = models.DateField(_("拨付日期"))
-    bank_reference = models.CharField(_("银行流水号"), max_length=64, null=True, blank=True, unique=True)
+    bank_reference = models.CharField(_("银行流水号"), max_length=64, null=True, blank=True)
+    # A bank numbers its own transactions: a reference is unique per reporting client, not across banks.
+    api_client = models.ForeignKey(
+        "ApiClient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("报送方"),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ProjectChildQuerySet.as_manager()
@@ -296,6 +305,14 @@ class LabourCostTransfer(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_amount_positive"),
             models.CheckConstraint(condition=Q(month__day=1), name="transfer_month_first_day"),
+            models.UniqueConstraint(
+                fields=["api_client", "bank_reference"], name="transfer_reference_unique_per_client"
+            ),
+            models.UniqueConstraint(
+                fields=["bank_reference"],
+                condition=Q(api_client__isnull=True),
+                name="transfer_reference_unique_without_client",
+            ),
         ]
 
 
@@ -310,7 +327,16 @@ class Payroll(models.Model):
     net = models.DecimalField(_("实发工资（元）"), **MONEY)
     paid_on = models.DateField(_("发放日期"), null=True, blank=True)
     via_account = models.BooleanField(_("通过专用账户代发"), default=True)
-    bank_reference = models.CharField(_("银行流水号"), max_length=64, null=True, blank=True, unique=True)
+    bank_reference = models.CharField(_("银行流水号"), max_length=64, null=True, blank=True)
+    # A bank numbers its own transactions: a reference is unique per reporting client, not across banks.
+    api_client = models.ForeignKey(
+        "ApiClient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("报送方"),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ProjectChildQuerySet.as_manager()
@@ -322,6 +348,14 @@ class Payroll(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "month"], name="payroll_once_per_month"),
             models.CheckConstraint(condition=Q(month__day=1), name="payroll_month_first_day"),
+            models.UniqueConstraint(
+                fields=["api_client", "bank_reference"], name="payroll_reference_unique_per_client"
+            ),
+            models.UniqueConstraint(
+                fields=["bank_reference"],
+                condition=Q(api_client__isnull=True),
+                name="payroll_reference_unique_without_client",
+            ),
             models.CheckConstraint(
                 condition=Q(gross__gte=0) & Q(net__gte=0), name="payroll_amounts_not_negative"
             ),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.roles import can_edit_field_work, can_reveal
 from wagewatch.accounts.services import reveal_record
+from wagewatch.lib.addresses import client_address
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import exports, selectors, services
@@ -181,9 +182,7 @@ def roster_reveal(request, pk, entry_pk):
     if not can_reveal(request.user):
         raise PermissionDenied
     entry = get_object_or_404(RosterEntry.objects.select_related("worker"), pk=entry_pk, project=project)
-    reveal_record(
-        user=request.user, obj=entry.worker, field="id_number", ip_address=request.META.get("REMOTE_ADDR")
-    )
+    reveal_record(user=request.user, obj=entry.worker, field="id_number", ip_address=client_address(request))
     return _tab(request, project, "roster", "projects/roster_reveal.html", entry=entry)
 
 
@@ -194,7 +193,7 @@ def roster_export(request, pk):
     sheet = exports.roster_sheet(selectors.project_roster(project=project), reveal=reveal)
     if reveal:
         reveal_record(
-            user=request.user, obj=project, field="roster_export", ip_address=request.META.get("REMOTE_ADDR")
+            user=request.user, obj=project, field="roster_export", ip_address=client_address(request)
         )
     return xlsx_response(f"{project.code}_{_('花名册')}", write_workbook([sheet]))
 

@@ -94,15 +94,12 @@ def dashboard(request):
     """The office's desk: cards and charts of the report figures for the user's scope, this year to date."""
     today = timezone.localdate()
     scope = default_scope(request.user)
-    data = report_data(scope=scope, start=datetime.date(today.year, 1, 1), end=today)
-    context = {
-        "data": data,
-        "scope": scope,
-        "charts": report_charts(data),
-        "closure_rate": pct(data["complaints"]["closure_rate"]),
-        "title": _("工作台"),
-        "today": today,
-    }
+    context = {"data": None, "scope": scope, "title": _("工作台"), "today": today}
+    if scope is not None:
+        data = report_data(scope=scope, start=datetime.date(today.year, 1, 1), end=today)
+        context.update(
+            data=data, charts=report_charts(data), closure_rate=pct(data["complaints"]["closure_rate"])
+        )
     context["due_cases"] = cases_due(request.user)
     context["overdue_orders"] = orders_overdue(request.user)
     return render(request, "reports/dashboard.html", context)

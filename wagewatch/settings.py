@@ -134,10 +134,9 @@ AXES_USERNAME_CALLABLE = "wagewatch.accounts.auth.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Behind a reverse proxy, the number of trusted proxies in front of the app (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = wenv.get("TRUSTED_PROXY_COUNT", int, 0)
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# The lockout reads the same address as the public form: the entry the trusted proxies appended, never
+# the client-written left end of X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "wagewatch.lib.addresses.client_address"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -194,7 +195,7 @@ class FeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         for _attempt in range(2):  # a concurrent twin committing first makes the retry a replay
             try:
                 with transaction.atomic():
-                    results, created = self._apply(items, prefix)
+                    results, created = self._apply(items, prefix, request.user)
                 break
             except BatchRejected as exc:
                 return Response({"errors": exc.errors}, status=400)
@@ -260,9 +261,19 @@ class FeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         """The stored record says what the item says (a replay, not a different record)."""
         return obj.project_id == item["project"].pk and all(getattr(obj, f) == item[f] for f in self.compared)
 
-    def _apply(self, items: list[dict], prefix: str | None) -> tuple[list[dict], bool]:
+    def _existing(self, refs: list[str], user, client) -> dict:
+        """The caller's records with these references: a bank's references are its own, so another
+        bank's equal number is another record. Rows stored before references were kept per client
+        (no client) count as the caller's on projects it may feed."""
+        mine = Q(api_client=client)
+        if client is not None:
+            mine |= Q(api_client__isnull=True, project__in=feed_projects(user))
+        return {o.bank_reference: o for o in self.model.objects.filter(mine, bank_reference__in=refs)}
+
+    def _apply(self, items: list[dict], prefix: str | None, user) -> tuple[list[dict], bool]:
+        client = getattr(user, "api_client", None)
         refs = [item.get("bank_reference") or f"{prefix}{n}" for n, item in enumerate(items)]
-        existing = {o.bank_reference: o for o in self.model.objects.filter(bank_reference__in=refs)}
+        existing = self._existing(refs, user, client)
         if prefix:
             self._check_key_replay(items, refs, existing, prefix)
         results, errors, created = [], [], False
@@ -274,7 +285,7 @@ class FeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
                 continue
             if obj is None:
                 try:
-                    obj, created = self.save_item(item=item, ref=ref), True
+                    obj, created = self.save_item(item=item, ref=ref, client=client), True
                 except ValidationError as exc:
                     errors += _flatten(
                         index, exc.message_dict if hasattr(exc, "error_dict") else exc.messages
@@ -334,13 +345,14 @@ class TransferViewSet(FeedViewSet):
     item_serializer = TransferItemSerializer
     compared = ("month", "amount", "transferred_on")
 
-    def save_item(self, *, item, ref):
+    def save_item(self, *, item, ref, client):
         return services.transfer_create(
             project=item["project"],
             month=item["month"],
             amount=item["amount"],
             transferred_on=item["transferred_on"],
             bank_reference=ref,
+            api_client=client,
         )
 
 
@@ -355,12 +367,19 @@ class PayrollViewSet(FeedViewSet):
     item_serializer = PayrollItemSerializer
     compared = ("month", "attended", "paid", "gross", "net", "paid_on", "via_account")
 
-    def save_item(self, *, item, ref):
+    def save_item(self, *, item, ref, client):
         project, month = item["project"], item["month"]
         current = Payroll.objects.filter(project=project, month=month).first()
-        if current is not None and current.bank_reference and current.bank_reference != ref:
+        # a referenced payroll the caller's own references did not match belongs to another reference or
+        # another client: never overwritten from here
+        if current is not None and current.bank_reference:
             raise ValidationError({"month": _("该项目该月工资已由其他银行流水号报送")})
         fields = {f: item.get(f) for f in ("attended", "paid", "gross", "net", "paid_on")}
         return services.payroll_save(
-            project=project, month=month, via_account=item["via_account"], bank_reference=ref, **fields
+            project=project,
+            month=month,
+            via_account=item["via_account"],
+            bank_reference=ref,
+            api_client=client,
+            **fields,
         )

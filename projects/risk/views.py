@@ -169,6 +169,8 @@ def sweep_list(request):
     context = {
         "runs": selectors.sweep_runs(),
         "may_run": roles.is_office(request.user),
+        # a run's counts and errors cover the whole county: inspectors see when it ran, not what it found
+        "show_figures": roles.is_office(request.user),
         "title": _("隐患排查记录"),
     }
     return render(request, "risk/sweep_list.html", context)

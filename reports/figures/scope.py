@@ -67,18 +67,19 @@ def check_scope(user, scope: Scope) -> None:
         raise PermissionDenied
 
 
-def default_scope(user) -> Scope:
-    """The scope a user's dashboard shows: the county, his first township or his department."""
+def default_scope(user) -> Scope | None:
+    """The scope a user's dashboard shows: the county, his first township or his department; None
+    for a user with no role or no jurisdiction (he sees no figures, never the county's)."""
     role = role_of(user)
+    if role in (Role.ADMIN, Role.OFFICE):
+        return Scope(COUNTY)
     if role == Role.INSPECTOR:
         town = Township.objects.filter(profiles__user=user).order_by("sort", "code").first()
-        if town:
-            return Scope(TOWNSHIP, town.pk, None, town.name)
+        return Scope(TOWNSHIP, town.pk, None, town.name) if town else None
     if role == Role.DEPARTMENT:
         dept = Department.objects.filter(profiles__user=user).first()
-        if dept:
-            return Scope(DEPARTMENT, None, dept.pk, dept.name)
-    return Scope(COUNTY)
+        return Scope(DEPARTMENT, None, dept.pk, dept.name) if dept else None
+    return None
 
 
 def day_start(day: datetime.date) -> datetime.datetime:

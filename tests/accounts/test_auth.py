@@ -83,3 +83,32 @@ def test_pages_switch_to_english(client_for, office):
     html = client.get("/projects/").content.decode()
     assert '<html lang="en">' in html
     assert "Projects" in html and "Sign out" in html
+
+
+def _login_behind_proxy(client, password, forwarded_for):
+    data = {"username": "inspector_a", "password": password}
+    return client.post(reverse("login"), data, HTTP_X_FORWARDED_FOR=forwarded_for, REMOTE_ADDR="172.16.0.2")
+
+
+def test_lockout_behind_proxy_ignores_spoofed_forwarded_for(anonymous, inspector_a, settings):
+    # The proxy appends the real client as the rightmost X-Forwarded-For entry; anything left of it is
+    # whatever the client sent, so fresh fake addresses there must not dodge the lockout.
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(12):
+        _login_behind_proxy(anonymous, "wrong", f"198.51.100.{n}, 203.0.113.7")
+    assert _login_behind_proxy(anonymous, PASSWORD, "9.9.9.9, 203.0.113.7").status_code == 429
+    # an honest client at another address (one entry, added by the proxy) is not locked out with him
+    assert _login_behind_proxy(anonymous, PASSWORD, "203.0.113.8").status_code == 302
+
+
+def test_lockout_records_the_address_the_proxy_vouches_for(anonymous, inspector_a, settings):
+    from axes.models import AccessAttempt
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    anonymous.post(
+        reverse("login"),
+        {"username": "inspector_a", "password": "wrong"},
+        HTTP_X_FORWARDED_FOR="203.0.113.8",
+        REMOTE_ADDR="172.16.0.2",
+    )
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.8"]

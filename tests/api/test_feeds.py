@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from projects.models import LabourCostTransfer, Payroll
-from tests.api.factories import payroll_item, token_client, transfer_item
+from tests.api.factories import make_api_client, payroll_item, token_client, transfer_item
 
 API = "/api/v1"
 
@@ -127,3 +127,33 @@ def test_payroll_replay_without_optional_fields(bank, project_a):
     del item["paid_on"]
     c = token_client(bank.user)
     assert [_post(c, "payrolls", [item]).status_code for _i in range(2)] == [201, 200]
+
+
+@pytest.mark.parametrize(("path", "make_item"), [("transfers", transfer_item), ("payrolls", payroll_item)])
+def test_another_banks_reference_is_not_already_used(bank, account_b, project_a, project_b, path, make_item):
+    # Each bank numbers its own transactions: the same reference at two banks is two records.
+    other_bank = make_api_client(accounts=[account_b])
+    first = _post(token_client(bank.user), path, [make_item(project_a, bank_reference="20260305-0001")])
+    second = _post(
+        token_client(other_bank.user), path, [make_item(project_b, bank_reference="20260305-0001")]
+    )
+    assert (first.status_code, second.status_code) == (201, 201), second.content
+    model = LabourCostTransfer if path == "transfers" else Payroll
+    assert set(model.objects.filter(bank_reference="20260305-0001").values_list("project", flat=True)) == {
+        project_a.pk,
+        project_b.pk,
+    }
+    # and each bank's replay still finds its own record
+    replay = _post(
+        token_client(other_bank.user), path, [make_item(project_b, bank_reference="20260305-0001")]
+    )
+    assert replay.status_code == 200 and replay.json() == second.json()
+
+
+def test_a_bank_cannot_overwrite_another_banks_payroll_with_its_reference(bank, project_a, account_a):
+    first = payroll_item(project_a, bank_reference="P-0001")
+    assert _post(token_client(bank.user), "payrolls", [first]).status_code == 201
+    other_bank = make_api_client(accounts=[account_a])
+    r = _post(token_client(other_bank.user), "payrolls", [{**first, "net": "1.00"}])
+    assert r.status_code == 400
+    assert Payroll.objects.get(project=project_a).net == Decimal("250000.00")

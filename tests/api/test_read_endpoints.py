@@ -126,3 +126,9 @@ def test_list_query_count_does_not_grow(django_assert_num_queries, inspector_a, 
     with django_assert_num_queries(LIST_QUERIES[kind]):
         r = c.get(f"{API}/{path}/")
     assert r.json()["count"] == n
+
+
+@pytest.mark.parametrize("who", ["admin", "inspector_a"])
+def test_case_description_never_in_the_api(request, who, records_a):
+    body = token_client(request.getfixturevalue(who)).get(f"{API}/complaints/").content.decode()
+    assert records_a["complaint"].number in body and records_a["complaint"].description not in body

@@ -253,3 +253,36 @@ def test_attachments_are_uploaded_and_served_in_scope(
     assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 test"
     assert client_for(inspector_b).get(url).status_code == 404
     assert case_a.events.filter(action="attached").count() == 1
+
+
+SECRET_STORY = "王小二本人反映：工地拖欠三个月工资"
+
+
+def test_description_only_for_handler_and_approver(client_for, inspector_a, office, office_clerk, case_a):
+    # The description often names the reporter (劳动保障监察条例 art. 9): same audience as the reporter.
+    Complaint.objects.filter(pk=case_a.pk).update(description=SECRET_STORY)
+    url = reverse("complaints:detail", args=[case_a.pk])
+    assert SECRET_STORY in client_for(inspector_a).get(url).content.decode()
+    assert SECRET_STORY in client_for(office).get(url).content.decode()
+    page = client_for(office_clerk).get(url).content.decode()
+    assert page.count("<h1>") and SECRET_STORY not in page
+    Complaint.objects.filter(pk=case_a.pk).update(handler=None)
+    assert SECRET_STORY not in client_for(inspector_a).get(url).content.decode()
+
+
+def test_description_hidden_in_admin_from_non_approvers(client_for, inspector_a, case_a):
+    Complaint.objects.filter(pk=case_a.pk).update(description=SECRET_STORY, handler=None)
+    inspector_a.is_staff = True
+    inspector_a.user_permissions.add(*Permission.objects.filter(codename__endswith="complaint"))
+    inspector_a.save()
+    client = client_for(User.objects.get(pk=inspector_a.pk))
+    response = client.get(reverse("admin:complaints_complaint_change", args=[case_a.pk]))
+    assert response.status_code == 200
+    assert SECRET_STORY not in response.content.decode()
+
+
+def test_export_never_carries_description(client_for, office, case_a):
+    Complaint.objects.filter(pk=case_a.pk).update(description=SECRET_STORY)
+    sheet = load_workbook(io.BytesIO(client_for(office).get(EXPORT).content)).active
+    assert sheet.max_row == 2
+    assert not any(SECRET_STORY in str(c.value) for row in sheet.iter_rows() for c in row)

@@ -182,3 +182,22 @@ def test_return_steps_through_the_page(client_for, inspector_a, deposit_a):
     services.deposit_review_done(deposit=deposit_a, on=datetime.date(2026, 2, 27), user=inspector_a)
     page = client.get(reverse("deposits:detail", args=[deposit_a.pk])).content.decode()
     assert "2026-03-03" in page
+
+
+def test_fund_page_totals_only_the_inspectors_township(
+    client_for, office, inspector_a, township_a, township_b, department
+):
+    mine, theirs = make_project(township_a, department), make_project(township_b, department)
+    client = client_for(office)
+    client.post(reverse("deposits:fund_action", args=["capital"]), {"amount": "10000", "date": "2026-06-01"})
+    for project, amount in ((mine, "1000"), (theirs, "4000")):
+        client.post(
+            reverse("deposits:fund_action", args=["advance"]),
+            {"project": project.pk, "amount": amount, "workers": "2", "date": "2026-06-02"},
+        )
+    assert client.get(reverse("deposits:fund")).context["totals"]["advanced"] == Decimal("5000.00")
+    response = client_for(inspector_a).get(reverse("deposits:fund"))
+    assert response.context["totals"]["advanced"] == Decimal("1000.00")
+    # the fund's balance is a county figure (capital less every township's advances): office staff only
+    assert response.context["fund"] is None
+    assert "5000" not in response.content.decode() and "5,000" not in response.content.decode()

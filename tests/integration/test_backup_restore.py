@@ -36,7 +36,11 @@ def _figures(cursor) -> dict:
 def _populate(office, inspector_a):
     from django.core.management import call_command
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - every app's demo data
+    call_command(
+        "seed_demo",
+        "--i-know-this-is-not-production",
+        stdout=open("/dev/null", "w"),  # noqa: SIM115
+    )  # every app's demo data; tests run with DEBUG off
     notify(users=[office, inspector_a], event_key="backup-test", title="备份测试")
 
 

@@ -172,3 +172,17 @@ def test_run_now_button_for_office_only(client_for, office, inspector_a, townshi
     assert run.trigger == "manual" and run.created_by == office
     page = client.get(reverse("risk:sweeps"))
     assert page.status_code == 200 and page.context["may_run"]
+
+
+def test_sweep_list_shows_county_figures_to_office_only(
+    client_for, office, inspector_a, township_a, department
+):
+    board_missing(township_a, department)
+    run = SweepRun.objects.create(status="done", projects_checked=987, hazards_opened=654, hazards_closed=321)
+    run.errors = [{"rule": "LOW_PAY", "project": 424242, "error": "boom"}]
+    run.save()
+    assert "987" in client_for(office).get(reverse("risk:sweeps")).content.decode()
+    page = client_for(inspector_a).get(reverse("risk:sweeps")).content.decode()
+    assert str(run.get_status_display()) in page
+    for figure in ("987", "654", "321", "424242"):
+        assert figure not in page
