@@ -147,6 +147,12 @@ def test_own_child_is_reached_through_own_project(request, county, client_for, n
     )
     saved = method == "post" and name != "projects:roster_reveal"  # a saved form redirects
     assert response.status_code == (302 if saved else 200), response.content[:300]
+    if saved:  # the posted form does write: the unchanged state above is the lookup's doing
+        own[spec.child].refresh_from_db()
+        changed = own["entry"].team if spec.child == "entry" else own["inspection"].findings
+        assert changed == ("改写班组" if spec.child == "entry" else "改写")
+    elif method == "post":
+        assert RevealLog.objects.filter(object_id=str(own["entry"].worker_id)).count() == 1
 
 
 def test_api_child_route_refuses_writes(county, client_for, inspector_a, office):
