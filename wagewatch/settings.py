@@ -84,6 +84,11 @@ TEMPLATES = [
 DATABASES = {"default": wenv.database(BASE_DIR / "wagewatch.sqlite3")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", wenv.get("CONN_MAX_AGE", int, 60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    # A database that stops answering must not hold a worker until gunicorn kills it (the browser would get
+    # no answer): give up connecting after a few seconds and answer the clean error page.
+    # ?connect_timeout= in DATABASE_URL overrides it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 # Each request is one transaction: a failure half-way (or a database restart) leaves nothing half-written.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -103,8 +103,11 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def gunicorn(*, database: str, redis: str = "", port: int, workers: int = 2, threads: int = 1):
-    """gunicorn with the production settings on loopback (static files from the finders: fault_settings)."""
+def gunicorn(
+    *, database: str, redis: str = "", port: int, workers: int = 2, threads: int = 1, ready="/accounts/login/"
+):
+    """gunicorn with the production settings on loopback (static files from the finders: fault_settings);
+    up once ``ready`` answers 200 (a static file when the database is not to be reached)."""
     env = child_env(DATABASE_URL=database, REDIS_URL=redis)
     env["DJANGO_SETTINGS_MODULE"] = "tests.integration.fault_settings"
     proc = subprocess.Popen(
@@ -131,7 +134,7 @@ def gunicorn(*, database: str, redis: str = "", port: int, workers: int = 2, thr
 
         def up():
             try:
-                return requests.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=2).status_code == 200
+                return requests.get(f"http://127.0.0.1:{port}{ready}", timeout=2).status_code == 200
             except requests.RequestException:
                 return False
 
