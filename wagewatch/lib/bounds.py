@@ -174,14 +174,16 @@ class BoundedFormMixin:
     """Bounds every field of a Django form; see the module docstring."""
 
     bounds_model: type[models.Model] | None = None  # the model a plain form writes
-    future_dates: tuple[str, ...] = ()  # due dates and plans; every other date field is a past event
+    # due dates and plans ("__all__": every date, as in the admin); every other date field is a past event
+    future_dates: tuple[str, ...] | str = ()
     date_ranges: tuple[tuple[str, str], ...] = ()  # pairs not named x_from/x_to or start/end
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         model = getattr(getattr(self, "_meta", None), "model", None) or self.bounds_model
         for name, field in self.fields.items():
-            bound_field(field, column_of(model, name), past=name not in self.future_dates)
+            past = self.future_dates != "__all__" and name not in self.future_dates
+            bound_field(field, column_of(model, name), past=past)
 
     def clean(self):
         data = super().clean()
@@ -197,6 +199,12 @@ class BoundedForm(BoundedFormMixin, forms.Form):
 
 class BoundedModelForm(BoundedFormMixin, forms.ModelForm):
     pass
+
+
+class BoundedAdminForm(BoundedModelForm):
+    """The admin's forms: every model, so dates are only held to the plausible range."""
+
+    future_dates = "__all__"
 
 
 class BoundedSerializerMixin:
