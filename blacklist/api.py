@@ -12,12 +12,13 @@ from rest_framework import serializers
 
 from projects.api import ReadOnlyScopedViewSet
 from projects.models import ApiClient
+from wagewatch.lib.bounds import BoundedModelSerializer
 
 from . import selectors
 from .models import BlacklistEntry
 
 
-class PublicEntrySerializer(serializers.ModelSerializer):
+class PublicEntrySerializer(BoundedModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
     legal_representative = serializers.CharField(source="enterprise.legal_representative", read_only=True)

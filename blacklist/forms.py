@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Enterprise
+from wagewatch.lib.bounds import BoundedForm
 from wagewatch.lib.validators import validate_uscc
 
 from .models import BlacklistEntry, Grade, ResponsiblePerson
@@ -12,7 +13,7 @@ from .models import BlacklistEntry, Grade, ResponsiblePerson
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class FilterForm(forms.Form):
+class FilterForm(BoundedForm):
     status = forms.ChoiceField(
         label=_("状态"),
         required=False,
@@ -21,7 +22,7 @@ class FilterForm(forms.Form):
     q = forms.CharField(label=_("企业名称/信用代码"), required=False, max_length=50)
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(BoundedForm):
     order = forms.ModelChoiceField(label=_("逾期未履行的责令支付文书"), queryset=None)
     basis_kind = forms.ChoiceField(label=_("列入情形"), choices=BlacklistEntry.BasisKind.choices)
     reason = forms.CharField(label=_("列入事由"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
@@ -32,7 +33,7 @@ class ProposeForm(forms.Form):
         self.fields["order"].label_from_instance = lambda o: f"{o.number} {o.enterprise.name}（{o.amount}元）"
 
 
-class OnForm(forms.Form):
+class OnForm(BoundedForm):
     on = forms.DateField(label=_("日期"), required=False, widget=DATE)
 
     def clean_on(self):
@@ -60,7 +61,7 @@ class RemoveForm(OnForm):
     reason = forms.CharField(label=_("移出说明"), required=False, max_length=2000)
 
 
-class PersonForm(forms.Form):
+class PersonForm(BoundedForm):
     name = forms.CharField(label=_("姓名"), max_length=50)
     role = forms.ChoiceField(label=_("身份"), choices=ResponsiblePerson.Role.choices)
     id_number = forms.CharField(label=_("公民身份号码"), required=False, max_length=20)
@@ -78,7 +79,7 @@ class EnterpriseField(forms.CharField):
         return enterprise
 
 
-class GradeOverrideForm(forms.Form):
+class GradeOverrideForm(BoundedForm):
     enterprise = EnterpriseField(label=_("统一社会信用代码"), max_length=18)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     grade = forms.ChoiceField(
@@ -87,6 +88,6 @@ class GradeOverrideForm(forms.Form):
     reason = forms.CharField(label=_("调整理由"), required=False, max_length=2000)
 
 
-class CertificateForm(forms.Form):
+class CertificateForm(BoundedForm):
     enterprise = EnterpriseField(label=_("统一社会信用代码"), max_length=18)
     purpose = forms.CharField(label=_("用途"), max_length=200, initial=_("参加工程建设项目投标"))

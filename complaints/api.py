@@ -11,11 +11,12 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from projects.api import ReadOnlyScopedViewSet
+from wagewatch.lib.bounds import BoundedModelSerializer
 
 from .models import Complaint
 
 
-class ComplaintSerializer(serializers.ModelSerializer):
+class ComplaintSerializer(BoundedModelSerializer):
     project_code = serializers.CharField(source="project.code", read_only=True, allow_null=True)
     outcome = serializers.ChoiceField(choices=Complaint.Outcome.choices, allow_blank=True, read_only=True)
 

@@ -9,9 +9,10 @@ from projects.models import Enterprise, Hazard, Inspection, Project
 from wagewatch.accounts import roles
 from wagewatch.accounts.models import Role, Township
 from wagewatch.accounts.scoping import user_township_ids
+from wagewatch.lib.bounds import BoundedForm
 from wagewatch.lib.validators import validate_mobile, validate_resident_id
 
-from .models import Complaint, EnforcementOrder
+from .models import Complaint, EnforcementOrder, Interview
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DEADLINE_CHOICES = [("", _("全部")), ("soon", _("即将到期")), ("overdue", _("已超期"))]
@@ -21,7 +22,8 @@ def _blank(choices):
     return [("", _("全部")), *choices]
 
 
-class FilterForm(forms.Form):
+class FilterForm(BoundedForm):
+    future_dates = ("date_from", "date_to")
     q = forms.CharField(
         label=_("搜索"), required=False, widget=forms.TextInput(attrs={"placeholder": _("编号/单位/项目")})
     )
@@ -61,7 +63,8 @@ def _townships_for(user):
     return Township.objects.filter(pk__in=user_township_ids(user))
 
 
-class IntakeForm(PersonMixin, forms.Form):
+class IntakeForm(PersonMixin, BoundedForm):
+    bounds_model = Complaint
     channel = forms.ChoiceField(label=_("投诉渠道"), choices=Complaint.Channel.choices)
     complainant_name = forms.CharField(label=_("投诉人姓名"), max_length=50)
     complainant_phone = forms.CharField(label=_("投诉人电话"), max_length=20)
@@ -91,12 +94,6 @@ class IntakeForm(PersonMixin, forms.Form):
         self.fields["project"].queryset = Project.objects.visible_to(user).only("pk", "name", "code")
         self.fields["township"].queryset = _townships_for(user)
 
-    def clean(self):
-        data = super().clean()
-        if data.get("arrears_from") and data.get("arrears_to") and data["arrears_to"] < data["arrears_from"]:
-            self.add_error("arrears_to", _("截止月份不能早于起始月份"))
-        return data
-
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         text = data.pop("respondent")
@@ -105,19 +102,20 @@ class IntakeForm(PersonMixin, forms.Form):
         return data
 
 
-class TriageForm(forms.Form):
+class TriageForm(BoundedForm):
     township = forms.ModelChoiceField(label=_("所属乡镇"), queryset=Township.objects.all())
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(BoundedForm):
     reason = forms.CharField(label=_("不予受理理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(BoundedForm):
     reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CloseForm(forms.Form):
+class CloseForm(BoundedForm):
+    bounds_model = Complaint
     outcome = forms.ChoiceField(
         label=_("处理结果"),
         choices=[c for c in Complaint.Outcome.choices if c[0] != Complaint.Outcome.REFUSED],
@@ -127,13 +125,15 @@ class CloseForm(forms.Form):
     note = forms.CharField(label=_("说明"), required=False)
 
 
-class FlagsForm(forms.Form):
+class FlagsForm(BoundedForm):
     supervised = forms.BooleanField(label=_("挂牌督办"), required=False)
     group_incident = forms.BooleanField(label=_("群体性事件"), required=False)
     leader = forms.CharField(label=_("包案领导"), max_length=50, required=False)
 
 
-class OrderForm(forms.Form):
+class OrderForm(BoundedForm):
+    bounds_model = EnforcementOrder
+    future_dates = ("deadline",)
     kind = forms.ChoiceField(label=_("文书类型"), choices=EnforcementOrder.Kind.choices)
     enterprise = forms.CharField(
         label=_("当事单位"), max_length=100, help_text=_("单位全称或统一社会信用代码")
@@ -176,11 +176,11 @@ class OrderForm(forms.Form):
         return case
 
 
-class ComplyForm(forms.Form):
+class ComplyForm(BoundedForm):
     on = forms.DateField(label=_("履行日期"), widget=DATE)
 
 
-class ReferForm(forms.Form):
+class ReferForm(BoundedForm):
     note = forms.CharField(label=_("移送说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -198,7 +198,7 @@ INTERVIEW_STATUS_CHOICES = [
 ]
 
 
-class DocumentFilterForm(forms.Form):
+class DocumentFilterForm(BoundedForm):
     """Filters of the order and interview lists (the township choices are one query)."""
 
     q = forms.CharField(label=_("搜索"), required=False)
@@ -223,7 +223,9 @@ def _staff_users():
     )
 
 
-class InterviewForm(forms.Form):
+class InterviewForm(BoundedForm):
+    bounds_model = Interview
+    future_dates = ("deadline",)
     enterprise = forms.CharField(
         label=_("被约谈单位"), max_length=100, help_text=_("单位全称或统一社会信用代码")
     )
@@ -252,7 +254,8 @@ class InterviewForm(forms.Form):
         self.fields["interviewers"].queryset = _staff_users()
 
 
-class PublicComplaintForm(PersonMixin, forms.Form):
+class PublicComplaintForm(PersonMixin, BoundedForm):
+    bounds_model = Complaint
     complainant_name = forms.CharField(label=_("您的姓名"), max_length=50)
     complainant_phone = forms.CharField(label=_("手机号码"), max_length=20, help_text=_("用于查询办理进度"))
     respondent_name = forms.CharField(label=_("欠薪单位（老板/公司名称）"), max_length=100)
@@ -267,6 +270,6 @@ class PublicComplaintForm(PersonMixin, forms.Form):
     )
 
 
-class LookupForm(forms.Form):
+class LookupForm(BoundedForm):
     number = forms.CharField(label=_("案件编号"), max_length=30)
     phone = forms.CharField(label=_("登记时的手机号码"), max_length=20)

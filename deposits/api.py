@@ -9,11 +9,12 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from projects.api import ReadOnlyScopedViewSet
+from wagewatch.lib.bounds import BoundedModelSerializer
 
 from .models import Guarantee, WageDeposit
 
 
-class GuaranteeSerializer(serializers.ModelSerializer):
+class GuaranteeSerializer(BoundedModelSerializer):
     class Meta:
         model = Guarantee
         fields = [
@@ -29,7 +30,7 @@ class GuaranteeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DepositSerializer(serializers.ModelSerializer):
+class DepositSerializer(BoundedModelSerializer):
     project_code = serializers.CharField(source="project.code", read_only=True)
     township = serializers.IntegerField(source="project.township_id", read_only=True)
     guarantees = GuaranteeSerializer(many=True, read_only=True)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
+from wagewatch.lib.bounds import BoundedForm
 from wagewatch.lib.validators import looks_like_formula
 
 from .models import Guarantee, WageDeposit
@@ -22,7 +23,7 @@ def _day(label, required=True):
     return forms.DateField(label=label, widget=DATE, initial=timezone.localdate, required=required)
 
 
-class _Form(forms.Form):
+class _Form(BoundedForm):
     def clean(self):
         data = super().clean()
         for name, value in list(data.items()):
@@ -55,6 +56,7 @@ class DrawForm(_Form):
 
 
 class ReturnStartForm(_Form):
+    future_dates = ("notice_from",)
     completed_on = _day(_("完工日期"))
     promise_received_on = _day(_("无拖欠书面承诺收到日期"))
     notice_from = _day(_("公示开始日期（公示30日）"))
@@ -65,6 +67,7 @@ class DayForm(_Form):
 
 
 class GuaranteeForm(_Form):
+    future_dates = ("valid_from", "valid_to")
     issuer_kind = forms.ChoiceField(label=_("出具机构类型"), choices=Guarantee.IssuerKind.choices)
     issuer_name = forms.CharField(label=_("出具机构"), max_length=100)
     number = forms.CharField(label=_("保函编号"), max_length=60)
@@ -101,5 +104,5 @@ class RecoverForm(_Form):
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
-class ImportForm(forms.Form):
+class ImportForm(BoundedForm):
     file = forms.FileField(label=_("在建工程项目清单（.xlsx）"))

@@ -14,6 +14,7 @@ from blacklist.selectors import listed_enterprise_ids
 from complaints.models import EnforcementOrder
 from complaints.selectors import arrears_enterprise_ids
 from projects.models import LabourCostTransfer, Payroll, Project
+from wagewatch.lib import bounds
 
 from .models import ZERO, DepositEntry, EmergencyAdvance, Guarantee, WageDeposit
 
@@ -225,7 +226,8 @@ def month_starts(first: datetime.date, last: datetime.date) -> list[datetime.dat
 def account_ledger(*, project: Project, today: datetime.date) -> list[dict]:
     """Per month from contract signing to now: labour cost in, payroll out, gaps flagged (2 queries)."""
     end = min(today, project.completed_on) if project.completed_on else today
-    months = month_starts(project.contract_date, end)
+    # a contract date typed before the bounds existed (year 1) would list 24,000 months
+    months = month_starts(max(project.contract_date, bounds.date_min()), end)
     transfers = dict(
         LabourCostTransfer.objects.filter(project=project)
         .values("month")

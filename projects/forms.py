@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagewatch.accounts.models import Township
 from wagewatch.accounts.roles import is_office
 from wagewatch.accounts.scoping import user_township_ids
+from wagewatch.lib.bounds import BoundedForm, BoundedModelForm
 from wagewatch.lib.validators import looks_like_formula, validate_mobile, validate_resident_id
 
 from .models import Inspection, LabourCostTransfer, Payroll, Project, RosterEntry, WageAccount
@@ -25,7 +26,9 @@ class _NoFormulaMixin:
         return data
 
 
-class ProjectForm(_NoFormulaMixin, forms.ModelForm):
+class ProjectForm(_NoFormulaMixin, BoundedModelForm):
+    future_dates = ("start_date", "planned_finish")
+
     class Meta:
         model = Project
         fields = [
@@ -52,10 +55,11 @@ class ProjectForm(_NoFormulaMixin, forms.ModelForm):
         return data
 
 
-class RosterEntryForm(_NoFormulaMixin, forms.ModelForm):
+class RosterEntryForm(_NoFormulaMixin, BoundedModelForm):
     """A roster entry with its worker's identity. Editing one shows his numbers masked unless ``reveal``:
     the ID number cannot change here, and a phone left as shown (masked) keeps the stored number."""
 
+    future_dates = ("entry_date", "exit_date")  # registered before the worker arrives
     id_number = forms.CharField(label=_("公民身份号码"), max_length=30)
     name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
@@ -97,14 +101,14 @@ class RosterEntryForm(_NoFormulaMixin, forms.ModelForm):
         return data
 
 
-class WageAccountForm(_NoFormulaMixin, forms.ModelForm):
+class WageAccountForm(_NoFormulaMixin, BoundedModelForm):
     class Meta:
         model = WageAccount
         fields = ["bank", "account_number", "opened_on", "agreement_signed", "closed_on"]
         widgets = {"opened_on": DATE, "closed_on": DATE}
 
 
-class TransferForm(_NoFormulaMixin, forms.ModelForm):
+class TransferForm(_NoFormulaMixin, BoundedModelForm):
     month = forms.DateField(label=_("所属月份"), widget=DATE, help_text=_("任选该月一天"))
 
     class Meta:
@@ -122,7 +126,7 @@ class TransferForm(_NoFormulaMixin, forms.ModelForm):
         return amount
 
 
-class PayrollForm(forms.ModelForm):
+class PayrollForm(BoundedModelForm):
     month = forms.DateField(label=_("工资月份"), widget=DATE, help_text=_("任选该月一天"))
 
     class Meta:
@@ -142,7 +146,9 @@ class PayrollForm(forms.ModelForm):
         return data
 
 
-class InspectionForm(_NoFormulaMixin, forms.ModelForm):
+class InspectionForm(_NoFormulaMixin, BoundedModelForm):
+    future_dates = ("rectification_deadline",)
+
     class Meta:
         model = Inspection
         fields = ["date", *[name for name, _label in Inspection.CHECKS]]
@@ -156,7 +162,7 @@ class InspectionForm(_NoFormulaMixin, forms.ModelForm):
         return data
 
 
-class RosterImportForm(forms.Form):
+class RosterImportForm(BoundedForm):
     file = forms.FileField(label=_("花名册文件"), help_text=_("Excel（.xlsx）或 CSV（UTF-8 / GB18030）"))
 
     def clean_file(self):

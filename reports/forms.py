@@ -10,6 +10,7 @@ from projects.risk.rules import month_start
 from wagewatch.accounts import roles
 from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.scoping import user_department_id, user_township_ids
+from wagewatch.lib.bounds import BoundedForm
 
 from .figures import COUNTY, DEPARTMENT, TOWNSHIP, Scope, may_use_scope
 from .models import ReportRun
@@ -30,7 +31,8 @@ def default_range(kind: str, today: datetime.date) -> tuple[datetime.date, datet
     return month_start(quarter_first, -3), quarter_first - datetime.timedelta(days=1)
 
 
-class ReportForm(forms.Form):
+class ReportForm(BoundedForm):
+    future_dates = ("start", "end")
     kind = forms.ChoiceField(label=_("报表类型"), choices=ReportRun.Kind.choices)
     scope = forms.ChoiceField(label=_("范围"), choices=ReportRun.Scope.choices)
     township = forms.ModelChoiceField(label=_("乡镇"), queryset=Township.objects.none(), required=False)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagewatch.accounts import roles
 from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.scoping import user_township_ids
+from wagewatch.lib.bounds import BoundedForm, BoundedModelForm
 
 from .models import KeyTask
 
@@ -28,7 +29,7 @@ def unit_choices(user) -> list[tuple[str, str]]:
     return []
 
 
-class TaskFilterForm(forms.Form):
+class TaskFilterForm(BoundedForm):
     q = forms.CharField(
         label=_("搜索"), required=False, widget=forms.TextInput(attrs={"placeholder": _("任务/负责人")})
     )
@@ -47,7 +48,9 @@ class TaskFilterForm(forms.Form):
             del self.fields["unit"]
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(BoundedModelForm):
+    future_dates = ("deadline",)
+
     departments = forms.ModelMultipleChoiceField(
         label=_("责任部门"),
         queryset=Department.objects.all(),
@@ -90,7 +93,7 @@ def _max_size(file) -> None:
         )
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(BoundedForm):
     text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 3}))
     on = forms.DateField(label=_("报送日期"), widget=DATE)
     attachment = forms.FileField(
@@ -105,5 +108,5 @@ class ProgressForm(forms.Form):
         self.fields["on"].initial = timezone.localdate()
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(BoundedForm):
     note = forms.CharField(label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

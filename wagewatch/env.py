@@ -1,5 +1,6 @@
 """Reading the environment: every setting that can be wrong is checked here and named when it is."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -19,6 +20,21 @@ def get(name, cast, default):
         return env.get_value(name, cast=cast, default=default)
     except (ValueError, TypeError, environ.ImproperlyConfigured) as exc:
         raise ImproperlyConfigured(f"环境变量 {name} 的值无效 (invalid value for {name}): {exc}") from exc
+
+
+def get_in_range(name: str, default: int, low: int, high: int) -> int:
+    """An integer variable that must lie in [low, high]; outside it stops start-up naming the variable."""
+    value = get(name, int, default)
+    if not low <= value <= high:
+        raise ImproperlyConfigured(
+            f"环境变量 {name} 应在 {low} 至 {high} 之间 ({name} must be between {low} and {high}): {value}"
+        )
+    return value
+
+
+def this_year() -> int:
+    """The current year in China (settings are read before Django's time zone is set up)."""
+    return datetime.datetime.now(tz=datetime.timezone(datetime.timedelta(hours=8))).year
 
 
 def database(default_sqlite: Path) -> dict:

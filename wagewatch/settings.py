@@ -343,4 +343,9 @@ WAGEWATCH = {
     "PUBLIC_CAPTCHA_PER_ADDRESS": 100,
     "PUBLIC_CAPTCHA_MAX": 20000,
     "ARBITRATION_PHONE": wenv.get("ARBITRATION_PHONE", str, ""),
+    # Input bounds (wagewatch/lib/bounds.py): dates from 1 January of DATE_MIN_YEAR to the end of the year
+    # DATE_MAX_YEARS_AHEAD years from today (a past event: to today); text fields at most TEXT_MAX_LENGTH.
+    "DATE_MIN_YEAR": wenv.get_in_range("DATE_MIN_YEAR", 1990, 1900, wenv.this_year()),
+    "DATE_MAX_YEARS_AHEAD": wenv.get_in_range("DATE_MAX_YEARS_AHEAD", 10, 1, 100),
+    "TEXT_MAX_LENGTH": wenv.get_in_range("TEXT_MAX_LENGTH", 10_000, 100, 1_000_000),
 }

@@ -20,6 +20,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers
 from rest_framework.filters import OrderingFilter, SearchFilter
 
+from wagewatch.lib.bounds import BoundedModelSerializer
+
 from ..models import ApiClient, Project, RosterEntry
 from .access import ReadOnlyScopedViewSet, client_of, feed_writer, scoped
 from .feeds import PayrollViewSet, TransferViewSet
@@ -29,7 +31,7 @@ __all__ = ["ReadOnlyScopedViewSet", "client_of", "feed_writer", "register", "sco
 # ---------------------------------------------------------------- projects
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(BoundedModelSerializer):
     township_name = serializers.CharField(source="township.name", read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True)
     builder_name = serializers.CharField(source="builder.name", read_only=True)
@@ -75,7 +77,7 @@ class ProjectViewSet(ReadOnlyScopedViewSet):
 # ---------------------------------------------------------------- roster (per project)
 
 
-class RosterEntrySerializer(serializers.ModelSerializer):
+class RosterEntrySerializer(BoundedModelSerializer):
     worker_name = serializers.CharField(source="worker.name", read_only=True)
     sex = serializers.CharField(source="worker.sex", read_only=True)
     id_number_masked = serializers.CharField(source="worker.masked_id", read_only=True)

@@ -15,16 +15,16 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from wagewatch.lib.bounds import BoundedModelSerializer, BoundedSerializer
+
 from .. import services
 from ..models import ApiClient, LabourCostTransfer, Payroll, WageAccount
 from .access import ScopedViewSet, feed_projects
 
-MAX_INT = 2_147_483_647  # PositiveIntegerField's upper bound on PostgreSQL
-
 # ---------------------------------------------------------------- feeds: read side
 
 
-class TransferSerializer(serializers.ModelSerializer):
+class TransferSerializer(BoundedModelSerializer):
     project_code = serializers.CharField(source="project.code", read_only=True)
 
     class Meta:
@@ -33,7 +33,7 @@ class TransferSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PayrollSerializer(serializers.ModelSerializer):
+class PayrollSerializer(BoundedModelSerializer):
     project_code = serializers.CharField(source="project.code", read_only=True)
 
     class Meta:
@@ -75,7 +75,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
-class FeedItemSerializer(serializers.Serializer):
+class FeedItemSerializer(BoundedSerializer):
     """Common part of a feed item: which project (by code or dedicated account) and which record."""
 
     project_code = serializers.CharField(required=False, max_length=40, help_text=_("项目编号"))
@@ -93,41 +93,45 @@ class FeedItemSerializer(serializers.Serializer):
 
 
 class TransferItemSerializer(FeedItemSerializer):
+    bounds_model = LabourCostTransfer
+
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=Decimal("0.01"))
     transferred_on = serializers.DateField()
 
 
 class PayrollItemSerializer(FeedItemSerializer):
-    attended = serializers.IntegerField(min_value=0, max_value=MAX_INT)
-    paid = serializers.IntegerField(min_value=0, max_value=MAX_INT)
+    bounds_model = Payroll
+
+    attended = serializers.IntegerField(min_value=0)
+    paid = serializers.IntegerField(min_value=0)
     gross = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=Decimal(0))
     net = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=Decimal(0))
     paid_on = serializers.DateField(required=False, allow_null=True, default=None)
     via_account = serializers.BooleanField(default=True)
 
 
-class BatchItemResultSerializer(serializers.Serializer):
+class BatchItemResultSerializer(BoundedSerializer):
     index = serializers.IntegerField()
     id = serializers.IntegerField()
     project = serializers.IntegerField()
     bank_reference = serializers.CharField()
 
 
-class BatchResultSerializer(serializers.Serializer):
+class BatchResultSerializer(BoundedSerializer):
     items = BatchItemResultSerializer(many=True)
 
 
-class BatchErrorSerializer(serializers.Serializer):
+class BatchErrorSerializer(BoundedSerializer):
     index = serializers.IntegerField(allow_null=True, help_text=_("出错条目的序号（从0起），整批错误为空"))
     field = serializers.CharField()
     message = serializers.CharField()
 
 
-class BatchErrorsSerializer(serializers.Serializer):
+class BatchErrorsSerializer(BoundedSerializer):
     errors = BatchErrorSerializer(many=True)
 
 
-class DetailSerializer(serializers.Serializer):
+class DetailSerializer(BoundedSerializer):
     detail = serializers.CharField()
 
 

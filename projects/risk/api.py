@@ -8,9 +8,10 @@ from rest_framework import serializers
 
 from projects.api import ReadOnlyScopedViewSet
 from projects.models import Hazard
+from wagewatch.lib.bounds import BoundedModelSerializer
 
 
-class HazardSerializer(serializers.ModelSerializer):
+class HazardSerializer(BoundedModelSerializer):
     project_code = serializers.CharField(source="project.code", read_only=True)
     township = serializers.IntegerField(source="project.township_id", read_only=True)
     rule_code = serializers.CharField(source="rule.code", read_only=True)

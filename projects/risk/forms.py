@@ -5,13 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Hazard, Project, RiskRule
 from wagewatch.accounts.models import Department, Township
+from wagewatch.lib.bounds import BoundedForm
 
 
 def _blank(choices):
     return [("", _("全部")), *choices]
 
 
-class HazardFilterForm(forms.Form):
+class HazardFilterForm(BoundedForm):
     q = forms.CharField(
         label=_("项目"), required=False, widget=forms.TextInput(attrs={"placeholder": _("项目名称/编号")})
     )
@@ -31,7 +32,7 @@ class HazardFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("已超整改期限"), required=False)
 
 
-class HazardCloseForm(forms.Form):
+class HazardCloseForm(BoundedForm):
     note = forms.CharField(
         label=_("销号说明"),
         widget=forms.Textarea(attrs={"rows": 3}),

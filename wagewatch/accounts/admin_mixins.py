@@ -1,8 +1,13 @@
 from simple_history.admin import SimpleHistoryAdmin
 
+from wagewatch.lib.bounds import BoundedAdminForm
+
 
 class ScopedAdminMixin:
-    """Admin list, change and delete pages show only what ``visible_to`` lets the user see."""
+    """Admin list, change and delete pages show only what ``visible_to`` lets the user see; the edit form
+    has the input bounds of every other form (wagewatch/lib/bounds.py)."""
+
+    form = BoundedAdminForm
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

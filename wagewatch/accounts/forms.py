@@ -1,8 +1,10 @@
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from wagewatch.lib.bounds import BoundedFormMixin
 
-class LoginForm(AuthenticationForm):
+
+class LoginForm(BoundedFormMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": _("用户名或密码错误。连续多次失败后账户将被暂时锁定。"),
         "inactive": _("该账户已停用。"),

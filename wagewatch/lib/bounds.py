@@ -1,0 +1,244 @@
+"""Bounds of input, in one place (issue 14): numbers fit the column they are stored in, dates lie in the
+plausible range (``WAGEWATCH["DATE_MIN_YEAR"]`` to ``DATE_MAX_YEARS_AHEAD`` years ahead; a past event never
+after today), from/to ranges are ordered, text has a length limit (``TEXT_MAX_LENGTH``).
+
+Every form takes them through ``BoundedFormMixin`` (``BoundedForm``/``BoundedModelForm``) and every DRF
+serializer through ``BoundedSerializerMixin``: a ModelForm/ModelSerializer reads its model's columns, a plain
+form names the model it writes in ``bounds_model``; a field with no column gets the widest column a form
+writes (PostgreSQL ``integer``, money ``numeric(16, 2)``). Errors are Chinese through gettext.
+"""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.core import validators
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import connection, models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+MONEY_DIGITS = (16, 2)  # the money column of every app (max_digits, decimal_places)
+TOO_BIG = _("数值过大，不能超过 %(limit_value)s")
+TOO_SMALL = _("数值过小，不能小于 %(limit_value)s")
+TOO_LONG = _("内容过长：最多 %(limit_value)d 个字（现有 %(show_value)d 个）")
+
+
+# ---------------------------------------------------------------- the bounds themselves
+
+
+def date_min() -> datetime.date:
+    """The earliest plausible date (1 January of ``DATE_MIN_YEAR``)."""
+    return datetime.date(settings.WAGEWATCH["DATE_MIN_YEAR"], 1, 1)
+
+
+def date_max() -> datetime.date:
+    """The latest plausible date: the end of the year ``DATE_MAX_YEARS_AHEAD`` years from today."""
+    return datetime.date(timezone.localdate().year + settings.WAGEWATCH["DATE_MAX_YEARS_AHEAD"], 12, 31)
+
+
+def text_max_length() -> int:
+    return settings.WAGEWATCH["TEXT_MAX_LENGTH"]
+
+
+def integer_range(column=None) -> tuple[int | None, int | None]:
+    """(low, high) an integer column holds on this database; no column: a plain ``integer``."""
+    internal = column.get_internal_type() if isinstance(column, models.IntegerField) else "IntegerField"
+    return connection.ops.integer_field_range(internal)
+
+
+def decimal_digits(column=None, field_digits=(None, None)) -> tuple[int, int]:
+    """(max_digits, decimal_places) of the column, else of the field, else of a money column."""
+    if isinstance(column, models.DecimalField):
+        return column.max_digits, column.decimal_places
+    if field_digits[0] is not None:
+        return field_digits[0], field_digits[1] if field_digits[1] is not None else MONEY_DIGITS[1]
+    return MONEY_DIGITS
+
+
+def decimal_limit(max_digits: int, decimal_places: int) -> Decimal:
+    """The largest value a numeric(max_digits, decimal_places) column holds."""
+    return Decimal(10) ** (max_digits - decimal_places) - Decimal(10) ** -decimal_places
+
+
+def column_of(model, name: str | None):
+    """The model field a form/serializer field is stored in, or None."""
+    if model is None or not name:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+class DateInRange:
+    """A date between ``date_min()`` and ``date_max()``; a past event (``past=True``) not after today."""
+
+    def __init__(self, *, past: bool):
+        self.past = past
+
+    def __call__(self, value) -> None:
+        today = timezone.localdate()
+        if self.past and value > today:
+            raise ValidationError(
+                _("该日期不能晚于今天（%(today)s）"), code="future", params={"today": today}
+            )
+        high = today if self.past else date_max()
+        if not date_min() <= value <= high:
+            message = _("日期超出合理范围（%(low)s 至 %(high)s）")
+            raise ValidationError(message, code="date_range", params={"low": date_min(), "high": high})
+
+    def __eq__(self, other):
+        return isinstance(other, DateInRange) and other.past == self.past
+
+
+def range_pairs(names: Iterable[str], declared: Iterable[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """(first, last) date pairs: ``x_from``/``x_to`` and ``start``/``end`` by name, plus the declared ones."""
+    names = set(names)
+    pairs = [(n, n[:-5] + "_to") for n in sorted(names) if n.endswith("_from") and n[:-5] + "_to" in names]
+    if {"start", "end"} <= names:
+        pairs.append(("start", "end"))
+    return pairs + [p for p in declared if p not in pairs]
+
+
+def range_error(first_label, last_label) -> str:
+    return _("%(last)s不能早于%(first)s") % {"first": first_label, "last": last_label}
+
+
+# ---------------------------------------------------------------- applying them to a field
+
+
+def _checked(field, kind, pick) -> object | None:
+    """The strictest limit the field's validators already enforce (its max_length/max_value attribute may
+    be set without one: AuthenticationForm sets the username's max_length after the field is built)."""
+    limits = [v.limit_value for v in field.validators if type(v) is kind]
+    return pick(limits) if limits else None
+
+
+def _limit_number(field, low, high) -> None:
+    """Narrow the field's min/max to (low, high); a stricter bound already on the field stays."""
+    current = _checked(field, validators.MaxValueValidator, min)
+    if high is not None and (current is None or current > high):
+        field.max_value = high
+        field.validators.append(validators.MaxValueValidator(high, message=TOO_BIG))
+    current = _checked(field, validators.MinValueValidator, max)
+    if low is not None and (current is None or current < low):
+        field.min_value = low
+        field.validators.append(validators.MinValueValidator(low, message=TOO_SMALL))
+
+
+def _limit_text(field, column) -> None:
+    limit = text_max_length()
+    if isinstance(column, models.CharField) and column.max_length:
+        limit = min(limit, column.max_length)
+    current = _checked(field, validators.MaxLengthValidator, min)
+    if current is None or current > limit:
+        field.max_length = limit
+        field.validators.append(validators.MaxLengthValidator(limit, message=TOO_LONG))
+
+
+def _limit_decimal(field, column) -> None:
+    max_digits, places = decimal_digits(column, (field.max_digits, field.decimal_places))
+    limit = decimal_limit(max_digits, places)
+    _limit_number(field, -limit, limit)
+    if isinstance(field, forms.DecimalField) and field.decimal_places is None:
+        field.decimal_places = places
+        field.validators.append(validators.DecimalValidator(None, places))
+
+
+def bound_field(field, column, *, past: bool) -> None:
+    """Give one form or serializer field the bounds of its column and of the plausible dates."""
+    if isinstance(field, forms.DecimalField | serializers.DecimalField):
+        _limit_decimal(field, column)
+    elif isinstance(field, forms.IntegerField | serializers.IntegerField) and not isinstance(
+        field, forms.FloatField
+    ):
+        _limit_number(field, *integer_range(column))
+    elif isinstance(field, forms.DateField | serializers.DateField):
+        field.validators.append(DateInRange(past=past))
+    elif isinstance(field, forms.CharField | serializers.CharField):
+        _limit_text(field, column)
+    else:
+        return
+    if isinstance(field, forms.Field):  # the browser shows the bound too
+        field.widget.attrs.update(field.widget_attrs(field.widget))
+
+
+# ---------------------------------------------------------------- the mixins
+
+
+class BoundedFormMixin:
+    """Bounds every field of a Django form; see the module docstring."""
+
+    bounds_model: type[models.Model] | None = None  # the model a plain form writes
+    # due dates and plans ("__all__": every date, as in the admin); every other date field is a past event
+    future_dates: tuple[str, ...] | str = ()
+    date_ranges: tuple[tuple[str, str], ...] = ()  # pairs not named x_from/x_to or start/end
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        model = getattr(getattr(self, "_meta", None), "model", None) or self.bounds_model
+        for name, field in self.fields.items():
+            past = self.future_dates != "__all__" and name not in self.future_dates
+            bound_field(field, column_of(model, name), past=past)
+
+    def clean(self):
+        data = super().clean()
+        for first, last in range_pairs(self.fields, self.date_ranges):
+            if data.get(first) and data.get(last) and data[last] < data[first]:
+                self.add_error(last, range_error(self.fields[first].label, self.fields[last].label))
+        return data
+
+
+class BoundedForm(BoundedFormMixin, forms.Form):
+    pass
+
+
+class BoundedModelForm(BoundedFormMixin, forms.ModelForm):
+    pass
+
+
+class BoundedAdminForm(BoundedModelForm):
+    """The admin's forms: every model, so dates are only held to the plausible range."""
+
+    future_dates = "__all__"
+
+
+class BoundedSerializerMixin:
+    """Bounds every writable field of a DRF serializer; see the module docstring."""
+
+    bounds_model: type[models.Model] | None = None
+    future_dates: tuple[str, ...] = ()
+    date_ranges: tuple[tuple[str, str], ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        model = getattr(getattr(self, "Meta", None), "model", None) or self.bounds_model
+        for name, field in fields.items():
+            if not field.read_only:
+                source = field.source or name
+                column = None if "." in source else column_of(model, source)
+                bound_field(field, column, past=name not in self.future_dates)
+        return fields
+
+    def to_internal_value(self, data):
+        attrs = super().to_internal_value(data)
+        errors = {
+            last: [range_error(self.fields[first].label or first, self.fields[last].label or last)]
+            for first, last in range_pairs(self.fields, self.date_ranges)
+            if attrs.get(first) and attrs.get(last) and attrs[last] < attrs[first]
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class BoundedSerializer(BoundedSerializerMixin, serializers.Serializer):
+    pass
+
+
+class BoundedModelSerializer(BoundedSerializerMixin, serializers.ModelSerializer):
+    pass
