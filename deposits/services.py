@@ -31,6 +31,9 @@ NOTICE_DAYS = 30
 REVIEW_WORKDAYS = 5
 RETURN_WORKDAYS = 3
 EXPIRY_WARNING_DAYS = 31
+RETURN_START_FIELDS = [
+    "work_completed_on", "promise_received_on", "notice_from", "notice_to", "review_due", "calendar_complete"
+]  # fmt: skip
 Kind = DepositEntry.Kind
 
 
@@ -163,6 +166,17 @@ def draw_request_decide(*, request: DrawRequest, approve: bool, user, on: dateti
         return _saved(request, user)
 
 
+def _update_locked(deposit_id: int, user, step) -> WageDeposit:
+    """Lock the deposit row, let ``step`` change some fields (it returns their names), save only those.
+
+    Never a save of a copy read before the lock: that would write back a stale ``balance``.
+    """
+    with transaction.atomic():
+        locked = WageDeposit.objects.select_for_update().get(pk=deposit_id)
+        fields = step(locked)
+        return _saved(locked, user, update_fields=fields)
+
+
 def deposit_exempt(*, deposit: WageDeposit, reason: str, user, on: datetime.date) -> WageDeposit:
     """Apply the exemption the rules proposed (免缴), with the user's reason."""
     reason = (reason or "").strip()
@@ -171,10 +185,14 @@ def deposit_exempt(*, deposit: WageDeposit, reason: str, user, on: datetime.date
     _amount, _reasons, proposed = required_deposit(project=deposit.project, on=on)
     if not proposed:
         raise ValidationError(_("该项目不符合免缴条件"))
-    deposit.exempt, deposit.exemption_reason = True, reason
-    deposit.exempted_by, deposit.exempted_on = user, on
-    deposit.status = WageDeposit.Status.EXEMPT
-    return _saved(deposit, user)
+
+    def exempt(locked: WageDeposit) -> list[str]:
+        locked.exempt, locked.exemption_reason = True, reason
+        locked.exempted_by, locked.exempted_on = user, on
+        locked.status = WageDeposit.Status.EXEMPT
+        return ["exempt", "exemption_reason", "exempted_by", "exempted_on", "status"]
+
+    return _update_locked(deposit.pk, user, exempt)
 
 
 # ---- return workflow -------------------------------------------------------------------------------
@@ -193,30 +211,38 @@ def deposit_return_start(
         raise ValidationError({"promise_received_on": _("承诺书日期不能早于完工日期")})
     if notice_from < promise_received_on:
         raise ValidationError({"notice_from": _("公示不能早于收到承诺书")})
-    deposit.work_completed_on, deposit.promise_received_on = completed_on, promise_received_on
-    deposit.notice_from = notice_from
-    deposit.notice_to = notice_from + datetime.timedelta(days=NOTICE_DAYS - 1)
-    deposit.review_due, deposit.calendar_complete = add_workdays_info(deposit.notice_to, REVIEW_WORKDAYS)
-    deposit.status = WageDeposit.Status.RETURNING
-    return _saved(deposit, user)
+
+    def start(locked: WageDeposit) -> list[str]:
+        locked.work_completed_on, locked.promise_received_on = completed_on, promise_received_on
+        locked.notice_from = notice_from
+        locked.notice_to = notice_from + datetime.timedelta(days=NOTICE_DAYS - 1)
+        locked.review_due, locked.calendar_complete = add_workdays_info(locked.notice_to, REVIEW_WORKDAYS)
+        locked.status = WageDeposit.Status.RETURNING
+        return [*RETURN_START_FIELDS, "status"]
+
+    return _update_locked(deposit.pk, user, start)
 
 
 def deposit_review_done(*, deposit: WageDeposit, on: datetime.date, user) -> WageDeposit:
     """The review after the notice is done; the money is due back within 3 working days."""
-    if not deposit.notice_to or on <= deposit.notice_to:
-        raise ValidationError({"on": _("公示期满后方可审核")})
-    deposit.review_done_on = on
-    deposit.return_due, complete = add_workdays_info(on, RETURN_WORKDAYS)
-    deposit.calendar_complete = deposit.calendar_complete and complete
-    return _saved(deposit, user)
+
+    def review(locked: WageDeposit) -> list[str]:
+        if not locked.notice_to or on <= locked.notice_to:
+            raise ValidationError({"on": _("公示期满后方可审核")})
+        locked.review_done_on = on
+        locked.return_due, complete = add_workdays_info(on, RETURN_WORKDAYS)
+        locked.calendar_complete = locked.calendar_complete and complete
+        return ["review_done_on", "return_due", "calendar_complete"]
+
+    return _update_locked(deposit.pk, user, review)
 
 
 def deposit_return(*, deposit: WageDeposit, on: datetime.date, user) -> WageDeposit:
     """Return the whole cash balance (an entry) and release the letters; the deposit is closed."""
-    if not deposit.review_done_on or on < deposit.review_done_on:
-        raise ValidationError({"on": _("审核完成后方可退还")})
     with transaction.atomic():
         locked = WageDeposit.objects.select_for_update().get(pk=deposit.pk)
+        if not locked.review_done_on or on < locked.review_done_on:
+            raise ValidationError({"on": _("审核完成后方可退还")})
         if locked.balance > 0:
             _post(deposit_id=locked.pk, kind=Kind.RETURNED, amount=locked.balance, on=on, user=user)
         for letter in deposit.guarantees.filter(released_on__isnull=True):
@@ -224,13 +250,15 @@ def deposit_return(*, deposit: WageDeposit, on: datetime.date, user) -> WageDepo
             _saved(letter, user, update_fields=["released_on"])
         locked.refresh_from_db()
         locked.returned_on, locked.status = on, WageDeposit.Status.RETURNED
-        return _saved(locked, user)
+        return _saved(locked, user, update_fields=["returned_on", "status"])
 
 
+@transaction.atomic
 def deposit_deadlines_recompute() -> int:
     """Recompute return deadlines stored without holiday data (run after an admin adds a year's holidays)."""
     count = 0
-    for deposit in WageDeposit.objects.filter(calendar_complete=False, returned_on__isnull=True):
+    pending = WageDeposit.objects.filter(calendar_complete=False, returned_on__isnull=True)
+    for deposit in pending.select_for_update(of=("self",)):
         deposit.review_due, complete = add_workdays_info(deposit.notice_to, REVIEW_WORKDAYS)
         if deposit.review_done_on:
             deposit.return_due, more = add_workdays_info(deposit.review_done_on, RETURN_WORKDAYS)
@@ -291,10 +319,12 @@ def guarantee_register(
         amount=amount, valid_from=valid_from, valid_to=valid_to, required=required, project=deposit.project
     )
     letter.full_clean(exclude=["deposit", "created_by"])
-    _saved(letter, user)
-    if deposit.form != WageDeposit.Form.GUARANTEE and deposit.balance == 0:
-        deposit.form = WageDeposit.Form.GUARANTEE
-        _saved(deposit, user, update_fields=["form"])
+    with transaction.atomic():
+        _saved(letter, user)
+        locked = WageDeposit.objects.select_for_update().get(pk=deposit.pk)
+        if locked.form != WageDeposit.Form.GUARANTEE and locked.balance == 0:
+            locked.form = WageDeposit.Form.GUARANTEE
+            _saved(locked, user, update_fields=["form"])
     return letter
 
 

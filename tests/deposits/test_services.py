@@ -95,7 +95,7 @@ def test_draw_entry_needs_an_order_in_the_database(project):
 
 def test_return_deadlines_across_spring_festival_2026(project, office):
     deposit = make_deposit(project, cash="1000", user=office)
-    services.deposit_return_start(
+    deposit = services.deposit_return_start(
         deposit=deposit,
         completed_on=datetime.date(2026, 1, 5),
         promise_received_on=datetime.date(2026, 1, 10),
@@ -106,7 +106,7 @@ def test_return_deadlines_across_spring_festival_2026(project, office):
     # Sat 14 Feb is a working day (调休), 15–23 Feb is the holiday: 14, 24, 25, 26, 27
     assert deposit.review_due == datetime.date(2026, 2, 27)
     assert deposit.calendar_complete
-    services.deposit_review_done(deposit=deposit, on=datetime.date(2026, 2, 27), user=office)
+    deposit = services.deposit_review_done(deposit=deposit, on=datetime.date(2026, 2, 27), user=office)
     # Sat 28 Feb works (调休): 28 Feb, 2 Mar, 3 Mar
     assert deposit.return_due == datetime.date(2026, 3, 3)
     assert deposit.return_overdue(datetime.date(2026, 3, 4)) and not deposit.return_overdue(
@@ -119,7 +119,7 @@ def test_return_deadlines_across_spring_festival_2026(project, office):
 
 def test_return_deadlines_across_national_day_2026(project, office):
     deposit = make_deposit(project, cash="1000", user=office)
-    services.deposit_return_start(
+    deposit = services.deposit_return_start(
         deposit=deposit,
         completed_on=datetime.date(2026, 8, 20),
         promise_received_on=datetime.date(2026, 8, 25),
@@ -130,13 +130,13 @@ def test_return_deadlines_across_national_day_2026(project, office):
     # 1–7 Oct off; 8, 9, Sat 10 Oct (调休), 12, 13
     assert deposit.review_due == datetime.date(2026, 10, 13)
     assert deposit.review_overdue(datetime.date(2026, 10, 14))
-    services.deposit_review_done(deposit=deposit, on=datetime.date(2026, 10, 1), user=office)
+    deposit = services.deposit_review_done(deposit=deposit, on=datetime.date(2026, 10, 1), user=office)
     assert deposit.return_due == datetime.date(2026, 10, 10)  # 8, 9, Sat 10 Oct (调休)
 
 
 def test_review_before_the_notice_ends_is_refused(project, office):
     deposit = make_deposit(project, cash="1000", user=office)
-    services.deposit_return_start(
+    deposit = services.deposit_return_start(
         deposit=deposit, completed_on=ON, promise_received_on=ON, notice_from=ON, user=office
     )
     with pytest.raises(ValidationError):
@@ -251,7 +251,7 @@ def test_deadline_without_holiday_data_is_flagged_and_recomputed(project, office
     from wagewatch.lib import workdays
 
     deposit = make_deposit(project, cash="10", user=office)
-    services.deposit_return_start(
+    deposit = services.deposit_return_start(
         deposit=deposit,
         completed_on=datetime.date(2031, 9, 1),
         promise_received_on=datetime.date(2031, 9, 2),
