@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.lib.workdays import add_workdays_info
 
 from .models import (
+    ZERO,
     DepositEntry,
     DrawRequest,
     EmergencyAdvance,
@@ -120,16 +122,35 @@ def _check_order(order: EnforcementOrder, deposit: WageDeposit, on: datetime.dat
         raise ValidationError({"order": _("该文书与本项目无关")})
 
 
+def _order_unpaid(order_id: int, *, lock: bool) -> Decimal:
+    """The order's amount less the draws already written against it (the order row locked when ``lock``)."""
+    orders = EnforcementOrder.objects.select_for_update() if lock else EnforcementOrder.objects
+    amount = orders.values_list("amount", flat=True).get(pk=order_id)
+    drawn = DepositEntry.objects.filter(order_id=order_id, kind=Kind.DRAWN).aggregate(total=Sum("amount"))
+    return amount - (drawn["total"] or ZERO)
+
+
+def _check_unpaid(order_id: int, amount: Decimal, *, lock: bool) -> None:
+    left = _order_unpaid(order_id, lock=lock)
+    if amount > left:
+        raise ValidationError({"amount": _("动用金额超过该文书未支付金额 %(left)s 元") % {"left": left}})
+
+
 def deposit_draw(
     *, deposit: WageDeposit, order: EnforcementOrder, amount, on: datetime.date, user, note: str = ""
 ) -> DepositEntry:
-    """Draw on the deposit to pay wages (动用): only against an ignored pay order, within the balance."""
+    """Draw on the deposit to pay wages (动用): only against an ignored pay order, within the balance
+    and within what the order still leaves unpaid (checked under the order's row lock)."""
     if not roles.is_office(user):
         raise PermissionDenied(_("动用保证金须由治欠办审批"))
     _check_order(order, deposit, on)
-    return _post(
-        deposit_id=deposit.pk, kind=Kind.DRAWN, amount=amount, on=on, user=user, note=note, order=order
-    )
+    amount = _positive(amount)
+    with transaction.atomic():
+        # order row first, then the deposit row (in _post): every draw takes them in this order
+        _check_unpaid(order.pk, amount, lock=True)
+        return _post(
+            deposit_id=deposit.pk, kind=Kind.DRAWN, amount=amount, on=on, user=user, note=note, order=order
+        )
 
 
 def draw_request_create(
@@ -138,6 +159,7 @@ def draw_request_create(
     """An inspector asks for a draw; office staff decide."""
     amount = _positive(amount)
     _check_order(order, deposit, on)
+    _check_unpaid(order.pk, amount, lock=False)  # checked again under the lock when approved
     if amount > deposit.balance:
         raise ValidationError(
             {"amount": _("金额超过保证金余额 %(balance)s 元") % {"balance": deposit.balance}}

@@ -119,3 +119,25 @@ def test_mixed_steps_at_once_keep_balance_equal_to_entries(township_a, departmen
     signed = sum((e.signed_amount for e in DepositEntry.objects.filter(deposit=deposit)), Decimal("0.00"))
     assert outcomes.count("ok") == len(jobs), outcomes
     assert deposit.balance == signed == Decimal("1600.00")  # 1000 + 8 × 100 − 4 × 50
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_draws_never_exceed_the_order(township_a, department, office):
+    project = make_project(township_a, department)
+    deposit = make_deposit(project, cash="5000.00", user=office)
+    order = make_order(project)
+    order.amount = Decimal("500.00")
+    order.save(update_fields=["amount"])
+    draw = partial(
+        services.deposit_draw,
+        deposit=deposit,
+        order=order,
+        amount="100.00",
+        on=datetime.date(2026, 6, 1),
+        user=office,
+    )
+    outcomes = _run_together([draw for _ in range(10)])
+    assert sorted(outcomes) == ["ok"] * 5 + ["refused"] * 5, outcomes
+    deposit.refresh_from_db()
+    assert deposit.balance == Decimal("4500.00")

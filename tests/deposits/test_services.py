@@ -47,6 +47,24 @@ def test_draw_refused_beyond_the_balance(project, office):
     assert deposit.balance == Decimal("1000.00") and deposit.entries.count() == 1
 
 
+def test_draws_against_an_order_never_exceed_its_unpaid_amount(project, office, inspector_a):
+    deposit = make_deposit(project, cash="100000", user=office)
+    order = make_order(project)
+    order.amount = Decimal("1.00")
+    order.save(update_fields=["amount"])
+    with pytest.raises(ValidationError) as refused:
+        services.deposit_draw(deposit=deposit, order=order, amount="5000", on=ON, user=office)
+    assert "未支付金额 1.00 元" in refused.value.messages[0]
+    services.deposit_draw(deposit=deposit, order=order, amount="0.60", on=ON, user=office)
+    with pytest.raises(ValidationError):
+        services.deposit_draw(deposit=deposit, order=order, amount="0.41", on=ON, user=office)
+    with pytest.raises(ValidationError):  # an inspector's request is held to the same cap
+        services.draw_request_create(deposit=deposit, order=order, amount="0.41", user=inspector_a, on=ON)
+    services.deposit_draw(deposit=deposit, order=order, amount="0.40", on=ON, user=office)
+    deposit.refresh_from_db()
+    assert deposit.balance == Decimal("99999.00") == entries_sum(deposit)
+
+
 @pytest.mark.parametrize(
     "order_kw",
     [
