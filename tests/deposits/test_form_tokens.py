@@ -1,14 +1,12 @@
 """Double submission: a pay-in, draw or fund form posted twice with one token writes once (once.py)."""
 
-import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from deposits.models import DepositEntry, FundEntry
-from tests.once import with_token
+from tests.once import messages_of, token_in_form, with_token
 
 from .factories import make_deposit, make_order, make_project
 
@@ -16,19 +14,6 @@ from .factories import make_deposit, make_order, make_project
 @pytest.fixture
 def deposit_a(township_a, department, office):
     return make_deposit(make_project(township_a, department, name="甲镇工程"), cash="50000", user=office)
-
-
-def token_in_form(page: str, action: str) -> str:
-    """The one-time token the rendered page put in the form posting to ``action``."""
-    form = re.search(rf'<form[^>]*action="{re.escape(action)}".*?</form>', page, re.S)
-    assert form, f"no form posting to {action}"
-    token = re.search(r'name="once_token" value="([^"]+)"', form.group(0))
-    assert token, f"the form posting to {action} has no one-time token"
-    return token.group(1)
-
-
-def texts(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def test_pay_in_posted_twice_with_one_token_is_written_once(client_for, inspector_a, deposit_a):
@@ -45,7 +30,7 @@ def test_pay_in_posted_twice_with_one_token_is_written_once(client_for, inspecto
     assert (
         first.status_code == second.status_code == 302 and second["Location"] == first["Location"] == detail
     )
-    assert any("第一次提交的结果" in t for t in texts(second))
+    assert any("第一次提交的结果" in t for t in messages_of(second))
 
 
 def test_draw_posted_twice_with_one_token_draws_once(client_for, office, deposit_a):
@@ -74,7 +59,7 @@ def test_pay_in_without_a_token_is_refused_in_chinese(client_for, inspector_a, d
     response = client_for(inspector_a).post(url, {"kind": "paid_in", "amount": "100", "date": "2026-06-01"})
     assert response.status_code == 302
     assert DepositEntry.objects.filter(deposit=deposit_a).count() == 1
-    assert any("令牌" in t for t in texts(response))
+    assert any("令牌" in t for t in messages_of(response))
 
 
 def test_pay_in_with_another_users_token_is_refused(client_for, inspector_a, office, deposit_a):
@@ -83,7 +68,7 @@ def test_pay_in_with_another_users_token_is_refused(client_for, inspector_a, off
     response = client_for(inspector_a).post(url, data)
     assert response.status_code == 302
     assert DepositEntry.objects.filter(deposit=deposit_a).count() == 1
-    assert any("不是为当前用户生成" in t for t in texts(response))
+    assert any("不是为当前用户生成" in t for t in messages_of(response))
 
 
 def test_a_refused_write_leaves_the_token_usable(client_for, office, deposit_a):

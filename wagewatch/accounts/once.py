@@ -86,6 +86,21 @@ def run_once(request, write: Callable[[], str]) -> Outcome:
     return Outcome(url, True)
 
 
+def replayed(request) -> HttpResponseRedirect | None:
+    """A POST whose token this user already used goes to the first result before its form is validated again
+    (the repeat may no longer validate, e.g. a bank reference now taken); None otherwise."""
+    try:
+        nonce = _nonce(request)
+    except ValidationError:
+        return None  # refused later, at the write, with its message
+    user_id = request.user.pk if request.user.is_authenticated else None
+    first = FormToken.objects.filter(token=nonce, user_id=user_id).exclude(result_url="").first()
+    if first is None:
+        return None
+    tell_replayed(request)
+    return redirect(first.result_url)
+
+
 def tell_replayed(request) -> None:
     """The message shown when a repeated POST is sent to the first result."""
     messages.info(request, _("该表单已提交过，未重复保存；以下是第一次提交的结果"))
@@ -103,3 +118,23 @@ def submit_once(request, write: Callable[[], str], *, ok: str, back: str) -> Htt
     else:
         tell_replayed(request)
     return redirect(outcome.url)
+
+
+def _to_form(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def run_once_on_form(request, form, write: Callable[[], str]) -> Outcome | None:
+    """run_once for a view that shows its form again on a refusal: the errors land on the form (None)."""
+    try:
+        outcome = run_once(request, write)
+    except ValidationError as exc:
+        _to_form(form, exc)
+        return None
+    if not outcome.fresh:
+        tell_replayed(request)
+    return outcome
