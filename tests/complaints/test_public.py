@@ -3,6 +3,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from complaints.models import Captcha, Complaint, PublicHit
+from tests.once import with_token
 
 from .factories import make_project
 
@@ -38,7 +39,7 @@ def _data(key, answer, **extra):
         "captcha": answer,
     }
     data.update(extra)
-    return data
+    return with_token(data)
 
 
 def test_form_by_project_code_files_a_case_and_shows_its_number(township_a, department):
@@ -134,3 +135,22 @@ def test_public_pages_never_500_when_the_database_write_fails(anonymous, monkeyp
     response = anonymous.post(FORM, _data(key, answer))
     assert response.status_code == 503
     assert "12333" in response.content.decode()
+
+
+def test_public_form_posted_twice_with_one_token_files_one_case(anonymous):
+    key, answer = _fresh(anonymous)
+    data = _data(key, answer)
+    first = anonymous.post(FORM, data)
+    second = anonymous.post(FORM, data)  # a double tap: the captcha is spent, the token answers
+    assert Complaint.objects.count() == 1
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"] == reverse("complaints:public_done")
+
+
+def test_public_form_without_a_token_is_refused_in_chinese(anonymous):
+    key, answer = _fresh(anonymous)
+    data = _data(key, answer)
+    del data["once_token"]
+    response = anonymous.post(FORM, data)
+    assert response.status_code == 400 and "防重复提交令牌" in response.content.decode()
+    assert not Complaint.objects.exists()
