@@ -8,9 +8,11 @@ from functools import partial
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import reverse
 
 from deposits import services
 from deposits.models import DepositEntry, WageDeposit
+from tests.once import with_token
 
 from .factories import make_deposit, make_order, make_project
 
@@ -141,3 +143,23 @@ def test_simultaneous_draws_never_exceed_the_order(township_a, department, offic
     assert sorted(outcomes) == ["ok"] * 5 + ["refused"] * 5, outcomes
     deposit.refresh_from_db()
     assert deposit.balance == Decimal("4500.00")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_token_posted_by_several_tabs_at_once_writes_once(township_a, department, office, client_for):
+    """The claim of the form token waits on its unique index: only one of the simultaneous POSTs writes."""
+    deposit = make_deposit(make_project(township_a, department), cash="1000.00", user=office)
+    url = reverse("deposits:entry_add", args=[deposit.pk])
+    data = with_token({"kind": "paid_in", "amount": "100", "date": "2026-06-01"}, office)
+    clients = [client_for(office) for _ in range(5)]
+    statuses: list[int] = []
+
+    def post(client):
+        return lambda: statuses.append(client.post(url, data).status_code)
+
+    outcomes = _run_together([post(c) for c in clients])
+    assert outcomes == ["ok"] * 5 and statuses == [302] * 5
+    assert DepositEntry.objects.filter(deposit=deposit).count() == 2  # the first pay-in + one
+    deposit.refresh_from_db()
+    assert deposit.balance == Decimal("1100.00")
