@@ -1,8 +1,10 @@
 """Double submission: a pay-in, draw or fund form posted twice with one token writes once (once.py)."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from deposits.models import DepositEntry, FundEntry
@@ -79,3 +81,10 @@ def test_a_refused_write_leaves_the_token_usable(client_for, office, deposit_a):
     client.post(url, data)  # beyond the balance: refused, nothing claimed
     client.post(url, {**data, "amount": "100"})
     assert DepositEntry.objects.filter(deposit=deposit_a, kind="drawn").count() == 1
+
+
+def test_pages_load_the_submit_disabling_script_from_the_app(client_for, inspector_a, deposit_a):
+    page = client_for(inspector_a).get(reverse("deposits:detail", args=[deposit_a.pk])).content.decode()
+    assert 'src="/static/js/forms.js"' in page
+    script = Path(finders.find("js/forms.js")).read_text(encoding="utf-8")
+    assert "disabled" in script and "submit" in script
