@@ -7,12 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from complaints.models import EnforcementOrder
-from wagewatch.accounts import roles
+from wagewatch.accounts import once, roles
 from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.qr import qr_svg
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
@@ -157,15 +158,16 @@ def entry_step(request, pk, step):
     if form_class is None:
         raise Http404
     form = form_class(request.POST)
-    try:
+    detail = reverse("blacklist:detail", args=[entry.pk])
+
+    def write() -> str:
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
         service(entry=entry, user=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("已保存"))
-    return redirect("blacklist:detail", pk=entry.pk)
+        return detail
+
+    # one token per step form: a double click never takes a second notice number
+    return once.submit_once(request, write, ok=_("已保存"), back=detail)
 
 
 @login_required
@@ -270,21 +272,36 @@ def _int(value) -> int | None:
         return None
 
 
+def _certificate_issued(request, form) -> bool:
+    """Issue the certificate once per form token (a repeat was answered by once.replayed)."""
+
+    def write() -> str:
+        cert = services.certificate_issue(user=request.user, **form.cleaned_data)
+        messages.success(request, _("已出具证明 %(s)s") % {"s": cert.serial})
+        return reverse("blacklist:certificates")
+
+    try:
+        if not once.run_once(request, write).fresh:
+            once.tell_replayed(
+                request
+            )  # a concurrent repeat that passed the check before the first committed
+        return True
+    except ValidationError as exc:
+        form.add_error(None, _("不予出具：") + "；".join(exc.messages))
+    except PermissionDenied:
+        form.add_error(None, _("无权出具证明"))
+    return False
+
+
 @login_required
 def certificates(request):
     """无拖欠证明: issue (approvers) and list."""
     _office(request)
+    if request.method == "POST" and (first := once.replayed(request)):
+        return first
     form = forms.CertificateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cert = services.certificate_issue(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, _("不予出具：") + "；".join(exc.messages))
-        except PermissionDenied:
-            form.add_error(None, _("无权出具证明"))
-        else:
-            messages.success(request, _("已出具证明 %(s)s") % {"s": cert.serial})
-            return redirect("blacklist:certificates")
+    if request.method == "POST" and form.is_valid() and _certificate_issued(request, form):
+        return redirect("blacklist:certificates")
     q = request.GET.get("q", "")
     page = Paginator(selectors.certificate_list(user=request.user, q=q), PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from projects.models import Project
-from wagewatch.accounts import roles
+from wagewatch.accounts import once, roles
 from wagewatch.accounts.services import reveal_record
 from wagewatch.lib.addresses import client_address
 from wagewatch.lib.pdf import pdf_response, render_pdf
@@ -81,15 +82,19 @@ def complaint_export(request):
 def complaint_create(request):
     """Staff intake of a case received by phone, visit, letter or transfer."""
     _field_staff(request)
+    if request.method == "POST" and (first := once.replayed(request)):
+        return first
     form = forms.IntakeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def write() -> str:
             case = services.complaint_receive(user=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
             messages.success(request, _("已登记案件 %(n)s") % {"n": case.number})
-            return redirect("complaints:detail", pk=case.pk)
+            return reverse("complaints:detail", args=[case.pk])
+
+        outcome = once.run_once_on_form(request, form, write)
+        if outcome is not None:
+            return redirect(outcome.url)
     return render(request, "complaints/form.html", {"form": form, "title": _("登记投诉案件")})
 
 
@@ -177,13 +182,14 @@ def complaint_step(request, pk, step):
     """Run one lifecycle step (accept, refuse, file, extend, close, triage, flags)."""
     _field_staff(request)
     case = _get_complaint_for_user(request, pk)
-    try:
+    detail = reverse("complaints:detail", args=[case.pk])
+
+    def write() -> str:
         _run_step(request, case, step)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("已保存"))
-    return redirect("complaints:detail", pk=case.pk)
+        return detail
+
+    # one token per step form: a double click writes the timeline event once
+    return once.submit_once(request, write, ok=_("已保存"), back=detail)
 
 
 @login_required

@@ -7,12 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from projects.models import Hazard, Inspection, Project
-from wagewatch.accounts import roles
+from wagewatch.accounts import once, roles
 from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
@@ -49,15 +50,32 @@ def _filters(request, *, interviews: bool = False) -> tuple[forms.DocumentFilter
     return form, data, query.urlencode()
 
 
-def _issued(request, form, service, label: str):
-    """Call ``service`` with the valid form; on success redirect to the new document's page."""
-    try:
+def _issued(request, form, service, label: str, url_of):
+    """Call ``service`` with the valid form once per form token; the redirect to ``url_of(doc)`` or None."""
+
+    def write() -> str:
         doc = service(user=request.user, **form.cleaned_data)
-    except (ValidationError, PermissionDenied) as exc:
-        form.add_error(None, exc.messages if isinstance(exc, ValidationError) else _("无权签发该文书"))
+        messages.success(request, label % {"n": doc.number})
+        return url_of(doc)
+
+    try:
+        outcome = once.run_once_on_form(request, form, write)
+    except PermissionDenied:
+        form.add_error(None, _("无权签发该文书"))
         return None
-    messages.success(request, label % {"n": doc.number})
-    return doc
+    return redirect(outcome.url) if outcome else None
+
+
+def _order_page(order) -> str:
+    return reverse("complaints:order_detail", args=[order.pk])
+
+
+def _orders(_order) -> str:
+    return reverse("complaints:orders")
+
+
+def _interview_page(interview) -> str:
+    return reverse("complaints:interview_detail", args=[interview.pk])
 
 
 @login_required
@@ -65,9 +83,12 @@ def order_list(request):
     """执法文书: filters (kind, status, township, year), overdue flags; POST issues an order (old form)."""
     _field_staff(request)
     if request.method == "POST":
+        if first := once.replayed(request):
+            return first
         form = forms.OrderForm(request.POST, user=request.user)
-        if form.is_valid() and _issued(request, form, services.order_create, _("已签发 %(n)s")):
-            return redirect("complaints:orders")
+        done = form.is_valid() and _issued(request, form, services.order_create, _("已签发 %(n)s"), _orders)
+        if done:
+            return done
         return render(request, "complaints/order_form.html", {"form": form, "title": _("签发执法文书")})
     filter_form, data, query = _filters(request)
     rows = selectors.order_list(user=request.user, filters=data)
@@ -105,11 +126,13 @@ def _order_initial(request) -> dict:
 def order_create(request):
     """Issue an order, from a case, a project, an inspection or a hazard (prefilled from the query)."""
     _field_staff(request)
+    if request.method == "POST" and (first := once.replayed(request)):
+        return first
     form = forms.OrderForm(request.POST or None, user=request.user, initial=_order_initial(request))
     if request.method == "POST" and form.is_valid():
-        order = _issued(request, form, services.order_create, _("已签发 %(n)s"))
-        if order is not None:
-            return redirect("complaints:order_detail", pk=order.pk)
+        done = _issued(request, form, services.order_create, _("已签发 %(n)s"), _order_page)
+        if done:
+            return done
     return render(request, "complaints/order_form.html", {"form": form, "title": _("签发执法文书")})
 
 
@@ -215,11 +238,13 @@ def _interview_initial(request) -> dict:
 def interview_create(request):
     """Record an interview (from a case, a project or a hazard, prefilled from the query)."""
     _field_staff(request)
+    if request.method == "POST" and (first := once.replayed(request)):
+        return first
     form = forms.InterviewForm(request.POST or None, user=request.user, initial=_interview_initial(request))
     if request.method == "POST" and form.is_valid():
-        interview = _issued(request, form, enforcement.interview_create, _("已制作 %(n)s"))
-        if interview is not None:
-            return redirect("complaints:interview_detail", pk=interview.pk)
+        done = _issued(request, form, enforcement.interview_create, _("已制作 %(n)s"), _interview_page)
+        if done:
+            return done
     return render(request, "complaints/interview_form.html", {"form": form, "title": _("制作约谈询问笔录")})
 
 

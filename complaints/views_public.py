@@ -5,13 +5,16 @@ Every refusal (rate limit, captcha) is a clear page, never a 500; the defences l
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from projects.models import Project
+from wagewatch.accounts import once
 from wagewatch.lib.addresses import client_address
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.validators import validate_mobile
@@ -70,16 +73,25 @@ def complaint_public(request, code=None):
     context = {"form": form, "project": project, "title": _("欠薪投诉")}
     if request.method != "POST":
         return _with_captcha(request, "complaints/public/form.html", context)
+    if first := once.replayed(request):  # a double tap: the first submission's page, no second case
+        return first
     refused = _guard(request, context, PublicHit.Kind.SUBMIT)
     if refused:
         return refused
     if not form.is_valid() or context.get("captcha_error"):
         return _with_captcha(request, "complaints/public/form.html", context, status=400)
-    case = services.complaint_receive(
-        user=None, channel=Complaint.Channel.ONLINE, project=project, **form.cleaned_data
-    )
-    request.session[SESSION_KEY] = case.number
-    return redirect("complaints:public_done")
+
+    def write() -> str:
+        case = services.complaint_receive(
+            user=None, channel=Complaint.Channel.ONLINE, project=project, **form.cleaned_data
+        )
+        request.session[SESSION_KEY] = case.number
+        return reverse("complaints:public_done")
+
+    try:
+        return redirect(once.run_once(request, write).url)
+    except ValidationError as exc:
+        return _refused(request, "；".join(exc.messages), 400)
 
 
 @never_cache

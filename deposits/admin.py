@@ -1,6 +1,7 @@
 """Admin of deposits: scoped, with audit history. Money moves only through the services (read-only here)."""
 
 from django.contrib import admin
+from django.db import transaction
 
 from wagewatch.accounts.admin_mixins import ScopedHistoryAdmin
 from wagewatch.accounts.roles import is_office
@@ -59,6 +60,18 @@ class WageDepositAdmin(ScopedHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        """Copy only the changed fields onto the locked row: the form's object may hold a stale balance."""
+        fields = [name for name in form.changed_data if name not in self.readonly_fields]
+        if not fields:
+            return
+        with transaction.atomic():
+            locked = WageDeposit.objects.select_for_update().get(pk=obj.pk)
+            for name in fields:
+                setattr(locked, name, getattr(obj, name))
+            locked._history_user = request.user
+            locked.save(update_fields=fields)
 
 
 @admin.register(Guarantee)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.lib.workdays import RECOMPUTE_REASON, add_workdays_info, changed_rows, spans_year
 
 from .models import (
+    ZERO,
     DepositEntry,
     DrawRequest,
     EmergencyAdvance,
@@ -32,6 +34,9 @@ NOTICE_DAYS = 30
 REVIEW_WORKDAYS = 5
 RETURN_WORKDAYS = 3
 EXPIRY_WARNING_DAYS = 31
+RETURN_START_FIELDS = [
+    "work_completed_on", "promise_received_on", "notice_from", "notice_to", "review_due", "calendar_complete"
+]  # fmt: skip
 Kind = DepositEntry.Kind
 
 
@@ -118,16 +123,35 @@ def _check_order(order: EnforcementOrder, deposit: WageDeposit, on: datetime.dat
         raise ValidationError({"order": _("该文书与本项目无关")})
 
 
+def _order_unpaid(order_id: int, *, lock: bool) -> Decimal:
+    """The order's amount less the draws already written against it (the order row locked when ``lock``)."""
+    orders = EnforcementOrder.objects.select_for_update() if lock else EnforcementOrder.objects
+    amount = orders.values_list("amount", flat=True).get(pk=order_id)
+    drawn = DepositEntry.objects.filter(order_id=order_id, kind=Kind.DRAWN).aggregate(total=Sum("amount"))
+    return amount - (drawn["total"] or ZERO)
+
+
+def _check_unpaid(order_id: int, amount: Decimal, *, lock: bool) -> None:
+    left = _order_unpaid(order_id, lock=lock)
+    if amount > left:
+        raise ValidationError({"amount": _("动用金额超过该文书未支付金额 %(left)s 元") % {"left": left}})
+
+
 def deposit_draw(
     *, deposit: WageDeposit, order: EnforcementOrder, amount, on: datetime.date, user, note: str = ""
 ) -> DepositEntry:
-    """Draw on the deposit to pay wages (动用): only against an ignored pay order, within the balance."""
+    """Draw on the deposit to pay wages (动用): only against an ignored pay order, within the balance
+    and within what the order still leaves unpaid (checked under the order's row lock)."""
     if not roles.is_office(user):
         raise PermissionDenied(_("动用保证金须由治欠办审批"))
     _check_order(order, deposit, on)
-    return _post(
-        deposit_id=deposit.pk, kind=Kind.DRAWN, amount=amount, on=on, user=user, note=note, order=order
-    )
+    amount = _positive(amount)
+    with transaction.atomic():
+        # order row first, then the deposit row (in _post): every draw takes them in this order
+        _check_unpaid(order.pk, amount, lock=True)
+        return _post(
+            deposit_id=deposit.pk, kind=Kind.DRAWN, amount=amount, on=on, user=user, note=note, order=order
+        )
 
 
 def draw_request_create(
@@ -136,6 +160,7 @@ def draw_request_create(
     """An inspector asks for a draw; office staff decide."""
     amount = _positive(amount)
     _check_order(order, deposit, on)
+    _check_unpaid(order.pk, amount, lock=False)  # checked again under the lock when approved
     if amount > deposit.balance:
         raise ValidationError(
             {"amount": _("金额超过保证金余额 %(balance)s 元") % {"balance": deposit.balance}}
@@ -164,6 +189,17 @@ def draw_request_decide(*, request: DrawRequest, approve: bool, user, on: dateti
         return _saved(request, user)
 
 
+def _update_locked(deposit_id: int, user, step) -> WageDeposit:
+    """Lock the deposit row, let ``step`` change some fields (it returns their names), save only those.
+
+    Never a save of a copy read before the lock: that would write back a stale ``balance``.
+    """
+    with transaction.atomic():
+        locked = WageDeposit.objects.select_for_update().get(pk=deposit_id)
+        fields = step(locked)
+        return _saved(locked, user, update_fields=fields)
+
+
 def deposit_exempt(*, deposit: WageDeposit, reason: str, user, on: datetime.date) -> WageDeposit:
     """Apply the exemption the rules proposed (免缴), with the user's reason."""
     reason = (reason or "").strip()
@@ -172,10 +208,14 @@ def deposit_exempt(*, deposit: WageDeposit, reason: str, user, on: datetime.date
     _amount, _reasons, proposed = required_deposit(project=deposit.project, on=on)
     if not proposed:
         raise ValidationError(_("该项目不符合免缴条件"))
-    deposit.exempt, deposit.exemption_reason = True, reason
-    deposit.exempted_by, deposit.exempted_on = user, on
-    deposit.status = WageDeposit.Status.EXEMPT
-    return _saved(deposit, user)
+
+    def exempt(locked: WageDeposit) -> list[str]:
+        locked.exempt, locked.exemption_reason = True, reason
+        locked.exempted_by, locked.exempted_on = user, on
+        locked.status = WageDeposit.Status.EXEMPT
+        return ["exempt", "exemption_reason", "exempted_by", "exempted_on", "status"]
+
+    return _update_locked(deposit.pk, user, exempt)
 
 
 # ---- return workflow -------------------------------------------------------------------------------
@@ -194,30 +234,38 @@ def deposit_return_start(
         raise ValidationError({"promise_received_on": _("承诺书日期不能早于完工日期")})
     if notice_from < promise_received_on:
         raise ValidationError({"notice_from": _("公示不能早于收到承诺书")})
-    deposit.work_completed_on, deposit.promise_received_on = completed_on, promise_received_on
-    deposit.notice_from = notice_from
-    deposit.notice_to = notice_from + datetime.timedelta(days=NOTICE_DAYS - 1)
-    deposit.review_due, deposit.calendar_complete = add_workdays_info(deposit.notice_to, REVIEW_WORKDAYS)
-    deposit.status = WageDeposit.Status.RETURNING
-    return _saved(deposit, user)
+
+    def start(locked: WageDeposit) -> list[str]:
+        locked.work_completed_on, locked.promise_received_on = completed_on, promise_received_on
+        locked.notice_from = notice_from
+        locked.notice_to = notice_from + datetime.timedelta(days=NOTICE_DAYS - 1)
+        locked.review_due, locked.calendar_complete = add_workdays_info(locked.notice_to, REVIEW_WORKDAYS)
+        locked.status = WageDeposit.Status.RETURNING
+        return [*RETURN_START_FIELDS, "status"]
+
+    return _update_locked(deposit.pk, user, start)
 
 
 def deposit_review_done(*, deposit: WageDeposit, on: datetime.date, user) -> WageDeposit:
     """The review after the notice is done; the money is due back within 3 working days."""
-    if not deposit.notice_to or on <= deposit.notice_to:
-        raise ValidationError({"on": _("公示期满后方可审核")})
-    deposit.review_done_on = on
-    deposit.return_due, complete = add_workdays_info(on, RETURN_WORKDAYS)
-    deposit.calendar_complete = deposit.calendar_complete and complete
-    return _saved(deposit, user)
+
+    def review(locked: WageDeposit) -> list[str]:
+        if not locked.notice_to or on <= locked.notice_to:
+            raise ValidationError({"on": _("公示期满后方可审核")})
+        locked.review_done_on = on
+        locked.return_due, complete = add_workdays_info(on, RETURN_WORKDAYS)
+        locked.calendar_complete = locked.calendar_complete and complete
+        return ["review_done_on", "return_due", "calendar_complete"]
+
+    return _update_locked(deposit.pk, user, review)
 
 
 def deposit_return(*, deposit: WageDeposit, on: datetime.date, user) -> WageDeposit:
     """Return the whole cash balance (an entry) and release the letters; the deposit is closed."""
-    if not deposit.review_done_on or on < deposit.review_done_on:
-        raise ValidationError({"on": _("审核完成后方可退还")})
     with transaction.atomic():
         locked = WageDeposit.objects.select_for_update().get(pk=deposit.pk)
+        if not locked.review_done_on or on < locked.review_done_on:
+            raise ValidationError({"on": _("审核完成后方可退还")})
         if locked.balance > 0:
             _post(deposit_id=locked.pk, kind=Kind.RETURNED, amount=locked.balance, on=on, user=user)
         for letter in deposit.guarantees.filter(released_on__isnull=True):
@@ -225,7 +273,7 @@ def deposit_return(*, deposit: WageDeposit, on: datetime.date, user) -> WageDepo
             _saved(letter, user, update_fields=["released_on"])
         locked.refresh_from_db()
         locked.returned_on, locked.status = on, WageDeposit.Status.RETURNED
-        return _saved(locked, user)
+        return _saved(locked, user, update_fields=["returned_on", "status"])
 
 
 def _return_deadlines_again(deposit: WageDeposit) -> WageDeposit:
@@ -238,11 +286,13 @@ def _return_deadlines_again(deposit: WageDeposit) -> WageDeposit:
     return deposit
 
 
+@transaction.atomic
 def deposit_deadlines_recompute(year: int | None = None) -> int:
     """Recompute return deadlines stored without holiday data covering ``year``: 1 read, bulk write."""
     span = spans_year(year, start="notice_to", dues=("review_due", "return_due"))
     fields = ["review_due", "return_due", "calendar_complete"]
-    flagged = WageDeposit.objects.filter(span, notice_to__isnull=False)
+    # the rows are locked: a return step running meanwhile must not be overwritten (or overwrite these)
+    flagged = WageDeposit.objects.filter(span, notice_to__isnull=False).select_for_update(of=("self",))
     deposits = changed_rows(flagged, fields, _return_deadlines_again)
     bulk_update_with_history(
         deposits, WageDeposit, fields, batch_size=500, default_change_reason=str(RECOMPUTE_REASON)
@@ -300,10 +350,12 @@ def guarantee_register(
         amount=amount, valid_from=valid_from, valid_to=valid_to, required=required, project=deposit.project
     )
     letter.full_clean(exclude=["deposit", "created_by"])
-    _saved(letter, user)
-    if deposit.form != WageDeposit.Form.GUARANTEE and deposit.balance == 0:
-        deposit.form = WageDeposit.Form.GUARANTEE
-        _saved(deposit, user, update_fields=["form"])
+    with transaction.atomic():
+        _saved(letter, user)
+        locked = WageDeposit.objects.select_for_update().get(pk=deposit.pk)
+        if locked.form != WageDeposit.Form.GUARANTEE and locked.balance == 0:
+            locked.form = WageDeposit.Form.GUARANTEE
+            _saved(locked, user, update_fields=["form"])
     return letter
 
 

@@ -9,7 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +20,7 @@ from projects.imports import ImportFileError
 from projects.models import ImportJob, Project
 from projects.services import import_upload_delete
 from projects.views import project_tabs
+from wagewatch.accounts import once
 from wagewatch.accounts.models import Department, JobStatus, Township
 from wagewatch.accounts.roles import can_edit_field_work, is_admin, is_office
 from wagewatch.lib.uploads import check_spreadsheet_upload
@@ -63,6 +66,16 @@ def _run(request, call, ok: str) -> bool:
         return False
     messages.success(request, ok)
     return True
+
+
+def _run_once(request, call, ok: str, back: str) -> HttpResponse:
+    """_run under the form's one-time token: a repeated POST goes to the first result, not written twice."""
+
+    def write() -> str:
+        call()
+        return back
+
+    return once.submit_once(request, write, ok=ok, back=back)
 
 
 def _form_errors(request, form) -> None:
@@ -170,8 +183,7 @@ def entry_add(request, pk):
     call = services.deposit_pay_in if form.cleaned_data["kind"] == "paid_in" else services.deposit_top_up
     d = form.cleaned_data
     call = partial(call, deposit=deposit, amount=d["amount"], on=d["date"], user=request.user, note=d["note"])
-    _run(request, call, _("已记账"))
-    return redirect("deposits:detail", pk)
+    return _run_once(request, call, _("已记账"), reverse("deposits:detail", args=[pk]))
 
 
 @require_POST
@@ -195,13 +207,12 @@ def draw(request, pk):
         "user": request.user,
         "note": d["note"],
     }
+    back = reverse("deposits:detail", args=[pk])
     if is_office(request.user):
         call = partial(services.deposit_draw, on=d["date"])
-        _run(request, partial(call, **common), _("已动用保证金"))
-    else:
-        call = partial(services.draw_request_create, on=today)
-        _run(request, partial(call, **common), _("已提交动用申请，待治欠办审批"))
-    return redirect("deposits:detail", pk)
+        return _run_once(request, partial(call, **common), _("已动用保证金"), back)
+    call = partial(services.draw_request_create, on=today)
+    return _run_once(request, partial(call, **common), _("已提交动用申请，待治欠办审批"), back)
 
 
 @require_POST
@@ -218,8 +229,8 @@ def draw_decide(request, pk, decision):
         user=request.user,
         on=timezone.localdate(),
     )
-    _run(request, call, _("已批准并动用") if approve else _("已不予批准"))
-    return redirect("deposits:detail", draw_request.deposit_id)
+    back = reverse("deposits:detail", args=[draw_request.deposit_id])
+    return _run_once(request, call, _("已批准并动用") if approve else _("已不予批准"), back)
 
 
 @require_POST
@@ -239,8 +250,8 @@ def return_step(request, pk, step):
     }
     if step not in calls:
         raise PermissionDenied
-    _run(request, partial(calls[step], deposit=deposit, user=user, **d), _("已保存"))
-    return redirect("deposits:detail", pk)
+    call = partial(calls[step], deposit=deposit, user=user, **d)
+    return _run_once(request, call, _("已保存"), reverse("deposits:detail", args=[pk]))
 
 
 @require_POST
@@ -259,8 +270,7 @@ def guarantee_add(request, pk):
         on=timezone.localdate(),
         **form.cleaned_data,
     )
-    _run(request, call, _("已登记保函"))
-    return redirect("deposits:detail", pk)
+    return _run_once(request, call, _("已登记保函"), reverse("deposits:detail", args=[pk]))
 
 
 @require_POST
@@ -366,13 +376,12 @@ def fund_action(request, action, pk=None):
         advance = get_object_or_404(EmergencyAdvance.objects.visible_to(user), pk=pk)
         form = forms.RecoverForm(request.POST)
         call = partial(services.advance_recover, advance=advance, user=user)
-    if form.is_valid():
-        d = dict(form.cleaned_data)
-        d["on"] = d.pop("date")
-        _run(request, partial(call, **d), _("已保存"))
-    else:
+    if not form.is_valid():
         _form_errors(request, form)
-    return redirect("deposits:fund")
+        return redirect("deposits:fund")
+    d = dict(form.cleaned_data)
+    d["on"] = d.pop("date")
+    return _run_once(request, partial(call, **d), _("已保存"), reverse("deposits:fund"))
 
 
 def _advance_pay(*, project, **fields):

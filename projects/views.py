@@ -1,6 +1,7 @@
 """Project pages: list, detail tabs, forms, roster import and exports. Views stay short (STYLE.md)."""
 
 import contextlib
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from wagewatch.accounts import once
 from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.roles import can_edit_field_work, can_reveal
 from wagewatch.accounts.services import reveal_record
@@ -254,16 +256,28 @@ def account_edit(request, pk):
     return _tab(request, project, "account", "projects/form.html", form=form, heading=_("工资专用账户"))
 
 
+def _save_once(request, form, call, result: str):
+    """Run a service once per form token (a repeat POST goes to ``result``); refusals land on the form."""
+
+    def write() -> str:
+        call()
+        return result
+
+    outcome = once.run_once_on_form(request, form, write)
+    return redirect(outcome.url) if outcome else None
+
+
 @login_required
 def transfer_add(request, pk):
     project = _get_project_for_user(request, pk, edit=True)
+    if request.method == "POST" and (first := once.replayed(request)):
+        return first
     form = TransferForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save_form(form, lambda: services.transfer_create(project=project, **form.cleaned_data))
-    ):
-        return redirect("projects:account", pk=project.pk)
+    if request.method == "POST" and form.is_valid():
+        call = partial(services.transfer_create, project=project, **form.cleaned_data)
+        done = _save_once(request, form, call, reverse("projects:account", args=[project.pk]))
+        if done:
+            return done
     return _tab(request, project, "account", "projects/form.html", form=form, heading=_("登记人工费拨付"))
 
 
@@ -277,13 +291,14 @@ def payroll(request, pk):
 @login_required
 def payroll_add(request, pk):
     project = _get_project_for_user(request, pk, edit=True)
+    if request.method == "POST" and (first := once.replayed(request)):
+        return first
     form = PayrollForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save_form(form, lambda: services.payroll_save(project=project, **form.cleaned_data))
-    ):
-        return redirect("projects:payroll", pk=project.pk)
+    if request.method == "POST" and form.is_valid():
+        call = partial(services.payroll_save, project=project, **form.cleaned_data)
+        done = _save_once(request, form, call, reverse("projects:payroll", args=[project.pk]))
+        if done:
+            return done
     return _tab(request, project, "payroll", "projects/form.html", form=form, heading=_("登记工资发放"))
 
 

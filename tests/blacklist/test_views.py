@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from blacklist import services
 from blacklist.models import BlacklistEntry
+from tests.once import with_token
 from tests.projects.factories import make_roster_entry, make_worker, valid_id
 
 from .factories import make_complaint, make_listed, make_pay_order, make_project, make_proposed
@@ -178,16 +179,18 @@ def test_detail_walks_the_steps_and_refuses_out_of_order(client_for, office, pro
     entry = make_proposed(user=office, project=project, on=D(2026, 10, 9))
     client = client_for(office)
     url = lambda step: reverse("blacklist:step", args=[entry.pk, step])  # noqa: E731
-    response = client.post(url("publish"), {}, follow=True)
+    response = client.post(url("publish"), with_token({}, office), follow=True)
     assert "当前状态为“已提请”，不能列入公示" in response.content.decode()
-    client.post(url("notice"), {"on": "2026-10-09"})
+    client.post(url("notice"), with_token({"on": "2026-10-09"}, office))
     entry.refresh_from_db()
     assert entry.status == "noticed" and entry.notice_seq == 1
     assert client.get(reverse("blacklist:notice_pdf", args=[entry.pk]))["Content-Type"] == "application/pdf"
-    client.post(url("statement"), {"statement": "我司已筹措资金", "on": "2026-10-12"})
-    client.post(url("decide"), {"to_list": "1", "reasons": "申辩理由不成立", "on": "2026-10-13"})
-    client.post(url("publish"), {"on": "2026-10-14"})
-    client.post(url("person"), {"name": "李四", "role": "legal_rep", "id_number": valid_id()})
+    client.post(url("statement"), with_token({"statement": "我司已筹措资金", "on": "2026-10-12"}, office))
+    decide = {"to_list": "1", "reasons": "申辩理由不成立", "on": "2026-10-13"}
+    client.post(url("decide"), with_token(decide, office))
+    client.post(url("publish"), with_token({"on": "2026-10-14"}, office))
+    person = {"name": "李四", "role": "legal_rep", "id_number": valid_id()}
+    client.post(url("person"), with_token(person, office))
     entry.refresh_from_db()
     assert entry.status == "listed" and entry.expires_on == D(2029, 10, 14)
     html = client.get(reverse("blacklist:detail", args=[entry.pk])).content.decode()
@@ -233,10 +236,12 @@ def test_certificates_page_issue_refusal_pdf_and_public_verify(client_for, anony
     make_complaint(user=office, project=project)
     other = make_project(project.township, project.department)
     response = client.post(
-        reverse("blacklist:certificates"), {"enterprise": project.contractor.uscc, "purpose": "投标"}
+        reverse("blacklist:certificates"),
+        with_token({"enterprise": project.contractor.uscc, "purpose": "投标"}, office),
     )
     assert "该企业有尚未办结的欠薪投诉案件" in response.content.decode()
-    client.post(reverse("blacklist:certificates"), {"enterprise": other.contractor.uscc, "purpose": "投标"})
+    issue = with_token({"enterprise": other.contractor.uscc, "purpose": "投标"}, office)
+    client.post(reverse("blacklist:certificates"), issue)
     cert = other.contractor.certificates.get()
     pdf = client.get(reverse("blacklist:certificate_pdf", args=[cert.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")

@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from openpyxl import load_workbook
 
 from complaints.models import EnforcementOrder, Interview
+from tests.once import with_token
 
 from .factories import make_complaint, make_project
 from .test_enforcement import DAY, TODAY, make_hazard, make_interview, make_order
@@ -116,7 +117,8 @@ def test_create_order_from_hazard_and_serve_it(client_for, inspector_a, project_
             "legal_basis": "《保障农民工工资支付条例》第五十五条",
             "requirement": "按月拨付人工费",
             "deadline": (TODAY + 10 * DAY).isoformat(),
-        },
+        }
+        | with_token({}, inspector_a),
     )
     order = EnforcementOrder.objects.get(hazard=hazard)
     assert response.url == reverse("complaints:order_detail", args=[order.pk])
@@ -143,7 +145,8 @@ def test_create_interview_from_case(client_for, inspector_a, project_a):
             "reason": "拖欠工资",
             "agreed": "十日内结清",
             "deadline": (TODAY + 10 * DAY).isoformat(),
-        },
+        }
+        | with_token({}, inspector_a),
     )
     interview = Interview.objects.get()
     assert response.url == reverse("complaints:interview_detail", args=[interview.pk])

@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from complaints.models import Captcha, Complaint, PublicHit
+from tests.once import with_token
 
 from .factories import make_project
 
@@ -45,7 +46,7 @@ def _data(key, answer, **extra):
         "captcha": answer,
     }
     data.update(extra)
-    return data
+    return with_token(data)
 
 
 def test_form_by_project_code_files_a_case_and_shows_its_number(township_a, department):
@@ -222,3 +223,22 @@ def test_full_width_digits_from_a_chinese_keyboard_are_accepted(anonymous):
     key, answer = _fresh(anonymous)
     wide = "".join(chr(ord(c) + 0xFEE0) for c in answer)
     assert anonymous.post(FORM, _data(key, f" {wide} ")).status_code == 302
+
+
+def test_public_form_posted_twice_with_one_token_files_one_case(anonymous):
+    key, answer = _fresh(anonymous)
+    data = _data(key, answer)
+    first = anonymous.post(FORM, data)
+    second = anonymous.post(FORM, data)  # a double tap: the captcha is spent, the token answers
+    assert Complaint.objects.count() == 1
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"] == reverse("complaints:public_done")
+
+
+def test_public_form_without_a_token_is_refused_in_chinese(anonymous):
+    key, answer = _fresh(anonymous)
+    data = _data(key, answer)
+    del data["once_token"]
+    response = anonymous.post(FORM, data)
+    assert response.status_code == 400 and "防重复提交令牌" in response.content.decode()
+    assert not Complaint.objects.exists()

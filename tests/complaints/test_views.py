@@ -7,6 +7,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from complaints.models import Complaint
+from tests.once import with_token
 from wagewatch.accounts.models import RevealLog
 from wagewatch.lib import workdays
 
@@ -120,18 +121,21 @@ def test_export_never_carries_reporter_and_escapes_formulas(client_for, office, 
 
 def test_steps_over_http(client_for, inspector_a, office, case_a):
     client = client_for(inspector_a)
-    client.post(reverse("complaints:step", args=[case_a.pk, "accept"]))
-    client.post(reverse("complaints:step", args=[case_a.pk, "file"]))
+    client.post(reverse("complaints:step", args=[case_a.pk, "accept"]), with_token({}, inspector_a))
+    client.post(reverse("complaints:step", args=[case_a.pk, "file"]), with_token({}, inspector_a))
     response = client.post(
-        reverse("complaints:step", args=[case_a.pk, "extend"]), {"reason": "复杂"}, follow=True
+        reverse("complaints:step", args=[case_a.pk, "extend"]),
+        with_token({"reason": "复杂"}, inspector_a),
+        follow=True,
     )
     assert "延期须经" in response.content.decode() or response.status_code == 403
     case_a.refresh_from_db()
     assert case_a.status == "filed" and not case_a.extended
-    client_for(office).post(reverse("complaints:step", args=[case_a.pk, "extend"]), {"reason": "复杂"})
+    extend = with_token({"reason": "复杂"}, office)
+    client_for(office).post(reverse("complaints:step", args=[case_a.pk, "extend"]), extend)
     client.post(
         reverse("complaints:step", args=[case_a.pk, "close"]),
-        {"outcome": "mediated", "amount_recovered": "100", "workers_paid": "1"},
+        with_token({"outcome": "mediated", "amount_recovered": "100", "workers_paid": "1"}, inspector_a),
     )
     case_a.refresh_from_db()
     assert case_a.extended and case_a.status == "closed"
@@ -149,7 +153,8 @@ def test_intake_form_links_enterprise_by_uscc(client_for, inspector_a, project_a
             "workers_involved": 3,
             "amount_claimed": "9000",
             "description": "欠薪",
-        },
+        }
+        | with_token({}, inspector_a),
     )
     case = Complaint.objects.get()
     assert response.status_code == 302
@@ -167,7 +172,8 @@ def test_orders_page_create_and_comply(client_for, inspector_a, project_a, djang
             "amount": "5000",
             "requirement": "限期支付工资",
             "deadline": "2026-12-31",
-        },
+        }
+        | with_token({}, inspector_a),
     )
     assert response.status_code == 302
     order = project_a.orders.get()

@@ -47,6 +47,24 @@ def test_draw_refused_beyond_the_balance(project, office):
     assert deposit.balance == Decimal("1000.00") and deposit.entries.count() == 1
 
 
+def test_draws_against_an_order_never_exceed_its_unpaid_amount(project, office, inspector_a):
+    deposit = make_deposit(project, cash="100000", user=office)
+    order = make_order(project)
+    order.amount = Decimal("1.00")
+    order.save(update_fields=["amount"])
+    with pytest.raises(ValidationError) as refused:
+        services.deposit_draw(deposit=deposit, order=order, amount="5000", on=ON, user=office)
+    assert "未支付金额 1.00 元" in refused.value.messages[0]
+    services.deposit_draw(deposit=deposit, order=order, amount="0.60", on=ON, user=office)
+    with pytest.raises(ValidationError):
+        services.deposit_draw(deposit=deposit, order=order, amount="0.41", on=ON, user=office)
+    with pytest.raises(ValidationError):  # an inspector's request is held to the same cap
+        services.draw_request_create(deposit=deposit, order=order, amount="0.41", user=inspector_a, on=ON)
+    services.deposit_draw(deposit=deposit, order=order, amount="0.40", on=ON, user=office)
+    deposit.refresh_from_db()
+    assert deposit.balance == Decimal("99999.00") == entries_sum(deposit)
+
+
 @pytest.mark.parametrize(
     "order_kw",
     [
@@ -95,7 +113,7 @@ def test_draw_entry_needs_an_order_in_the_database(project):
 
 def test_return_deadlines_across_spring_festival_2026(project, office):
     deposit = make_deposit(project, cash="1000", user=office)
-    services.deposit_return_start(
+    deposit = services.deposit_return_start(
         deposit=deposit,
         completed_on=datetime.date(2026, 1, 5),
         promise_received_on=datetime.date(2026, 1, 10),
@@ -106,7 +124,7 @@ def test_return_deadlines_across_spring_festival_2026(project, office):
     # Sat 14 Feb is a working day (调休), 15–23 Feb is the holiday: 14, 24, 25, 26, 27
     assert deposit.review_due == datetime.date(2026, 2, 27)
     assert deposit.calendar_complete
-    services.deposit_review_done(deposit=deposit, on=datetime.date(2026, 2, 27), user=office)
+    deposit = services.deposit_review_done(deposit=deposit, on=datetime.date(2026, 2, 27), user=office)
     # Sat 28 Feb works (调休): 28 Feb, 2 Mar, 3 Mar
     assert deposit.return_due == datetime.date(2026, 3, 3)
     assert deposit.return_overdue(datetime.date(2026, 3, 4)) and not deposit.return_overdue(
@@ -119,7 +137,7 @@ def test_return_deadlines_across_spring_festival_2026(project, office):
 
 def test_return_deadlines_across_national_day_2026(project, office):
     deposit = make_deposit(project, cash="1000", user=office)
-    services.deposit_return_start(
+    deposit = services.deposit_return_start(
         deposit=deposit,
         completed_on=datetime.date(2026, 8, 20),
         promise_received_on=datetime.date(2026, 8, 25),
@@ -130,13 +148,13 @@ def test_return_deadlines_across_national_day_2026(project, office):
     # 1–7 Oct off; 8, 9, Sat 10 Oct (调休), 12, 13
     assert deposit.review_due == datetime.date(2026, 10, 13)
     assert deposit.review_overdue(datetime.date(2026, 10, 14))
-    services.deposit_review_done(deposit=deposit, on=datetime.date(2026, 10, 1), user=office)
+    deposit = services.deposit_review_done(deposit=deposit, on=datetime.date(2026, 10, 1), user=office)
     assert deposit.return_due == datetime.date(2026, 10, 10)  # 8, 9, Sat 10 Oct (调休)
 
 
 def test_review_before_the_notice_ends_is_refused(project, office):
     deposit = make_deposit(project, cash="1000", user=office)
-    services.deposit_return_start(
+    deposit = services.deposit_return_start(
         deposit=deposit, completed_on=ON, promise_received_on=ON, notice_from=ON, user=office
     )
     with pytest.raises(ValidationError):
@@ -252,7 +270,7 @@ def test_deadline_without_holiday_data_is_flagged_and_recomputed(project, office
     from wagewatch.lib import workdays
 
     deposit = make_deposit(project, cash="10", user=office)
-    services.deposit_return_start(
+    deposit = services.deposit_return_start(
         deposit=deposit,
         completed_on=datetime.date(2031, 9, 1),
         promise_received_on=datetime.date(2031, 9, 2),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from deposits import services
 from deposits.models import DrawRequest, WageDeposit
 from projects.models import LabourCostTransfer, Payroll
+from tests.once import with_token
 from wagewatch.lib import workdays
 
 from .factories import make_deposit, make_order, make_project
@@ -61,7 +62,7 @@ def test_inspector_sees_only_his_township(client_for, inspector_b, deposit_a, de
     assert client.get(reverse("deposits:account", args=[deposit_a.project_id])).status_code == 404
     response = client.post(
         reverse("deposits:entry_add", args=[deposit_a.pk]),
-        {"kind": "paid_in", "amount": "1", "date": "2026-06-01"},
+        with_token({"kind": "paid_in", "amount": "1", "date": "2026-06-01"}, inspector_b),
     )
     assert response.status_code == 404
     sheet = openpyxl.load_workbook(io.BytesIO(client.get(reverse("deposits:export")).content)).active
@@ -100,17 +101,21 @@ def test_inspector_asks_and_office_approves_a_draw(client_for, inspector_a, offi
     order = make_order(deposit_a.project)
     url = reverse("deposits:draw", args=[deposit_a.pk])
     today = timezone.localdate().isoformat()
-    client_for(inspector_a).post(url, {"order": order.pk, "amount": "2000", "date": today})
+    client_for(inspector_a).post(
+        url, with_token({"order": order.pk, "amount": "2000", "date": today}, inspector_a)
+    )
     deposit_a.refresh_from_db()
     assert deposit_a.balance == Decimal("50000.00")
     request = DrawRequest.objects.get()
     assert (
         client_for(inspector_a)
-        .post(reverse("deposits:draw_decide", args=[request.pk, "approve"]))
+        .post(reverse("deposits:draw_decide", args=[request.pk, "approve"]), with_token({}, inspector_a))
         .status_code
         == 403
     )
-    client_for(office).post(reverse("deposits:draw_decide", args=[request.pk, "approve"]))
+    client_for(office).post(
+        reverse("deposits:draw_decide", args=[request.pk, "approve"]), with_token({}, office)
+    )
     deposit_a.refresh_from_db()
     assert deposit_a.balance == Decimal("48000.00")
 
@@ -123,7 +128,8 @@ def test_dept_user_cannot_record(client_for, dept_user, deposit_a):
 
 def test_pay_in_through_the_page(client_for, inspector_a, deposit_a):
     url = reverse("deposits:entry_add", args=[deposit_a.pk])
-    client_for(inspector_a).post(url, {"kind": "topped_up", "amount": "123.45", "date": "2026-06-01"})
+    data = with_token({"kind": "topped_up", "amount": "123.45", "date": "2026-06-01"}, inspector_a)
+    client_for(inspector_a).post(url, data)
     deposit_a.refresh_from_db()
     assert deposit_a.balance == Decimal("50123.45")
 
@@ -158,10 +164,11 @@ def test_account_ledger_marks_missing_months(client_for, inspector_a, township_a
 def test_fund_page_and_advance(client_for, office, inspector_a, township_a, department):
     project = make_project(township_a, department)
     client = client_for(office)
-    client.post(reverse("deposits:fund_action", args=["capital"]), {"amount": "10000", "date": "2026-06-01"})
+    capital = with_token({"amount": "10000", "date": "2026-06-01"}, office)
+    client.post(reverse("deposits:fund_action", args=["capital"]), capital)
     client.post(
         reverse("deposits:fund_action", args=["advance"]),
-        {"project": project.pk, "amount": "4000", "workers": "3", "date": "2026-06-02"},
+        with_token({"project": project.pk, "amount": "4000", "workers": "3", "date": "2026-06-02"}, office),
     )
     assert client.get(reverse("deposits:fund")).context["fund"].balance == Decimal("6000.00")
     assert client_for(inspector_a).get(reverse("deposits:fund")).status_code == 200
@@ -174,9 +181,8 @@ def test_fund_page_and_advance(client_for, office, inspector_a, township_a, depa
 def test_return_steps_through_the_page(client_for, inspector_a, deposit_a):
     client = client_for(inspector_a)
     url = reverse("deposits:return_step", args=[deposit_a.pk, "start"])
-    client.post(
-        url, {"completed_on": "2026-01-05", "promise_received_on": "2026-01-10", "notice_from": "2026-01-15"}
-    )
+    dates = {"completed_on": "2026-01-05", "promise_received_on": "2026-01-10", "notice_from": "2026-01-15"}
+    client.post(url, with_token(dates, inspector_a))
     deposit_a.refresh_from_db()
     assert deposit_a.review_due == datetime.date(2026, 2, 27)
     services.deposit_review_done(deposit=deposit_a, on=datetime.date(2026, 2, 27), user=inspector_a)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from complaints.models import Captcha, Complaint
 from tests.complaints.factories import make_project
+from tests.once import with_token
 
 pytestmark = pytest.mark.django_db
 CLEAN = {200, 302, 400, 404, 429}
@@ -87,7 +88,7 @@ def _captcha(client, url):
 
 def _post(client, url, data):
     key, answer = _captcha(client, url)
-    return client.post(url, {"captcha_key": key, "captcha": answer, **data})
+    return client.post(url, with_token({"captcha_key": key, "captcha": answer, **data}))
 
 
 @PROPERTY
@@ -113,7 +114,7 @@ def test_public_complaint_form_by_project_code_answers_cleanly(no_rate_limit, da
     if response.status_code == 200 and "captcha_key" in (response.context or {}):
         key = response.context["captcha_key"]
         answer = Captcha.objects.get(key=key).answer
-        response = client.post(url, {"captcha_key": key, "captcha": answer, **data})
+        response = client.post(url, with_token({"captcha_key": key, "captcha": answer, **data}))
         assert response.status_code in CLEAN, response.status_code
 
 

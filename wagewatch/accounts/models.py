@@ -226,3 +226,21 @@ class NumberCounter(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.year}: {self.value}"
+
+
+class FormToken(models.Model):
+    """A one-time form token, claimed in the transaction of the write it guards (see accounts/once.py)."""
+
+    token = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    result_url = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("表单令牌")
+        verbose_name_plural = _("表单令牌")
+
+    def __str__(self):
+        return self.token
