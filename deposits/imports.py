@@ -19,11 +19,15 @@ from projects import services as project_services
 from projects.imports import ImportFileError, parse_date, read_table
 from projects.models import Enterprise, Project
 from wagewatch.accounts.models import Department, Township
+from wagewatch.lib import bounds
 from wagewatch.lib.validators import looks_like_formula, normalise_text
 
 from . import services
 from .models import Guarantee, WageDeposit
 from .selectors import money
+
+_MONEY_MAX = bounds.decimal_limit(*bounds.MONEY_DIGITS)
+_PLAUSIBLE = bounds.DateInRange(past=False)
 
 TEN_THOUSAND = Decimal(10000)
 COLUMNS = {
@@ -141,14 +145,20 @@ class _Row:
                 continue
             if amount < 0:
                 self.error(key, _("金额不能为负数"))
+            elif amount > _MONEY_MAX:
+                self.error(key, bounds.TOO_BIG % {"limit_value": _MONEY_MAX})
             self.values[key] = amount
 
     def _dates(self) -> None:
         for key in ("start_date", "planned_finish"):
             try:
                 self.values[key] = parse_date(self.cells.get(key))
+                if self.values[key] is not None:
+                    _PLAUSIBLE(self.values[key])
             except (ValueError, TypeError):
                 self.error(key, _("日期无法识别"))
+            except ValidationError as exc:
+                self.error(key, "；".join(exc.messages))
 
 
 def _read(data: bytes, filename: str):

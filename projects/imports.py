@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
+from wagewatch.lib.bounds import DateInRange
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.masking import mask_card
 from wagewatch.lib.uploads import check_spreadsheet_upload
@@ -53,6 +54,7 @@ _HEADER_NOISE = re.compile(r"[\s*＊:：]|（必填）|\(必填\)")
 _HEADER_SCAN_ROWS = 20
 _DATE_RE = re.compile(r"^(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})\s*日?$")
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_PLAUSIBLE = DateInRange(past=False)
 _YES = {"是", "已签", "已签订", "y", "yes", "√", "1", "true"}
 _NO = {"否", "未签", "未签订", "n", "no", "×", "0", "false"}
 _PAY = {"银行代发": "bank", "银行": "bank", "代发": "bank", "现金": "cash"}
@@ -303,10 +305,17 @@ class _RowChecker:
         if key not in self.mapping or raw.get(key) is None:
             return None
         try:
-            return parse_date(raw[key])
+            value = parse_date(raw[key])
         except (ValueError, OverflowError):
             errors.append((self.label(key), _("日期“%(v)s”无效") % {"v": normalise_text(raw[key])}))
             return False
+        try:
+            if value is not None:
+                _PLAUSIBLE(value)  # entry may be planned ahead, but never in year 1 or 9999
+        except ValidationError as exc:
+            errors.append((self.label(key), _message(exc)))
+            return False
+        return value
 
     def _dates(self, raw, clean, errors):
         entry = self._date(raw, "entry_date", errors)

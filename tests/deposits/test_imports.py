@@ -131,3 +131,19 @@ def test_upload_is_deleted_after_confirm(county, client_for, admin, settings, tm
     assert Project.objects.count() == 30 and job.file.name == "" and not job.file.storage.exists(path)
     r = client.post(reverse("deposits:import_confirm", args=[job.pk]), follow=True)  # a second confirm
     assert r.status_code == 200 and "上传文件已删除" in r.content.decode() and Project.objects.count() == 30
+
+
+def test_amounts_beyond_the_column_and_implausible_dates_are_row_errors(county):
+    book = openpyxl.load_workbook(io.BytesIO(clean_file()))
+    sheet = book.active
+    sheet["K4"] = 1e20  # 万元: far beyond numeric(16,2)
+    sheet["L5"] = "0001-01-01"
+    sheet["M6"] = "9999-12-31"
+    out = io.BytesIO()
+    book.save(out)
+    result = import_project_list(data=out.getvalue(), filename="bounds.xlsx")
+    found = {(e["row"], e["column"]): e["message"] for e in result.errors}
+    assert "数值过大" in found[(4, "合同价款（万元）")]
+    assert "日期超出合理范围" in found[(5, "开工日期")]
+    assert "日期超出合理范围" in found[(6, "计划竣工日期")]
+    assert Project.objects.count() == 0

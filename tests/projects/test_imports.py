@@ -312,3 +312,11 @@ def test_import_creating_workers_keeps_their_creation_in_history(project, inspec
     record = worker.history.get()
     assert (record.history_type, record.history_user, record.name) == ("+", inspector_a, "周六")
     assert record.history_change_reason == "名册导入"
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1900-01-01"])
+def test_implausible_entry_dates_are_row_errors(day):
+    parsed = parse_roster(_roster_csv(["周七", valid_id(), "", day]), "r.csv")
+    assert not parsed.rows
+    assert [(e.row, e.column) for e in parsed.errors] == [(2, "进场日期")]
+    assert "日期超出合理范围" in parsed.errors[0].message

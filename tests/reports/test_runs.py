@@ -1,10 +1,11 @@
 """Report runs: scoping, reuse (never a duplicate), the task run twice, downloads, the PDF font."""
 
+import datetime
 import shutil
 import subprocess
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from reports import services, tasks
@@ -89,16 +90,28 @@ def test_department_user_sees_only_his_department(
     assert other.pk not in visible and county_run.pk not in visible
 
 
-def test_failed_render_shows_the_reason(office, monkeypatch):
+def test_failed_render_shows_a_refusals_reason(office, monkeypatch):
     run = _ask(office, Scope())
 
-    def boom(**kw):
-        raise RuntimeError("字体缺失")
+    def refuse(**kw):
+        raise ValidationError("字体缺失")
 
-    monkeypatch.setattr(services, "report_render", boom)
+    monkeypatch.setattr(services, "report_render", refuse)
     assert tasks.render_report(run.pk) == "failed"
     run.refresh_from_db()
-    assert run.status == "failed" and "字体缺失" in run.error
+    assert run.status == "failed" and run.error == "字体缺失"
+
+
+def test_failed_render_never_shows_a_raw_python_error(office, client_for, monkeypatch):
+    run = _ask(office, Scope())
+
+    def crash(**kw):
+        return datetime.date(10000, 1, 1)  # what a year-9999 range once did deep inside the figures
+
+    monkeypatch.setattr(services, "report_render", crash)
+    assert tasks.render_report(run.pk) == "failed"
+    page = client_for(office).get(reverse("reports:detail", args=[run.pk])).content.decode()
+    assert "后台任务出错" in page and "ValueError" not in page and "year 10000" not in page
 
 
 @pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler-utils (pdffonts) not installed")

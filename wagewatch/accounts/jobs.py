@@ -11,9 +11,11 @@ claims its row with ``job_claim`` (compare-and-set on the status), so a message 
 import logging
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import JobStatus
 
@@ -73,6 +75,14 @@ def job_finish(model, pk, *, error: str = "") -> None:
     model.objects.filter(pk=pk).update(finished_at=timezone.now(), **fields)
 
 
+def failure_text(exc: Exception) -> str:
+    """What a failed job tells its user: a refusal's own Chinese reason; anything else only that it failed
+    (the Python error, which means nothing to a clerk and may name internals, goes to the log)."""
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return _("后台任务出错，详情已记入系统日志，请稍后重试或联系管理员")
+
+
 def job_run(model, pk, work) -> str:
     """The body of a job task: claim the row, call ``work(row)``, record done or failed with the reason.
 
@@ -84,7 +94,7 @@ def job_run(model, pk, work) -> str:
         work(model.objects.get(pk=pk))
     except Exception as exc:
         log.exception("%s %s failed", model._meta.label, pk)
-        job_finish(model, pk, error=f"{type(exc).__name__}: {exc}")
+        job_finish(model, pk, error=failure_text(exc))
         return "failed"
     job_finish(model, pk)
     return "done"
