@@ -223,6 +223,10 @@ CELERY_BEAT_SCHEDULE = {
     # every minute: rows queued while Redis was down go out within a minute of its return
     "requeue-stale-jobs": {"task": "wagewatch.accounts.tasks.requeue_stale_jobs", "schedule": 60.0},
     "worker-heartbeat": {"task": "wagewatch.accounts.tasks.worker_heartbeat", "schedule": 60.0},
+    "purge-form-tokens": {
+        "task": "wagewatch.accounts.tasks.purge_form_tokens",
+        "schedule": crontab(minute=5),
+    },
     "complaints-mark-case-deadlines": {
         "task": "complaints.tasks.mark_case_deadlines",
         "schedule": crontab(hour=1, minute=10),

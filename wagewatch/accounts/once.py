@@ -8,6 +8,7 @@ double click or a resent POST finds the row and is sent to the first result inst
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core import signing
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import FormToken
@@ -138,3 +140,9 @@ def run_once_on_form(request, form, write: Callable[[], str]) -> Outcome | None:
     if not outcome.fresh:
         tell_replayed(request)
     return outcome
+
+
+def purge_spent() -> int:
+    """Delete claimed tokens older than a token may live: a repeat of them is refused as expired anyway."""
+    cutoff = timezone.now() - timedelta(seconds=MAX_AGE) - timedelta(hours=1)
+    return FormToken.objects.filter(created_at__lt=cutoff).delete()[0]

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from wagewatch.lib import workdays
 
-from . import jobs
+from . import jobs, once
 from .models import WorkerHeartbeat
 
 
@@ -30,6 +30,12 @@ def requeue_stale_jobs() -> int:
 def recompute_deadlines() -> dict[str, int]:
     """Nightly: deadlines stored without holiday data whose years are now known (a newer chinese-calendar)."""
     return workdays.recompute_deadlines()
+
+
+@shared_task
+def purge_form_tokens() -> int:
+    """Hourly: one-time form tokens past their lifetime (the table would otherwise grow with every form)."""
+    return once.purge_spent()
 
 
 @worker_ready.connect
