@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# System packages WageWatch needs: pango/harfbuzz for WeasyPrint, a CJK font for PDFs, gettext, poppler.
+# System packages WageWatch needs: pango/harfbuzz for WeasyPrint, a CJK font for PDFs, gettext, poppler,
+# and chromium for the browser tests (Playwright drives it; no browser download).
 set -euo pipefail
-pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext poppler-utils)
+pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext poppler-utils chromium)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
