@@ -195,12 +195,11 @@ def test_fund_page_totals_only_the_inspectors_township(
 ):
     mine, theirs = make_project(township_a, department), make_project(township_b, department)
     client = client_for(office)
-    client.post(reverse("deposits:fund_action", args=["capital"]), {"amount": "10000", "date": "2026-06-01"})
+    capital = {"amount": "10000", "date": "2026-06-01"}
+    client.post(reverse("deposits:fund_action", args=["capital"]), with_token(capital, office))
     for project, amount in ((mine, "1000"), (theirs, "4000")):
-        client.post(
-            reverse("deposits:fund_action", args=["advance"]),
-            {"project": project.pk, "amount": amount, "workers": "2", "date": "2026-06-02"},
-        )
+        advance = {"project": project.pk, "amount": amount, "workers": "2", "date": "2026-06-02"}
+        client.post(reverse("deposits:fund_action", args=["advance"]), with_token(advance, office))
     assert client.get(reverse("deposits:fund")).context["totals"]["advanced"] == Decimal("5000.00")
     response = client_for(inspector_a).get(reverse("deposits:fund"))
     assert response.context["totals"]["advanced"] == Decimal("1000.00")

@@ -5,6 +5,7 @@ private_services.py: fault tests never touch the shared PostgreSQL or Redis.
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -163,9 +164,13 @@ def clone_test_database(target_url: str) -> None:
 
 
 def csrf_of(html: str) -> str:
-    import re
-
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def once_of(html: str) -> dict:
+    """The page's one-time form token as form data ({} when the page carries none)."""
+    found = re.search(r'name="once_token" value="([^"]+)"', html)
+    return {"once_token": found.group(1)} if found else {}
 
 
 def login(session, base: str, username: str, password: str) -> None:

@@ -121,7 +121,7 @@ class Load:
             if form.status != 200:
                 time.sleep(0.05)
                 continue
-            data = {**fields, "csrfmiddlewaretoken": fs.csrf_of(form.body)}
+            data = {**fields, "csrfmiddlewaretoken": fs.csrf_of(form.body), **fs.once_of(form.body)}
             headers = {"Referer": self.base + path}
             self.call(s.post, self.base + path, data=data, headers=headers, allow_redirects=False)
 
