@@ -45,6 +45,18 @@ def pytest_runtest_setup(item):
         _need(redis_available(), "Redis (set REDIS_URL)")
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts and ends in the site's language: a request in English (LocaleMiddleware activates it
+    for the thread) must not turn the next test's messages English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def township_a(db):
     return Township.objects.get_or_create(code="TA", defaults={"name": "甲镇"})[0]
