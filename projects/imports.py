@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
-from wagewatch.lib.bounds import DateInRange
+from wagewatch.lib.bounds import check_date, date_limits
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.masking import mask_card
 from wagewatch.lib.uploads import check_spreadsheet_upload
@@ -54,7 +54,6 @@ _HEADER_NOISE = re.compile(r"[\s*＊:：]|（必填）|\(必填\)")
 _HEADER_SCAN_ROWS = 20
 _DATE_RE = re.compile(r"^(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})\s*日?$")
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
-_PLAUSIBLE = DateInRange(past=False)
 _YES = {"是", "已签", "已签订", "y", "yes", "√", "1", "true"}
 _NO = {"否", "未签", "未签订", "n", "no", "×", "0", "false"}
 _PAY = {"银行代发": "bank", "银行": "bank", "代发": "bank", "现金": "cash"}
@@ -246,6 +245,8 @@ class _RowChecker:
 
     def __init__(self, mapping, headers, formulas):
         self.mapping, self.headers, self.formulas = mapping, headers, formulas
+        # entry may be planned ahead, but never in year 1 or 9999; taken once, not per cell (the hot path)
+        self.date_limits = date_limits(past=False)
 
     def label(self, key) -> str:
         return self.headers[self.mapping[key]] or key
@@ -311,7 +312,7 @@ class _RowChecker:
             return False
         try:
             if value is not None:
-                _PLAUSIBLE(value)  # entry may be planned ahead, but never in year 1 or 9999
+                check_date(value, *self.date_limits)
         except ValidationError as exc:
             errors.append((self.label(key), _message(exc)))
             return False

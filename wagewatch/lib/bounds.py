@@ -74,6 +74,20 @@ def column_of(model, name: str | None):
         return None
 
 
+def date_limits(*, past: bool) -> tuple[datetime.date, datetime.date]:
+    """(earliest, latest) plausible date today: a past event's latest is today."""
+    return date_min(), timezone.localdate() if past else date_max()
+
+
+def check_date(value: datetime.date, low: datetime.date, high: datetime.date, *, past: bool = False) -> None:
+    """Refuse a date outside [low, high] (from ``date_limits``); a loop over many rows takes them once."""
+    if past and value > high:
+        raise ValidationError(_("该日期不能晚于今天（%(today)s）"), code="future", params={"today": high})
+    if not low <= value <= high:
+        message = _("日期超出合理范围（%(low)s 至 %(high)s）")
+        raise ValidationError(message, code="date_range", params={"low": low, "high": high})
+
+
 class DateInRange:
     """A date between ``date_min()`` and ``date_max()``; a past event (``past=True``) not after today."""
 
@@ -81,15 +95,7 @@ class DateInRange:
         self.past = past
 
     def __call__(self, value) -> None:
-        today = timezone.localdate()
-        if self.past and value > today:
-            raise ValidationError(
-                _("该日期不能晚于今天（%(today)s）"), code="future", params={"today": today}
-            )
-        high = today if self.past else date_max()
-        if not date_min() <= value <= high:
-            message = _("日期超出合理范围（%(low)s 至 %(high)s）")
-            raise ValidationError(message, code="date_range", params={"low": date_min(), "high": high})
+        check_date(value, *date_limits(past=self.past), past=self.past)
 
     def __eq__(self, other):
         return isinstance(other, DateInRange) and other.past == self.past
