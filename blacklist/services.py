@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from complaints.models import EnforcementOrder
 from wagewatch.accounts import roles
@@ -24,7 +23,7 @@ from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.accounts.numbering import next_number
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.validators import validate_resident_id
-from wagewatch.lib.workdays import RECOMPUTE_REASON, add_workdays_info, changed_rows, spans_year
+from wagewatch.lib.workdays import add_workdays_info, rewrite_changed, spans_year
 
 from .models import (
     BlacklistEntry,
@@ -405,8 +404,4 @@ def blacklist_deadlines_recompute(year: int | None = None) -> int:
         entry.defence_due, entry.calendar_complete = add_workdays_info(entry.notice_date, days)
 
     fields = ["defence_due", "calendar_complete"]
-    entries = changed_rows(flagged, fields, again)
-    bulk_update_with_history(
-        entries, BlacklistEntry, fields, batch_size=500, default_change_reason=str(RECOMPUTE_REASON)
-    )
-    return len(entries)
+    return rewrite_changed(flagged, fields, again)

@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from wagewatch.accounts import roles
 from wagewatch.accounts.models import Role
@@ -18,7 +17,7 @@ from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.accounts.numbering import next_number
 from wagewatch.accounts.scoping import user_township_ids
 from wagewatch.lib.fields import keyed_hash
-from wagewatch.lib.workdays import RECOMPUTE_REASON, add_workdays_info, changed_rows, spans_year
+from wagewatch.lib.workdays import add_workdays_info, rewrite_changed, spans_year
 
 from .models import CaseEvent, Complaint, ComplaintAttachment, EnforcementOrder
 
@@ -465,8 +464,4 @@ def complaint_deadlines_recompute(year: int | None = None) -> int:
     """Recompute case deadlines stored without holiday data whose span covers ``year``: 1 read, bulk write."""
     span = spans_year(year, start="received_at__date", dues=("accept_due", "close_due"))
     fields = ["accept_due", "close_due", "calendar_complete"]
-    cases = changed_rows(Complaint.objects.filter(span), fields, _deadlines_again)
-    bulk_update_with_history(
-        cases, Complaint, fields, batch_size=500, default_change_reason=str(RECOMPUTE_REASON)
-    )
-    return len(cases)
+    return rewrite_changed(Complaint.objects.filter(span), fields, _deadlines_again)

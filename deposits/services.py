@@ -9,14 +9,13 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from complaints.models import EnforcementOrder
 from projects.models import Enterprise, Project
 from wagewatch.accounts import roles
 from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
-from wagewatch.lib.workdays import RECOMPUTE_REASON, add_workdays_info, changed_rows, spans_year
+from wagewatch.lib.workdays import add_workdays_info, rewrite_changed, spans_year
 
 from .models import (
     ZERO,
@@ -293,11 +292,7 @@ def deposit_deadlines_recompute(year: int | None = None) -> int:
     fields = ["review_due", "return_due", "calendar_complete"]
     # the rows are locked: a return step running meanwhile must not be overwritten (or overwrite these)
     flagged = WageDeposit.objects.filter(span, notice_to__isnull=False).select_for_update(of=("self",))
-    deposits = changed_rows(flagged, fields, _return_deadlines_again)
-    bulk_update_with_history(
-        deposits, WageDeposit, fields, batch_size=500, default_change_reason=str(RECOMPUTE_REASON)
-    )
-    return len(deposits)
+    return rewrite_changed(flagged, fields, _return_deadlines_again)
 
 
 # ---- guarantee letters -----------------------------------------------------------------------------

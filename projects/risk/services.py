@@ -7,12 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from projects.models import Hazard, Project, RiskRule, SweepRun
 from wagewatch.accounts import jobs, roles
 from wagewatch.accounts.models import JobStatus
-from wagewatch.lib.workdays import RECOMPUTE_REASON, add_workdays_info, changed_rows, spans_year
+from wagewatch.lib.workdays import add_workdays_info, rewrite_changed, spans_year
 
 from . import sweep
 from .rules import REGISTRY
@@ -125,8 +124,4 @@ def hazard_deadlines_recompute(year: int | None = None) -> int:
         )
 
     fields = ["deadline", "calendar_complete"]
-    hazards = changed_rows(flagged, fields, again)
-    bulk_update_with_history(
-        hazards, Hazard, fields, batch_size=500, default_change_reason=str(RECOMPUTE_REASON)
-    )
-    return len(hazards)
+    return rewrite_changed(flagged, fields, again)

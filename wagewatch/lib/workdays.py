@@ -20,6 +20,7 @@ from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_update_with_history
 
 # year -> (days that differ from the Mon-Fri rule: date -> is_workday, complete, loaded at)
 _CACHE: dict[int, tuple[dict[datetime.date, bool], bool, float]] = {}
@@ -134,15 +135,19 @@ def spans_year(year: int | None, *, start: str, dues: tuple[str, ...]) -> Q:
     return flagged & Q(**{f"{start}__lte": datetime.date(year, 12, 31)}) & reaches
 
 
-def changed_rows(rows, fields: list[str], recompute: Callable) -> list:
-    """The rows whose ``fields`` differ after ``recompute(row)``; the nightly run rewrites nothing else."""
+def rewrite_changed(rows, fields: list[str], recompute: Callable) -> int:
+    """Apply ``recompute(row)`` to each row of the queryset ``rows``; write back, with a history row each
+    saying why, only the rows whose ``fields`` changed (the nightly run rewrites nothing else)."""
     changed = []
     for row in rows:
         before = [getattr(row, f) for f in fields]
         recompute(row)
         if [getattr(row, f) for f in fields] != before:
             changed.append(row)
-    return changed
+    bulk_update_with_history(
+        changed, rows.model, fields, batch_size=500, default_change_reason=str(RECOMPUTE_REASON)
+    )
+    return len(changed)
 
 
 def recompute_deadlines(year: int | None = None) -> dict[str, int]:
