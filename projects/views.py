@@ -21,6 +21,7 @@ from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.roles import can_edit_field_work, can_reveal
 from wagewatch.accounts.services import reveal_record
 from wagewatch.lib.addresses import client_address
+from wagewatch.lib.formerrors import add_service_errors
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import exports, selectors, services
@@ -145,11 +146,7 @@ def _save_form(form, call):
     try:
         return call()
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
+        add_service_errors(form, exc)
         return None
 
 

@@ -19,6 +19,8 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagewatch.lib.formerrors import add_service_errors
+
 from .models import FormToken
 
 FIELD = "once_token"
@@ -122,20 +124,12 @@ def submit_once(request, write: Callable[[], str], *, ok: str, back: str) -> Htt
     return redirect(outcome.url)
 
 
-def _to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def run_once_on_form(request, form, write: Callable[[], str]) -> Outcome | None:
     """run_once for a view that shows its form again on a refusal: the errors land on the form (None)."""
     try:
         outcome = run_once(request, write)
     except ValidationError as exc:
-        _to_form(form, exc)
+        add_service_errors(form, exc)
         return None
     if not outcome.fresh:
         tell_replayed(request)
