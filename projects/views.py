@@ -211,9 +211,7 @@ def roster_entry_form(request, pk, entry_pk=None):
         messages.success(request, _("花名册已保存"))
         return redirect("projects:roster", pk=project.pk)
     if worker and reveal:  # the form shows his full numbers: a reveal, logged as on the list
-        reveal_record(
-            user=request.user, obj=worker, field="id_number", ip_address=request.META.get("REMOTE_ADDR")
-        )
+        reveal_record(user=request.user, obj=worker, field="id_number", ip_address=client_address(request))
     return _tab(request, project, "roster", "projects/form.html", form=form, heading=_("花名册记录"))
 
 
@@ -424,7 +422,5 @@ def import_errors(request, pk):
     with job.file.open("rb") as fh:
         sheet = exports.error_sheet(fh.read(), job.filename, job.errors, reveal=reveal)
     if reveal:
-        reveal_record(
-            user=request.user, obj=job, field="errors_export", ip_address=request.META.get("REMOTE_ADDR")
-        )
+        reveal_record(user=request.user, obj=job, field="errors_export", ip_address=client_address(request))
     return xlsx_response(f"{_('导入错误')}_{job.pk}", write_workbook([sheet]))
