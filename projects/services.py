@@ -418,15 +418,23 @@ class IdentityConflict(Exception):
         self.changes = changes
 
 
-def roster_identity_changes(*, rows: list[dict], user) -> list[IdentityChange]:
-    """Rows whose name or phone differ from the worker already known by that ID; one query per batch."""
-    by_hash = {r["hash"]: r for r in rows}
+def known_workers(rows: list[dict]) -> dict[str, Worker]:
+    """The workers already registered under the rows' ID numbers, by keyed hash; one query per batch."""
+    known: dict[str, Worker] = {}
+    for chunk in _chunks([r["hash"] for r in rows]):
+        known.update(
+            (w.id_number_hash, w) for w in Worker.objects.filter(id_number_hash__in=chunk).defer("id_number")
+        )
+    return known
+
+
+def roster_identity_changes(*, rows: list[dict], known: dict[str, Worker], user) -> list[IdentityChange]:
+    """Rows whose name or phone differ from the worker already ``known`` by that ID."""
     changes = []
-    for chunk in _chunks(list(by_hash)):
-        for worker in Worker.objects.filter(id_number_hash__in=chunk).defer("id_number"):
-            r = by_hash[worker.id_number_hash]
-            if r["name"] != worker.name or (r["phone"] and r["phone"] != worker.phone):
-                changes.append(IdentityChange(r["row"], worker, r["name"], r["phone"] or worker.phone))
+    for r in rows:
+        worker = known.get(r["hash"])
+        if worker and (r["name"] != worker.name or (r["phone"] and r["phone"] != worker.phone)):
+            changes.append(IdentityChange(r["row"], worker, r["name"], r["phone"] or worker.phone))
     elsewhere = workers_held_elsewhere(worker_ids=[c.worker.pk for c in changes], user=user)
     for change in changes:
         change.elsewhere = change.worker.pk in elsewhere
@@ -478,14 +486,11 @@ def roster_import_apply(*, project: Project, rows: list[dict], user=None, progre
     """
     created = updated = 0
     with transaction.atomic():
-        changes = roster_identity_changes(rows=rows, user=user)
+        known = known_workers(rows)
+        changes = roster_identity_changes(rows=rows, known=known, user=user)
         if any(c.elsewhere for c in changes):
             raise IdentityConflict([c for c in changes if c.elsewhere])
-        workers: dict[str, int] = {}
-        for chunk in _chunks([r["hash"] for r in rows]):
-            workers.update(
-                Worker.objects.filter(id_number_hash__in=chunk).values_list("id_number_hash", "id")
-            )
+        workers = {hash_: worker.pk for hash_, worker in known.items()}
         on_roster = dict(RosterEntry.objects.filter(project=project).values_list("worker_id", "id"))
         names = {r["employer"] for r in rows if r["employer"]}
         employers = dict(Enterprise.objects.filter(name__in=names).values_list("name", "id")) if names else {}
@@ -518,7 +523,7 @@ def roster_import_preview(
 ) -> tuple[ImportJob, ParsedRoster]:
     """Check an uploaded roster and record it as an ImportJob in the preview stage (nothing written)."""
     parsed = parse_roster(data, filename)
-    changes = roster_identity_changes(rows=parsed.rows, user=user)
+    changes = roster_identity_changes(rows=parsed.rows, known=known_workers(parsed.rows), user=user)
     conflicts = identity_conflict_errors(changes=changes, columns=parsed.columns)
     refused = {e["row"] for e in conflicts}
     hashes = [r["hash"] for r in parsed.rows if r["row"] not in refused]
