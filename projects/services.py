@@ -19,8 +19,6 @@ from simple_history.utils import bulk_update_with_history
 
 from wagewatch.accounts import jobs
 from wagewatch.accounts.models import JobStatus
-from wagewatch.accounts.roles import is_office
-from wagewatch.accounts.scoping import user_township_ids
 from wagewatch.lib.copy import copy_rows
 from wagewatch.lib.fields import encrypt, keyed_hash
 from wagewatch.lib.masking import mask_phone
@@ -173,12 +171,12 @@ def identity_conflict_message(*, worker: Worker, name: str) -> tuple[str, str]:
 
 
 def workers_held_elsewhere(*, worker_ids: list[int], user) -> set[int]:
-    """Of these workers, those on a roster outside the user's townships; office staff hold every township."""
-    if not worker_ids or (user is not None and is_office(user)):
+    """Of these workers, those on a roster outside the user's jurisdiction (his visible_to); no user: all."""
+    if not worker_ids:
         return set()
     entries = RosterEntry.objects.filter(worker_id__in=worker_ids)
     if user is not None:
-        entries = entries.exclude(project__township_id__in=user_township_ids(user))
+        entries = entries.exclude(pk__in=RosterEntry.objects.visible_to(user).values("pk"))
     return set(entries.values_list("worker_id", flat=True))
 
 
