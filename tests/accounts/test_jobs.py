@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from projects.models import SweepRun
 from projects.risk import tasks as risk_tasks
+from tests.conftest import _need, redis_available
 from wagewatch.accounts import jobs
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +25,7 @@ QUEUE = "celery"
 
 @pytest.fixture
 def broker():
-    if not settings.CELERY_BROKER_URL.startswith("redis://"):
-        pytest.fail("these tests need REDIS_URL (a real broker)")
+    _need(redis_available(), "Redis (set REDIS_URL): these tests need a real broker")
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     client.delete(QUEUE)
     yield client
