@@ -16,7 +16,8 @@ from django import forms
 from django.conf import settings
 from django.core import validators
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import connection, models
+from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -45,9 +46,13 @@ def text_max_length() -> int:
 
 
 def integer_range(column=None) -> tuple[int | None, int | None]:
-    """(low, high) an integer column holds on this database; no column: a plain ``integer``."""
+    """(low, high) an integer column holds in SQL, as on PostgreSQL; no column: a plain ``integer``.
+
+    Not this connection's range: SQLite enforces none, and the bounds must not depend on the database a
+    county happens to start on (its data moves to PostgreSQL).
+    """
     internal = column.get_internal_type() if isinstance(column, models.IntegerField) else "IntegerField"
-    return connection.ops.integer_field_range(internal)
+    return BaseDatabaseOperations.integer_field_ranges[internal]
 
 
 def decimal_digits(column=None, field_digits=(None, None)) -> tuple[int, int]:
