@@ -281,10 +281,8 @@ def _certificate_issued(request, form) -> bool:
         return reverse("blacklist:certificates")
 
     try:
-        if not once.run_once(request, write).fresh:
-            once.tell_replayed(
-                request
-            )  # a concurrent repeat that passed the check before the first committed
+        if not once.run_once(request, write).fresh:  # a concurrent repeat that passed replayed()
+            once.tell_replayed(request)
         return True
     except ValidationError as exc:
         form.add_error(None, _("不予出具：") + "；".join(exc.messages))

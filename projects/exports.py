@@ -87,8 +87,8 @@ def _masks(mapping: dict) -> dict:
 def _cell(value, mask=None):
     if isinstance(value, str):
         value = normalise_text(value)
-    if mask is not None and value not in (None, ""):
-        return mask(
-            value if isinstance(value, str) else f"{value:.0f}" if isinstance(value, float) else value
-        )
-    return value
+    if mask is None or value in (None, ""):
+        return value
+    if isinstance(value, float):  # a long number Excel kept as a float: its digits, not 1.3e+10
+        value = f"{value:.0f}"
+    return mask(value)

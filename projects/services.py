@@ -335,40 +335,29 @@ _WORKER_HISTORY_COLUMNS = ["id", "id_number_hash", "name", "sex", "birth_date", 
 _WORKER_HISTORY_COLUMNS += ["history_date", "history_type", "history_change_reason", "history_user_id"]
 
 
-def _copy_new_workers(batch: list[dict], *, workers: dict, now, user_id: int | None) -> set[int]:
-    """COPY the batch's unknown workers (numbers encrypted here) and their creation history; returns ids."""
+def _copy_new_workers(batch: list[dict], *, workers: dict, now, user_id: int | None) -> None:
+    """COPY the batch's unknown workers (numbers encrypted here) and their creation history; learn ids."""
     fresh = [r for r in batch if r["hash"] not in workers]
+    if not fresh:
+        return
     values = (
         [encrypt(r["id_number"]), r["hash"], r["name"], r["sex"], r["birth_date"],
          encrypt(r["phone"]) if r["phone"] else "", now]
         for r in fresh
     )  # fmt: skip
     copy_rows(Worker._meta.db_table, _WORKER_COLUMNS, values)
-    if not fresh:
-        return set()
     ids = dict(
         Worker.objects.filter(id_number_hash__in=[r["hash"] for r in fresh]).values_list(
             "id_number_hash", "id"
         )
     )
     workers.update(ids)
+    reason = _("名册导入")
     history = (
-        [
-            ids[r["hash"]],
-            r["hash"],
-            r["name"],
-            r["sex"],
-            r["birth_date"],
-            now,
-            now,
-            "+",
-            _("名册导入"),
-            user_id,
-        ]
+        [ids[r["hash"]], r["hash"], r["name"], r["sex"], r["birth_date"], now, now, "+", reason, user_id]
         for r in fresh
     )
     copy_rows(Worker.history.model._meta.db_table, _WORKER_HISTORY_COLUMNS, history)
-    return set(ids.values())
 
 
 def _write_batch(
@@ -376,9 +365,8 @@ def _write_batch(
 ) -> tuple[int, int]:
     """Create new workers and create or update roster entries: a few queries per batch."""
     now = timezone.now()
-    _copy_new_workers(
-        batch, workers=workers, now=now, user_id=user_id
-    )  # known workers change only through _identity_apply
+    # new workers only: known ones change through _identity_apply
+    _copy_new_workers(batch, workers=workers, now=now, user_id=user_id)
     new_rows, old_entries = [], []
     for r in batch:
         worker_id = workers[r["hash"]]
