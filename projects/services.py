@@ -570,7 +570,7 @@ def roster_import_run(*, job_id: int) -> None:
         created, updated = _roster_import_write(job)
     except Exception as exc:
         log.exception("roster import %s failed", job_id)
-        jobs.job_finish(ImportJob, job_id, error=str(exc))
+        jobs.job_finish(ImportJob, job_id, error=jobs.failure_text(exc))
         return
     finally:
         import_upload_delete(job=job)

@@ -320,3 +320,14 @@ def test_implausible_entry_dates_are_row_errors(day):
     assert not parsed.rows
     assert [(e.row, e.column) for e in parsed.errors] == [(2, "进场日期")]
     assert "日期超出合理范围" in parsed.errors[0].message
+
+
+def test_a_failed_import_shows_a_plain_reason_not_a_python_error(project, inspector_a):
+    data = _roster_csv(["周八", valid_id(), "", "2024-03-05"])
+    job, _parsed = roster_import_preview(project=project, user=inspector_a, filename="r.csv", data=data)
+    job.file.storage.delete(job.file.name)  # the upload vanished from disk under the job
+    ImportJob.objects.filter(pk=job.pk).update(stage="confirm", status="queued")
+    roster_import_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and job.error.startswith("后台任务出错")
+    assert "FileNotFoundError" not in job.error and "No such file" not in job.error
