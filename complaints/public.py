@@ -38,9 +38,9 @@ def _captcha_prune(address: str, now) -> None:
     """Delete expired challenges, then all but the newest per address and overall (anonymous GETs
     must not grow the table: one address, or many, can only churn the oldest live rows)."""
     Captcha.objects.filter(expires_at__lte=now).delete()
-    per_address = settings.WAGEWATCH.get("PUBLIC_CAPTCHA_PER_ADDRESS", 100)
+    per_address = settings.WAGEWATCH["PUBLIC_CAPTCHA_PER_ADDRESS"]
     _keep_newest(Captcha.objects.filter(address=address), per_address)
-    _keep_newest(Captcha.objects.all(), settings.WAGEWATCH.get("PUBLIC_CAPTCHA_MAX", 20000))
+    _keep_newest(Captcha.objects.all(), settings.WAGEWATCH["PUBLIC_CAPTCHA_MAX"])
 
 
 def _keep_newest(rows, count: int) -> None:
@@ -112,11 +112,11 @@ def rate_limit_hit(address: str, kind: str) -> bool:
 
 
 def _recent(address: str, kind: str):
-    window = timedelta(minutes=settings.WAGEWATCH.get("PUBLIC_FORM_RATE_WINDOW_MINUTES", 60))
+    window = timedelta(minutes=settings.WAGEWATCH["PUBLIC_FORM_RATE_WINDOW_MINUTES"])
     return PublicHit.objects.filter(address=address, kind=kind, at__gt=timezone.now() - window)
 
 
 def _limit(kind: str) -> int:
     if kind == PublicHit.Kind.LOOKUP:
-        return settings.WAGEWATCH.get("PUBLIC_LOOKUP_RATE_LIMIT", 30)
-    return settings.WAGEWATCH.get("PUBLIC_FORM_RATE_LIMIT", 30)
+        return settings.WAGEWATCH["PUBLIC_LOOKUP_RATE_LIMIT"]
+    return settings.WAGEWATCH["PUBLIC_FORM_RATE_LIMIT"]
