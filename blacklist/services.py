@@ -150,8 +150,7 @@ def blacklist_issue_notice(*, entry: BlacklistEntry, user, on=None) -> Blacklist
     entry = _lock(entry)
     _require(entry, statuses=[S.PROPOSED], action=_("送达事先告知书"))
     on = on or timezone.localdate()
-    days = int(_setting("BLACKLIST_DEFENCE_WORKDAYS", 10))
-    entry.defence_due, entry.calendar_complete = add_workdays_info(on, days)
+    entry.defence_due, entry.calendar_complete = _defence_due(on)
     entry.notice_year, entry.notice_seq = on.year, next_number(name="notice", year=on.year)
     entry.notice_date = on
     entry.status = S.NOTICED
@@ -393,15 +392,19 @@ def certificate_revoke(*, cert: NoArrearsCertificate, reason: str, user) -> NoAr
     return cert
 
 
+def _defence_due(notice_date: datetime.date) -> tuple[datetime.date, bool]:
+    """End of the statement period a prior notice starts, and whether holiday data covered it."""
+    return add_workdays_info(notice_date, int(_setting("BLACKLIST_DEFENCE_WORKDAYS", 10)))
+
+
 def blacklist_deadlines_recompute(year: int | None = None) -> int:
     """Recompute statement periods stored without holiday data covering ``year``: 1 read, bulk write."""
-    days = int(_setting("BLACKLIST_DEFENCE_WORKDAYS", 10))
     flagged = BlacklistEntry.objects.filter(
         spans_year(year, start="notice_date", dues=("defence_due",)), notice_date__isnull=False
     )
 
     def again(entry: BlacklistEntry) -> None:
-        entry.defence_due, entry.calendar_complete = add_workdays_info(entry.notice_date, days)
+        entry.defence_due, entry.calendar_complete = _defence_due(entry.notice_date)
 
     fields = ["defence_due", "calendar_complete"]
     return rewrite_changed(flagged, fields, again)

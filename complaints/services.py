@@ -185,7 +185,7 @@ def complaint_receive(
         raise PermissionDenied(_("无权登记该案件"))
     received_at = received_at or timezone.now()
     received = timezone.localdate(received_at)
-    accept_due, complete = add_workdays_info(received, _setting("COMPLAINT_ACCEPT_WORKDAYS", 5))
+    accept_due, complete = _accept_due(received)
     with transaction.atomic():
         seq = next_number(name="complaint", year=received.year)
         complaint = Complaint(
@@ -277,9 +277,7 @@ def complaint_file(*, complaint: Complaint, user, on: datetime.date | None = Non
     _require(complaint, user, statuses=[S.ACCEPTED])
     complaint.status = S.FILED
     complaint.filed_on = on or timezone.localdate()
-    complaint.close_due, complaint.calendar_complete = add_workdays_info(
-        complaint.filed_on, _setting("COMPLAINT_CLOSE_WORKDAYS", 60)
-    )
+    complaint.close_due, complaint.calendar_complete = _close_due(complaint.filed_on)
     complaint.deadline_state = ""
     _save(complaint, user, ["status", "filed_on", "close_due", "calendar_complete", "deadline_state"])
     _event(complaint, user, "filed", _("结案期限 %(d)s") % {"d": complaint.close_due})
@@ -296,9 +294,7 @@ def complaint_extend(*, complaint: Complaint, user, reason: str) -> Complaint:
         raise ValidationError(_("案件已延期一次，不能再次延期"))
     if not (reason or "").strip():
         raise ValidationError(_("请填写延期理由"))
-    complaint.close_due, complete = add_workdays_info(
-        complaint.close_due, _setting("COMPLAINT_EXTENSION_WORKDAYS", 30)
-    )
+    complaint.close_due, complete = _extended_due(complaint.close_due)
     complaint.calendar_complete = complaint.calendar_complete and complete
     complaint.extended = True
     complaint.deadline_state = ""
@@ -444,17 +440,27 @@ def attachment_add(*, complaint: Complaint, user, upload) -> ComplaintAttachment
     return attachment
 
 
+# The legal deadlines of a case (with whether holiday data covered them): one definition for the steps
+# that set them and for the recompute once a year's holidays are known.
+def _accept_due(received: datetime.date) -> tuple[datetime.date, bool]:
+    return add_workdays_info(received, _setting("COMPLAINT_ACCEPT_WORKDAYS", 5))
+
+
+def _close_due(filed_on: datetime.date) -> tuple[datetime.date, bool]:
+    return add_workdays_info(filed_on, _setting("COMPLAINT_CLOSE_WORKDAYS", 60))
+
+
+def _extended_due(close_due: datetime.date) -> tuple[datetime.date, bool]:
+    return add_workdays_info(close_due, _setting("COMPLAINT_EXTENSION_WORKDAYS", 30))
+
+
 def _deadlines_again(case: Complaint) -> Complaint:
     """Acceptance, closure and extension deadlines from their stored start dates, with today's calendar."""
-    case.accept_due, complete = add_workdays_info(
-        timezone.localdate(case.received_at), _setting("COMPLAINT_ACCEPT_WORKDAYS", 5)
-    )
+    case.accept_due, complete = _accept_due(timezone.localdate(case.received_at))
     if case.filed_on:  # as in complaint_file: from filing on, the flag is the closure deadline's
-        case.close_due, complete = add_workdays_info(case.filed_on, _setting("COMPLAINT_CLOSE_WORKDAYS", 60))
+        case.close_due, complete = _close_due(case.filed_on)
         if case.extended:
-            case.close_due, more = add_workdays_info(
-                case.close_due, _setting("COMPLAINT_EXTENSION_WORKDAYS", 30)
-            )
+            case.close_due, more = _extended_due(case.close_due)
             complete = complete and more
     case.calendar_complete = complete
     return case
