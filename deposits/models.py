@@ -13,8 +13,8 @@ from complaints.models import EnforcementOrder
 from projects.models import Enterprise, Project
 from wagewatch.accounts.models import Township
 from wagewatch.accounts.scoping import ScopedQuerySet
+from wagewatch.lib.bounds import MONEY
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 

@@ -12,10 +12,9 @@ from simple_history.models import HistoricalRecords
 
 from wagewatch.accounts.models import Department, Job, Township
 from wagewatch.accounts.scoping import ScopedQuerySet
+from wagewatch.lib.bounds import MONEY
 from wagewatch.lib.fields import EncryptedCharField
 from wagewatch.lib.masking import mask_id, mask_phone
-
-MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
 class Enterprise(models.Model):

@@ -11,6 +11,7 @@ writes (PostgreSQL ``integer``, money ``numeric(16, 2)``). Errors are Chinese th
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TypedDict
 
 from django import forms
 from django.conf import settings
@@ -22,7 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-MONEY_DIGITS = (16, 2)  # the money column of every app (max_digits, decimal_places)
+
+class DecimalColumn(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: DecimalColumn = {"max_digits": 16, "decimal_places": 2}  # the money column of every app: `**MONEY`
+MONEY_DIGITS = (MONEY["max_digits"], MONEY["decimal_places"])
 TOO_BIG = _("数值过大，不能超过 %(limit_value)s")
 TOO_SMALL = _("数值过小，不能小于 %(limit_value)s")
 TOO_LONG = _("内容过长：最多 %(limit_value)d 个字（现有 %(show_value)d 个）")
