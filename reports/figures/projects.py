@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from deposits.selectors import deposit_positions
 from projects.models import Hazard, LabourCostTransfer, Payroll, Project, RosterEntry
-from projects.risk.rules import month_start, months_before
+from wagewatch.lib.months import month_start, months_before
 
 from .common import rate
 from .scope import Scope, day_after, day_start
