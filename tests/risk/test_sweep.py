@@ -135,9 +135,9 @@ def test_a_failing_rule_is_logged_and_its_hazards_left_alone(township_a, departm
 
 def test_a_failing_project_is_logged_and_skipped(township_a, department, monkeypatch):
     good, bad = bare_projects(2, township_a, department)
-    from risk import rules
+    from risk.rules import account as rules
 
-    original = rules._d
+    original = rules.day_text
 
     def flaky(value):
         if value == bad.contract_date:
@@ -146,7 +146,7 @@ def test_a_failing_project_is_logged_and_skipped(township_a, department, monkeyp
 
     Project.objects.filter(pk=bad.pk).update(contract_date=bad.contract_date.replace(day=1))
     bad.refresh_from_db()
-    monkeypatch.setattr(rules, "_d", flaky)
+    monkeypatch.setattr(rules, "day_text", flaky)
     run = run_sweep()
     assert {"rule": "ACCOUNT_MISSING", "project": bad.pk, "error": "ValueError: bad date"} in run.errors
     assert Hazard.objects.filter(project=good, rule__code="ACCOUNT_MISSING").exists()
