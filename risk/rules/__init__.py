@@ -1,4 +1,4 @@
-"""The arrears-risk rules (DESIGN §2 table), one module per obligation or subject.
+"""The arrears-risk rules (DESIGN §2 table), one module per obligation or subject (a rule may have its own).
 
 A rule is a function (projects queryset, thresholds, today) → {project_id: Finding(severity, detail)},
 computed for all projects at once in a fixed number of aggregate queries (STYLE: sweeps are set-based).
