@@ -17,9 +17,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-SWEEP = (
-    "import projects.risk.tasks; from projects.risk import services; services.sweep_request(trigger='beat')"
-)
+SWEEP = "from risk import services; services.sweep_request(trigger='beat')"
 
 
 def _admin_url(url: str) -> tuple[str, str]:
@@ -46,10 +44,10 @@ def measure(out_dir: Path) -> None:
     from django.utils import timezone
 
     from projects.models import Project
-    from projects.risk.rules import month_start
     from reports.figures import Scope, report_data
     from reports.models import ReportRun
     from reports.pdf import build_pdf
+    from wagewatch.lib.months import month_start
 
     today = timezone.localdate()
     first = month_start(today, -((today.month - 1) % 3) - 3)

@@ -45,10 +45,10 @@ from projects.models import (  # noqa: E402
     SweepRun,
     WageAccount,
 )
-from projects.risk.rules import month_start, months_before  # noqa: E402
-from projects.risk.services import risk_rules_sync, sweep_run  # noqa: E402
+from risk.services import risk_rules_sync, sweep_run  # noqa: E402
 from wagewatch.accounts.models import Department, Township  # noqa: E402
 from wagewatch.lib.fields import keyed_hash  # noqa: E402
+from wagewatch.lib.months import month_start, months_before  # noqa: E402
 
 BATCH = 5000
 

@@ -1,4 +1,5 @@
-"""Reads of the deposits app. ``required_deposit`` and ``deposit_positions`` are the cross-app contract."""
+"""Reads of the deposits app. ``required_deposit`` and ``deposit_positions`` (DepositPosition) are the
+cross-app contract."""
 
 import calendar
 import datetime
@@ -130,11 +131,28 @@ def required_deposit(*, project: Project, on: datetime.date) -> tuple[Decimal, l
     return compute_required(project.contract_price, _facts(on=on).record(project.contractor_id))
 
 
-def deposit_positions(*, projects_qs, on: datetime.date) -> dict[int, dict]:
-    """project_id → required / cash_balance / guarantee_amount / guarantee_valid_to / exempt: 6 queries.
+@dataclass(frozen=True)
+class DepositPosition:
+    """A project's wage deposit on a day: what it must hold and what it holds (cash and letters in force)."""
 
-    ``required`` is the computed amount even when an exemption was applied (``exempt`` says so).
-    """
+    required: Decimal  # the computed amount, even when an exemption was applied (``exempt`` says so)
+    cash_balance: Decimal
+    guarantee_amount: Decimal  # letters in force on the day
+    guarantee_valid_to: datetime.date | None  # the latest of those letters' expiry
+    exempt: bool
+
+    @property
+    def held(self) -> Decimal:
+        return self.cash_balance + self.guarantee_amount
+
+    @property
+    def short(self) -> bool:
+        """The obligation 工资保证金足额 is not met: held below required, and not exempt."""
+        return not self.exempt and self.held < self.required
+
+
+def deposit_positions(*, projects_qs, on: datetime.date) -> dict[int, DepositPosition]:
+    """project_id → its DepositPosition on ``on``, for every project of ``projects_qs``: 6 queries."""
     rows = list(
         projects_qs.order_by().values(
             "id", "contract_price", "contractor_id", "deposit__balance", "deposit__exempt"
@@ -154,13 +172,13 @@ def deposit_positions(*, projects_qs, on: datetime.date) -> dict[int, dict]:
             row["contract_price"], facts.record(row["contractor_id"])
         )
         letter = letters.get(row["id"], {})
-        positions[row["id"]] = {
-            "required": amount,
-            "cash_balance": row["deposit__balance"] if row["deposit__balance"] is not None else ZERO,
-            "guarantee_amount": letter.get("total") or ZERO,
-            "guarantee_valid_to": letter.get("valid_to"),
-            "exempt": bool(row["deposit__exempt"]),
-        }
+        positions[row["id"]] = DepositPosition(
+            required=amount,
+            cash_balance=row["deposit__balance"] if row["deposit__balance"] is not None else ZERO,
+            guarantee_amount=letter.get("total") or ZERO,
+            guarantee_valid_to=letter.get("valid_to"),
+            exempt=bool(row["deposit__exempt"]),
+        )
     return positions
 
 
@@ -189,7 +207,7 @@ def deposit_list(*, user, filters: dict | None = None):
     return qs.order_by("project__township__sort", "project__code", "id")
 
 
-def positions_for_deposits(deposits, *, on) -> dict[int, dict]:
+def positions_for_deposits(deposits, *, on) -> dict[int, DepositPosition]:
     """deposit_positions for a page (or export) of deposits."""
     ids = [d.project_id for d in deposits]
     if not ids:

@@ -84,13 +84,6 @@ def _form_errors(request, form) -> None:
         messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
 
 
-def _short(pos: dict) -> bool:
-    """Cash plus letters in force below the required amount (and not exempt)."""
-    if not pos or pos["exempt"]:
-        return False
-    return pos["cash_balance"] + pos["guarantee_amount"] < pos["required"]
-
-
 @login_required
 def deposit_list(request):
     filters = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q")}
@@ -99,7 +92,7 @@ def deposit_list(request):
     )
     today = timezone.localdate()
     positions = selectors.positions_for_deposits(page.object_list, on=today)
-    rows = [(d, pos := positions.get(d.project_id, {}), _short(pos)) for d in page.object_list]
+    rows = [(d, pos := positions[d.project_id], pos.short) for d in page.object_list]
     context = {
         "page": page,
         "rows": rows,
@@ -127,12 +120,11 @@ def deposit_export(request):
     ]  # fmt: skip
     rows = []
     for d in deposits:
-        pos = positions.get(d.project_id, {})
-        p = d.project
+        pos, p = positions[d.project_id], d.project
         rows.append([
             p.code, p.name, p.township.name, p.department.name, p.contractor.name, p.contract_price,
-            d.get_form_display(), pos.get("required"), d.balance, pos.get("guarantee_amount"),
-            pos.get("guarantee_valid_to"), _("是") if d.exempt else _("否"), d.get_status_display(),
+            d.get_form_display(), pos.required, d.balance, pos.guarantee_amount, pos.guarantee_valid_to,
+            _("是") if d.exempt else _("否"), d.get_status_display(),
         ])  # fmt: skip
     return xlsx_response(_("保证金台账"), write_workbook([(_("保证金台账"), headers, rows)]))
 

@@ -452,7 +452,7 @@ class ImportJob(Job):
 
 
 class RiskRule(models.Model):
-    """A registered arrears-risk rule: the code lives in projects/risk/rules.py, its settings here."""
+    """A registered arrears-risk rule: the code lives in risk/rules/, its settings here."""
 
     code = models.CharField(_("规则代码"), max_length=30, unique=True)
     name = models.CharField(_("名称"), max_length=60)

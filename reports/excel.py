@@ -10,7 +10,7 @@ from complaints.exports import ledger_row as case_row
 from complaints.models import Complaint
 from projects.exports import project_sheet
 from projects.models import Hazard, Project
-from projects.risk.exports import HAZARD_HEADERS, hazard_row
+from risk.exports import HAZARD_HEADERS, hazard_row
 from wagewatch.lib.xlsx import write_workbook
 
 from .figures import figure_rows

@@ -6,11 +6,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.risk.rules import month_start
 from wagewatch.accounts import roles
 from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.scoping import user_department_id, user_township_ids
 from wagewatch.lib.bounds import BoundedForm
+from wagewatch.lib.months import month_start
 
 from .figures import COUNTY, DEPARTMENT, TOWNSHIP, Scope, may_use_scope
 from .models import ReportRun

@@ -8,10 +8,10 @@ import blacklist.api
 import complaints.api
 import deposits.api
 import projects.api
-import projects.risk.api
+import risk.api
 
 router = DefaultRouter()
-for module in (projects.api, complaints.api, deposits.api, blacklist.api, projects.risk.api):
+for module in (projects.api, complaints.api, deposits.api, blacklist.api, risk.api):
     module.register(router)
 
 urlpatterns = [

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "complaints",
     "blacklist",
     "deposits",
+    "risk",
     "reports",
 ]
 
@@ -217,8 +218,6 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
 CELERY_RESULT_EXPIRES = timedelta(days=7)
-# projects.risk is a package inside the projects app: Celery's autodiscovery sees only <app>/tasks.py.
-CELERY_IMPORTS = ["projects.risk.tasks"]
 CELERY_BEAT_SCHEDULE = {
     # every minute: rows queued while Redis was down go out within a minute of its return
     "requeue-stale-jobs": {"task": "wagewatch.accounts.tasks.requeue_stale_jobs", "schedule": 60.0},
@@ -277,7 +276,7 @@ DEMO_MODULES = [
     "complaints.demo",
     "blacklist.demo",
     "deposits.demo",
-    "projects.risk.demo",
+    "risk.demo",
     "reports.demo",
 ]
 

@@ -8,7 +8,7 @@ urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("", include("wagewatch.accounts.urls")),
     path("", include("projects.urls")),
-    path("", include("projects.risk.urls")),
+    path("", include("risk.urls")),
     path("", include("complaints.urls")),
     path("", include("blacklist.urls")),
     path("", include("deposits.urls")),

@@ -3,14 +3,14 @@ of each obligation (DESIGN §2) among them. One query for the rows plus the depo
 
 import datetime
 
-from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from deposits.selectors import deposit_positions
-from projects.models import Hazard, LabourCostTransfer, Payroll, Project, RosterEntry
-from projects.risk.rules import month_start, months_before
+from deposits.selectors import DepositPosition, deposit_positions
+from projects import obligations
+from projects.models import Hazard, Payroll, Project, RosterEntry
+from wagewatch.lib.months import months_before
 
 from .common import rate
 from .scope import Scope, day_after, day_start
@@ -40,20 +40,10 @@ def open_hazard_at(moment: datetime.datetime):
     )
 
 
-def due_month(end: datetime.date) -> datetime.date:
-    """The latest wage month that must be paid by ``end`` (month M is due by the end of M+1)."""
-    return month_start(end, -2)
-
-
 def _rows(scope: Scope, end: datetime.date) -> list[dict]:
-    due = due_month(end)
+    due = obligations.wages_due_month(end)
     # .order_by(): the model's default ordering would join projects into every correlated subquery
     payroll = Payroll.objects.filter(project=OuterRef("pk"), month=due, paid_on__lte=end).order_by()
-    last_transfer = (
-        LabourCostTransfer.objects.filter(project=OuterRef("pk"), transferred_on__lte=end)
-        .order_by("-transferred_on")
-        .values("transferred_on")[:1]
-    )
     roster = RosterEntry.objects.filter(project=OuterRef("pk"), entry_date__lte=end)
     unsigned = roster.filter(contract_signed=False).filter(Q(exit_date__isnull=True) | Q(exit_date__gte=end))
     return list(
@@ -62,46 +52,38 @@ def _rows(scope: Scope, end: datetime.date) -> list[dict]:
         .annotate(
             has_roster=Exists(roster),
             has_unsigned=Exists(unsigned),
-            last_transfer=Subquery(last_transfer),
+            transfer_ref=obligations.transfer_reference(obligations.last_transfer(end)),
+            wages_due=ExpressionWrapper(obligations.wages_due_q(end), output_field=BooleanField()),
             pay_paid=Coalesce(Subquery(payroll.values("paid")[:1]), -1),
             pay_attended=Subquery(payroll.values("attended")[:1]),
             pay_via=Subquery(payroll.values("via_account")[:1]),
             account_on=F("wage_account__opened_on"),
+            board=obligations.notice_board_posted(end),
             hazard_open=open_hazard_at(day_after(end)),
         )
         .values(
-            "pk", "code", "township_id", "department_id", "investment_type", "start_date", "contract_date",
-            "wage_admin", "notice_board", "has_roster", "has_unsigned", "last_transfer", "pay_paid",
-            "pay_attended", "pay_via", "account_on", "hazard_open",
+            "pk", "code", "township_id", "department_id", "investment_type", "contract_date", "wage_admin",
+            "board", "has_roster", "has_unsigned", "transfer_ref", "wages_due", "pay_paid", "pay_attended",
+            "pay_via", "account_on", "hazard_open",
         )
         .order_by("pk")
     )  # fmt: skip
 
 
-def _checks(r: dict, end: datetime.date, position: dict | None) -> dict[str, bool]:
+def _checks(r: dict, end: datetime.date, position: DepositPosition | None) -> dict[str, bool]:
     """Which obligations the project meets on ``end``; a duty not yet due counts as met."""
-    days = settings.WAGEWATCH.get("ACCOUNT_OPEN_DAYS", 30)
-    month_ago = months_before(end, 1)
-    payroll_due = r["start_date"] < month_start(due_month(end), 1)
     paid = r["pay_paid"] >= 0
-    account_due = r["contract_date"] + datetime.timedelta(days=days)
+    account_due = obligations.account_due(r["contract_date"])
     on_time_account = r["account_on"] is not None and r["account_on"] <= min(end, account_due)
     return {
         "roster": r["has_roster"] and not r["has_unsigned"] and bool(r["wage_admin"].strip()),
-        "account": on_time_account or (r["account_on"] is None and account_due > end),
-        "transfer": r["start_date"] >= month_ago or (r["last_transfer"] or r["start_date"]) >= month_ago,
-        "payroll": not payroll_due or (paid and bool(r["pay_via"])),
-        "deposit": _deposit_ok(position),
-        "board": r["notice_board"],
-        "wages": not payroll_due or (paid and r["pay_paid"] >= (r["pay_attended"] or 0)),
+        "account": on_time_account or (r["account_on"] is None and end <= account_due),
+        "transfer": r["transfer_ref"] >= months_before(end, 1),
+        "payroll": not r["wages_due"] or (paid and bool(r["pay_via"])),
+        "deposit": position is not None and not position.short,
+        "board": bool(r["board"]),
+        "wages": not r["wages_due"] or (paid and r["pay_paid"] >= (r["pay_attended"] or 0)),
     }
-
-
-def _deposit_ok(position: dict | None) -> bool:
-    if not position:
-        return False
-    held = position["cash_balance"] + position["guarantee_amount"]
-    return position["exempt"] or held >= position["required"]
 
 
 def project_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:

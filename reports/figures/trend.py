@@ -8,7 +8,7 @@ from django.db.models import Count, Q, Sum
 from complaints.models import Complaint
 from deposits.models import DepositEntry
 from projects.models import Hazard
-from projects.risk.rules import month_start
+from wagewatch.lib.months import month_start
 
 from .cases import complaint_scope_q
 from .common import ZERO, wan

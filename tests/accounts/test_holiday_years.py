@@ -18,7 +18,7 @@ from complaints.models import Complaint
 from deposits import services as deposit_services
 from deposits.models import WageDeposit
 from projects.models import Hazard, SweepRun
-from projects.risk.services import sweep_run
+from risk.services import sweep_run
 from tests.blacklist.factories import make_proposed
 from tests.complaints.factories import make_complaint
 from tests.deposits.factories import make_deposit

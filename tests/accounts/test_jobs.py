@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from projects.models import SweepRun
-from projects.risk import tasks as risk_tasks
+from risk import tasks as risk_tasks
 from tests.conftest import _need, redis_available
 from wagewatch.accounts import jobs
 

@@ -161,7 +161,7 @@ def test_deposit_positions_fixed_queries(n, township_a, department, django_asser
     positions = _positions_queries(n, township_a, department, django_assert_num_queries)
     assert len(positions) == n
     one = next(iter(positions.values()))
-    assert set(one) == {"required", "cash_balance", "guarantee_amount", "guarantee_valid_to", "exempt"}
-    assert one["cash_balance"] == Decimal("1000.00")
-    with_letter = [p for p in positions.values() if p["guarantee_amount"]]
-    assert with_letter and with_letter[0]["guarantee_valid_to"] == datetime.date(2027, 12, 31)
+    assert set(vars(one)) == {"required", "cash_balance", "guarantee_amount", "guarantee_valid_to", "exempt"}
+    assert one.cash_balance == Decimal("1000.00")
+    with_letter = [p for p in positions.values() if p.guarantee_amount]
+    assert with_letter and with_letter[0].guarantee_valid_to == datetime.date(2027, 12, 31)

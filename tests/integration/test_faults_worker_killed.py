@@ -18,7 +18,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from projects.models import Hazard, SweepRun
-from projects.risk import services
+from risk import services
 from tests.integration import faults_support as fs
 from tests.integration.private_services import private_redis
 from tests.projects.factories import make_project

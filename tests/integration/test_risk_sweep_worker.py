@@ -5,7 +5,7 @@ import time
 import pytest
 
 from projects.models import Hazard, SweepRun
-from projects.risk import tasks
+from risk import tasks
 from tests.projects.factories import make_project
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]

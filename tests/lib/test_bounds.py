@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 FORM_MODULES = [
     "projects.forms",
-    "projects.risk.forms",
+    "risk.forms",
     "deposits.forms",
     "complaints.forms",
     "blacklist.forms",
@@ -34,7 +34,7 @@ FORM_MODULES = [
 API_MODULES = [
     "projects.api",
     "projects.api.feeds",
-    "projects.risk.api",
+    "risk.api",
     "deposits.api",
     "complaints.api",
     "blacklist.api",

@@ -9,9 +9,9 @@ from django.utils import timezone
 from blacklist.models import IntegrityGrade
 from deposits.models import Guarantee, WageDeposit
 from projects.models import Inspection, LabourCostTransfer, Payroll, Project, RiskRule, WageAccount
-from projects.risk.rules import GENERAL, REGISTRY, SERIOUS
-from projects.risk.services import risk_rules_sync
-from projects.risk.sweep import evaluate_rule
+from risk.rules import GENERAL, REGISTRY, SERIOUS
+from risk.services import risk_rules_sync
+from risk.sweep import evaluate_rule
 from tests.complaints.factories import make_complaint
 
 from .factories import healthy_project, latest_payroll

@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from projects.models import Hazard, Payroll, Project, RiskRule, SweepRun
-from projects.risk import tasks
-from projects.risk.rules import GENERAL, SERIOUS
-from projects.risk.services import risk_rules_sync, sweep_run
+from risk import tasks
+from risk.rules import GENERAL, SERIOUS
+from risk.services import risk_rules_sync, sweep_run
 from tests.projects.factories import make_enterprise, make_project
 from wagewatch.lib import workdays
 
@@ -120,7 +120,7 @@ def test_a_failing_rule_is_logged_and_its_hazards_left_alone(township_a, departm
     project = healthy_project(township_a, department)
     Project.objects.filter(pk=project.pk).update(notice_board=False)
     run_sweep()
-    from projects.risk import rules
+    from risk import rules
 
     spec = rules.REGISTRY["NOTICE_BOARD"]
 
@@ -135,9 +135,9 @@ def test_a_failing_rule_is_logged_and_its_hazards_left_alone(township_a, departm
 
 def test_a_failing_project_is_logged_and_skipped(township_a, department, monkeypatch):
     good, bad = bare_projects(2, township_a, department)
-    from projects.risk import rules
+    from risk.rules import account as rules
 
-    original = rules._d
+    original = rules.day_text
 
     def flaky(value):
         if value == bad.contract_date:
@@ -146,7 +146,7 @@ def test_a_failing_project_is_logged_and_skipped(township_a, department, monkeyp
 
     Project.objects.filter(pk=bad.pk).update(contract_date=bad.contract_date.replace(day=1))
     bad.refresh_from_db()
-    monkeypatch.setattr(rules, "_d", flaky)
+    monkeypatch.setattr(rules, "day_text", flaky)
     run = run_sweep()
     assert {"rule": "ACCOUNT_MISSING", "project": bad.pk, "error": "ValueError: bad date"} in run.errors
     assert Hazard.objects.filter(project=good, rule__code="ACCOUNT_MISSING").exists()

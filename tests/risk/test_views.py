@@ -10,7 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from projects.models import Hazard, Project, SweepRun
-from projects.risk.services import sweep_run
+from risk.services import sweep_run
 from tests.projects.factories import make_enterprise
 
 from .factories import healthy_project
@@ -127,7 +127,7 @@ def test_close_needs_a_note_then_closes_with_history(client_for, office, hazard_
 def test_inspector_b_may_not_close_even_if_asked_through_service(inspector_b, hazard_a):
     from django.core.exceptions import PermissionDenied
 
-    from projects.risk.services import hazard_close
+    from risk.services import hazard_close
 
     with pytest.raises(PermissionDenied):
         hazard_close(hazard=hazard_a, user=inspector_b, note="x")
@@ -150,7 +150,7 @@ def test_project_tab_and_dashboard(client_for, office, hazard_a):
 def test_trend_counts_from_timestamps(office, hazard_a):
     from datetime import timedelta
 
-    from projects.risk.selectors import hazard_trend
+    from risk.selectors import hazard_trend
 
     Hazard.objects.filter(pk=hazard_a.pk).update(
         opened_at=timezone.now() - timedelta(weeks=3),

@@ -20,8 +20,8 @@ from blacklist.models import BlacklistEntry
 from complaints.models import Complaint, EnforcementOrder
 from deposits.models import WageDeposit
 from projects.models import Enterprise, Hazard, ImportJob, Project, RosterEntry, SweepRun, Worker
-from projects.risk import services as risk_services
 from reports.models import KeyTask
+from risk import services as risk_services
 from tests.blacklist.factories import make_listed
 from tests.complaints.factories import make_complaint
 from tests.deposits.factories import make_deposit

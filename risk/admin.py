@@ -1,7 +1,4 @@
-"""Admin of the risk sweep: rules' thresholds, severity and switch (admins), hazards (scoped), run records.
-
-Django autodiscovers only projects/admin.py: it should `import projects.risk.admin  # noqa`.
-"""
+"""Admin of the risk sweep: rules' thresholds, severity and switch (admins), hazards (scoped), run records."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin

@@ -1,7 +1,8 @@
-"""Celery tasks of the risk sweep: thin adapters around projects.risk.services.
+"""Celery tasks of the risk sweep: thin adapters around risk.services.
 
-Celery autodiscovers only <app>/tasks.py: settings.CELERY_IMPORTS names this module for the worker, and
-projects/risk/urls.py imports it so the task is registered in every process that serves pages.
+The task names date from when the sweep lived in projects/risk/: messages already queued and the beat
+schedule call the tasks by these names, so they stay. RiskConfig.ready imports this module, so every
+process (web, worker, beat) registers the sweep's job model.
 """
 
 from celery import shared_task

@@ -20,16 +20,14 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from projects.models import Hazard, Project, RiskRule
 from wagewatch.lib.workdays import add_workdays_info
 
-from .rules import REGISTRY, capture_failures
+from .rules import REGISTRY, Finding, capture_failures
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Evaluation:
-    findings: dict[int, dict[int, tuple[int, str]]] = field(
-        default_factory=dict
-    )  # rule id → project → finding
+    findings: dict[int, dict[int, Finding]] = field(default_factory=dict)  # rule id → project → finding
     skipped: dict[int, set[int]] = field(default_factory=dict)  # rule id → projects that failed
     errors: list[dict] = field(default_factory=list)
 
@@ -47,14 +45,16 @@ def thresholds_of(rule: RiskRule) -> dict:
     return {**(spec.thresholds if spec else {}), **(rule.thresholds or {})}
 
 
-def evaluate_rule(rule: RiskRule, projects, today: datetime.date) -> tuple[dict, dict[int, str]]:
+def evaluate_rule(
+    rule: RiskRule, projects, today: datetime.date
+) -> tuple[dict[int, Finding], dict[int, str]]:
     """{project_id: (severity, detail)} for one rule, and the projects it could not evaluate."""
     spec = REGISTRY.get(rule.code)
     if spec is None:
         raise LookupError(_("规则 %(c)s 没有对应的程序") % {"c": rule.code})
     with capture_failures() as failures:
         raw = spec.func(projects, thresholds_of(rule), today)
-    return {pid: (sev or rule.severity, detail) for pid, (sev, detail) in raw.items()}, failures
+    return {pid: Finding(sev or rule.severity, detail) for pid, (sev, detail) in raw.items()}, failures
 
 
 def evaluate(rules: list[RiskRule], projects, today: datetime.date) -> Evaluation:

@@ -1,7 +1,5 @@
 from django.urls import path
 
-from . import admin as _admin  # noqa: F401  registers RiskRule/Hazard/SweepRun until projects/admin.py does
-from . import tasks as _tasks  # noqa: F401  registers the sweep task and its job model
 from . import views
 
 app_name = "risk"

@@ -1,0 +1,55 @@
+"""Rules on the wage account (DESIGN §2 obligation 2): opened in time, fed with labour cost every month."""
+
+from django.conf import settings
+from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from projects import obligations
+from wagewatch.lib.months import months_before
+
+from ..registry import SERIOUS, collect, day_text, rule
+
+
+@rule(
+    "ACCOUNT_MISSING",
+    name=gettext_lazy("未开设工资专用账户"),
+    description=gettext_lazy("合同签订后超过规定天数（days）仍未开设农民工工资专用账户。"),
+    thresholds={"days": settings.WAGEWATCH["ACCOUNT_OPEN_DAYS"]},
+)
+def account_missing(projects, thresholds, today):
+    days = int(thresholds["days"])
+    rows = (
+        projects.filter(obligations.account_overdue_q(today, days=days))
+        .exclude(obligations.account_open_on(today))
+        .values("pk", "contract_date")
+    )
+    text = _("合同签订于%(d)s，超过%(n)s天仍未开设农民工工资专用账户")
+    return collect(rows, lambda r: (None, text % {"d": day_text(r["contract_date"]), "n": days}))
+
+
+@rule(
+    "TRANSFER_LATE",
+    name=gettext_lazy("人工费未按月拨付"),
+    description=gettext_lazy(
+        "建设单位超过 general_months 个月未拨付人工费为一般隐患，超过 serious_months 个月为严重隐患。"
+    ),
+    thresholds={"general_months": 1, "serious_months": 2},
+)
+def transfer_late(projects, thresholds, today):
+    general_cut = months_before(today, int(thresholds["general_months"]))
+    serious_cut = months_before(today, int(thresholds["serious_months"]))
+    rows = (
+        projects.annotate(last=obligations.last_transfer(today))
+        .annotate(ref=obligations.transfer_reference(F("last")))
+        .filter(ref__lt=general_cut)
+        .values("pk", "last", "ref")
+    )
+
+    def build(r):
+        level = SERIOUS if r["ref"] < serious_cut else None
+        if r["last"] is None:
+            return level, _("开工（%(d)s）以来建设单位未拨付人工费") % {"d": day_text(r["ref"])}
+        return level, _("最近一次拨付人工费为%(d)s，已逾期未按月拨付") % {"d": day_text(r["last"])}
+
+    return collect(rows, build)

@@ -1,0 +1,54 @@
+"""The wage-deposit rule (DESIGN §2 obligation 4): short is DepositPosition.short, as on the deposits page
+and in the reports' coverage; a letter about to expire warns, an expired one makes it serious."""
+
+import datetime
+
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from deposits.models import Guarantee
+from deposits.selectors import DepositPosition, deposit_positions
+
+from ..registry import SERIOUS, collect, day_text, rule
+
+
+@rule(
+    "DEPOSIT_SHORT",
+    name=gettext_lazy("工资保证金不足"),
+    description=gettext_lazy(
+        "未缴或少缴工资保证金为一般隐患；保函在 warning_days 天内到期为一般隐患，"
+        "保函已过期且现金不足应缴额为严重隐患。"
+    ),
+    thresholds={"warning_days": 30},
+)
+def deposit_short(projects, thresholds, today):
+    warn_until = today + datetime.timedelta(days=int(thresholds["warning_days"]))
+    positions = deposit_positions(projects_qs=projects, on=today)
+    # deposit_positions reports letters in force only; an expired, unreleased letter is the serious case.
+    expired = dict(
+        Guarantee.objects.filter(
+            deposit__project__in=projects.order_by().values("pk"),
+            released_on__isnull=True,
+            valid_to__lt=today,
+        )
+        .values_list("deposit__project_id")
+        .annotate(last=Max("valid_to"))
+        .order_by()
+    )
+    rows = ({"pk": pk, "position": pos, "expired_on": expired.get(pk)} for pk, pos in positions.items())
+    return collect(rows, lambda r: _deposit_finding(r["position"], r["expired_on"], warn_until))
+
+
+def _deposit_finding(pos: DepositPosition, expired_on, warn_until) -> tuple | None:
+    if pos.short:
+        if expired_on:
+            text = _("保函已于%(d)s到期，现有保证金%(c)s元，低于应缴%(r)s元")
+            return SERIOUS, text % {"d": day_text(expired_on), "c": pos.held, "r": pos.required}
+        text = _("保证金现金余额%(c)s元、有效保函%(g)s元，低于应缴%(r)s元")
+        return None, text % {"c": pos.cash_balance, "g": pos.guarantee_amount, "r": pos.required}
+    valid_to = pos.guarantee_valid_to
+    letter_carries = not pos.exempt and pos.guarantee_amount and pos.cash_balance < pos.required
+    if letter_carries and valid_to and valid_to <= warn_until:
+        return None, _("保函将于%(d)s到期，请督促续保") % {"d": day_text(valid_to)}
+    return None

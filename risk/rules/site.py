@@ -1,0 +1,32 @@
+"""The rights notice board rule (DESIGN §2 obligation 5), read as the reports read it."""
+
+from django.db.models import Subquery
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from projects import obligations
+
+from ..registry import collect, day_text, rule
+
+
+@rule(
+    "NOTICE_BOARD",
+    name=gettext_lazy("未设维权信息告示牌"),
+    description=gettext_lazy("最近一次现场检查发现未设维权信息告示牌；无检查记录的，按项目登记信息判断。"),
+)
+def notice_board(projects, thresholds, today):
+    rows = (
+        projects.annotate(
+            board=obligations.notice_board_posted(today),
+            checked_on=Subquery(obligations.last_inspection(today).values("date")[:1]),
+        )
+        .filter(board=False)
+        .values("pk", "checked_on")
+    )
+
+    def build(r):
+        if r["checked_on"]:
+            return None, _("%(d)s现场检查发现未设维权信息告示牌") % {"d": day_text(r["checked_on"])}
+        return None, _("项目登记信息显示未设维权信息告示牌")
+
+    return collect(rows, build)

@@ -1,0 +1,108 @@
+"""Rules on wages (DESIGN §2 obligations 3 and 6): paid every month, to everyone who worked, at least the
+minimum wage."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from projects import obligations
+from projects.models import Payroll
+from wagewatch.lib.months import month_start, months_between
+
+from ..registry import SERIOUS, collect, month_text, rule
+
+
+def _latest_paid(column: str, today):
+    """``column`` of the project's latest payroll month paid by ``today``."""
+    paid = Payroll.objects.filter(project=OuterRef("pk"), paid_on__isnull=False, paid_on__lte=today)
+    return Subquery(paid.order_by("-month").values(column)[:1])
+
+
+@rule(
+    "PAYROLL_LATE",
+    name=gettext_lazy("工资未按月发放"),
+    description=gettext_lazy("M月工资至M+1月末仍未发放（回看 lookback_months 个月）。"),
+    severity=SERIOUS,
+    thresholds={"lookback_months": 12},
+)
+def payroll_late(projects, thresholds, today):
+    last_due = obligations.wages_due_month(today)
+    window = month_start(last_due, -(int(thresholds["lookback_months"]) - 1))
+    paid = Q(payrolls__month__range=(window, last_due), payrolls__paid_on__isnull=False)
+    rows = (
+        projects.filter(obligations.wages_due_q(today))
+        .annotate(paid_months=Count("payrolls", filter=paid & Q(payrolls__paid_on__lte=today)))
+        .values("pk", "start_date", "paid_months")
+    )
+
+    def build(r):
+        due = months_between(max(window, r["start_date"].replace(day=1)), last_due)
+        unpaid = due - min(r["paid_months"], due)
+        if unpaid <= 0:
+            return None
+        text = _("截至%(m)s，应发放的%(due)s个月工资中有%(n)s个月逾期未发放")
+        return None, text % {"m": month_text(last_due), "due": due, "n": unpaid}
+
+    return collect(rows, build)
+
+
+@rule(
+    "PAYROLL_SHORT",
+    name=gettext_lazy("工资未足额发放到人"),
+    description=gettext_lazy(
+        "最近一次发放的实发人数少于出勤人数；未发人数达出勤人数 serious_share 以上为严重隐患。"
+    ),
+    thresholds={"serious_share": "0.10"},
+)
+def payroll_short(projects, thresholds, today):
+    share = Decimal(str(thresholds["serious_share"]))
+    rows = (
+        projects.annotate(
+            p_month=_latest_paid("month", today),
+            p_attended=_latest_paid("attended", today),
+            p_paid=_latest_paid("paid", today),
+        )
+        .filter(p_paid__lt=F("p_attended"))
+        .values("pk", "p_month", "p_attended", "p_paid")
+    )
+
+    def build(r):
+        unpaid = r["p_attended"] - r["p_paid"]
+        level = SERIOUS if Decimal(unpaid) >= share * r["p_attended"] else None
+        text = _("%(m)s工资：出勤%(a)s人，实发%(p)s人，%(u)s人未发放")
+        month = month_text(r["p_month"])
+        return level, text % {"m": month, "a": r["p_attended"], "p": r["p_paid"], "u": unpaid}
+
+    return collect(rows, build)
+
+
+@rule(
+    "LOW_PAY",
+    name=gettext_lazy("人均工资低于最低工资标准"),
+    description=gettext_lazy(
+        "最近一次发放的人均应发工资低于当地月最低工资标准（minimum_wage 留空则用系统设置）。"
+    ),
+    thresholds={"minimum_wage": None},
+)
+def low_pay(projects, thresholds, today):
+    minimum = Decimal(str(thresholds.get("minimum_wage") or settings.WAGEWATCH["MINIMUM_WAGE_MONTHLY"]))
+    rows = (
+        projects.annotate(
+            p_month=_latest_paid("month", today),
+            p_gross=_latest_paid("gross", today),
+            p_paid=_latest_paid("paid", today),
+        )
+        .alias(floor=ExpressionWrapper(F("p_paid") * Value(minimum), output_field=DecimalField()))
+        .filter(p_paid__gt=0, p_gross__lt=F("floor"))
+        .values("pk", "p_month", "p_gross", "p_paid")
+    )
+
+    def build(r):
+        average = (Decimal(r["p_gross"]) / r["p_paid"]).quantize(Decimal("0.01"))
+        text = _("%(m)s人均应发工资%(a)s元，低于最低工资标准%(min)s元")
+        return None, text % {"m": month_text(r["p_month"]), "a": average, "min": minimum}
+
+    return collect(rows, build)
