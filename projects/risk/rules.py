@@ -6,7 +6,6 @@ own severity" (editable by admins); SERIOUS marks the rule's upgraded level. A n
 decorated with ``@rule(...)`` here: ``risk_rules_sync`` creates its row from the defaults.
 """
 
-import calendar
 import contextlib
 import contextvars
 import datetime
@@ -15,7 +14,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -40,6 +38,8 @@ from complaints.models import Complaint
 from deposits.models import Guarantee
 from deposits.selectors import deposit_positions
 from projects.models import Inspection, LabourCostTransfer, Payroll, Project, WageAccount
+from wagewatch.lib import law
+from wagewatch.lib.periods import month_start, months_before, months_between
 
 log = logging.getLogger(__name__)
 
@@ -109,25 +109,6 @@ def collect(rows: Iterable[dict], build: Callable[[dict], Finding | None]) -> di
     return found
 
 
-# ---- dates ----
-
-
-def months_before(day: datetime.date, n: int) -> datetime.date:
-    """The same day ``n`` months earlier (clipped to the month's last day)."""
-    year, month0 = divmod(day.year * 12 + day.month - 1 - n, 12)
-    return datetime.date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
-
-
-def month_start(day: datetime.date, shift: int = 0) -> datetime.date:
-    """First day of the month ``shift`` months from ``day``'s month."""
-    return months_before(day.replace(day=1), -shift)
-
-
-def months_between(first: datetime.date, last: datetime.date) -> int:
-    """Number of months first..last inclusive (both firsts of months); 0 if last is before first."""
-    return max(0, (last.year - first.year) * 12 + last.month - first.month + 1)
-
-
 def _d(value) -> str:
     return value.strftime("%Y-%m-%d")
 
@@ -143,7 +124,7 @@ def _m(value) -> str:
     "ACCOUNT_MISSING",
     name=gettext_lazy("未开设工资专用账户"),
     description=gettext_lazy("合同签订后超过规定天数（days）仍未开设农民工工资专用账户。"),
-    thresholds={"days": settings.WAGEWATCH["ACCOUNT_OPEN_DAYS"]},
+    thresholds={"days": law.ACCOUNT_OPEN_DAYS()},
 )
 def account_missing(projects, thresholds, today):
     days = int(thresholds["days"])
@@ -173,7 +154,7 @@ def _latest(model, column: str, today):
     description=gettext_lazy(
         "建设单位超过 general_months 个月未拨付人工费为一般隐患，超过 serious_months 个月为严重隐患。"
     ),
-    thresholds={"general_months": 1, "serious_months": 2},
+    thresholds={"general_months": law.LABOUR_COST_CYCLE_MONTHS(), "serious_months": 2},
 )
 def transfer_late(projects, thresholds, today):
     general_cut = months_before(today, int(thresholds["general_months"]))
@@ -212,7 +193,7 @@ def payroll_late(projects, thresholds, today):
     )
 
     def build(r):
-        due = months_between(max(window, r["start_date"].replace(day=1)), last_due)
+        due = months_between(max(window, month_start(r["start_date"])), last_due)
         unpaid = due - min(r["paid_months"], due)
         if unpaid <= 0:
             return None
@@ -260,7 +241,7 @@ def payroll_short(projects, thresholds, today):
     thresholds={"minimum_wage": None},
 )
 def low_pay(projects, thresholds, today):
-    minimum = Decimal(str(thresholds.get("minimum_wage") or settings.WAGEWATCH["MINIMUM_WAGE_MONTHLY"]))
+    minimum = Decimal(str(thresholds.get("minimum_wage") or law.MINIMUM_WAGE_MONTHLY()))
     rows = (
         projects.annotate(
             p_month=_latest(Payroll, "month", today),
@@ -355,7 +336,7 @@ def notice_board(projects, thresholds, today):
     description=gettext_lazy(
         "近 days 天内有未办结的投诉为一般隐患；其中涉及 serious_workers 人以上的为严重隐患。"
     ),
-    thresholds={"days": 90, "serious_workers": settings.WAGEWATCH["GROUP_INCIDENT_WORKERS"]},
+    thresholds={"days": 90, "serious_workers": law.GROUP_INCIDENT_WORKERS()},
 )
 def complaints(projects, thresholds, today):
     since = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min)) - datetime.timedelta(

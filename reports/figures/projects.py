@@ -3,14 +3,14 @@ of each obligation (DESIGN §2) among them. One query for the rows plus the depo
 
 import datetime
 
-from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from deposits.selectors import deposit_positions
 from projects.models import Hazard, LabourCostTransfer, Payroll, Project, RosterEntry
-from projects.risk.rules import month_start, months_before
+from wagewatch.lib import law
+from wagewatch.lib.periods import month_start, months_before
 
 from .common import rate
 from .scope import Scope, day_after, day_start
@@ -80,8 +80,8 @@ def _rows(scope: Scope, end: datetime.date) -> list[dict]:
 
 def _checks(r: dict, end: datetime.date, position: dict | None) -> dict[str, bool]:
     """Which obligations the project meets on ``end``; a duty not yet due counts as met."""
-    days = settings.WAGEWATCH.get("ACCOUNT_OPEN_DAYS", 30)
-    month_ago = months_before(end, 1)
+    days = law.ACCOUNT_OPEN_DAYS()
+    month_ago = months_before(end, law.LABOUR_COST_CYCLE_MONTHS())
     payroll_due = r["start_date"] < month_start(due_month(end), 1)
     paid = r["pay_paid"] >= 0
     account_due = r["contract_date"] + datetime.timedelta(days=days)
