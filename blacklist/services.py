@@ -265,7 +265,9 @@ def blacklist_remove_early(
         raise ValidationError(_("不符合提前移出条件：") + "；".join(problems))
     entry.status, entry.removed_on = S.REMOVED, on
     entry.arrears_paid_on, entry.commitment_filed_on = arrears_paid_on, commitment_filed_on
-    entry.removal_reason = (reason or "").strip() or _("已清偿欠薪、列入满6个月并提交信用承诺")
+    entry.removal_reason = (reason or "").strip() or _("已清偿欠薪、列入满%(n)s个月并提交信用承诺") % {
+        "n": months
+    }
     _save(entry, user, ["status", "removed_on", "arrears_paid_on", "commitment_filed_on", "removal_reason"])
     _step(entry, user, BlacklistStep.Step.REMOVE, entry.removal_reason[:200])
     return entry

@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagewatch.accounts.context_processors.navigation",
+                "wagewatch.accounts.context_processors.law",
             ],
         },
     },

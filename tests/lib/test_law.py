@@ -103,3 +103,11 @@ def test_manage_py_check_stops_on_an_out_of_band_rate_from_the_environment():
     )
     assert proc.returncode != 0
     assert "wagewatch.E102" in proc.stderr and "DEPOSIT_RATE" in proc.stderr
+
+
+def test_a_page_states_the_configured_figure(settings, rf):
+    from django.template.loader import render_to_string
+
+    _with(settings, COMPLAINT_ACCEPT_WORKDAYS=3)
+    page = render_to_string("complaints/public/done.html", {"number": "TS2026-000001"}, request=rf.get("/"))
+    assert "工作人员将在3个工作日内决定是否受理" in page

@@ -17,6 +17,7 @@ Sources:
 - 保证金规定: 《工程建设领域农民工工资保证金规定》(人社部发〔2021〕65号)
 - 专用账户办法: 《工程建设领域农民工工资专用账户管理暂行办法》(人社部发〔2021〕53号)
 - 令第45号: 《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》(人力资源社会保障部令第45号)
+- 《企业劳动保障守法诚信等级评价办法》(人社部规〔2016〕1号); 《最低工资规定》(劳动和社会保障部令第21号)
 """
 
 from decimal import Decimal
@@ -192,6 +193,14 @@ BLACKLIST_DEFENCE_WORKDAYS = Value(
     10,
     low=1,
     source="令第45号 (right to state and defend; the period is local)",
+)
+# an enterprise punished this many times in the year is graded C (守法诚信等级)
+GRADE_C_PUNISHMENTS = Value(
+    "GRADE_C_PUNISHMENTS",
+    int,
+    3,
+    low=1,
+    source="《企业劳动保障守法诚信等级评价办法》(人社部规〔2016〕1号): 因违法行为被查处三次以上(含三次)为C级",
 )
 CERTIFICATE_VALID_DAYS = Value(
     "CERTIFICATE_VALID_DAYS", int, 90, low=1, source="county rule for 无拖欠证明 (no national document)"
