@@ -47,10 +47,10 @@ def measure(out_dir: Path) -> None:
     from reports.figures import Scope, report_data
     from reports.models import ReportRun
     from reports.pdf import build_pdf
-    from wagewatch.lib.months import month_start
+    from wagewatch.lib.periods import month_start, quarter_start
 
     today = timezone.localdate()
-    first = month_start(today, -((today.month - 1) % 3) - 3)
+    first = month_start(quarter_start(today), -3)
     end = month_start(first, 3) - timezone.timedelta(days=1)
     run = ReportRun(kind="quarterly", scope="county", scope_key="county", start=first, end=end,
                     plan="一是持续开展欠薪隐患排查。\n二是加大执法力度。")  # fmt: skip

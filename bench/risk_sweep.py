@@ -26,7 +26,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -47,8 +46,9 @@ from projects.models import (  # noqa: E402
 )
 from risk.services import risk_rules_sync, sweep_run  # noqa: E402
 from wagewatch.accounts.models import Department, Township  # noqa: E402
+from wagewatch.lib import law  # noqa: E402
 from wagewatch.lib.fields import keyed_hash  # noqa: E402
-from wagewatch.lib.months import month_start, months_before  # noqa: E402
+from wagewatch.lib.periods import month_start, months_before  # noqa: E402
 
 BATCH = 5000
 
@@ -180,9 +180,10 @@ SELECT
 def hand_sql(today: datetime.date) -> tuple[float, dict]:
     last_due = month_start(today, -2)
     params = {
-        "today": today, "acct_cut": today - datetime.timedelta(days=30), "t_cut": months_before(today, 1),
+        "today": today, "acct_cut": today - datetime.timedelta(days=law.ACCOUNT_OPEN_DAYS()),
+        "t_cut": months_before(today, law.LABOUR_COST_CYCLE_MONTHS()),
         "last_due": last_due, "window": month_start(last_due, -11), "due_end": month_start(last_due, 1),
-        "minimum": settings.WAGEWATCH["MINIMUM_WAGE_MONTHLY"], "rate": settings.WAGEWATCH["DEPOSIT_RATE"],
+        "minimum": law.MINIMUM_WAGE_MONTHLY(), "rate": law.DEPOSIT_RATE(),
         "since": timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
         - datetime.timedelta(days=90),
         "year": today.year,

@@ -37,14 +37,10 @@ from projects.models import (  # noqa: E402
 from tests.projects.factories import valid_id, valid_uscc  # noqa: E402
 from wagewatch.accounts.models import Department, Township  # noqa: E402
 from wagewatch.lib.fields import keyed_hash  # noqa: E402
+from wagewatch.lib.periods import month_start  # noqa: E402
 
 BATCH = 2000
 rng = random.Random(2026)
-
-
-def month_start(d: datetime.date, back: int) -> datetime.date:
-    y, m = divmod(d.year * 12 + d.month - 1 - back, 12)
-    return datetime.date(y, m + 1, 1)
 
 
 def make_projects(n: int) -> list[Project]:
@@ -105,8 +101,8 @@ def make_money_flows(projects: list[Project]) -> None:
                 )
             )
         for back in range(1, 13):
-            month = month_start(today, back)
-            if month < month_start(p.start_date, 0):
+            month = month_start(today, -back)
+            if month < month_start(p.start_date):
                 continue
             if rng.random() < 0.93:
                 transfers.append(

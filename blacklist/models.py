@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from complaints.models import Complaint, EnforcementOrder
 from projects.models import Enterprise
 from wagewatch.accounts.roles import is_inspector, is_office
+from wagewatch.lib import config
 from wagewatch.lib.fields import EncryptedCharField
 from wagewatch.lib.masking import mask_id
 
@@ -143,7 +144,7 @@ class BlacklistEntry(models.Model):
         """事先告知书 document number, e.g. 示人社监失告〔2026〕3号."""
         if not self.notice_seq:
             return ""
-        prefix = settings.WAGEWATCH["DOCUMENT_PREFIX"]
+        prefix = config.DOCUMENT_PREFIX()
         return f"{prefix}失告〔{self.notice_year}〕{self.notice_seq}号"
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from complaints.models import Complaint, EnforcementOrder
 from projects.models import Enterprise, Hazard
+from wagewatch.lib import law
 
 from .models import BlacklistEntry, Grade, IntegrityGrade, NoArrearsCertificate
 
@@ -80,7 +81,7 @@ def compute_grades(*, year: int, enterprise_ids=None) -> dict[int, tuple[str, st
     for row in case_rows:
         eid = row["respondent_id"]
         reasons = c_reasons.setdefault(eid, [])
-        if row["punished"] >= 3:
+        if row["punished"] >= law.GRADE_C_PUNISHMENTS():
             reasons.append(_("受到行政处罚%(n)s次") % {"n": row["punished"]})
         if row["incidents"]:
             reasons.append(_("引发群体性事件"))

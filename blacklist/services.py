@@ -8,7 +8,6 @@ decide once the enterprise's statement is recorded, or once the defence period h
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -21,7 +20,9 @@ from wagewatch.accounts import roles
 from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.accounts.numbering import next_number
+from wagewatch.lib import config, law
 from wagewatch.lib.fields import keyed_hash
+from wagewatch.lib.periods import add_months
 from wagewatch.lib.validators import validate_resident_id
 from wagewatch.lib.workdays import add_workdays_info, rewrite_changed, spans_year
 
@@ -36,28 +37,10 @@ from .models import (
 from .selectors import certificate_code, certificate_refusals, compute_grades
 
 S = BlacklistEntry.Status
-LISTING_YEARS = 3
-EARLY_REMOVAL_MONTHS = 6
-
-
-def _setting(name: str, default):
-    return settings.WAGEWATCH.get(name, default)
 
 
 def _user(user):
     return user if user is not None and getattr(user, "is_authenticated", False) else None
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, or the month's last day when it has no such day (29 Feb → 28 Feb)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, d))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def _step(entry: BlacklistEntry, user, step: str, note: str = "") -> BlacklistStep:
@@ -222,7 +205,7 @@ def blacklist_publish(*, entry: BlacklistEntry, user, on=None) -> BlacklistEntry
     if on < entry.decided_on:
         raise ValidationError(_("列入日期不能早于决定日期"))
     entry.status, entry.listed_on = S.LISTED, on
-    entry.expires_on = add_months(on, 12 * LISTING_YEARS)
+    entry.expires_on = add_months(on, 12 * law.BLACKLIST_LISTING_YEARS())
     _save(entry, user, ["status", "listed_on", "expires_on"])
     _step(entry, user, BlacklistStep.Step.PUBLISH, _("公示期至%(d)s") % {"d": entry.expires_on})
     return entry
@@ -270,9 +253,11 @@ def blacklist_remove_early(
     problems = []
     if arrears_paid_on is None or arrears_paid_on > on:
         problems.append(_("未清偿拖欠的工资"))
-    if on < add_months(entry.listed_on, EARLY_REMOVAL_MONTHS):
+    months = law.BLACKLIST_EARLY_REMOVAL_MONTHS()
+    if on < add_months(entry.listed_on, months):
         problems.append(
-            _("列入未满6个月（%(d)s 后方可申请）") % {"d": add_months(entry.listed_on, EARLY_REMOVAL_MONTHS)}
+            _("列入未满%(n)s个月（%(d)s 后方可申请）")
+            % {"n": months, "d": add_months(entry.listed_on, months)}
         )
     if commitment_filed_on is None or commitment_filed_on > on:
         problems.append(_("未提交信用承诺书"))
@@ -280,7 +265,9 @@ def blacklist_remove_early(
         raise ValidationError(_("不符合提前移出条件：") + "；".join(problems))
     entry.status, entry.removed_on = S.REMOVED, on
     entry.arrears_paid_on, entry.commitment_filed_on = arrears_paid_on, commitment_filed_on
-    entry.removal_reason = (reason or "").strip() or _("已清偿欠薪、列入满6个月并提交信用承诺")
+    entry.removal_reason = (reason or "").strip() or _("已清偿欠薪、列入满%(n)s个月并提交信用承诺") % {
+        "n": months
+    }
     _save(entry, user, ["status", "removed_on", "arrears_paid_on", "commitment_filed_on", "removal_reason"])
     _step(entry, user, BlacklistStep.Step.REMOVE, entry.removal_reason[:200])
     return entry
@@ -368,9 +355,9 @@ def certificate_issue(*, enterprise, purpose: str, user, on=None) -> NoArrearsCe
     seq = next_number(name="certificate", year=on.year)
     cert = NoArrearsCertificate(
         enterprise=enterprise,
-        serial=f"{_setting('CERTIFICATE_PREFIX', 'WQZM')}{on.year}{seq:05d}",
+        serial=f"{config.CERTIFICATE_PREFIX()}{on.year}{seq:05d}",
         issued_on=on,
-        valid_until=on + datetime.timedelta(days=int(_setting("CERTIFICATE_VALID_DAYS", 90)) - 1),
+        valid_until=on + datetime.timedelta(days=law.CERTIFICATE_VALID_DAYS() - 1),
         purpose=purpose.strip(),
         issued_by=_user(user),
     )
@@ -394,7 +381,7 @@ def certificate_revoke(*, cert: NoArrearsCertificate, reason: str, user) -> NoAr
 
 def _defence_due(notice_date: datetime.date) -> tuple[datetime.date, bool]:
     """End of the statement period a prior notice starts, and whether holiday data covered it."""
-    return add_workdays_info(notice_date, int(_setting("BLACKLIST_DEFENCE_WORKDAYS", 10)))
+    return add_workdays_info(notice_date, law.BLACKLIST_DEFENCE_WORKDAYS())
 
 
 def blacklist_deadlines_recompute(year: int | None = None) -> int:

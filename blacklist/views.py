@@ -1,6 +1,5 @@
 """Office pages of the blacklist: list, entry steps, proposals, grades, certificates."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from complaints.models import EnforcementOrder
 from wagewatch.accounts import once, roles
+from wagewatch.lib import config
 from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.qr import qr_svg
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
@@ -183,7 +183,7 @@ def notice_pdf(request, pk):
 
 
 def _county() -> str:
-    return settings.WAGEWATCH["COUNTY_NAME"]
+    return config.COUNTY_NAME()
 
 
 def _propose(request, *, orders, initial_order=None):

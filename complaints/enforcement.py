@@ -6,7 +6,6 @@ Every write saves through simple-history with the acting user, so each document 
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from wagewatch.accounts import roles
 from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
+from wagewatch.lib import config
 
 from .models import CaseEvent, Complaint, EnforcementOrder, Interview
 from .services import complaint_close, document_seq, document_township, may_work_in
@@ -131,7 +131,7 @@ def _refer_case(order: EnforcementOrder, user, on: datetime.date) -> None:
 def notify_order_deadlines(*, today: datetime.date | None = None) -> int:
     """Tell the township's inspectors and the issuer once per order, deadline and state (soon / overdue)."""
     today = today or timezone.localdate()
-    soon_days = settings.WAGEWATCH.get("ORDER_DUE_SOON_DAYS", 3)
+    soon_days = config.ORDER_DUE_SOON_DAYS()
     orders = (
         EnforcementOrder.objects.filter(
             complied_on__isnull=True, deadline__lte=today + datetime.timedelta(days=soon_days)

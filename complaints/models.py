@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from projects.models import MONEY, Enterprise, Hazard, Inspection, Project
 from wagewatch.accounts.models import Township
 from wagewatch.accounts.scoping import ScopedQuerySet
+from wagewatch.lib import config
 from wagewatch.lib.fields import EncryptedCharField
 from wagewatch.lib.masking import mask_id, mask_phone
 
@@ -283,7 +284,7 @@ class EnforcementOrder(models.Model):
 
     @property
     def number(self) -> str:
-        prefix = settings.WAGEWATCH["DOCUMENT_PREFIX"]
+        prefix = config.DOCUMENT_PREFIX()
         word = "令" if self.kind == self.Kind.PAY else "改"
         return f"{prefix}{word}〔{self.year}〕{self.seq}号"
 
@@ -375,7 +376,7 @@ class Interview(models.Model):
 
     @property
     def number(self) -> str:
-        return f"{settings.WAGEWATCH['DOCUMENT_PREFIX']}谈〔{self.year}〕{self.seq}号"
+        return f"{config.DOCUMENT_PREFIX()}谈〔{self.year}〕{self.seq}号"
 
     def is_overdue(self, on) -> bool:
         return self.fulfilled_on is None and self.deadline is not None and self.deadline < on

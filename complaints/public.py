@@ -9,10 +9,11 @@ import secrets
 import unicodedata
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import Subquery
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from wagewatch.lib import config
 
 from .models import Captcha, PublicHit
 
@@ -38,9 +39,9 @@ def _captcha_prune(address: str, now) -> None:
     """Delete expired challenges, then all but the newest per address and overall (anonymous GETs
     must not grow the table: one address, or many, can only churn the oldest live rows)."""
     Captcha.objects.filter(expires_at__lte=now).delete()
-    per_address = settings.WAGEWATCH["PUBLIC_CAPTCHA_PER_ADDRESS"]
+    per_address = config.PUBLIC_CAPTCHA_PER_ADDRESS()
     _keep_newest(Captcha.objects.filter(address=address), per_address)
-    _keep_newest(Captcha.objects.all(), settings.WAGEWATCH["PUBLIC_CAPTCHA_MAX"])
+    _keep_newest(Captcha.objects.all(), config.PUBLIC_CAPTCHA_MAX())
 
 
 def _keep_newest(rows, count: int) -> None:
@@ -112,11 +113,11 @@ def rate_limit_hit(address: str, kind: str) -> bool:
 
 
 def _recent(address: str, kind: str):
-    window = timedelta(minutes=settings.WAGEWATCH["PUBLIC_FORM_RATE_WINDOW_MINUTES"])
+    window = timedelta(minutes=config.PUBLIC_FORM_RATE_WINDOW_MINUTES())
     return PublicHit.objects.filter(address=address, kind=kind, at__gt=timezone.now() - window)
 
 
 def _limit(kind: str) -> int:
     if kind == PublicHit.Kind.LOOKUP:
-        return settings.WAGEWATCH["PUBLIC_LOOKUP_RATE_LIMIT"]
-    return settings.WAGEWATCH["PUBLIC_FORM_RATE_LIMIT"]
+        return config.PUBLIC_LOOKUP_RATE_LIMIT()
+    return config.PUBLIC_FORM_RATE_LIMIT()

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from wagewatch.accounts import roles
+from wagewatch.lib import config, law
 from wagewatch.lib.qr import qr_svg
 from wagewatch.lib.workdays import workdays_between
 
@@ -182,15 +183,14 @@ def enforcement_counts(*, start, end, township_ids=None) -> dict:
 def notice_board_context(*, project) -> dict:
     """Everything 条例 art. 34 asks the site notice board to show, plus the QR code to the public form."""
     url = f"{settings.SITE_URL}{reverse('complaints:public_project', args=[project.code])}"
-    wagewatch = settings.WAGEWATCH
     return {
         "project": project,
         "subcontracts": project.subcontracts.select_related("enterprise").order_by("id"),
         "department": project.department,
-        "minimum_wage": wagewatch["MINIMUM_WAGE_MONTHLY"],
-        "county": wagewatch.get("COUNTY_NAME", ""),
-        "county_phone": wagewatch["COUNTY_COMPLAINT_PHONE"],
-        "arbitration_phone": wagewatch.get("ARBITRATION_PHONE", ""),
+        "minimum_wage": law.MINIMUM_WAGE_MONTHLY(),
+        "county": config.COUNTY_NAME(),
+        "county_phone": config.COUNTY_COMPLAINT_PHONE(),
+        "arbitration_phone": config.ARBITRATION_PHONE(),
         "form_url": url,
         "qr": mark_safe(qr_svg(url, scale=6)),
     }

@@ -16,7 +16,9 @@ from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.accounts.numbering import next_number
 from wagewatch.accounts.scoping import user_township_ids
+from wagewatch.lib import config, law
 from wagewatch.lib.fields import keyed_hash
+from wagewatch.lib.periods import years_before
 from wagewatch.lib.workdays import add_workdays_info, rewrite_changed, spans_year
 
 from .models import CaseEvent, Complaint, ComplaintAttachment, EnforcementOrder
@@ -118,10 +120,6 @@ def order_comply(*, order: EnforcementOrder, on: datetime.date, user) -> Enforce
 # ---- complaint cases -------------------------------------------------------------------------
 
 
-def _setting(name: str, default=None):
-    return settings.WAGEWATCH.get(name, default)
-
-
 def _event(complaint: Complaint, user, action: str, note: str = "") -> CaseEvent:
     return CaseEvent.objects.create(
         complaint=complaint, actor=user if _is_user(user) else None, action=action, note=note
@@ -148,15 +146,11 @@ def _require(complaint: Complaint, user, *, statuses) -> None:
 
 
 def is_out_of_time(*, received: datetime.date, arrears_from, arrears_to) -> bool:
-    """The arrears period ended more than two years before receipt (劳动保障监察条例 art. 20)."""
+    """The arrears period ended more than the limitation period (劳动保障监察条例 art. 20) before receipt."""
     last = arrears_to or arrears_from
     if last is None:
         return False
-    try:
-        limit = received.replace(year=received.year - 2)
-    except ValueError:  # 29 February
-        limit = received.replace(year=received.year - 2, day=28)
-    return last < limit
+    return last < years_before(received, law.COMPLAINT_LIMITATION_YEARS())
 
 
 def complaint_receive(
@@ -189,7 +183,7 @@ def complaint_receive(
     with transaction.atomic():
         seq = next_number(name="complaint", year=received.year)
         complaint = Complaint(
-            number=f"{_setting('COMPLAINT_NUMBER_PREFIX', 'TS')}{received.year}-{seq:06d}",
+            number=f"{config.COMPLAINT_NUMBER_PREFIX()}{received.year}-{seq:06d}",
             channel=channel,
             received_at=received_at,
             complainant_name=complainant_name.strip(),
@@ -207,7 +201,7 @@ def complaint_receive(
             arrears_to=arrears_to,
             description=description,
             out_of_time=is_out_of_time(received=received, arrears_from=arrears_from, arrears_to=arrears_to),
-            group_incident=workers_involved >= settings.WAGEWATCH["GROUP_INCIDENT_WORKERS"],
+            group_incident=workers_involved >= law.GROUP_INCIDENT_WORKERS(),
             accept_due=accept_due,
             calendar_complete=complete,
             created_by=user if _is_user(user) else None,
@@ -378,7 +372,7 @@ def complaint_set_flags(
 def mark_deadlines(*, today: datetime.date | None = None) -> dict:
     """Set deadline_state (soon / overdue / '') on open cases in three set-based updates."""
     today = today or timezone.localdate()
-    soon_limit = add_workdays_info(today, _setting("COMPLAINT_DUE_SOON_WORKDAYS", 5))[0]
+    soon_limit = add_workdays_info(today, config.COMPLAINT_DUE_SOON_WORKDAYS())[0]
     received, filed = Q(status=S.RECEIVED), Q(status=S.FILED)
     overdue = (received & Q(accept_due__lt=today)) | (filed & Q(close_due__lt=today))
     soon = (received & Q(accept_due__gte=today, accept_due__lte=soon_limit)) | (
@@ -443,15 +437,15 @@ def attachment_add(*, complaint: Complaint, user, upload) -> ComplaintAttachment
 # The legal deadlines of a case (with whether holiday data covered them): one definition for the steps
 # that set them and for the recompute once a year's holidays are known.
 def _accept_due(received: datetime.date) -> tuple[datetime.date, bool]:
-    return add_workdays_info(received, _setting("COMPLAINT_ACCEPT_WORKDAYS", 5))
+    return add_workdays_info(received, law.COMPLAINT_ACCEPT_WORKDAYS())
 
 
 def _close_due(filed_on: datetime.date) -> tuple[datetime.date, bool]:
-    return add_workdays_info(filed_on, _setting("COMPLAINT_CLOSE_WORKDAYS", 60))
+    return add_workdays_info(filed_on, law.COMPLAINT_CLOSE_WORKDAYS())
 
 
 def _extended_due(close_due: datetime.date) -> tuple[datetime.date, bool]:
-    return add_workdays_info(close_due, _setting("COMPLAINT_EXTENSION_WORKDAYS", 30))
+    return add_workdays_info(close_due, law.COMPLAINT_EXTENSION_WORKDAYS())
 
 
 def _deadlines_again(case: Complaint) -> Complaint:

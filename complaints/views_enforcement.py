@@ -1,6 +1,5 @@
 """Pages of the enforcement documents: orders (责令支付 / 限期整改指令书) and interviews (约谈询问笔录)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from projects.models import Hazard, Inspection, Project
 from wagewatch.accounts import once, roles
+from wagewatch.lib import config
 from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
@@ -192,7 +192,7 @@ def order_comply(request, pk):
 
 
 def _office_name() -> str:
-    return f"{settings.WAGEWATCH.get('COUNTY_NAME', '')}{_('人力资源和社会保障局')}"
+    return f"{config.COUNTY_NAME()}{_('人力资源和社会保障局')}"
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
+from wagewatch.lib import law
 from wagewatch.lib.bounds import BoundedForm
 from wagewatch.lib.validators import looks_like_formula
 
@@ -59,7 +60,11 @@ class ReturnStartForm(_Form):
     future_dates = ("notice_from",)
     completed_on = _day(_("完工日期"))
     promise_received_on = _day(_("无拖欠书面承诺收到日期"))
-    notice_from = _day(_("公示开始日期（公示30日）"))
+    notice_from = _day(_("公示开始日期"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notice_from"].label = _("公示开始日期（公示%(n)s日）") % {"n": law.DEPOSIT_NOTICE_DAYS()}
 
 
 class DayForm(_Form):

@@ -1,13 +1,10 @@
 """Reads of the deposits app. ``required_deposit`` and ``deposit_positions`` (DepositPosition) are the
 cross-app contract."""
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Max, Q, Sum
 from django.utils.translation import gettext as _
 
@@ -15,7 +12,8 @@ from blacklist.selectors import listed_enterprise_ids
 from complaints.models import EnforcementOrder
 from complaints.selectors import arrears_enterprise_ids
 from projects.models import LabourCostTransfer, Payroll, Project
-from wagewatch.lib import bounds
+from wagewatch.lib import bounds, law
+from wagewatch.lib.periods import month_starts, years_before
 
 from .models import ZERO, DepositEntry, EmergencyAdvance, Guarantee, WageDeposit
 
@@ -28,17 +26,6 @@ def money(value) -> Decimal:
     if not isinstance(value, Decimal):
         value = Decimal(str(value))
     return value.quantize(FEN, rounding=ROUND_HALF_UP)
-
-
-def _setting_decimal(name: str, default: str | None = None) -> Decimal | None:
-    value = settings.WAGEWATCH.get(name, default)
-    return None if value is None else Decimal(str(value))
-
-
-def years_before(day: datetime.date, years: int) -> datetime.date:
-    """The same calendar day ``years`` earlier (29 February → 28 February)."""
-    year = day.year - years
-    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
 
 
 @dataclass(frozen=True)
@@ -65,8 +52,10 @@ class _Facts:
 
 
 def _facts(*, on: datetime.date) -> _Facts:
-    """Arrears (cases or deposit draws) in the past 2 / 1 years, blacklist on ``on``: 4 queries."""
-    since_2y, since_1y = years_before(on, 2), years_before(on, 1)
+    """Arrears (cases or deposit draws) in the record and exemption look-backs (2 / 1 years), blacklist on
+    ``on``: 4 queries."""
+    since_2y = years_before(on, law.DEPOSIT_RECORD_YEARS())
+    since_1y = years_before(on, law.DEPOSIT_EXEMPT_RECORD_YEARS())
     cases_2y = set(arrears_enterprise_ids(since=since_2y, until=on))
     cases_1y = set(arrears_enterprise_ids(since=since_1y, until=on))
     draws = DepositEntry.objects.filter(kind=DepositEntry.Kind.DRAWN, date__gte=since_2y, date__lte=on)
@@ -79,47 +68,55 @@ def _facts(*, on: datetime.date) -> _Facts:
     return _Facts(cases_2y | draws_2y, cases_1y | draws_1y, blacklisted)
 
 
-def _base_rate() -> Decimal:
-    rate = _setting_decimal("DEPOSIT_RATE", "0.02")
-    low, high = _setting_decimal("DEPOSIT_RATE_MIN", "0.01"), _setting_decimal("DEPOSIT_RATE_MAX", "0.03")
-    if not low <= rate <= high:
-        raise ImproperlyConfigured(f"DEPOSIT_RATE {rate} outside {low}–{high}")
-    return rate
-
-
 def compute_required(price: Decimal, record: Record) -> tuple[Decimal, list[str], bool]:
     """DESIGN §2.4 in its order: base rate → clean-record cut (floor) → larger uplift → cap → exemption."""
     price = money(price)
-    rate = _base_rate()
+    rate = law.DEPOSIT_RATE()  # refused (ImproperlyConfigured) outside the legal band
     reasons = [_("基准比例 %(rate)s%% × 合同价款 %(price)s 元") % {"rate": _pct(rate), "price": price}]
-    reduction = _setting_decimal("DEPOSIT_CLEAN_RECORD_REDUCTION")
+    reduction = law.DEPOSIT_CLEAN_RECORD_REDUCTION()
     if reduction and not record.arrears_2y and not record.blacklisted:
-        floor = _setting_decimal("DEPOSIT_RATE_FLOOR", "0.005")
+        floor = law.DEPOSIT_RATE_FLOOR()
         rate = max(rate * (1 - reduction), floor)
         reasons.append(
-            _("近2年无拖欠记录，比例下浮%(cut)s%%，按 %(rate)s%%（不低于 %(floor)s%%）")
-            % {"cut": _pct(reduction), "rate": _pct(rate), "floor": _pct(floor)}
+            _("近%(years)s年无拖欠记录，比例下浮%(cut)s%%，按 %(rate)s%%（不低于 %(floor)s%%）")
+            % {
+                "years": law.DEPOSIT_RECORD_YEARS(),
+                "cut": _pct(reduction),
+                "rate": _pct(rate),
+                "floor": _pct(floor),
+            }
         )
     amount = price * rate
-    if record.blacklisted:
-        amount *= 2
-        reasons.append(_("施工总承包单位在失信联合惩戒名单内，上浮100%（不与其他上浮叠加）"))
-    elif record.arrears_2y:
-        amount *= Decimal("1.5")
-        reasons.append(_("近2年有拖欠工资记录，上浮50%"))
+    uplift = _uplift(record)
+    if uplift:
+        amount *= 1 + uplift[0]
+        reasons.append(uplift[1])
     amount = money(amount)
-    cap = _setting_decimal("DEPOSIT_CAP")
+    cap = law.DEPOSIT_CAP()
     if cap is not None and amount > cap:
         amount = money(cap)
         reasons.append(_("超过上限，按上限 %(cap)s 元") % {"cap": amount})
-    exempt_below = _setting_decimal("DEPOSIT_EXEMPT_BELOW", "3000000")
+    exempt_below = law.DEPOSIT_EXEMPT_BELOW()
     exempt = price < exempt_below and not record.arrears_1y and not record.blacklisted
     if exempt:
         reasons.append(
-            _("合同价款低于 %(limit)s 元且近1年无拖欠，可申请免缴（须经办人确认并说明理由）")
-            % {"limit": exempt_below}
+            _("合同价款低于 %(limit)s 元且近%(years)s年无拖欠，可申请免缴（须经办人确认并说明理由）")
+            % {"limit": exempt_below, "years": law.DEPOSIT_EXEMPT_RECORD_YEARS()}
         )
     return amount, reasons, exempt
+
+
+def _uplift(record: Record) -> tuple[Decimal, str] | None:
+    """The larger uplift only, with its reason: blacklisted, else arrears within the record years."""
+    if record.blacklisted:
+        uplift = law.DEPOSIT_BLACKLISTED_UPLIFT()
+        text = _("施工总承包单位在失信联合惩戒名单内，上浮%(pct)s%%（不与其他上浮叠加）")
+        return uplift, text % {"pct": _pct(uplift)}
+    if record.arrears_2y:
+        uplift = law.DEPOSIT_ARREARS_UPLIFT()
+        text = _("近%(years)s年有拖欠工资记录，上浮%(pct)s%%")
+        return uplift, text % {"years": law.DEPOSIT_RECORD_YEARS(), "pct": _pct(uplift)}
+    return None
 
 
 def _pct(rate: Decimal) -> str:
@@ -231,14 +228,6 @@ def fund_summary(*, user):
         advanced=Sum("amount"), recovered=Sum("recovered")
     )
     return {k: v or ZERO for k, v in totals.items()}
-
-
-def month_starts(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    months, day = [], first.replace(day=1)
-    while day <= last:
-        months.append(day)
-        day = (day + datetime.timedelta(days=32)).replace(day=1)
-    return months
 
 
 def account_ledger(*, project: Project, today: datetime.date) -> list[dict]:

@@ -15,6 +15,8 @@ from projects.models import Enterprise, Project
 from wagewatch.accounts import roles
 from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
+from wagewatch.lib import law
+from wagewatch.lib.periods import years_before
 from wagewatch.lib.workdays import add_workdays_info, rewrite_changed, spans_year
 
 from .models import (
@@ -27,12 +29,8 @@ from .models import (
     Guarantee,
     WageDeposit,
 )
-from .selectors import money, required_deposit, years_before
+from .selectors import money, required_deposit
 
-NOTICE_DAYS = 30
-REVIEW_WORKDAYS = 5
-RETURN_WORKDAYS = 3
-EXPIRY_WARNING_DAYS = 31
 RETURN_START_FIELDS = [
     "work_completed_on", "promise_received_on", "notice_from", "notice_to", "review_due", "calendar_complete"
 ]  # fmt: skip
@@ -237,8 +235,10 @@ def deposit_return_start(
     def start(locked: WageDeposit) -> list[str]:
         locked.work_completed_on, locked.promise_received_on = completed_on, promise_received_on
         locked.notice_from = notice_from
-        locked.notice_to = notice_from + datetime.timedelta(days=NOTICE_DAYS - 1)
-        locked.review_due, locked.calendar_complete = add_workdays_info(locked.notice_to, REVIEW_WORKDAYS)
+        locked.notice_to = notice_from + datetime.timedelta(days=law.DEPOSIT_NOTICE_DAYS() - 1)
+        locked.review_due, locked.calendar_complete = add_workdays_info(
+            locked.notice_to, law.DEPOSIT_REVIEW_WORKDAYS()
+        )
         locked.status = WageDeposit.Status.RETURNING
         return [*RETURN_START_FIELDS, "status"]
 
@@ -252,7 +252,7 @@ def deposit_review_done(*, deposit: WageDeposit, on: datetime.date, user) -> Wag
         if not locked.notice_to or on <= locked.notice_to:
             raise ValidationError({"on": _("公示期满后方可审核")})
         locked.review_done_on = on
-        locked.return_due, complete = add_workdays_info(on, RETURN_WORKDAYS)
+        locked.return_due, complete = add_workdays_info(on, law.DEPOSIT_RETURN_WORKDAYS())
         locked.calendar_complete = locked.calendar_complete and complete
         return ["review_done_on", "return_due", "calendar_complete"]
 
@@ -277,9 +277,9 @@ def deposit_return(*, deposit: WageDeposit, on: datetime.date, user) -> WageDepo
 
 def _return_deadlines_again(deposit: WageDeposit) -> WageDeposit:
     """Review and return deadlines from the stored notice end and review day, with today's calendar."""
-    deposit.review_due, complete = add_workdays_info(deposit.notice_to, REVIEW_WORKDAYS)
+    deposit.review_due, complete = add_workdays_info(deposit.notice_to, law.DEPOSIT_REVIEW_WORKDAYS())
     if deposit.review_done_on:
-        deposit.return_due, more = add_workdays_info(deposit.review_done_on, RETURN_WORKDAYS)
+        deposit.return_due, more = add_workdays_info(deposit.review_done_on, law.DEPOSIT_RETURN_WORKDAYS())
         complete = complete and more
     deposit.calendar_complete = complete
     return deposit
@@ -305,8 +305,9 @@ def guarantee_flags(
     flags = []
     if amount < required:
         flags.append(_("担保金额低于应缴额 %(required)s 元") % {"required": required})
-    if valid_from and valid_to and years_before(valid_to, 1) < valid_from:
-        flags.append(_("有效期不足1年"))
+    years = law.GUARANTEE_MIN_VALID_YEARS()
+    if valid_from and valid_to and years_before(valid_to, years) < valid_from:
+        flags.append(_("有效期不足%(years)s年") % {"years": years})
     if valid_to and project.planned_finish and valid_to < project.planned_finish:
         flags.append(_("有效期短于合同工期（计划竣工 %(day)s）") % {"day": project.planned_finish})
     if not valid_to:
@@ -364,7 +365,7 @@ def _tell(project: Project, *, key: str, title: str, body: str, url: str) -> int
 
 def guarantee_expiry_remind(*, on: datetime.date) -> int:
     """Tell the township's inspectors and the office of letters ending within a month (once per letter)."""
-    soon = on + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+    soon = on + datetime.timedelta(days=law.GUARANTEE_EXPIRY_WARNING_DAYS())
     letters = (
         Guarantee.objects.in_force(on)
         .filter(valid_to__isnull=False, valid_to__lte=soon, deposit__returned_on__isnull=True)

@@ -9,6 +9,7 @@ from stdnum.cn import ric, uscc
 
 from wagewatch.accounts.models import Department, Township
 from wagewatch.lib.fields import keyed_hash
+from wagewatch.lib.periods import month_start
 
 from .models import (
     Enterprise,
@@ -129,7 +130,7 @@ def _money(project, i, today) -> None:
                 "agreement_signed": True,
             },
         )
-    month = today.replace(day=1)
+    month = month_start(today)
     if i % 5 != 1 and today.day > 5:  # this month's labour cost, paid on the 5th
         LabourCostTransfer.objects.update_or_create(
             project=project,
@@ -140,8 +141,8 @@ def _money(project, i, today) -> None:
             },
         )
     for m in range(12, 0, -1):
-        first = _months_back(month, m)
-        if first < project.start_date.replace(day=1):
+        first = month_start(month, -m)
+        if first < month_start(project.start_date):
             continue
         gap = (i % 5 == 1 and m <= 2) or (i % 9 == 4 and m == 3)  # recent gaps for the risk sweep
         if not gap:
@@ -165,15 +166,10 @@ def _money(project, i, today) -> None:
                 "paid": paid,
                 "gross": Decimal(6000 * attended),
                 "net": Decimal(5600 * paid),
-                "paid_on": _months_back(month, m - 1) + datetime.timedelta(days=14),
+                "paid_on": month_start(month, 1 - m) + datetime.timedelta(days=14),
                 "via_account": i % 8 != 7,
             },
         )
-
-
-def _months_back(first: datetime.date, n: int) -> datetime.date:
-    y, m = divmod(first.year * 12 + first.month - 1 - n, 12)
-    return datetime.date(y, m + 1, 1)
 
 
 def _inspection(project, i, today) -> None:

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from wagewatch.accounts.models import Department, Job, Township
 from wagewatch.accounts.scoping import ScopedQuerySet
+from wagewatch.lib import law
 from wagewatch.lib.bounds import MONEY
 from wagewatch.lib.fields import EncryptedCharField
 from wagewatch.lib.masking import mask_id, mask_phone
@@ -103,7 +104,7 @@ class Project(models.Model):
         _("人工费用比例"),
         max_digits=5,
         decimal_places=4,
-        default=Decimal("0.20"),
+        default=law.labour_share_default,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
     )
     payday = models.PositiveSmallIntegerField(

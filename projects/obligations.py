@@ -7,17 +7,17 @@ The deposit obligation belongs to the deposits app: ``deposits.selectors.Deposit
 
 import datetime
 
-from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
-from wagewatch.lib.months import month_start
+from wagewatch.lib import law
+from wagewatch.lib.periods import month_start
 
 from .models import Inspection, LabourCostTransfer, WageAccount
 
 
 def _open_within(days: int | None) -> datetime.timedelta:
-    return datetime.timedelta(days=settings.WAGEWATCH["ACCOUNT_OPEN_DAYS"] if days is None else days)
+    return datetime.timedelta(days=law.ACCOUNT_OPEN_DAYS() if days is None else days)
 
 
 def account_due(contract_date: datetime.date, *, days: int | None = None) -> datetime.date:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -19,6 +18,7 @@ from simple_history.utils import bulk_update_with_history
 
 from wagewatch.accounts import jobs
 from wagewatch.accounts.models import JobStatus
+from wagewatch.lib import config
 from wagewatch.lib.copy import copy_rows
 from wagewatch.lib.fields import encrypt, keyed_hash
 from wagewatch.lib.masking import mask_phone
@@ -553,7 +553,7 @@ def roster_import_confirm(*, job: ImportJob, user) -> ImportJob:
     if changed != 1:
         raise ValidationError(_("该导入已确认过、存在错误或上传文件已过期，不能导入"))
     job.refresh_from_db()
-    if job.total_rows > settings.WAGEWATCH.get("IMPORT_SYNC_MAX_ROWS", 2000):
+    if job.total_rows > config.IMPORT_SYNC_MAX_ROWS():
         jobs.job_dispatch(job)
     else:
         roster_import_run(job_id=job.pk)

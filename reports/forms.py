@@ -10,7 +10,7 @@ from wagewatch.accounts import roles
 from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.scoping import user_department_id, user_township_ids
 from wagewatch.lib.bounds import BoundedForm
-from wagewatch.lib.months import month_start
+from wagewatch.lib.periods import month_start, quarter_start
 
 from .figures import COUNTY, DEPARTMENT, TOWNSHIP, Scope, may_use_scope
 from .models import ReportRun
@@ -27,7 +27,7 @@ def default_range(kind: str, today: datetime.date) -> tuple[datetime.date, datet
     if kind == ReportRun.Kind.MONTHLY:
         first = month_start(today, -1)
         return first, month_start(today) - datetime.timedelta(days=1)
-    quarter_first = month_start(today, -((today.month - 1) % 3))
+    quarter_first = quarter_start(today)
     return month_start(quarter_first, -3), quarter_first - datetime.timedelta(days=1)
 
 

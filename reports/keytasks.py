@@ -10,7 +10,6 @@ office and admins.
 import datetime
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from wagewatch.accounts import roles
 from wagewatch.accounts.models import Department, Role, Township
 from wagewatch.accounts.notifications import notify, recipients
+from wagewatch.lib import config
 
 from .models import KeyTask, TaskAssignment, TaskProgress
 
@@ -28,7 +28,7 @@ A = TaskAssignment.Status
 
 
 def due_soon_days() -> int:
-    return settings.WAGEWATCH.get("TASK_DUE_SOON_DAYS", 3)
+    return config.TASK_DUE_SOON_DAYS()
 
 
 # permissions ----------------------------------------------------------------------------------------------

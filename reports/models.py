@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from wagewatch.accounts.models import Department, Job, Role, Township
 from wagewatch.accounts.roles import role_of
 from wagewatch.accounts.scoping import ScopedQuerySet, user_department_id, user_township_ids
+from wagewatch.lib import config
 
 # Key tasks ------------------------------------------------------------------------------------------------
 
@@ -246,4 +247,4 @@ class ReportRun(Job):
             return str(self.township)
         if self.scope == self.Scope.DEPARTMENT:
             return str(self.department)
-        return str(settings.WAGEWATCH.get("COUNTY_NAME", _("全县")))
+        return config.COUNTY_NAME()

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from wagewatch.lib import config
+
 from .charts import report_charts
 from .figures.common import pct
 
@@ -12,7 +14,7 @@ def context(*, run, data: dict, tasks: list[dict] | None = None) -> dict:
     return {
         "run": run,
         "data": data,
-        "county": settings.WAGEWATCH.get("COUNTY_NAME", ""),
+        "county": config.COUNTY_NAME(),
         "charts": report_charts(data),
         "closure_rate": pct(c["closure_rate"]),
         "on_time_rate": pct(c["on_time_rate"]),

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from projects.models import Hazard, Project, RiskRule, SweepRun
 from wagewatch.accounts import jobs, roles
 from wagewatch.accounts.models import JobStatus
+from wagewatch.lib import law
 from wagewatch.lib.workdays import add_workdays_info, rewrite_changed, spans_year
 
 from . import sweep
@@ -115,7 +115,7 @@ def hazard_close(*, hazard: Hazard, user, note: str) -> Hazard:
 
 def hazard_deadlines_recompute(year: int | None = None) -> int:
     """Recompute rectification deadlines stored without holiday data covering ``year``: bulk write."""
-    days = settings.WAGEWATCH["HAZARD_RECTIFY_WORKDAYS"]
+    days = law.HAZARD_RECTIFY_WORKDAYS()
     flagged = Hazard.objects.filter(spans_year(year, start="opened_at__date", dues=("deadline",)))
 
     def again(hazard: Hazard) -> None:  # the sweep counts from the day it found the hazard

@@ -9,7 +9,6 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from projects.models import Hazard, Project, RiskRule
+from wagewatch.lib import law
 from wagewatch.lib.workdays import add_workdays_info
 
 from .rules import REGISTRY, Finding, capture_failures
@@ -79,7 +79,7 @@ def evaluate(rules: list[RiskRule], projects, today: datetime.date) -> Evaluatio
 def reconcile(evaluation: Evaluation, departments: dict[int, int], today: datetime.date) -> Changes:
     """Compare findings with the open hazards of the evaluated rules; returns unsaved changes."""
     now = timezone.now()
-    deadline, complete = add_workdays_info(today, settings.WAGEWATCH["HAZARD_RECTIFY_WORKDAYS"])
+    deadline, complete = add_workdays_info(today, law.HAZARD_RECTIFY_WORKDAYS())
     changes = Changes()
     open_hazards = Hazard.objects.filter(status=Hazard.Status.OPEN, rule_id__in=list(evaluation.findings))
     seen: set[tuple[int, int]] = set()

@@ -32,6 +32,12 @@ def get_in_range(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
+def present(*names: str) -> dict[str, str]:
+    """The variables among ``names`` that are set, as text: overrides of legal numbers, which
+    wagewatch/lib/law.py parses and checks (a bad one is named by ``manage.py check``)."""
+    return {name: env.str(name) for name in names if env.str(name, default="")}
+
+
 def this_year() -> int:
     """The current year in China (settings are read before Django's time zone is set up)."""
     return datetime.datetime.now(tz=datetime.timezone(datetime.timedelta(hours=8))).year

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from deposits.selectors import DepositPosition, deposit_positions
 from projects import obligations
 from projects.models import Hazard, Payroll, Project, RosterEntry
-from wagewatch.lib.months import months_before
+from wagewatch.lib.periods import months_before
 
 from .common import rate
 from .scope import Scope, day_after, day_start

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, Sum
 from complaints.models import Complaint
 from deposits.models import DepositEntry
 from projects.models import Hazard
-from wagewatch.lib.months import month_start
+from wagewatch.lib.periods import month_bounds
 
 from .cases import complaint_scope_q
 from .common import ZERO, wan
@@ -19,18 +19,8 @@ from .scope import Scope, day_after, day_start
 MONTHS = 12
 
 
-def month_bounds(end: datetime.date, months: int = MONTHS) -> list[tuple[datetime.date, datetime.date]]:
-    """(first day, last day) of the ``months`` months ending with ``end``'s month; the last is cut at end."""
-    out = []
-    for i in range(months - 1, -1, -1):
-        first = month_start(end, -i)
-        last = min(month_start(first, 1) - datetime.timedelta(days=1), end)
-        out.append((first, last))
-    return out
-
-
 def trend_figures(scope: Scope, end: datetime.date) -> list[dict]:
-    bounds = month_bounds(end)
+    bounds = month_bounds(end, MONTHS)
     cases, opened, balance = {}, {}, {}
     for i, (first, last) in enumerate(bounds):
         lo, hi = day_start(first), day_after(last)

@@ -1,12 +1,12 @@
 """Rules on the wage account (DESIGN §2 obligation 2): opened in time, fed with labour cost every month."""
 
-from django.conf import settings
 from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from projects import obligations
-from wagewatch.lib.months import months_before
+from wagewatch.lib import law
+from wagewatch.lib.periods import months_before
 
 from ..registry import SERIOUS, collect, day_text, rule
 
@@ -15,7 +15,7 @@ from ..registry import SERIOUS, collect, day_text, rule
     "ACCOUNT_MISSING",
     name=gettext_lazy("未开设工资专用账户"),
     description=gettext_lazy("合同签订后超过规定天数（days）仍未开设农民工工资专用账户。"),
-    thresholds={"days": settings.WAGEWATCH["ACCOUNT_OPEN_DAYS"]},
+    thresholds={"days": law.ACCOUNT_OPEN_DAYS()},
 )
 def account_missing(projects, thresholds, today):
     days = int(thresholds["days"])
@@ -34,7 +34,7 @@ def account_missing(projects, thresholds, today):
     description=gettext_lazy(
         "建设单位超过 general_months 个月未拨付人工费为一般隐患，超过 serious_months 个月为严重隐患。"
     ),
-    thresholds={"general_months": 1, "serious_months": 2},
+    thresholds={"general_months": law.LABOUR_COST_CYCLE_MONTHS(), "serious_months": 2},
 )
 def transfer_late(projects, thresholds, today):
     general_cut = months_before(today, int(thresholds["general_months"]))

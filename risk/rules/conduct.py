@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.db.models import Case, Count, F, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from blacklist.selectors import c_graded_enterprise_ids, listed_enterprise_ids
 from complaints.models import Complaint
+from wagewatch.lib import law
 
 from ..registry import SERIOUS, collect, rule
 
@@ -20,7 +20,7 @@ from ..registry import SERIOUS, collect, rule
     description=gettext_lazy(
         "近 days 天内有未办结的投诉为一般隐患；其中涉及 serious_workers 人以上的为严重隐患。"
     ),
-    thresholds={"days": 90, "serious_workers": settings.WAGEWATCH["GROUP_INCIDENT_WORKERS"]},
+    thresholds={"days": 90, "serious_workers": law.GROUP_INCIDENT_WORKERS()},
 )
 def complaints(projects, thresholds, today):
     since = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min)) - datetime.timedelta(

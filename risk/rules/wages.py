@@ -3,14 +3,14 @@ minimum wage."""
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from projects import obligations
 from projects.models import Payroll
-from wagewatch.lib.months import month_start, months_between
+from wagewatch.lib import law
+from wagewatch.lib.periods import month_start, months_between
 
 from ..registry import SERIOUS, collect, month_text, rule
 
@@ -39,7 +39,7 @@ def payroll_late(projects, thresholds, today):
     )
 
     def build(r):
-        due = months_between(max(window, r["start_date"].replace(day=1)), last_due)
+        due = months_between(max(window, month_start(r["start_date"])), last_due)
         unpaid = due - min(r["paid_months"], due)
         if unpaid <= 0:
             return None
@@ -88,7 +88,7 @@ def payroll_short(projects, thresholds, today):
     thresholds={"minimum_wage": None},
 )
 def low_pay(projects, thresholds, today):
-    minimum = Decimal(str(thresholds.get("minimum_wage") or settings.WAGEWATCH["MINIMUM_WAGE_MONTHLY"]))
+    minimum = Decimal(str(thresholds.get("minimum_wage") or law.MINIMUM_WAGE_MONTHLY()))
     rows = (
         projects.annotate(
             p_month=_latest_paid("month", today),

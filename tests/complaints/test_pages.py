@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from complaints import selectors
+from wagewatch.lib import law
 
 from .factories import make_complaint, make_project
 
@@ -25,7 +26,7 @@ def test_project_tab_lists_the_project_cases(client_for, inspector_a, project_a)
 def test_notice_board_context_has_article_34_contents(project_a, settings):
     context = selectors.notice_board_context(project=project_a)
     assert context["form_url"] == f"{settings.SITE_URL}/c/{project_a.code}/"
-    assert context["minimum_wage"] == settings.WAGEWATCH["MINIMUM_WAGE_MONTHLY"]
+    assert context["minimum_wage"] == law.MINIMUM_WAGE_MONTHLY()
     assert context["qr"].startswith("<svg")
 
 

@@ -5,7 +5,7 @@ deposits.selectors.DepositPosition)."""
 import datetime
 
 import pytest
-from django.conf import settings
+
 from django.utils import timezone
 
 from deposits.models import WageDeposit
@@ -16,7 +16,8 @@ from risk.services import risk_rules_sync
 from risk.sweep import evaluate_rule
 from tests.projects.factories import make_project
 from tests.risk.factories import healthy_project
-from wagewatch.lib.months import month_start
+from wagewatch.lib import law
+from wagewatch.lib.periods import month_start
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -71,7 +72,7 @@ def test_board_missing_at_the_last_inspection_is_missing_in_the_report(project):
 
 
 def test_the_account_is_missing_the_day_after_its_deadline_not_on_it(township_a, department):
-    days = settings.WAGEWATCH["ACCOUNT_OPEN_DAYS"]
+    days = law.ACCOUNT_OPEN_DAYS()
     project = healthy_project(township_a, department, contract_date=TODAY - days * DAY)
     WageAccount.objects.filter(project=project).delete()
     assert not agree(project, "ACCOUNT_MISSING", "account")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from deposits.models import WageDeposit
 from projects.models import LabourCostTransfer, Payroll, WageAccount
 from tests.projects.factories import make_project
-from wagewatch.lib.months import month_start
+from wagewatch.lib.periods import month_start
 
 DAYS_9 = datetime.timedelta(days=9)
 

@@ -1,8 +1,15 @@
 from django.utils.functional import SimpleLazyObject
 
+from wagewatch.lib import law as law_module
+
 from .navigation import menu_for
 from .notifications import unread_count
 from .roles import profile_of, role_of
+
+
+def law(request):
+    """The legal numbers, so a page states the configured figure: ``{{ law.DEPOSIT_NOTICE_DAYS }}``."""
+    return {"law": law_module}
 
 
 def navigation(request):

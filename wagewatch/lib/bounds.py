@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import TypedDict
 
 from django import forms
-from django.conf import settings
 from django.core import validators
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
@@ -22,6 +21,8 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+
+from . import config
 
 
 class DecimalColumn(TypedDict):
@@ -41,16 +42,16 @@ TOO_LONG = _("内容过长：最多 %(limit_value)d 个字（现有 %(show_value
 
 def date_min() -> datetime.date:
     """The earliest plausible date (1 January of ``DATE_MIN_YEAR``)."""
-    return datetime.date(settings.WAGEWATCH["DATE_MIN_YEAR"], 1, 1)
+    return datetime.date(config.DATE_MIN_YEAR(), 1, 1)
 
 
 def date_max() -> datetime.date:
     """The latest plausible date: the end of the year ``DATE_MAX_YEARS_AHEAD`` years from today."""
-    return datetime.date(timezone.localdate().year + settings.WAGEWATCH["DATE_MAX_YEARS_AHEAD"], 12, 31)
+    return datetime.date(timezone.localdate().year + config.DATE_MAX_YEARS_AHEAD(), 12, 31)
 
 
 def text_max_length() -> int:
-    return settings.WAGEWATCH["TEXT_MAX_LENGTH"]
+    return config.TEXT_MAX_LENGTH()
 
 
 def integer_range(column=None) -> tuple[int | None, int | None]:
