@@ -5,7 +5,6 @@ deposits.selectors.DepositPosition)."""
 import datetime
 
 import pytest
-
 from django.utils import timezone
 
 from deposits.models import WageDeposit
