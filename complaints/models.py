@@ -8,16 +8,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.models import MONEY, Enterprise, Hazard, Inspection, Project
+from wagewatch.accounts.access import ScopedQuerySet
 from wagewatch.accounts.models import Township
-from wagewatch.accounts.scoping import ScopedQuerySet
 from wagewatch.lib.fields import EncryptedCharField
 from wagewatch.lib.masking import mask_id, mask_phone
 
 
 class ComplaintQuerySet(ScopedQuerySet):
-    # A case without a township (not yet triaged) is seen by office staff and admins only.
+    # A case without a township (not yet triaged) is seen by office staff and admins only; department
+    # users read no case (the reporter is confidential), a report of a department counts its projects'.
     township_lookup = "township"
-    department_lookup = None
+    department_lookup = "project__department"
+    department_reads = False
 
 
 class Complaint(models.Model):
@@ -186,6 +188,8 @@ class CaseEvent(models.Model):
 
 class EnforcementOrderQuerySet(ScopedQuerySet):
     township_lookup = "township"
+    department_lookup = "project__department"  # for a department's report; its users read no order
+    department_reads = False
 
 
 class EnforcementOrder(models.Model):

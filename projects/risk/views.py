@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from projects.models import Hazard, Project
+from projects.models import Hazard
+from projects.selectors import project_for_user
 from wagewatch.accounts import roles
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
@@ -105,9 +106,7 @@ def hazard_close(request, pk):
 @login_required
 def project_tab(request, pk):
     """The hazards tab of a project page."""
-    project = get_object_or_404(
-        Project.objects.visible_to(request.user).select_related("township", "department"), pk=pk
-    )
+    project = project_for_user(user=request.user, pk=pk)
     hazards = selectors.project_hazards(user=request.user, project=project)
     context = {"project": project, "active_tab": "hazards", "hazards": hazards, "title": project.name}
     return render(request, "risk/project_tab.html", context)
