@@ -15,10 +15,9 @@ from wagewatch.lib.masking import mask_id, mask_phone
 
 
 class ComplaintQuerySet(ScopedQuerySet):
-    # A case without a township (not yet triaged) is seen by office staff and admins only; department
-    # users read no case (the reporter is confidential), a report of a department counts its projects'.
+    # A case without a township (not yet triaged) is seen by office staff and admins only.
     township_lookup = "township"
-    department_lookup = "project__department"
+    department_lookup = "project__department"  # a department's report counts them; its users read none
     department_reads = False
 
 

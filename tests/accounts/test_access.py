@@ -8,9 +8,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from complaints.forms import IntakeForm, OrderForm
 from complaints.models import CaseEvent, Complaint
 from complaints.services import complaint_receive
+from projects.forms import ProjectForm
 from projects.models import Project
+from reports.forms import ReportForm
 from tests.projects.factories import make_project
 from wagewatch.accounts.access import (
     departments_for,
@@ -124,3 +127,16 @@ def test_the_jurisdiction_rule_is_written_only_in_the_access_module():
         if path.name != "access.py" and "migrations" not in path.parts and rule.search(path.read_text())
     ]
     assert found == []
+
+
+def test_forms_refuse_a_township_or_project_outside_the_users_jurisdiction(
+    inspector_a, township_a, township_b, department, other_department
+):
+    project_b = make_project(township_b, other_department)
+    assert "township" in ProjectForm({"township": township_b.pk}, user=inspector_a).errors
+    assert "township" not in ProjectForm({"township": township_a.pk}, user=inspector_a).errors
+    intake = IntakeForm({"township": township_b.pk, "project": project_b.pk}, user=inspector_a)
+    assert {"township", "project"} <= set(intake.errors)
+    assert "project" in OrderForm({"project": project_b.pk}, user=inspector_a).errors
+    report = ReportForm({"kind": "monthly", "scope": "township", "township": township_b.pk}, user=inspector_a)
+    assert "township" in report.errors
