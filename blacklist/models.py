@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from complaints.models import Complaint, EnforcementOrder
 from projects.models import Enterprise
+from wagewatch.accounts.access import CountyQuerySet
 from wagewatch.accounts.roles import is_inspector, is_office
 from wagewatch.lib import config
 from wagewatch.lib.fields import EncryptedCharField
@@ -229,6 +230,8 @@ class IntegrityGrade(models.Model):
     overridden_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
+    objects = CountyQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year", "enterprise"]
         verbose_name = _("守法诚信等级")
@@ -246,12 +249,6 @@ class IntegrityGrade(models.Model):
     @property
     def grade(self) -> str:
         return self.override_grade or self.computed_grade
-
-
-class CertificateQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Certificates are an office matter: office staff and admins see them."""
-        return self if is_office(user) else self.none()
 
 
 class NoArrearsCertificate(models.Model):
@@ -272,7 +269,7 @@ class NoArrearsCertificate(models.Model):
     revoked_reason = models.TextField(_("撤销理由"), blank=True)
     history = HistoricalRecords()
 
-    objects = CertificateQuerySet.as_manager()
+    objects = CountyQuerySet.as_manager()  # an office matter
 
     class Meta:
         ordering = ["-issued_on", "-id"]

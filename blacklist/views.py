@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from complaints.models import EnforcementOrder
 from wagewatch.accounts import once, roles
+from wagewatch.accounts.access import get_for_user
 from wagewatch.lib import config
 from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.qr import qr_svg
@@ -38,16 +39,14 @@ def _office(request) -> None:
 
 
 def _get_entry_for_user(request, pk) -> BlacklistEntry:
-    qs = BlacklistEntry.objects.visible_to(request.user).select_related(
+    qs = BlacklistEntry.objects.select_related(
         "enterprise", "basis_order", "complaint", "proposed_by", "decided_by"
     )
-    return get_object_or_404(qs, pk=pk)
+    return get_for_user(qs, request.user, pk)
 
 
 def _get_certificate_for_user(request, pk) -> NoArrearsCertificate:
-    return get_object_or_404(
-        NoArrearsCertificate.objects.visible_to(request.user).select_related("enterprise"), pk=pk
-    )
+    return get_for_user(NoArrearsCertificate.objects.select_related("enterprise"), request.user, pk)
 
 
 def _filters(request) -> tuple[forms.FilterForm, dict]:
@@ -212,7 +211,7 @@ def propose(request):
 def propose_from_order(request, order_pk):
     """Propose a listing from one order (linked from the complaints pages)."""
     _staff(request)
-    order = get_object_or_404(EnforcementOrder.objects.visible_to(request.user), pk=order_pk)
+    order = get_for_user(EnforcementOrder.objects, request.user, order_pk)
     if not order.is_ignored(timezone.localdate()) or order.kind != EnforcementOrder.Kind.PAY:
         messages.error(request, _("只有逾期未履行的责令支付工资文书才能作为提请列入的依据"))
         return redirect("complaints:orders")

@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wagewatch.accounts import roles
+from wagewatch.accounts.access import may_work_in
 from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.lib import config
 
 from .models import CaseEvent, Complaint, EnforcementOrder, Interview
-from .services import complaint_close, document_seq, document_township, may_work_in
+from .services import complaint_close, document_seq, document_township
 
 
 def _check(user, township_id, message: str) -> None:

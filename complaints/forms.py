@@ -6,9 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Enterprise, Hazard, Inspection, Project
-from wagewatch.accounts import roles
+from wagewatch.accounts.access import townships_for
 from wagewatch.accounts.models import Role, Township
-from wagewatch.accounts.scoping import user_township_ids
 from wagewatch.lib.bounds import BoundedForm
 from wagewatch.lib.validators import validate_mobile, validate_resident_id
 
@@ -57,12 +56,6 @@ class PersonMixin:
         return validate_resident_id(value) if value else ""
 
 
-def _townships_for(user):
-    if roles.is_office(user):
-        return Township.objects.all()
-    return Township.objects.filter(pk__in=user_township_ids(user))
-
-
 class IntakeForm(PersonMixin, BoundedForm):
     bounds_model = Complaint
     channel = forms.ChoiceField(label=_("投诉渠道"), choices=Complaint.Channel.choices)
@@ -92,7 +85,7 @@ class IntakeForm(PersonMixin, BoundedForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = Project.objects.visible_to(user).only("pk", "name", "code")
-        self.fields["township"].queryset = _townships_for(user)
+        self.fields["township"].queryset = townships_for(user)
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.models import MONEY, Enterprise, Hazard, Inspection, Project
+from wagewatch.accounts.access import ScopedQuerySet
 from wagewatch.accounts.models import Township
-from wagewatch.accounts.scoping import ScopedQuerySet
 from wagewatch.lib import config
 from wagewatch.lib.fields import EncryptedCharField
 from wagewatch.lib.masking import mask_id, mask_phone
@@ -18,7 +18,8 @@ from wagewatch.lib.masking import mask_id, mask_phone
 class ComplaintQuerySet(ScopedQuerySet):
     # A case without a township (not yet triaged) is seen by office staff and admins only.
     township_lookup = "township"
-    department_lookup = None
+    department_lookup = "project__department"  # a department's report counts them; its users read none
+    department_reads = False
 
 
 class Complaint(models.Model):
@@ -187,6 +188,8 @@ class CaseEvent(models.Model):
 
 class EnforcementOrderQuerySet(ScopedQuerySet):
     township_lookup = "township"
+    department_lookup = "project__department"  # for a department's report; its users read no order
+    department_reads = False
 
 
 class EnforcementOrder(models.Model):

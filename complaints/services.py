@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wagewatch.accounts import roles
+from wagewatch.accounts.access import may_work_in
 from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.accounts.numbering import next_number
-from wagewatch.accounts.scoping import user_township_ids
 from wagewatch.lib import config, law
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.periods import years_before
@@ -29,15 +29,6 @@ S = Complaint.Status
 def document_seq(*, sequence: str, on: datetime.date) -> tuple[int, int]:
     """(year, seq) of the next enforcement document of ``sequence`` issued on ``on``; inside a transaction."""
     return on.year, next_number(name=sequence, year=on.year)
-
-
-def may_work_in(user, township_id) -> bool:
-    """Field work in a township: office and admin anywhere, inspectors in their own townships."""
-    if roles.is_office(user):
-        return True
-    if not roles.is_inspector(user) or township_id is None:
-        return False
-    return user_township_ids(user).filter(township_id=township_id).exists()
 
 
 def document_township(*, complaint=None, project=None, inspection=None, hazard=None):
@@ -220,9 +211,7 @@ def complaint_triage(*, complaint: Complaint, user, township, handler=None) -> C
         raise PermissionDenied(_("只有治欠办可以分派案件"))
     if complaint.status in (S.CLOSED, S.REFUSED):
         raise ValidationError(_("已办结的案件不能分派"))
-    if handler is not None and not (
-        roles.is_inspector(handler) and user_township_ids(handler).filter(township_id=township.pk).exists()
-    ):
+    if handler is not None and not (roles.is_inspector(handler) and may_work_in(handler, township.pk)):
         raise ValidationError(_("承办人必须是该乡镇的监察员"))
     complaint.township = township
     complaint.handler = handler

@@ -5,14 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from projects.models import Project
+from projects.selectors import project_for_user
 from wagewatch.accounts import once, roles
+from wagewatch.accounts.access import get_for_user, may_work_in
 from wagewatch.accounts.services import reveal_record
 from wagewatch.lib.addresses import client_address
 from wagewatch.lib.pdf import pdf_response, render_pdf
@@ -31,10 +32,8 @@ def _field_staff(request):
 
 
 def _get_complaint_for_user(request, pk) -> Complaint:
-    qs = Complaint.objects.visible_to(request.user).select_related(
-        "project", "township", "handler", "respondent"
-    )
-    return get_object_or_404(qs, pk=pk)
+    qs = Complaint.objects.select_related("project", "township", "handler", "respondent")
+    return get_for_user(qs, request.user, pk)
 
 
 def _filters(request) -> tuple[forms.FilterForm, dict]:
@@ -100,7 +99,7 @@ def complaint_create(request):
 
 def _detail_context(request, case: Complaint, *, revealed: bool = False) -> dict:
     user = request.user
-    may_work = roles.can_edit_field_work(user) and services.may_work_in(user, case.township_id)
+    may_work = roles.can_edit_field_work(user) and may_work_in(user, case.township_id)
     S = Complaint.Status
     return {
         "case": case,
@@ -195,9 +194,7 @@ def complaint_step(request, pk, step):
 @login_required
 def project_tab(request, pk):
     """The complaints tab of a project page: its cases and the notice board."""
-    project = get_object_or_404(
-        Project.objects.visible_to(request.user).select_related("township", "department"), pk=pk
-    )
+    project = project_for_user(user=request.user, pk=pk)
     cases = _annotate(
         list(
             Complaint.objects.visible_to(request.user)
@@ -216,9 +213,7 @@ def project_tab(request, pk):
 @login_required
 def notice_board(request, pk):
     """维权信息告示牌 (条例 art. 34) for one project, A3 PDF with the QR code to the complaint form."""
-    project = get_object_or_404(
-        Project.objects.visible_to(request.user).select_related("builder", "contractor", "department"), pk=pk
-    )
+    project = project_for_user(user=request.user, pk=pk)
     content = render_pdf("complaints/pdf/notice_board.html", selectors.notice_board_context(project=project))
     return pdf_response(f"维权信息告示牌-{project.code}.pdf", content)
 
@@ -246,5 +241,5 @@ def attachment_upload(request, pk):
 def attachment_download(request, pk):
     """Serve an attachment to a user who may see its case (never from a public media URL)."""
     _field_staff(request)
-    attachment = get_object_or_404(ComplaintAttachment.objects.visible_to(request.user), pk=pk)
+    attachment = get_for_user(ComplaintAttachment.objects, request.user, pk)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)

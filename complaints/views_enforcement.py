@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from projects.models import Hazard, Inspection, Project
 from wagewatch.accounts import once, roles
+from wagewatch.accounts.access import get_for_user, may_work_in
 from wagewatch.lib import config
 from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
@@ -29,17 +30,15 @@ def _field_staff(request):
 
 
 def _get_order_for_user(request, pk) -> EnforcementOrder:
-    qs = EnforcementOrder.objects.visible_to(request.user).select_related(
+    qs = EnforcementOrder.objects.select_related(
         "enterprise", "project", "complaint", "inspection", "hazard__rule", "township", "referred_by"
     )
-    return get_object_or_404(qs, pk=pk)
+    return get_for_user(qs, request.user, pk)
 
 
 def _get_interview_for_user(request, pk) -> Interview:
-    qs = Interview.objects.visible_to(request.user).select_related(
-        "enterprise", "project", "complaint", "hazard__rule", "township"
-    )
-    return get_object_or_404(qs, pk=pk)
+    qs = Interview.objects.select_related("enterprise", "project", "complaint", "hazard__rule", "township")
+    return get_for_user(qs, request.user, pk)
 
 
 def _filters(request, *, interviews: bool = False) -> tuple[forms.DocumentFilterForm, dict, str]:
@@ -103,19 +102,19 @@ def _order_initial(request) -> dict:
     initial = {"kind": EnforcementOrder.Kind.RECTIFY}
     project = None
     if get.get("complaint", "").isdigit():
-        case = get_object_or_404(Complaint.objects.visible_to(user), pk=get["complaint"])
+        case = get_for_user(Complaint.objects, user, get["complaint"])
         initial.update(complaint=case.number, enterprise=case.respondent_name, kind=EnforcementOrder.Kind.PAY)
         project = case.project
     if get.get("inspection", "").isdigit():
-        inspection = get_object_or_404(Inspection.objects.visible_to(user), pk=get["inspection"])
+        inspection = get_for_user(Inspection.objects, user, get["inspection"])
         initial["inspection"], project = inspection.pk, inspection.project
         initial["requirement"] = inspection.findings
     if get.get("hazard", "").isdigit():
-        hazard = get_object_or_404(Hazard.objects.visible_to(user), pk=get["hazard"])
+        hazard = get_for_user(Hazard.objects, user, get["hazard"])
         initial["hazard"], project = hazard.pk, hazard.project
         initial["requirement"] = hazard.detail
     if get.get("project", "").isdigit():
-        project = get_object_or_404(Project.objects.visible_to(user), pk=get["project"])
+        project = get_for_user(Project.objects, user, get["project"])
     if project is not None:
         initial["project"] = project.pk
         initial.setdefault("enterprise", project.contractor.name if project.contractor_id else "")
@@ -142,7 +141,7 @@ def order_detail(request, pk):
     _field_staff(request)
     order = _get_order_for_user(request, pk)
     today = timezone.localdate()
-    may_work = services.may_work_in(request.user, order.township_id)
+    may_work = may_work_in(request.user, order.township_id)
     context = {
         "order": order,
         "title": order.number,
@@ -220,14 +219,14 @@ def _interview_initial(request) -> dict:
     get = request.GET
     project = None
     if get.get("complaint", "").isdigit():
-        case = get_object_or_404(Complaint.objects.visible_to(request.user), pk=get["complaint"])
+        case = get_for_user(Complaint.objects, request.user, get["complaint"])
         initial.update(complaint=case.number, enterprise=case.respondent_name)
         project = case.project
     if get.get("hazard", "").isdigit():
-        hazard = get_object_or_404(Hazard.objects.visible_to(request.user), pk=get["hazard"])
+        hazard = get_for_user(Hazard.objects, request.user, get["hazard"])
         initial["hazard"], initial["reason"], project = hazard.pk, hazard.detail, hazard.project
     if get.get("project", "").isdigit():
-        project = get_object_or_404(Project.objects.visible_to(request.user), pk=get["project"])
+        project = get_for_user(Project.objects, request.user, get["project"])
     if project is not None:
         initial["project"] = project.pk
         initial.setdefault("enterprise", project.contractor.name if project.contractor_id else "")
@@ -258,7 +257,7 @@ def interview_detail(request, pk):
         "title": interview.number,
         "today": timezone.localdate(),
         "interviewers": interview.interviewers.all(),
-        "may_work": services.may_work_in(request.user, interview.township_id),
+        "may_work": may_work_in(request.user, interview.township_id),
         "history": interview.history.select_related("history_user").order_by("-history_date")[:50],
     }
     return render(request, "complaints/interview_detail.html", context)

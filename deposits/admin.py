@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.db import transaction
 
 from wagewatch.accounts.admin_mixins import ScopedHistoryAdmin
-from wagewatch.accounts.roles import is_office
 
 from .models import (
     DepositEntry,
@@ -114,7 +113,3 @@ class EmergencyAdvanceAdmin(_ReadOnlyMixin, ScopedHistoryAdmin):
 class FundEntryAdmin(_ReadOnlyMixin, ScopedHistoryAdmin):
     list_display = ["date", "kind", "amount", "advance"]
     list_filter = ["kind"]
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        return qs if is_office(request.user) else qs.none()

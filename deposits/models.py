@@ -11,8 +11,8 @@ from simple_history.models import HistoricalRecords
 
 from complaints.models import EnforcementOrder
 from projects.models import Enterprise, Project
+from wagewatch.accounts.access import CountyQuerySet, ScopedQuerySet
 from wagewatch.accounts.models import Township
-from wagewatch.accounts.scoping import ScopedQuerySet
 from wagewatch.lib.bounds import MONEY
 
 ZERO = Decimal("0.00")
@@ -241,6 +241,8 @@ class EmergencyFund(models.Model):
     balance = models.DecimalField(_("余额（元）"), **MONEY, default=ZERO)
     history = HistoricalRecords()
 
+    objects = CountyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("应急周转金")
         verbose_name_plural = _("应急周转金")
@@ -328,6 +330,8 @@ class FundEntry(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
+
+    objects = CountyQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "id"]

@@ -18,9 +18,11 @@ from django.views.decorators.http import require_POST
 
 from projects.imports import ImportFileError
 from projects.models import ImportJob, Project
+from projects.selectors import project_for_user
 from projects.services import import_upload_delete
 from projects.views import project_tabs
 from wagewatch.accounts import once
+from wagewatch.accounts.access import get_for_user
 from wagewatch.accounts.models import Department, JobStatus, Township
 from wagewatch.accounts.roles import can_edit_field_work, is_admin, is_office
 from wagewatch.lib.uploads import check_spreadsheet_upload
@@ -35,21 +37,10 @@ PAGE_SIZE = 50
 
 def _get_deposit_for_user(request, pk) -> WageDeposit:
     """The deposit if the user may see it, else 404."""
-    return get_object_or_404(
-        WageDeposit.objects.visible_to(request.user).select_related(
-            "project__township", "project__department", "project__contractor", "exempted_by"
-        ),
-        pk=pk,
+    qs = WageDeposit.objects.select_related(
+        "project__township", "project__department", "project__contractor", "exempted_by"
     )
-
-
-def _get_project_for_user(request, pk) -> Project:
-    return get_object_or_404(
-        Project.objects.visible_to(request.user).select_related(
-            "township", "department", "builder", "contractor"
-        ),
-        pk=pk,
-    )
+    return get_for_user(qs, request.user, pk)
 
 
 def _require_edit(request) -> None:
@@ -210,7 +201,7 @@ def draw(request, pk):
 @require_POST
 @login_required
 def draw_decide(request, pk, decision):
-    draw_request = get_object_or_404(DrawRequest.objects.visible_to(request.user), pk=pk)
+    draw_request = get_for_user(DrawRequest.objects, request.user, pk)
     if not is_office(request.user):
         raise PermissionDenied
     approve = decision == "approve"
@@ -287,7 +278,7 @@ def exempt(request, pk):
 
 @login_required
 def project_tab(request, pk):
-    project = _get_project_for_user(request, pk)
+    project = project_for_user(user=request.user, pk=pk)
     if request.method == "POST":
         _require_edit(request)
         form = forms.OpenForm(request.POST)
@@ -315,7 +306,7 @@ def project_tab(request, pk):
 
 @login_required
 def account(request, pk):
-    project = _get_project_for_user(request, pk)
+    project = project_for_user(user=request.user, pk=pk)
     rows = selectors.account_ledger(project=project, today=timezone.localdate())
     context = {
         "project": project,
@@ -365,7 +356,7 @@ def fund_action(request, action, pk=None):
         form = forms.AdvanceForm(request.POST, projects=Project.objects.visible_to(user))
         call = partial(_advance_pay, user=user)
     else:
-        advance = get_object_or_404(EmergencyAdvance.objects.visible_to(user), pk=pk)
+        advance = get_for_user(EmergencyAdvance.objects, user, pk)
         form = forms.RecoverForm(request.POST)
         call = partial(services.advance_recover, advance=advance, user=user)
     if not form.is_valid():

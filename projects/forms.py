@@ -4,9 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from wagewatch.accounts.models import Township
-from wagewatch.accounts.roles import is_office
-from wagewatch.accounts.scoping import user_township_ids
+from wagewatch.accounts.access import townships_for
 from wagewatch.lib.bounds import BoundedForm, BoundedModelForm
 from wagewatch.lib.validators import looks_like_formula, validate_mobile, validate_resident_id
 
@@ -40,8 +38,8 @@ class ProjectForm(_NoFormulaMixin, BoundedModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is not None and not is_office(user):
-            self.fields["township"].queryset = Township.objects.filter(pk__in=user_township_ids(user))
+        if user is not None:
+            self.fields["township"].queryset = townships_for(user)
 
     def clean(self):
         data = super().clean()

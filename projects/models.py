@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from wagewatch.accounts.access import ScopedQuerySet, SharedQuerySet
 from wagewatch.accounts.models import Department, Job, Township
-from wagewatch.accounts.scoping import ScopedQuerySet
 from wagewatch.lib import law
 from wagewatch.lib.bounds import MONEY
 from wagewatch.lib.fields import EncryptedCharField
@@ -34,6 +34,8 @@ class Enterprise(models.Model):
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
+
+    objects = SharedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

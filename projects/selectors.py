@@ -2,6 +2,8 @@
 
 from django.db.models import Q, QuerySet
 
+from wagewatch.accounts.access import get_for_user
+
 from .models import Inspection, LabourCostTransfer, Payroll, Project, RosterEntry
 
 SORTS = {
@@ -15,6 +17,13 @@ SORTS = {
     "-grade": "-risk_grade",
 }
 LIST_FILTERS = ("township", "department", "investment_type", "status", "risk_grade")
+
+
+def project_for_user(*, user, pk, write: bool = False) -> Project:
+    """The project for its pages (any app's tab): 404 unless the user sees it; ``write``: 403 unless he
+    does field work."""
+    qs = Project.objects.select_related("township", "department", "builder", "contractor")
+    return get_for_user(qs, user, pk, write=write)
 
 
 def project_list(*, user, filters: dict | None = None) -> QuerySet:

@@ -52,22 +52,9 @@ TABS = [
 ]
 
 
-def _get_project_for_user(request, pk, *, edit=False) -> Project:
-    """The project if the user may see it (else 404); with edit=True also require field-work rights."""
-    project = get_object_or_404(
-        Project.objects.visible_to(request.user).select_related(
-            "township", "department", "builder", "contractor"
-        ),
-        pk=pk,
-    )
-    if edit and not can_edit_field_work(request.user):
-        raise PermissionDenied
-    return project
-
-
 def _get_import_for_user(request, pk) -> ImportJob:
     job = get_object_or_404(ImportJob.objects.select_related("project"), pk=pk, kind=ImportJob.Kind.ROSTER)
-    _get_project_for_user(request, job.project_id, edit=True)
+    selectors.project_for_user(user=request.user, pk=job.project_id, write=True)
     return job
 
 
@@ -131,7 +118,7 @@ def project_create(request):
 
 @login_required
 def project_edit(request, pk):
-    project = _get_project_for_user(request, pk, edit=True)
+    project = selectors.project_for_user(user=request.user, pk=pk, write=True)
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items()}
@@ -152,7 +139,7 @@ def _save_form(form, call):
 
 @login_required
 def project_detail(request, pk):
-    project = _get_project_for_user(request, pk)
+    project = selectors.project_for_user(user=request.user, pk=pk)
     stats = {
         "workers": project.roster.count(),
         "transfers": project.transfers.count(),
@@ -167,7 +154,7 @@ def project_detail(request, pk):
 
 @login_required
 def roster(request, pk):
-    project = _get_project_for_user(request, pk)
+    project = selectors.project_for_user(user=request.user, pk=pk)
     page = Paginator(selectors.project_roster(project=project), PAGE_SIZE).get_page(request.GET.get("page"))
     return _tab(
         request, project, "roster", "projects/roster.html", page=page, can_reveal=can_reveal(request.user)
@@ -177,7 +164,7 @@ def roster(request, pk):
 @login_required
 @require_POST
 def roster_reveal(request, pk, entry_pk):
-    project = _get_project_for_user(request, pk)
+    project = selectors.project_for_user(user=request.user, pk=pk)
     if not can_reveal(request.user):
         raise PermissionDenied
     entry = get_object_or_404(RosterEntry.objects.select_related("worker"), pk=entry_pk, project=project)
@@ -187,7 +174,7 @@ def roster_reveal(request, pk, entry_pk):
 
 @login_required
 def roster_export(request, pk):
-    project = _get_project_for_user(request, pk)
+    project = selectors.project_for_user(user=request.user, pk=pk)
     reveal = can_reveal(request.user)
     sheet = exports.roster_sheet(selectors.project_roster(project=project), reveal=reveal)
     if reveal:
@@ -199,7 +186,7 @@ def roster_export(request, pk):
 
 @login_required
 def roster_entry_form(request, pk, entry_pk=None):
-    project = _get_project_for_user(request, pk, edit=True)
+    project = selectors.project_for_user(user=request.user, pk=pk, write=True)
     entry = (
         get_object_or_404(RosterEntry.objects.select_related("worker"), pk=entry_pk, project=project)
         if entry_pk
@@ -228,7 +215,7 @@ def _save_roster_entry(request, form, project):
 
 @login_required
 def account(request, pk):
-    project = _get_project_for_user(request, pk)
+    project = selectors.project_for_user(user=request.user, pk=pk)
     wage_account = WageAccount.objects.filter(project=project).first()
     transfers = selectors.project_transfers(project=project)
     return _tab(
@@ -238,7 +225,7 @@ def account(request, pk):
 
 @login_required
 def account_edit(request, pk):
-    project = _get_project_for_user(request, pk, edit=True)
+    project = selectors.project_for_user(user=request.user, pk=pk, write=True)
     form = WageAccountForm(request.POST or None, instance=WageAccount.objects.filter(project=project).first())
     if (
         request.method == "POST"
@@ -264,7 +251,7 @@ def _save_once(request, form, call, result: str):
 
 @login_required
 def transfer_add(request, pk):
-    project = _get_project_for_user(request, pk, edit=True)
+    project = selectors.project_for_user(user=request.user, pk=pk, write=True)
     if request.method == "POST" and (first := once.replayed(request)):
         return first
     form = TransferForm(request.POST or None)
@@ -278,14 +265,14 @@ def transfer_add(request, pk):
 
 @login_required
 def payroll(request, pk):
-    project = _get_project_for_user(request, pk)
+    project = selectors.project_for_user(user=request.user, pk=pk)
     payrolls = selectors.project_payrolls(project=project)
     return _tab(request, project, "payroll", "projects/payroll.html", payrolls=payrolls)
 
 
 @login_required
 def payroll_add(request, pk):
-    project = _get_project_for_user(request, pk, edit=True)
+    project = selectors.project_for_user(user=request.user, pk=pk, write=True)
     if request.method == "POST" and (first := once.replayed(request)):
         return first
     form = PayrollForm(request.POST or None)
@@ -299,7 +286,7 @@ def payroll_add(request, pk):
 
 @login_required
 def inspections(request, pk):
-    project = _get_project_for_user(request, pk)
+    project = selectors.project_for_user(user=request.user, pk=pk)
     rows = selectors.project_inspections(project=project)
     checks = Inspection.CHECKS
     return _tab(request, project, "inspections", "projects/inspections.html", inspections=rows, checks=checks)
@@ -307,7 +294,7 @@ def inspections(request, pk):
 
 @login_required
 def inspection_form(request, pk, inspection_pk=None):
-    project = _get_project_for_user(request, pk, edit=True)
+    project = selectors.project_for_user(user=request.user, pk=pk, write=True)
     inspection = get_object_or_404(Inspection, pk=inspection_pk, project=project) if inspection_pk else None
     form = InspectionForm(request.POST or None, instance=inspection)
     if request.method == "POST" and form.is_valid():
@@ -326,7 +313,7 @@ def inspection_form(request, pk, inspection_pk=None):
 
 @login_required
 def history(request, pk):
-    project = _get_project_for_user(request, pk)
+    project = selectors.project_for_user(user=request.user, pk=pk)
     return _tab(
         request,
         project,
@@ -339,7 +326,7 @@ def history(request, pk):
 # ---------------------------------------------------------------- roster import
 @login_required
 def import_upload(request, pk):
-    project = _get_project_for_user(request, pk, edit=True)
+    project = selectors.project_for_user(user=request.user, pk=pk, write=True)
     form = RosterImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

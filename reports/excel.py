@@ -14,16 +14,13 @@ from risk.exports import HAZARD_HEADERS, hazard_row
 from wagewatch.lib.xlsx import write_workbook
 
 from .figures import figure_rows
-from .figures.cases import complaint_scope_q
-from .figures.hazards import hazard_scope_q
-from .figures.projects import project_scope_q
 from .figures.scope import Scope, day_after, day_start
 
 
 def active_projects(scope: Scope, end: datetime.date):
     """The scope's projects active on ``end`` (the report's 在建项目 figure counts these rows)."""
     return (
-        Project.objects.filter(project_scope_q(scope))
+        Project.objects.filter(scope.q(Project))
         .active_on(end)
         .select_related("township", "department", "builder", "contractor")
         .order_by("township__sort", "code")
@@ -33,7 +30,7 @@ def active_projects(scope: Scope, end: datetime.date):
 def hazards_in_range(scope: Scope, start: datetime.date, end: datetime.date):
     """Hazards open at some time in the range: opened before its end, not closed before its start."""
     return (
-        Hazard.objects.filter(hazard_scope_q(scope), opened_at__lt=day_after(end))
+        Hazard.objects.filter(scope.q(Hazard), opened_at__lt=day_after(end))
         .exclude(closed_at__lt=day_start(start))
         .select_related("project", "project__township", "rule", "department", "closed_by")
         .order_by("status", "-severity", "deadline", "-id")
@@ -43,7 +40,7 @@ def hazards_in_range(scope: Scope, start: datetime.date, end: datetime.date):
 def cases_in_range(scope: Scope, start: datetime.date, end: datetime.date):
     """Cases received by the range's end and not closed before its start (the ledger of the period)."""
     return (
-        Complaint.objects.filter(complaint_scope_q(scope), received_at__lt=day_after(end))
+        Complaint.objects.filter(scope.q(Complaint), received_at__lt=day_after(end))
         .exclude(closed_on__lt=start)
         .select_related("project", "township", "handler")
         .defer("complainant_phone", "complainant_id_number", "description")

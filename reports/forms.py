@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagewatch.accounts import roles
+from wagewatch.accounts.access import departments_for, townships_for
 from wagewatch.accounts.models import Department, Township
-from wagewatch.accounts.scoping import user_department_id, user_township_ids
 from wagewatch.lib.bounds import BoundedForm
 from wagewatch.lib.periods import month_start, quarter_start
 
@@ -48,14 +48,11 @@ class ReportForm(BoundedForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        towns, depts = Township.objects.all(), Department.objects.all()
         if not roles.is_office(user):
-            towns = towns.filter(pk__in=user_township_ids(user))
-            depts = depts.filter(pk=user_department_id(user))
             allowed = TOWNSHIP if roles.is_inspector(user) else DEPARTMENT
             self.fields["scope"].choices = [c for c in ReportRun.Scope.choices if c[0] == allowed]
-        self.fields["township"].queryset = towns
-        self.fields["department"].queryset = depts
+        self.fields["township"].queryset = townships_for(user)
+        self.fields["department"].queryset = departments_for(user)
 
     def clean(self):
         data = super().clean()

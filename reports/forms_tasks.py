@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagewatch.accounts import roles
+from wagewatch.accounts.access import townships_for
 from wagewatch.accounts.models import Department, Township
-from wagewatch.accounts.scoping import user_township_ids
 from wagewatch.lib.bounds import BoundedForm, BoundedModelForm
 
 from .models import KeyTask
@@ -24,7 +24,7 @@ def unit_choices(user) -> list[tuple[str, str]]:
         towns = [(f"t{t.pk}", t.name) for t in Township.objects.only("pk", "name")]
         return [("", _("全部")), (_("部门"), depts), (_("乡镇"), towns)]
     if roles.is_inspector(user):
-        towns = Township.objects.filter(pk__in=user_township_ids(user)).only("pk", "name")
+        towns = townships_for(user).only("pk", "name")
         return [("", _("全部")), *((f"t{t.pk}", t.name) for t in towns)]
     return []
 

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from wagewatch.accounts.models import Department, Job, Role, Township
-from wagewatch.accounts.roles import role_of
-from wagewatch.accounts.scoping import ScopedQuerySet, user_department_id, user_township_ids
+from wagewatch.accounts.access import ScopedQuerySet
+from wagewatch.accounts.models import Department, Job, Township
+from wagewatch.accounts.roles import is_office
 from wagewatch.lib import config
 
 # Key tasks ------------------------------------------------------------------------------------------------
@@ -18,7 +18,7 @@ from wagewatch.lib import config
 class KeyTaskQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Office and admins: all; others: tasks with an assignment to one of their units (no duplicates)."""
-        if role_of(user) in (Role.ADMIN, Role.OFFICE):
+        if is_office(user):
             return self.all()
         return self.filter(pk__in=TaskAssignment.objects.visible_to(user).values("task_id"))
 
@@ -174,17 +174,11 @@ class TaskProgress(models.Model):
 # Report runs ----------------------------------------------------------------------------------------------
 
 
-class ReportRunQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Office and admins: every run; inspectors: runs of their townships; department users: theirs."""
-        role = role_of(user)
-        if role in (Role.ADMIN, Role.OFFICE):
-            return self.all()
-        if role == Role.INSPECTOR:
-            return self.filter(scope=ReportRun.Scope.TOWNSHIP, township__in=user_township_ids(user))
-        if role == Role.DEPARTMENT:
-            return self.filter(scope=ReportRun.Scope.DEPARTMENT, department=user_department_id(user))
-        return self.none()
+class ReportRunQuerySet(ScopedQuerySet):
+    # Office and admins: every run; inspectors: runs of their townships; department users: theirs (a run
+    # has a township only when its scope is a township, a department only when it is a department).
+    township_lookup = "township"
+    department_lookup = "department"
 
 
 class ReportRun(Job):

@@ -5,12 +5,13 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.selectors import cases_due, orders_overdue
+from wagewatch.accounts.access import get_for_user
 
 from . import services
 from .charts import report_charts
@@ -24,8 +25,7 @@ RUNS_SHOWN = 50
 
 
 def _get_run_for_user(request, pk) -> ReportRun:
-    qs = ReportRun.objects.visible_to(request.user).select_related("township", "department")
-    return get_object_or_404(qs, pk=pk)
+    return get_for_user(ReportRun.objects.select_related("township", "department"), request.user, pk)
 
 
 @login_required

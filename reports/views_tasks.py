@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wagewatch.accounts.access import get_for_user
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import forms_tasks as forms
@@ -22,7 +23,7 @@ PAGE_SIZE = 50
 
 
 def _get_task_for_user(request, pk) -> KeyTask:
-    return get_object_or_404(KeyTask.objects.visible_to(request.user), pk=pk)
+    return get_for_user(KeyTask.objects, request.user, pk)
 
 
 def _get_assignment_for_user(request, pk) -> TaskAssignment:
@@ -33,7 +34,7 @@ def _get_assignment_for_user(request, pk) -> TaskAssignment:
 
 
 def _get_progress_for_user(request, pk) -> TaskProgress:
-    return get_object_or_404(TaskProgress.objects.visible_to(request.user), pk=pk)
+    return get_for_user(TaskProgress.objects, request.user, pk)
 
 
 def _filters(request) -> tuple[forms.TaskFilterForm, dict]:

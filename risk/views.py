@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from projects.models import Hazard, Project
+from projects.models import Hazard
+from projects.selectors import project_for_user
 from wagewatch.accounts import roles
+from wagewatch.accounts.access import get_for_user
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import forms, selectors, services
@@ -20,10 +22,8 @@ PAGE_SIZE = 50
 
 
 def _get_hazard_for_user(request, pk) -> Hazard:
-    qs = Hazard.objects.visible_to(request.user).select_related(
-        "project", "project__township", "rule", "department", "closed_by"
-    )
-    return get_object_or_404(qs, pk=pk)
+    related = Hazard.objects.select_related("project", "project__township", "rule", "department", "closed_by")
+    return get_for_user(related, request.user, pk)
 
 
 def _filters(request) -> tuple[forms.HazardFilterForm, dict]:
@@ -105,9 +105,7 @@ def hazard_close(request, pk):
 @login_required
 def project_tab(request, pk):
     """The hazards tab of a project page."""
-    project = get_object_or_404(
-        Project.objects.visible_to(request.user).select_related("township", "department"), pk=pk
-    )
+    project = project_for_user(user=request.user, pk=pk)
     hazards = selectors.project_hazards(user=request.user, project=project)
     context = {"project": project, "active_tab": "hazards", "hazards": hazards, "title": project.name}
     return render(request, "risk/project_tab.html", context)

@@ -21,7 +21,7 @@ FIELD_ENCRYPTION_KEYS = wenv.field_encryption_keys(DEBUG)
 SITE_URL = wenv.get("SITE_URL", str, "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "wagewatch.accounts.apps.AdminConfig",  # django.contrib.admin, failing closed
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

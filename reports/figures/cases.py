@@ -14,10 +14,6 @@ from .scope import Scope, day_after, day_start
 CLOSED = Complaint.Status.CLOSED
 
 
-def complaint_scope_q(scope: Scope) -> Q:
-    return scope.q(township="township", department="project__department")
-
-
 def overdue_at(end: datetime.date) -> Q:
     """Cases overdue on ``end``: filed, not closed by then, past the closing deadline; or never accepted
     (still received today) past the acceptance deadline."""
@@ -33,7 +29,7 @@ def complaint_figures(scope: Scope, start: datetime.date, end: datetime.date) ->
     closed = Q(status=CLOSED, closed_on__range=(start, end))
     filed = Q(filed_on__range=(start, end))
     on_time = closed & (Q(close_due__isnull=True) | Q(closed_on__lte=F("close_due")))
-    qs = Complaint.objects.filter(complaint_scope_q(scope))
+    qs = Complaint.objects.filter(scope.q(Complaint))
     row = qs.aggregate(
         received=Count("pk", filter=received),
         accepted=Count("pk", filter=Q(accepted_on__range=(start, end))),
@@ -67,7 +63,7 @@ def complaint_figures(scope: Scope, start: datetime.date, end: datetime.date) ->
 def overdue_by_unit(scope: Scope, end: datetime.date) -> list[dict]:
     """Cases overdue on ``end`` per (township, project department), for the rankings (one query)."""
     return list(
-        Complaint.objects.filter(complaint_scope_q(scope))
+        Complaint.objects.filter(scope.q(Complaint))
         .filter(overdue_at(end))
         .values("township_id", "project__department_id")
         .annotate(n=Count("pk"))
@@ -77,9 +73,7 @@ def overdue_by_unit(scope: Scope, end: datetime.date) -> list[dict]:
 
 def enforcement_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
     """Inspections (projects and employers checked) and orders issued in the range: 2 queries."""
-    inspections = Inspection.objects.filter(
-        scope.q(township="project__township", department="project__department"), date__range=(start, end)
-    ).aggregate(
+    inspections = Inspection.objects.filter(scope.q(Inspection), date__range=(start, end)).aggregate(
         inspections=Count("pk"),
         projects=Count("project", distinct=True),
         employers=Count("project__contractor", distinct=True),
@@ -97,9 +91,7 @@ def order_counts(scope: Scope, start: datetime.date, end: datetime.date) -> dict
         pay, rectify = found.get("pay_orders", 0), found.get("rectify_orders", 0)
         return {"orders_pay": pay, "orders_rectify": rectify, "orders": pay + rectify,
                 "interviews": found.get("interviews", 0)}  # fmt: skip
-    row = EnforcementOrder.objects.filter(
-        scope.q(township="township", department="project__department"), issued_on__range=(start, end)
-    ).aggregate(
+    row = EnforcementOrder.objects.filter(scope.q(EnforcementOrder), issued_on__range=(start, end)).aggregate(
         orders=Count("pk"),
         orders_pay=Count("pk", filter=Q(kind=EnforcementOrder.Kind.PAY)),
         orders_rectify=Count("pk", filter=Q(kind=EnforcementOrder.Kind.RECTIFY)),

@@ -17,11 +17,6 @@ from .scope import Scope, day_after, day_start
 LEVELS = [(Project.Grade.GENERAL, "一般隐患"), (Project.Grade.SERIOUS, "严重隐患")]
 
 
-def hazard_scope_q(scope: Scope) -> Q:
-    """Hazards of the scope: by the project's township, or by the responsible department (as the list)."""
-    return scope.q(township="project__township", department="department")
-
-
 def open_at(moment: datetime.datetime) -> Q:
     return Q(opened_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
 
@@ -34,7 +29,7 @@ def levels_at(scope: Scope, moment: datetime.datetime) -> dict[int, int]:
         .values("severity")[:1]
     )
     rows = (
-        Hazard.objects.filter(hazard_scope_q(scope))
+        Hazard.objects.filter(scope.q(Hazard))
         .filter(open_at(moment))
         .annotate(level=Coalesce(Subquery(past), F("severity")))
         .values("level")
@@ -48,7 +43,7 @@ def levels_at(scope: Scope, moment: datetime.datetime) -> dict[int, int]:
 def hazard_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
     """Levels at start and end, opened / closed (manual, automatic) in the range: 3 queries."""
     lo, hi = day_start(start), day_after(end)
-    flows = Hazard.objects.filter(hazard_scope_q(scope)).aggregate(
+    flows = Hazard.objects.filter(scope.q(Hazard)).aggregate(
         opened=Count("pk", filter=Q(opened_at__gte=lo, opened_at__lt=hi)),
         closed=Count("pk", filter=Q(closed_at__gte=lo, closed_at__lt=hi)),
         auto_closed=Count("pk", filter=Q(closed_at__gte=lo, closed_at__lt=hi, auto_closed=True)),
@@ -71,7 +66,7 @@ def hazard_figures(scope: Scope, start: datetime.date, end: datetime.date) -> di
 def open_by_unit(scope: Scope, end: datetime.date) -> list[dict]:
     """Hazards open at the end of ``end`` per (township, department) pair, for the rankings (one query)."""
     return list(
-        Hazard.objects.filter(hazard_scope_q(scope))
+        Hazard.objects.filter(scope.q(Hazard))
         .filter(open_at(day_after(end)))
         .values("project__township_id", "department_id")
         .annotate(n=Count("pk"), serious=Count("pk", filter=Q(severity=Project.Grade.SERIOUS)))

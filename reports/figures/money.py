@@ -6,7 +6,7 @@ from django.db.models import Count, Q, Sum
 
 from blacklist.models import BlacklistEntry, IntegrityGrade
 from blacklist.selectors import certificates_issued_between, entries_ended_between, entries_listed_between
-from deposits.models import DepositEntry, FundEntry, Guarantee
+from deposits.models import DepositEntry, EmergencyAdvance, FundEntry, Guarantee
 from projects.models import Project
 
 from .common import ZERO, wan
@@ -16,16 +16,12 @@ K = DepositEntry.Kind
 PAID = (K.PAID_IN, K.TOPPED_UP)
 
 
-def deposit_scope_q(scope: Scope) -> Q:
-    return scope.q(township="deposit__project__township", department="deposit__project__department")
-
-
 def deposit_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
     """Paid in / returned / drawn (户 and 万元), the cash balance on ``end``, letters in force: 2 queries."""
     rng = Q(date__range=(start, end))
     inflow = Q(kind__in=[K.OPENING, *PAID])
     outflow = Q(kind__in=DepositEntry.OUTFLOWS)
-    row = DepositEntry.objects.filter(deposit_scope_q(scope)).aggregate(
+    row = DepositEntry.objects.filter(scope.q(DepositEntry)).aggregate(
         paid_n=Count("deposit", distinct=True, filter=rng & Q(kind__in=PAID)),
         paid=Sum("amount", filter=rng & Q(kind__in=PAID)),
         returned_n=Count("deposit", distinct=True, filter=rng & Q(kind=K.RETURNED)),
@@ -37,7 +33,7 @@ def deposit_figures(scope: Scope, start: datetime.date, end: datetime.date) -> d
     )
     letters = (
         Guarantee.objects.in_force(end)
-        .filter(deposit_scope_q(scope))
+        .filter(scope.q(DepositEntry))
         .aggregate(n=Count("pk"), amount=Sum("amount"))
     )
     balance = (row.pop("balance_in") or ZERO) - (row.pop("balance_out") or ZERO)
@@ -54,7 +50,7 @@ def deposit_figures(scope: Scope, start: datetime.date, end: datetime.date) -> d
 
 def fund_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
     """Emergency-fund advances paid and recovered in the range (one query)."""
-    q = scope.q(township="advance__township", department="advance__project__department")
+    q = scope.q(EmergencyAdvance, via="advance")
     rng = Q(date__range=(start, end))
     row = FundEntry.objects.filter(q, advance__isnull=False).aggregate(
         advances=Count("advance", distinct=True, filter=rng & Q(kind=FundEntry.Kind.ADVANCE)),
@@ -68,7 +64,7 @@ def _enterprises(qs, scope: Scope, field: str = "enterprise_id"):
     """Outside the county scope: the contractors and builders of the scope's projects."""
     if scope.kind == COUNTY:
         return qs
-    projects = Project.objects.filter(scope.q(township="township", department="department"))
+    projects = Project.objects.filter(scope.q(Project))
     ids = Q(**{f"{field}__in": projects.values("contractor_id")}) | Q(
         **{f"{field}__in": projects.values("builder_id")}
     )

@@ -27,10 +27,6 @@ OBLIGATIONS = [
 ]
 
 
-def project_scope_q(scope: Scope) -> Q:
-    return scope.q(township="township", department="department")
-
-
 def open_hazard_at(moment: datetime.datetime):
     """Exists(): the project had a hazard open at ``moment`` (from the opened/closed timestamps)."""
     return Exists(
@@ -47,7 +43,7 @@ def _rows(scope: Scope, end: datetime.date) -> list[dict]:
     roster = RosterEntry.objects.filter(project=OuterRef("pk"), entry_date__lte=end)
     unsigned = roster.filter(contract_signed=False).filter(Q(exit_date__isnull=True) | Q(exit_date__gte=end))
     return list(
-        Project.objects.filter(project_scope_q(scope))
+        Project.objects.filter(scope.q(Project))
         .active_on(end)
         .annotate(
             has_roster=Exists(roster),
@@ -89,9 +85,7 @@ def _checks(r: dict, end: datetime.date, position: DepositPosition | None) -> di
 def project_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
     """Active projects on ``end`` and the coverage of each obligation; per-project flags for rankings."""
     rows = _rows(scope, end)
-    positions = deposit_positions(
-        projects_qs=Project.objects.filter(project_scope_q(scope)).active_on(end), on=end
-    )
+    positions = deposit_positions(projects_qs=Project.objects.filter(scope.q(Project)).active_on(end), on=end)
     for r in rows:
         r["checks"] = _checks(r, end, positions.get(r["pk"]))
     total = len(rows)
@@ -119,7 +113,7 @@ def project_figures(scope: Scope, start: datetime.date, end: datetime.date) -> d
 
 def _active_at_start(scope: Scope, start: datetime.date) -> dict:
     return (
-        Project.objects.filter(project_scope_q(scope))
+        Project.objects.filter(scope.q(Project))
         .active_on(start)
         .annotate(had=open_hazard_at(day_start(start)))
         .aggregate(total=Count("pk"), clean=Count("pk", filter=Q(had=False)))

@@ -2,7 +2,8 @@
 
 A report's figures depend on its scope and range only, never on who asked: the same report is shared
 (one row per kind + scope + range). Access is checked when the scope is chosen (``check_scope``) and when
-a run is opened (``ReportRun.objects.visible_to``).
+a run is opened (``ReportRun.objects.visible_to``); both, and the figures' filters, come from the kernel's
+access module.
 """
 
 import datetime
@@ -12,8 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 
-from wagewatch.accounts.models import Department, Profile, Role, Township
-from wagewatch.accounts.roles import role_of
+from wagewatch.accounts import access
+from wagewatch.accounts.roles import is_inspector, is_office
 
 COUNTY, TOWNSHIP, DEPARTMENT = "county", "township", "department"
 
@@ -33,13 +34,11 @@ class Scope:
             return f"d{self.department_id}"
         return COUNTY
 
-    def q(self, *, township: str | None, department: str | None) -> Q:
-        """Filter for a model whose township / department are reached by these lookups."""
-        if self.kind == TOWNSHIP:
-            return Q(**{f"{township}_id": self.township_id}) if township else Q(pk__in=[])
-        if self.kind == DEPARTMENT:
-            return Q(**{f"{department}_id": self.department_id}) if department else Q(pk__in=[])
-        return Q()
+    def q(self, model, *, via: str = "") -> Q:
+        """Filter for the records of ``model`` in this scope (reached from the filtered model by ``via``)."""
+        if self.kind == COUNTY:
+            return Q()
+        return access.unit_q(model, township_id=self.township_id, department_id=self.department_id, via=via)
 
 
 def scope_of(run) -> Scope:
@@ -50,16 +49,11 @@ def scope_of(run) -> Scope:
 
 def may_use_scope(user, scope: Scope) -> bool:
     """Office and admins: any scope; inspectors: one of their townships; department users: their own."""
-    role = role_of(user)
-    if role in (Role.ADMIN, Role.OFFICE):
-        return True
-    if role == Role.INSPECTOR and scope.kind == TOWNSHIP:
-        return Profile.townships.through.objects.filter(
-            profile__user_id=user.pk, township_id=scope.township_id
-        ).exists()
-    if role == Role.DEPARTMENT and scope.kind == DEPARTMENT:
-        return Profile.objects.filter(user_id=user.pk, department_id=scope.department_id).exists()
-    return False
+    if scope.kind == TOWNSHIP:
+        return access.may_work_in(user, scope.township_id)
+    if scope.kind == DEPARTMENT:
+        return access.may_see_department(user, scope.department_id)
+    return is_office(user)
 
 
 def check_scope(user, scope: Scope) -> None:
@@ -70,16 +64,13 @@ def check_scope(user, scope: Scope) -> None:
 def default_scope(user) -> Scope | None:
     """The scope a user's dashboard shows: the county, his first township or his department; None
     for a user with no role or no jurisdiction (he sees no figures, never the county's)."""
-    role = role_of(user)
-    if role in (Role.ADMIN, Role.OFFICE):
+    if is_office(user):
         return Scope(COUNTY)
-    if role == Role.INSPECTOR:
-        town = Township.objects.filter(profiles__user=user).order_by("sort", "code").first()
+    if is_inspector(user):
+        town = access.townships_for(user).order_by("sort", "code").first()
         return Scope(TOWNSHIP, town.pk, None, town.name) if town else None
-    if role == Role.DEPARTMENT:
-        dept = Department.objects.filter(profiles__user=user).first()
-        return Scope(DEPARTMENT, None, dept.pk, dept.name) if dept else None
-    return None
+    dept = access.departments_for(user).first()
+    return Scope(DEPARTMENT, None, dept.pk, dept.name) if dept else None
 
 
 def day_start(day: datetime.date) -> datetime.datetime:

@@ -10,10 +10,8 @@ from deposits.models import DepositEntry
 from projects.models import Hazard
 from wagewatch.lib.periods import month_bounds
 
-from .cases import complaint_scope_q
 from .common import ZERO, wan
-from .hazards import hazard_scope_q, open_at
-from .money import deposit_scope_q
+from .hazards import open_at
 from .scope import Scope, day_after, day_start
 
 MONTHS = 12
@@ -29,9 +27,9 @@ def trend_figures(scope: Scope, end: datetime.date) -> list[dict]:
         opened[f"s{i}"] = Count("pk", filter=open_at(hi))
         balance[f"i{i}"] = Sum("amount", filter=Q(date__lte=last) & ~Q(kind__in=DepositEntry.OUTFLOWS))
         balance[f"x{i}"] = Sum("amount", filter=Q(date__lte=last, kind__in=DepositEntry.OUTFLOWS))
-    c = Complaint.objects.filter(complaint_scope_q(scope)).aggregate(**cases)
-    h = Hazard.objects.filter(hazard_scope_q(scope)).aggregate(**opened)
-    d = DepositEntry.objects.filter(deposit_scope_q(scope)).aggregate(**balance)
+    c = Complaint.objects.filter(scope.q(Complaint)).aggregate(**cases)
+    h = Hazard.objects.filter(scope.q(Hazard)).aggregate(**opened)
+    d = DepositEntry.objects.filter(scope.q(DepositEntry)).aggregate(**balance)
     return [
         {
             "month": first,

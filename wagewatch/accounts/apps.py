@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +10,15 @@ class AccountsConfig(AppConfig):
     name = "wagewatch.accounts"
     label = "accounts"
     verbose_name = _("账户与辖区")
+    default = True
 
     def ready(self) -> None:
         # every legal number and operational value read once at start-up (wagewatch/lib/law.py)
         checks.register(wagewatch_values, "wagewatch")
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin on the site that fails closed (installed in place of ``django.contrib.admin``)."""
+
+    default = False
+    default_site = "wagewatch.accounts.admin_mixins.FailClosedAdminSite"
