@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "complaints",
     "blacklist",
     "deposits",
+    "wages",
     "reports",
 ]
 
@@ -333,6 +334,15 @@ WAGEWATCH = {
     "TASK_DUE_SOON_DAYS": 3,
     "ORDER_DUE_SOON_DAYS": 3,
     "MINIMUM_WAGE_MONTHLY": Decimal("1900.00"),
+    # Wages worker by worker (DESIGN §8). Until wagewatch/lib/law.py holds them:
+    # law: 保障农民工工资支付条例 art. 11 (pay on the agreed day); grace after the payday is a county setting
+    "WAGE_PAY_GRACE_DAYS": 0,
+    # law: county setting (DESIGN §8, rule N): days after payday + grace before an unpaid worker is a finding
+    "WORKER_UNPAID_DAYS": 0,
+    # law: county setting: days a bank has to re-send a failed pay line before it is a finding
+    "BANK_FAILED_REPAY_DAYS": 5,
+    # law: county setting: a worker's public check of his own lines, per address and per ID hash per window
+    "WORKER_CHECK_RATE_LIMIT": 10,
     "COUNTY_NAME": wenv.get("COUNTY_NAME", str, "示范县"),
     "COUNTY_COMPLAINT_PHONE": wenv.get("COUNTY_COMPLAINT_PHONE", str, "0000-12345678"),
     "DOCUMENT_PREFIX": wenv.get("DOCUMENT_PREFIX", str, "示人社监"),

@@ -1,0 +1,35 @@
+"""The keyed hash of a wage-card number: compares a pay line's card with the worker's registered card.
+
+Card numbers are never stored, only masked (``mask_card``) and hashed here. The key is derived from the
+first FIELD_ENCRYPTION_KEY like the ID-number hash (wagewatch/lib/fields.py), under its own label, so a
+card hash never equals an ID hash of the same digits. Only the digits count: ``6222 0000-1234`` and
+``622200001234`` hash alike.
+"""
+
+import hashlib
+import hmac
+import re
+from functools import lru_cache
+
+from .fields import _derive, _keys
+
+_CARD_KEY_LABEL = b"wagewatch:card-hash:v1"
+_NOT_DIGITS = re.compile(r"\D")
+
+
+@lru_cache(maxsize=8)
+def _card_key(key: str) -> bytes:
+    return _derive(key, _CARD_KEY_LABEL)
+
+
+def card_digits(number) -> str:
+    """The digits of a card number as typed (spaces, dashes and other separators dropped)."""
+    return _NOT_DIGITS.sub("", "" if number is None else str(number))
+
+
+def card_hash(number) -> str:
+    """HMAC-SHA256 hex of the card number's digits; '' when it has none."""
+    digits = card_digits(number)
+    if not digits:
+        return ""
+    return hmac.new(_card_key(_keys()[0]), digits.encode("ascii"), hashlib.sha256).hexdigest()
