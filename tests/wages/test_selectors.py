@@ -1,4 +1,4 @@
-"""Owed lines and the arrears stock: amounts computed by hand below, one query whatever the number of lines."""
+"""Owed lines and the arrears stock: amounts computed by hand, one query whatever the number of lines."""
 
 import datetime
 from decimal import Decimal
