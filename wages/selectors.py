@@ -7,9 +7,11 @@ of a shorter month) plus the grace days (``WAGEWATCH["WAGE_PAY_GRACE_DAYS"]``). 
 - paid = ``net`` unless the bank reported the transfer failed (失败: nothing reached the worker) or it
   was paid after D; a line with ``net`` and no pay date counts as paid (its date is not known, so it is
   not claimed as arrears);
-- owed = due − deductions − paid, when above zero and the wage due is known;
-- a line with days attended, no wage due and nothing paid is owed an *unknown amount*: the worker counts
-  among the workers owed, the amount counts as 0, and ``Arrears.unknown`` counts such lines.
+- owed = what should have reached the worker − paid, when above zero: what should have reached him is
+  due − deductions, or, where the wage due is not known (a bank line with no pay sheet), the amount the
+  bank was told to pay (``net``) — so a failed bank transfer is owed in full;
+- a line with days attended and neither a wage due nor an amount sent is owed an *unknown amount*: the
+  worker counts among the workers owed, the amount counts as 0, and ``Arrears.unknown`` counts such lines.
 
 So a stock on a past day comes out right: a payment made after D does not reduce the stock on D. The
 lines' current values are used (a bank result or a correction recorded later applies to past days too).
@@ -41,7 +43,7 @@ class Arrears:
     workers: int
     amount: Decimal
     oldest_month: datetime.date | None
-    unknown: int = 0  # owed lines whose amount is unknown (days attended, no wage due, nothing paid)
+    unknown: int = 0  # owed lines whose amount is unknown (days attended, no wage due, nothing sent)
 
     def __bool__(self) -> bool:
         return self.workers > 0
@@ -95,12 +97,12 @@ def _paid(on: datetime.date):
 def owed_lines(lines: QuerySet, *, on: datetime.date) -> QuerySet:
     """The lines owed on ``on``, annotated with ``paid_by`` (paid by then) and ``owed`` (yuan; 0 when
     the amount is unknown)."""
-    gap = F("due") - F("deductions") - F("paid_by")
+    expected = Coalesce(F("due") - F("deductions"), F("net"), output_field=AMOUNT)
     return (
         lines.filter(_fell_due_before(on))
         .annotate(paid_by=_paid(on))
-        .annotate(gap=gap)
-        .filter(Q(due__isnull=False, gap__gt=0) | Q(due__isnull=True, days__gt=0, paid_by=0))
+        .annotate(gap=expected - F("paid_by"))
+        .filter(Q(gap__gt=0) | Q(gap__isnull=True, days__gt=0))
         .annotate(owed=Greatest(Coalesce("gap", Value(ZERO)), Value(ZERO), output_field=AMOUNT))
     )
 
@@ -110,7 +112,7 @@ def _sums():
         "n_workers": Count("entry__worker_id", distinct=True),
         "n_amount": Coalesce(Sum("owed"), Value(ZERO), output_field=AMOUNT),
         "n_oldest": Min("month"),
-        "n_unknown": Count("pk", filter=Q(due__isnull=True)),
+        "n_unknown": Count("pk", filter=Q(gap__isnull=True)),
     }
 
 

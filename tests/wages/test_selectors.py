@@ -113,6 +113,16 @@ def test_grace_crossing_a_month_end(township_a, department, settings):
     assert arrears(lines, on=D(2026, 3, 18)).workers == 1
 
 
+def test_bank_line_without_a_wage_due_is_owed_the_amount_sent_when_it_failed_or_came_late(project):
+    failed = _line(project, MAR, due=None, net=Decimal("3000"), bank_status=FAILED)
+    _line(project, MAR, due=None, net=Decimal("2000"), paid_on=D(2026, 5, 20))  # owed until 20 May
+    _line(project, MAR, due=None, net=Decimal("4000"))  # paid 10 April: nothing owed
+    assert arrears(PayLine.objects.all(), on=D(2026, 5, 1)) == Arrears(2, Decimal("5000.00"), MAR)
+    assert {line.pk: line.owed for line in owed_lines(PayLine.objects.all(), on=D(2026, 6, 1))} == {
+        failed.pk: Decimal("3000.00")
+    }
+
+
 def test_paid_without_a_date_and_overpaid_lines_owe_nothing(project):
     _line(project, MAR, paid_on=None)
     _line(project, MAR, net=Decimal("7000"))
