@@ -21,7 +21,9 @@ from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.roles import can_edit_field_work, can_reveal
 from wagewatch.accounts.services import reveal_record
 from wagewatch.lib.addresses import client_address
+from wagewatch.lib.cardhash import card_hash
 from wagewatch.lib.formerrors import add_service_errors
+from wagewatch.lib.masking import mask_card
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import exports, selectors, services
@@ -218,6 +220,8 @@ def roster_entry_form(request, pk, entry_pk=None):
 def _save_roster_entry(request, form, project):
     data = dict(form.cleaned_data)
     ident = {k: data.pop(k) for k in ("id_number", "name", "phone")}
+    if card := data.pop("card_number", ""):  # the number itself is never stored
+        data.update(card_masked=mask_card(card), card_hash=card_hash(card))
 
     def call():
         worker, _created = services.worker_upsert(user=request.user, **ident)

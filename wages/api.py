@@ -32,7 +32,7 @@ from projects.api.feeds import (
 )
 from projects.models import ApiClient
 from wagewatch.lib.bounds import BoundedModelSerializer, BoundedSerializer
-from wagewatch.lib.cardhash import card_digits
+from wagewatch.lib.cardhash import validate_card_number
 from wagewatch.lib.validators import validate_resident_id
 
 from .models import PayLine
@@ -40,7 +40,6 @@ from .services import BankLine, BatchErrors, pay_lines_from_bank
 
 STATUSES = {"成功": PayLine.BankStatus.OK, "失败": PayLine.BankStatus.FAILED}
 STATUSES.update({str(s): s for s in (PayLine.BankStatus.OK, PayLine.BankStatus.FAILED)})
-CARD_DIGITS = (10, 25)
 
 # ---------------------------------------------------------------- read side
 
@@ -107,13 +106,10 @@ class PayLineItemSerializer(FeedItemSerializer):
             raise serializers.ValidationError(exc.messages) from exc
 
     def validate_card_number(self, value):
-        digits = card_digits(value)
-        low, high = CARD_DIGITS
-        if not low <= len(digits) <= high:
-            raise serializers.ValidationError(
-                _("收款卡号应为%(low)d至%(high)d位数字") % {"low": low, "high": high}
-            )
-        return digits
+        try:
+            return validate_card_number(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
     def validate_status(self, value):
         if value.strip() not in STATUSES:
