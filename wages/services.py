@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -222,12 +223,18 @@ def _write(create: list[PayLine], update: list[PayLine], user) -> None:
 def pay_line_save(
     *, entry: RosterEntry, month: datetime.date, user, line: PayLine | None = None, card: str = "", **fields
 ) -> PayLine:
-    """Create or correct one worker's line for a month (工资支付表 entered by hand)."""
+    """Create or correct one worker's line for a month (工资支付表 entered by hand); the line is
+    row-locked while it changes."""
     month = month.replace(day=1)
     if not on_roster_in(entry, month):
         raise ValidationError({"month": _("该工人当月不在本项目花名册（进场、退场日期之外）")})
     if line is None:
         line = PayLine(entry=entry, project_id=entry.project_id, source=PayLine.Source.ENTRY)
+    else:
+        line = PayLine.objects.select_for_update().get(pk=line.pk)
+    taken = PayLine.objects.filter(entry=entry, month=month).exclude(pk=line.pk)
+    if taken.exists():
+        raise ValidationError({"month": _("该工人该月已有工资明细，请修改原明细")})
     line.month = month
     for key, value in fields.items():
         setattr(line, key, value)
@@ -236,5 +243,9 @@ def pay_line_save(
     line.updated_at = timezone.now()
     line.full_clean()
     line._history_user = user
-    line.save()
+    try:
+        with transaction.atomic():
+            line.save()
+    except IntegrityError as exc:  # the same worker-month saved at the same moment by someone else
+        raise ValidationError({"month": _("该工人该月已有工资明细，请修改原明细")}) from exc
     return line
