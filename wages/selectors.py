@@ -120,12 +120,17 @@ _OWED = Q(gap__gt=0) | Q(gap__isnull=True, days__gt=0)
 
 
 def owed_lines(lines: QuerySet, *, on: datetime.date) -> QuerySet:
-    """The lines owed on ``on``, annotated with ``paid_by`` (paid by then) and ``owed`` (yuan; 0 when
-    the amount is unknown)."""
+    """The lines owed on ``on``, annotated with ``paid_by`` (paid by then), ``owed`` (yuan; 0 when the
+    amount is unknown) and ``owed_unknown``."""
     return (
         _with_gap(lines.filter(_fell_due_before(on)), on)
         .filter(_OWED)
-        .annotate(owed=Greatest(Coalesce("gap", Value(ZERO)), Value(ZERO), output_field=AMOUNT))
+        .annotate(
+            owed=Greatest(Coalesce("gap", Value(ZERO)), Value(ZERO), output_field=AMOUNT),
+            owed_unknown=Case(
+                When(gap__isnull=True, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+        )
     )
 
 
@@ -159,6 +164,11 @@ def _arrears(row: dict) -> Arrears:
 def arrears(lines: QuerySet, *, on: datetime.date) -> Arrears:
     """The arrears stock of these lines on ``on``: workers owed, amount, oldest month (one query)."""
     return _arrears(owed_lines(lines, on=on).aggregate(**_sums()))
+
+
+def projects_with_lines_due(lines: QuerySet, *, on: datetime.date) -> int:
+    """Projects with a line fallen due before ``on`` (one query): with none, the stock that day is unknown."""
+    return lines.filter(_fell_due_before(on)).values("project_id").distinct().count()
 
 
 def arrears_by(lines: QuerySet, *, on: datetime.date, by: Grouping) -> dict[int, Arrears]:

@@ -20,8 +20,9 @@ from wagewatch.accounts import once
 from wagewatch.accounts.models import Township
 from wagewatch.accounts.roles import can_edit_field_work
 from wagewatch.lib.bounds import date_limits
+from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import PayLineForm
 from .models import PayLine
 
@@ -105,6 +106,16 @@ def line_form(request, pk, line_pk=None):
     return _tab(request, project, "projects/form.html", form=form, heading=heading)
 
 
+@login_required
+def project_export(request, pk):
+    """Every pay line of the project, with what each owes today (ID and card masked)."""
+    project = _get_project_for_user(request, pk)
+    lines = selectors.lines_with_owed(PayLine.objects.filter(project=project), on=timezone.localdate())
+    lines = lines.select_related("project", "entry__worker").order_by("-month", "entry__team", "entry_id")
+    sheet = exports.lines_sheet(lines, title=_("工资明细"))
+    return xlsx_response(f"{project.code}_{_('工资明细')}", write_workbook([sheet]))
+
+
 def _done(call, project) -> str:
     line = call()
     return reverse("wages:project_tab", args=[project.pk]) + f"?month={line.month:%Y-%m}"
@@ -154,6 +165,16 @@ def arrears(request):
         "title": _("欠薪台账"),
     }
     return render(request, "wages/arrears.html", context)
+
+
+@login_required
+def arrears_export(request):
+    """The lines owed on the day in the user's scope (ID and card masked): the ledger's rows."""
+    on = _day(request.GET.get("on"))
+    lines = selectors.owed_lines(PayLine.objects.visible_to(request.user), on=on)
+    lines = lines.select_related("project", "entry__worker").order_by("project__code", "month", "entry_id")
+    sheet = exports.lines_sheet(lines, title=_("欠薪明细"))
+    return xlsx_response(f"{_('欠薪明细')}_{on:%Y%m%d}", write_workbook([sheet]))
 
 
 def _named(objects, stock: dict) -> list[dict]:
