@@ -100,6 +100,10 @@ def figure_rows(data: dict) -> list[tuple[str, str, object, str]]:
     rows += [(s_p, _("投资类型：%(t)s") % {"t": r["label"]}, r["n"], _("个")) for r in p["by_investment"]]
     rows += [(s_p, _("覆盖率：%(t)s") % {"t": r["label"]}, r["rate"], "%") for r in p["coverage"]]
     rows += [
+        (s_p, _("工资发放数据按工资明细汇总"), p["payroll_from_lines"], _("个")),
+        (s_p, _("工资发放数据为报送总数"), p["payroll_reported"], _("个")),
+    ]
+    rows += [
         (s_c, _("受理登记"), c["received"], _("件")), (s_c, _("受理"), c["accepted"], _("件")),
         (s_c, _("立案"), c["filed"], _("件")), (s_c, _("结案"), c["closed"], _("件")),
         (s_c, _("结案率"), c["closure_rate"], "%"), (s_c, _("按期办结率"), c["on_time_rate"], "%"),

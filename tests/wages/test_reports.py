@@ -127,3 +127,34 @@ def test_arrears_export_is_scoped(county, inspector_b, client_for):
 def test_desk_shows_the_arrears_card(county, inspector_a, client_for):
     body = client_for(inspector_a).get(reverse("dashboard")).content.decode()
     assert reverse("wages:arrears") in body and "欠薪（万元）" in body
+
+
+def test_payroll_coverage_reads_the_lines_where_a_project_keeps_them(township_a, department):
+    from projects.models import Payroll
+
+    day = D(2026, 5, 31)  # the due month: March (M is due by the end of M+1)
+    paid = make_project(township_a, department, start_date=D(2025, 1, 1), code="LINES-OK")
+    failed = make_project(township_a, department, start_date=D(2025, 1, 1), code="LINES-FAIL")
+    reported = make_project(township_a, department, start_date=D(2025, 1, 1), code="REPORTED")
+    for _n in range(2):
+        make_pay_line(make_roster_entry(paid), D(2026, 3, 1))
+        make_pay_line(make_roster_entry(failed), D(2026, 3, 1), via_account=False)
+    make_pay_line(make_roster_entry(failed), D(2026, 3, 1), bank_status="failed", bank_reason="卡已注销")
+    # a reported total that says all paid: ignored for a project with lines, read for one without
+    Payroll.objects.create(
+        project=failed, month=D(2026, 3, 1), attended=3, paid=3, gross=1, net=1, paid_on=day
+    )
+    Payroll.objects.create(
+        project=reported, month=D(2026, 3, 1), attended=3, paid=3, gross=1, net=1, paid_on=day
+    )
+    data = report_data(scope=Scope(), start=START, end=day)
+    checks = {
+        r["code"]: (r["pay_source"], r["checks"]["payroll"], r["checks"]["wages"])
+        for r in data["projects"]["rows"]
+    }
+    assert checks == {
+        "LINES-OK": ("lines", True, True),
+        "LINES-FAIL": ("lines", False, False),  # paid in cash (not via the account), one transfer failed
+        "REPORTED": ("reported", True, True),
+    }
+    assert (data["projects"]["payroll_from_lines"], data["projects"]["payroll_reported"]) == (2, 1)
