@@ -47,6 +47,7 @@ from projects.models import Payroll
 from .models import PayLine
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 AMOUNT = DecimalField(max_digits=14, decimal_places=2)
 Grouping = Literal["worker", "project", "enterprise", "township"]
 
@@ -157,8 +158,13 @@ def _sums():
     }
 
 
+def _money(value: Decimal | None) -> Decimal | None:
+    """Yuan to the fen whatever the database returned (SQLite gives ``Decimal('6000')``)."""
+    return None if value is None else Decimal(value).quantize(CENT)
+
+
 def _arrears(row: dict) -> Arrears:
-    return Arrears(row["n_workers"], row["n_amount"], row["n_oldest"], row["n_unknown"])
+    return Arrears(row["n_workers"], _money(row["n_amount"]), row["n_oldest"], row["n_unknown"])
 
 
 def arrears(lines: QuerySet, *, on: datetime.date) -> Arrears:
@@ -208,7 +214,7 @@ def _fold(rows: list[dict], key) -> dict[int, Arrears]:
     for r in rows:
         g = groups.setdefault(key(r), {"workers": set(), "amount": ZERO, "oldest": None, "unknown": 0})
         g["workers"].add(r["entry__worker_id"])
-        g["amount"] += r["n_amount"]
+        g["amount"] += _money(r["n_amount"])
         g["oldest"] = min(filter(None, (g["oldest"], r["n_oldest"])))
         g["unknown"] += r["n_unknown"]
     return {k: Arrears(len(g["workers"]), g["amount"], g["oldest"], g["unknown"]) for k, g in groups.items()}
@@ -290,8 +296,8 @@ def _payroll_month(r: dict) -> PayrollMonth:
         r["month"],
         r["n_attended"],
         r["n_paid"],
-        r["n_gross"],
-        r["n_net"],
+        _money(r["n_gross"]),
+        _money(r["n_net"]),
         r["n_paid_on"],
         via,
         True,
