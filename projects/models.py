@@ -242,6 +242,8 @@ class RosterEntry(models.Model):
     )
     bank = models.CharField(_("开户银行"), max_length=50, blank=True)
     card_masked = models.CharField(_("工资卡号（脱敏）"), max_length=30, blank=True)
+    # keyed hash of the registered card (wagewatch/lib/cardhash.py): the number itself is never stored
+    card_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "complaints",
     "blacklist",
     "deposits",
+    "wages",
     "risk",
     "reports",
 ]
@@ -273,6 +274,7 @@ CELERY_BEAT_SCHEDULE = {
 DEMO_MODULES = [
     "wagewatch.accounts.demo",
     "projects.demo",
+    "wages.demo",
     "complaints.demo",
     "blacklist.demo",
     "deposits.demo",

@@ -224,3 +224,13 @@ HAZARD_RECTIFY_WORKDAYS = Value(
     low=1,
     source="county rule for 欠薪隐患 rectification (no national figure)",
 )
+# days after the agreed payday (the project's 工资支付日 of the month after the wage month) before an unpaid
+# pay line counts as owed (DESIGN §8: owed = due − paid on lines whose payday + grace has passed)
+WAGE_PAY_GRACE_DAYS = Value(
+    "WAGE_PAY_GRACE_DAYS",
+    int,
+    0,
+    low=0,
+    high=31,
+    source="条例 第十一条: 按照约定的支付周期和具体支付日期足额支付 (grace: a county setting; 0: none)",
+)
