@@ -18,7 +18,7 @@ from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
 
 from .models import CaseEvent, Complaint, EnforcementOrder, Interview
-from .services import complaint_close, document_seq, document_township, may_work_in
+from .services import complaint_close, document_new, may_work_in
 
 
 def _check(user, township_id, message: str) -> None:
@@ -44,30 +44,24 @@ def interview_create(
     hazard=None,
 ) -> Interview:
     """Record an interview with the next gap-free number of the year (same counter mechanism as orders)."""
-    township_id = document_township(complaint=complaint, project=project, hazard=hazard)
-    _check(user, township_id, _("无权制作该约谈笔录"))
-    held_on = held_on or timezone.localdate()
-    if deadline is not None and deadline < held_on:
-        raise ValidationError(_("落实期限不能早于约谈日期"))
-    year, seq = document_seq(sequence="interview", on=timezone.localdate())
-    interview = Interview(
-        year=year,
-        seq=seq,
+    interview = document_new(
+        Interview,
+        user=user,
+        sequence="interview",
+        on=timezone.localdate(),
+        refused=_("无权制作该约谈笔录"),
+        links={"complaint": complaint, "project": project, "hazard": hazard},
         interviewee_name=interviewee_name.strip(),
         interviewee_position=interviewee_position.strip(),
         enterprise=enterprise,
-        held_on=held_on,
+        held_on=held_on or timezone.localdate(),
         place=place.strip(),
-        project=project,
-        complaint=complaint,
-        hazard=hazard,
-        township_id=township_id,
         reason=reason.strip(),
         agreed=agreed.strip(),
         deadline=deadline,
-        created_by=user,
     )
-    interview._history_user = user
+    if deadline is not None and deadline < interview.held_on:  # the number is rolled back
+        raise ValidationError(_("落实期限不能早于约谈日期"))
     interview.save()
     interview.interviewers.set(list(interviewers) or [user])
     return interview

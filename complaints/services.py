@@ -24,11 +24,6 @@ from .models import CaseEvent, Complaint, ComplaintAttachment, EnforcementOrder
 S = Complaint.Status
 
 
-def document_seq(*, sequence: str, on: datetime.date) -> tuple[int, int]:
-    """(year, seq) of the next enforcement document of ``sequence`` issued on ``on``; inside a transaction."""
-    return on.year, next_number(name=sequence, year=on.year)
-
-
 def may_work_in(user, township_id) -> bool:
     """Field work in a township: office and admin anywhere, inspectors in their own townships."""
     if roles.is_office(user):
@@ -51,6 +46,19 @@ def document_township(*, complaint=None, project=None, inspection=None, hazard=N
     return None
 
 
+def document_new(model, *, user, sequence: str, on: datetime.date, refused: str, links: dict, **fields):
+    """An unsaved ``model`` document numbered next in ``sequence`` for ``on``'s year (gap-free: call inside
+    a transaction), in the township of what ``links`` names; PermissionDenied(``refused``) where the user
+    may not work."""
+    township_id = document_township(**links)
+    if not may_work_in(user, township_id):
+        raise PermissionDenied(refused)
+    seq = next_number(name=sequence, year=on.year)
+    document = model(year=on.year, seq=seq, township_id=township_id, created_by=user, **links, **fields)
+    document._history_user = user
+    return document
+
+
 @transaction.atomic
 def order_create(
     *,
@@ -68,34 +76,25 @@ def order_create(
     hazard=None,
 ) -> EnforcementOrder:
     """Issue an order with the next gap-free number for its kind and year."""
-    township_id = document_township(
-        complaint=complaint, project=project, inspection=inspection, hazard=hazard
-    )
-    if not may_work_in(user, township_id):
-        raise PermissionDenied(_("无权签发该执法文书"))
-    if kind not in EnforcementOrder.Kind.values:
-        raise ValidationError(_("文书类型无效"))
     issued_on = timezone.localdate()
-    year, seq = document_seq(sequence=f"order-{kind}", on=issued_on)
-    order = EnforcementOrder(
+    order = document_new(
+        EnforcementOrder,
+        user=user,
+        sequence=f"order-{kind}",
+        on=issued_on,
+        refused=_("无权签发该执法文书"),
+        links={"complaint": complaint, "project": project, "inspection": inspection, "hazard": hazard},
         kind=kind,
-        year=year,
-        seq=seq,
         enterprise=enterprise,
-        complaint=complaint,
-        project=project,
-        inspection=inspection,
-        hazard=hazard,
-        township_id=township_id,
         legal_basis=legal_basis,
         requirement=requirement,
         amount=Decimal(str(amount)),
         issued_on=issued_on,
         served_on=served_on,
         deadline=deadline,
-        created_by=user,
     )
-    order._history_user = user
+    if kind not in EnforcementOrder.Kind.values:  # after the access check; the number is rolled back
+        raise ValidationError(_("文书类型无效"))
     order.full_clean(
         exclude=["complaint", "project", "inspection", "hazard", "enterprise", "township", "referred_by"]
     )

@@ -1,5 +1,8 @@
 """Pages of the enforcement documents: orders (责令支付 / 限期整改指令书) and interviews (约谈询问笔录)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from projects.models import Hazard, Inspection, Project
@@ -83,13 +87,7 @@ def order_list(request):
     """执法文书: filters (kind, status, township, year), overdue flags; POST issues an order (old form)."""
     _field_staff(request)
     if request.method == "POST":
-        if first := once.replayed(request):
-            return first
-        form = forms.OrderForm(request.POST, user=request.user)
-        done = form.is_valid() and _issued(request, form, services.order_create, _("已签发 %(n)s"), _orders)
-        if done:
-            return done
-        return render(request, "complaints/order_form.html", {"form": form, "title": _("签发执法文书")})
+        return _document_form(request, ORDER, lambda _request: {}, _orders)
     filter_form, data, query = _filters(request)
     rows = selectors.order_list(user=request.user, filters=data)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -97,43 +95,92 @@ def order_list(request):
     return render(request, "complaints/orders.html", {**context, "title": _("执法文书")})
 
 
-def _order_initial(request) -> dict:
-    """Prefill the order form from ?complaint= / ?project= / ?inspection= / ?hazard= (scoped lookups)."""
-    user, get = request.user, request.GET
-    initial = {"kind": EnforcementOrder.Kind.RECTIFY}
-    project = None
-    if get.get("complaint", "").isdigit():
-        case = get_object_or_404(Complaint.objects.visible_to(user), pk=get["complaint"])
-        initial.update(complaint=case.number, enterprise=case.respondent_name, kind=EnforcementOrder.Kind.PAY)
-        project = case.project
-    if get.get("inspection", "").isdigit():
-        inspection = get_object_or_404(Inspection.objects.visible_to(user), pk=get["inspection"])
-        initial["inspection"], project = inspection.pk, inspection.project
-        initial["requirement"] = inspection.findings
-    if get.get("hazard", "").isdigit():
-        hazard = get_object_or_404(Hazard.objects.visible_to(user), pk=get["hazard"])
-        initial["hazard"], project = hazard.pk, hazard.project
-        initial["requirement"] = hazard.detail
-    if get.get("project", "").isdigit():
-        project = get_object_or_404(Project.objects.visible_to(user), pk=get["project"])
+def _source(request, name: str, model):
+    """The object named by ``?<name>=`` if this user may see it (else 404); None without the parameter."""
+    value = request.GET.get(name, "")
+    return get_object_or_404(model.objects.visible_to(request.user), pk=value) if value.isdigit() else None
+
+
+def _prefill(request, initial: dict, *, text_field: str, inspection: bool = False) -> dict:
+    """Prefill a document form from ?complaint= / ?inspection= / ?hazard= / ?project= (scoped lookups): the
+    case and enterprise, what was found (into ``text_field``) and the project, the most specific first."""
+    case = _source(request, "complaint", Complaint)
+    found = _source(request, "inspection", Inspection) if inspection else None
+    hazard = _source(request, "hazard", Hazard)
+    project = _source(request, "project", Project)
+    if case is not None:
+        initial.update(complaint=case.number, enterprise=case.respondent_name)
+    if found is not None:
+        initial.update(inspection=found.pk, **{text_field: found.findings})
+    if hazard is not None:
+        initial.update(hazard=hazard.pk, **{text_field: hazard.detail})
+    linked = next((s.project for s in (hazard, found, case) if s is not None), None)
+    project = project or linked
     if project is not None:
         initial["project"] = project.pk
         initial.setdefault("enterprise", project.contractor.name if project.contractor_id else "")
     return initial
 
 
+def _order_initial(request) -> dict:
+    initial = _prefill(
+        request, {"kind": EnforcementOrder.Kind.RECTIFY}, text_field="requirement", inspection=True
+    )
+    if "complaint" in initial:
+        initial["kind"] = EnforcementOrder.Kind.PAY
+    return initial
+
+
+def _interview_initial(request) -> dict:
+    initial = {"held_on": timezone.localdate(), "interviewers": [request.user.pk]}
+    return _prefill(request, initial, text_field="reason")
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What differs between issuing an order and recording an interview."""
+
+    form: type
+    service: Callable
+    done: str  # the success message, %(n)s the document's number
+    template: str
+    title: str
+
+
+ORDER = _Kind(
+    forms.OrderForm,
+    services.order_create,
+    gettext_lazy("已签发 %(n)s"),
+    "complaints/order_form.html",
+    gettext_lazy("签发执法文书"),
+)
+INTERVIEW = _Kind(
+    forms.InterviewForm,
+    enforcement.interview_create,
+    gettext_lazy("已制作 %(n)s"),
+    "complaints/interview_form.html",
+    gettext_lazy("制作约谈询问笔录"),
+)
+
+
+def _document_form(request, kind: _Kind, initial_of, url_of):
+    """The issue form of a document: a valid POST issues it once per form token and goes to ``url_of(doc)``;
+    a repeated POST goes to the first result."""
+    if request.method == "POST" and (first := once.replayed(request)):
+        return first
+    form = kind.form(request.POST or None, user=request.user, initial=initial_of(request))
+    if request.method == "POST" and form.is_valid():
+        done = _issued(request, form, kind.service, kind.done, url_of)
+        if done:
+            return done
+    return render(request, kind.template, {"form": form, "title": kind.title})
+
+
 @login_required
 def order_create(request):
     """Issue an order, from a case, a project, an inspection or a hazard (prefilled from the query)."""
     _field_staff(request)
-    if request.method == "POST" and (first := once.replayed(request)):
-        return first
-    form = forms.OrderForm(request.POST or None, user=request.user, initial=_order_initial(request))
-    if request.method == "POST" and form.is_valid():
-        done = _issued(request, form, services.order_create, _("已签发 %(n)s"), _order_page)
-        if done:
-            return done
-    return render(request, "complaints/order_form.html", {"form": form, "title": _("签发执法文书")})
+    return _document_form(request, ORDER, _order_initial, _order_page)
 
 
 @login_required
@@ -215,37 +262,11 @@ def interview_list(request):
     return render(request, "complaints/interviews.html", {**context, "title": _("约谈询问笔录")})
 
 
-def _interview_initial(request) -> dict:
-    initial = {"held_on": timezone.localdate(), "interviewers": [request.user.pk]}
-    get = request.GET
-    project = None
-    if get.get("complaint", "").isdigit():
-        case = get_object_or_404(Complaint.objects.visible_to(request.user), pk=get["complaint"])
-        initial.update(complaint=case.number, enterprise=case.respondent_name)
-        project = case.project
-    if get.get("hazard", "").isdigit():
-        hazard = get_object_or_404(Hazard.objects.visible_to(request.user), pk=get["hazard"])
-        initial["hazard"], initial["reason"], project = hazard.pk, hazard.detail, hazard.project
-    if get.get("project", "").isdigit():
-        project = get_object_or_404(Project.objects.visible_to(request.user), pk=get["project"])
-    if project is not None:
-        initial["project"] = project.pk
-        initial.setdefault("enterprise", project.contractor.name if project.contractor_id else "")
-    return initial
-
-
 @login_required
 def interview_create(request):
     """Record an interview (from a case, a project or a hazard, prefilled from the query)."""
     _field_staff(request)
-    if request.method == "POST" and (first := once.replayed(request)):
-        return first
-    form = forms.InterviewForm(request.POST or None, user=request.user, initial=_interview_initial(request))
-    if request.method == "POST" and form.is_valid():
-        done = _issued(request, form, enforcement.interview_create, _("已制作 %(n)s"), _interview_page)
-        if done:
-            return done
-    return render(request, "complaints/interview_form.html", {"form": form, "title": _("制作约谈询问笔录")})
+    return _document_form(request, INTERVIEW, _interview_initial, _interview_page)
 
 
 @login_required
