@@ -245,3 +245,14 @@ def test_office_resolves_identity_through_the_entry_form_with_history(
         office,
         "姓名：孙明 → 孙小明",
     )
+
+
+def test_a_mistyped_tab_url_name_raises_instead_of_dropping_the_tab(monkeypatch, project_a):
+    from django.urls import NoReverseMatch
+
+    from projects import views
+
+    assert [t["key"] for t in views.project_tabs(project_a)] == [key for key, _l, _n in views.TABS]
+    monkeypatch.setattr(views, "TABS", [*views.TABS, ("typo", "错字", "projects:rostr")])
+    with pytest.raises(NoReverseMatch):
+        views.project_tabs(project_a)
