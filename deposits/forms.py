@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
-from wagewatch.lib.bounds import BoundedForm
-from wagewatch.lib.validators import looks_like_formula
+from wagewatch.lib.bounds import BoundedForm, NoFormulaMixin
 
 from .models import Guarantee, WageDeposit
 
@@ -23,13 +22,8 @@ def _day(label, required=True):
     return forms.DateField(label=label, widget=DATE, initial=timezone.localdate, required=required)
 
 
-class _Form(BoundedForm):
-    def clean(self):
-        data = super().clean()
-        for name, value in list(data.items()):
-            if isinstance(value, str) and looks_like_formula(value):
-                self.add_error(name, _("内容不能以 = + - @ 开头"))
-        return data
+class _Form(NoFormulaMixin, BoundedForm):
+    """A form of the deposit pages: bounded, no formula text."""
 
 
 class OpenForm(_Form):

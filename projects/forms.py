@@ -7,26 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from wagewatch.accounts.models import Township
 from wagewatch.accounts.roles import is_office
 from wagewatch.accounts.scoping import user_township_ids
-from wagewatch.lib.bounds import BoundedForm, BoundedModelForm
-from wagewatch.lib.validators import looks_like_formula, validate_mobile, validate_resident_id
+from wagewatch.lib.bounds import BoundedForm, BoundedModelForm, NoFormulaMixin
+from wagewatch.lib.validators import validate_mobile, validate_resident_id
 
 from .models import Inspection, LabourCostTransfer, Payroll, Project, RosterEntry, WageAccount
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class _NoFormulaMixin:
-    """Refuse text that a spreadsheet would run as a formula (it would end up in exports)."""
-
-    def clean(self):
-        data = super().clean()
-        for name, value in list(data.items()):
-            if isinstance(value, str) and looks_like_formula(value):
-                self.add_error(name, _("内容不能以 = + - @ 开头"))
-        return data
-
-
-class ProjectForm(_NoFormulaMixin, BoundedModelForm):
+class ProjectForm(NoFormulaMixin, BoundedModelForm):
     future_dates = ("start_date", "planned_finish")
 
     class Meta:
@@ -55,7 +44,7 @@ class ProjectForm(_NoFormulaMixin, BoundedModelForm):
         return data
 
 
-class RosterEntryForm(_NoFormulaMixin, BoundedModelForm):
+class RosterEntryForm(NoFormulaMixin, BoundedModelForm):
     """A roster entry with its worker's identity. Editing one shows his numbers masked unless ``reveal``:
     the ID number cannot change here, and a phone left as shown (masked) keeps the stored number."""
 
@@ -101,14 +90,14 @@ class RosterEntryForm(_NoFormulaMixin, BoundedModelForm):
         return data
 
 
-class WageAccountForm(_NoFormulaMixin, BoundedModelForm):
+class WageAccountForm(NoFormulaMixin, BoundedModelForm):
     class Meta:
         model = WageAccount
         fields = ["bank", "account_number", "opened_on", "agreement_signed", "closed_on"]
         widgets = {"opened_on": DATE, "closed_on": DATE}
 
 
-class TransferForm(_NoFormulaMixin, BoundedModelForm):
+class TransferForm(NoFormulaMixin, BoundedModelForm):
     month = forms.DateField(label=_("所属月份"), widget=DATE, help_text=_("任选该月一天"))
 
     class Meta:
@@ -146,7 +135,7 @@ class PayrollForm(BoundedModelForm):
         return data
 
 
-class InspectionForm(_NoFormulaMixin, BoundedModelForm):
+class InspectionForm(NoFormulaMixin, BoundedModelForm):
     future_dates = ("rectification_deadline",)
 
     class Meta:

@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from .validators import formula_errors
+
 MONEY_DIGITS = (16, 2)  # the money column of every app (max_digits, decimal_places)
 TOO_BIG = _("数值过大，不能超过 %(limit_value)s")
 TOO_SMALL = _("数值过小，不能小于 %(limit_value)s")
@@ -201,6 +203,16 @@ class BoundedFormMixin:
         for first, last in range_pairs(self.fields, self.date_ranges):
             if data.get(first) and data.get(last) and data[last] < data[first]:
                 self.add_error(last, range_error(self.fields[first].label, self.fields[last].label))
+        return data
+
+
+class NoFormulaMixin:
+    """A form that refuses, on its field, text a spreadsheet would run as a formula."""
+
+    def clean(self):
+        data = super().clean()  # type: ignore[misc]
+        for name, message in formula_errors(data).items():
+            self.add_error(name, message)  # type: ignore[attr-defined]
         return data
 
 
