@@ -15,11 +15,13 @@ from projects.models import Project
 from wagewatch.accounts import once, roles
 from wagewatch.accounts.services import reveal_record
 from wagewatch.lib.addresses import client_address
+from wagewatch.lib.filters import page_filters
 from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import forms, selectors, services
 from .exports import LEDGER_HEADERS, ledger_row
+from .filters import ComplaintFilter
 from .models import Complaint, ComplaintAttachment
 
 PAGE_SIZE = 50
@@ -38,9 +40,7 @@ def _get_complaint_for_user(request, pk) -> Complaint:
 
 
 def _filters(request) -> tuple[forms.FilterForm, dict]:
-    form = forms.FilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    return form, data
+    return page_filters(ComplaintFilter, request)
 
 
 def _annotate(rows):

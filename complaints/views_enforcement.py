@@ -18,10 +18,12 @@ from django.views.decorators.http import require_POST
 
 from projects.models import Hazard, Inspection, Project
 from wagewatch.accounts import once, roles
+from wagewatch.lib.filters import page_filters
 from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import enforcement, forms, selectors, services
+from .filters import InterviewFilter, OrderFilter
 from .models import Complaint, EnforcementOrder, Interview
 
 PAGE_SIZE = 50
@@ -47,8 +49,7 @@ def _get_interview_for_user(request, pk) -> Interview:
 
 
 def _filters(request, *, interviews: bool = False) -> tuple[forms.DocumentFilterForm, dict, str]:
-    form = forms.DocumentFilterForm(request.GET or None, interviews=interviews)
-    data = form.cleaned_data if form.is_valid() else {}
+    form, data = page_filters(InterviewFilter if interviews else OrderFilter, request)
     query = request.GET.copy()
     query.pop("page", None)
     return form, data, query.urlencode()

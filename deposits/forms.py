@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from projects.forms import ProjectFilterForm
 from projects.models import Project
 from wagewatch.lib.bounds import BoundedForm, NoFormulaMixin
 
@@ -100,3 +101,16 @@ class RecoverForm(_Form):
 
 class ImportForm(BoundedForm):
     file = forms.FileField(label=_("在建工程项目清单（.xlsx）"))
+
+
+class DepositFilterForm(ProjectFilterForm):
+    """The ledger's filters: its project's township and department, the deposit's form and status."""
+
+    investment_type = None
+    risk_grade = None
+    form = forms.ChoiceField(
+        label=_("缴纳形式"), choices=[("", _("全部")), *WageDeposit.Form.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部")), *WageDeposit.Status.choices], required=False
+    )

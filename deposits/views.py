@@ -19,9 +19,11 @@ from projects.views import project_tabs
 from wagewatch.accounts import once
 from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.roles import can_edit_field_work, is_admin, is_office
+from wagewatch.lib.filters import page_filters
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import forms, selectors, services
+from .filters import DepositFilter
 from .models import DrawRequest, EmergencyAdvance, WageDeposit
 
 PAGE_SIZE = 50
@@ -101,10 +103,16 @@ def _short(pos: dict) -> bool:
     return pos["cash_balance"] + pos["guarantee_amount"] < pos["required"]
 
 
+def _filters(request) -> tuple[dict, dict]:
+    """The ledger's parameters as typed (the page's selects and links show them) and validated."""
+    typed = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q")}
+    return typed, page_filters(DepositFilter, request)[1]
+
+
 @login_required
 def deposit_list(request):
-    filters = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q")}
-    page = Paginator(selectors.deposit_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+    filters, clean = _filters(request)
+    page = Paginator(selectors.deposit_list(user=request.user, filters=clean), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     today = timezone.localdate()
@@ -127,8 +135,8 @@ def deposit_list(request):
 
 @login_required
 def deposit_export(request):
-    filters = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q")}
-    deposits = list(selectors.deposit_list(user=request.user, filters=filters))
+    _typed, clean = _filters(request)
+    deposits = list(selectors.deposit_list(user=request.user, filters=clean))
     positions = selectors.positions_for_deposits(deposits, on=timezone.localdate())
     headers = [
         _("项目编号"), _("项目名称"), _("乡镇"), _("主管部门"), _("施工总承包单位"), _("合同价款（元）"),

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from wagewatch.accounts.models import Township
+from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.roles import is_office
 from wagewatch.accounts.scoping import user_township_ids
 from wagewatch.lib.bounds import BoundedForm, BoundedModelForm, NoFormulaMixin
@@ -13,6 +13,25 @@ from wagewatch.lib.validators import validate_mobile, validate_resident_id
 from .models import Inspection, LabourCostTransfer, Payroll, Project, RosterEntry, WageAccount
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _all(choices) -> list:
+    return [("", _("全部")), *choices]
+
+
+class ProjectFilterForm(BoundedForm):
+    """The project list's filters (the page draws its own selects; this validates what comes back)."""
+
+    q = forms.CharField(label=_("搜索"), required=False)
+    township = forms.ModelChoiceField(label=_("乡镇"), queryset=Township.objects.all(), required=False)
+    department = forms.ModelChoiceField(
+        label=_("主管部门"), queryset=Department.objects.all(), required=False
+    )
+    investment_type = forms.ChoiceField(
+        label=_("投资类型"), choices=_all(Project.Investment.choices), required=False
+    )
+    status = forms.ChoiceField(label=_("状态"), choices=_all(Project.Status.choices), required=False)
+    risk_grade = forms.ChoiceField(label=_("隐患等级"), choices=_all(Project.Grade.choices), required=False)
 
 
 class ProjectForm(NoFormulaMixin, BoundedModelForm):

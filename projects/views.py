@@ -21,10 +21,12 @@ from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.roles import can_edit_field_work, can_reveal
 from wagewatch.accounts.services import reveal_record
 from wagewatch.lib.addresses import client_address
+from wagewatch.lib.filters import page_filters
 from wagewatch.lib.formerrors import add_service_errors
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import exports, selectors, services
+from .filters import ProjectFilter
 from .forms import (
     InspectionForm,
     PayrollForm,
@@ -84,10 +86,18 @@ def _tab(request, project, tab, template, **context):
     return render(request, template, context)
 
 
+def _filters(request) -> tuple[dict, dict]:
+    """The list's parameters as typed (the page's selects and links show them) and as the selector takes them
+    (validated; a bad one is told and dropped), with the sort order."""
+    typed = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q", "sort")}
+    _form, clean = page_filters(ProjectFilter, request)
+    return typed, {**clean, "sort": typed["sort"]}
+
+
 @login_required
 def project_list(request):
-    filters = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q", "sort")}
-    page = Paginator(selectors.project_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+    filters, clean = _filters(request)
+    page = Paginator(selectors.project_list(user=request.user, filters=clean), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     context = {
@@ -107,8 +117,8 @@ def project_list(request):
 
 @login_required
 def project_list_export(request):
-    filters = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q", "sort")}
-    projects = selectors.project_list(user=request.user, filters=filters)
+    _typed, clean = _filters(request)
+    projects = selectors.project_list(user=request.user, filters=clean)
     return xlsx_response(_("在建工程项目清单"), write_workbook([exports.project_sheet(projects)]))
 
 

@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wagewatch.lib.filters import page_filters
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import forms_tasks as forms
 from . import keytasks
+from .filters import TaskFilter
 from .models import KeyTask, TaskAssignment, TaskProgress
 
 PAGE_SIZE = 50
@@ -37,8 +39,7 @@ def _get_progress_for_user(request, pk) -> TaskProgress:
 
 
 def _filters(request) -> tuple[forms.TaskFilterForm, dict]:
-    form = forms.TaskFilterForm(request.GET or None, user=request.user)
-    return form, (form.cleaned_data if form.is_valid() else {})
+    return page_filters(TaskFilter, request, user=request.user)
 
 
 @login_required
