@@ -18,7 +18,7 @@ from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
 
 from .models import CaseEvent, Complaint, EnforcementOrder, Interview
-from .services import complaint_close, document_new, may_work_in
+from .services import complaint_close, document_day, document_new, may_work_in
 
 
 def _check(user, township_id, message: str) -> None:
@@ -70,27 +70,18 @@ def interview_create(
 @transaction.atomic
 def interview_fulfil(*, interview: Interview, on: datetime.date, user) -> Interview:
     """Record the day the agreed matters were carried out (followed up)."""
-    _check(user, interview.township_id, _("无权操作该约谈笔录"))
-    if interview.fulfilled_on is not None:
-        raise ValidationError(_("该约谈笔录已记录落实"))
-    interview.fulfilled_on = on
-    interview._history_user = user
-    interview.save(update_fields=["fulfilled_on"])
-    return interview
+    refused, done = _("无权操作该约谈笔录"), _("该约谈笔录已记录落实")
+    return document_day(interview, field="fulfilled_on", on=on, user=user, refused=refused, done=done)
 
 
 @transaction.atomic
 def order_serve(*, order: EnforcementOrder, on: datetime.date, user) -> EnforcementOrder:
     """Record the day the order was served (送达) on the enterprise."""
-    _check(user, order.township_id, _("无权操作该执法文书"))
-    if order.served_on is not None:
-        raise ValidationError(_("该文书已记录送达"))
-    if on < order.issued_on:
-        raise ValidationError(_("送达日期不能早于签发日期"))
-    order.served_on = on
-    order._history_user = user
-    order.save(update_fields=["served_on"])
-    return order
+    refused, done = _("无权操作该执法文书"), _("该文书已记录送达")
+    earliest = (order.issued_on, _("送达日期不能早于签发日期"))
+    return document_day(
+        order, field="served_on", on=on, user=user, refused=refused, done=done, earliest=earliest
+    )
 
 
 @transaction.atomic

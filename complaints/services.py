@@ -102,16 +102,25 @@ def order_create(
     return order
 
 
+def document_day(document, *, field: str, on: datetime.date, user, refused: str, done: str, earliest=None):
+    """Record the day of a document's follow-up step (served, complied with, fulfilled) in ``field``: once, by
+    a user who works in its township, not before ``earliest`` (a (date, message) pair) when given."""
+    if not may_work_in(user, document.township_id):
+        raise PermissionDenied(refused)
+    if getattr(document, field) is not None:
+        raise ValidationError(done)
+    if earliest is not None and on < earliest[0]:
+        raise ValidationError(earliest[1])
+    setattr(document, field, on)
+    document._history_user = user
+    document.save(update_fields=[field])
+    return document
+
+
 def order_comply(*, order: EnforcementOrder, on: datetime.date, user) -> EnforcementOrder:
     """Record that the order was complied with on ``on``."""
-    if not may_work_in(user, order.township_id):
-        raise PermissionDenied(_("无权操作该执法文书"))
-    if order.complied_on is not None:
-        raise ValidationError(_("该文书已记录履行"))
-    order.complied_on = on
-    order._history_user = user
-    order.save(update_fields=["complied_on"])
-    return order
+    refused, done = _("无权操作该执法文书"), _("该文书已记录履行")
+    return document_day(order, field="complied_on", on=on, user=user, refused=refused, done=done)
 
 
 # ---- complaint cases -------------------------------------------------------------------------

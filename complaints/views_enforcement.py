@@ -1,7 +1,7 @@
 """Pages of the enforcement documents: orders (责令支付 / 限期整改指令书) and interviews (约谈询问笔录)."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,6 +23,7 @@ from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import enforcement, forms, selectors, services
+from .exports import INTERVIEW_HEADERS, ORDER_HEADERS, interview_row, order_row
 from .filters import InterviewFilter, OrderFilter
 from .models import Complaint, EnforcementOrder, Interview
 
@@ -55,13 +56,13 @@ def _filters(request, *, interviews: bool = False) -> tuple[forms.DocumentFilter
     return form, data, query.urlencode()
 
 
-def _issued(request, form, service, label: str, url_of):
-    """Call ``service`` with the valid form once per form token; the redirect to ``url_of(doc)`` or None."""
+def _issued(request, form, kind: "_Kind"):
+    """Call the kind's service with the valid form once per form token; the redirect to its page or None."""
 
     def write() -> str:
-        doc = service(user=request.user, **form.cleaned_data)
-        messages.success(request, label % {"n": doc.number})
-        return url_of(doc)
+        doc = kind.service(user=request.user, **form.cleaned_data)
+        messages.success(request, kind.done % {"n": doc.number})
+        return kind.page(doc)
 
     try:
         outcome = once.run_once_on_form(request, form, write)
@@ -88,7 +89,7 @@ def order_list(request):
     """执法文书: filters (kind, status, township, year), overdue flags; POST issues an order (old form)."""
     _field_staff(request)
     if request.method == "POST":
-        return _document_form(request, ORDER, lambda _request: {}, _orders)
+        return _document_form(request, replace(ORDER, initial=lambda _request: {}, page=_orders))
     filter_form, data, query = _filters(request)
     rows = selectors.order_list(user=request.user, filters=data)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -142,36 +143,43 @@ class _Kind:
     """What differs between issuing an order and recording an interview."""
 
     form: type
+    initial: Callable  # request -> the form's initial data
     service: Callable
     done: str  # the success message, %(n)s the document's number
+    page: Callable  # document -> where to go once it is issued
     template: str
     title: str
 
 
 ORDER = _Kind(
     forms.OrderForm,
+    _order_initial,
     services.order_create,
     gettext_lazy("已签发 %(n)s"),
+    _order_page,
     "complaints/order_form.html",
     gettext_lazy("签发执法文书"),
 )
 INTERVIEW = _Kind(
     forms.InterviewForm,
+    _interview_initial,
     enforcement.interview_create,
     gettext_lazy("已制作 %(n)s"),
+    _interview_page,
     "complaints/interview_form.html",
     gettext_lazy("制作约谈询问笔录"),
 )
 
 
-def _document_form(request, kind: _Kind, initial_of, url_of):
-    """The issue form of a document: a valid POST issues it once per form token and goes to ``url_of(doc)``;
-    a repeated POST goes to the first result."""
+def _document_form(request, kind: _Kind):
+    """The issue form of a document (field staff only): a valid POST issues it once per form token and goes to
+    its page; a repeated POST goes to the first result."""
+    _field_staff(request)
     if request.method == "POST" and (first := once.replayed(request)):
         return first
-    form = kind.form(request.POST or None, user=request.user, initial=initial_of(request))
+    form = kind.form(request.POST or None, user=request.user, initial=kind.initial(request))
     if request.method == "POST" and form.is_valid():
-        done = _issued(request, form, kind.service, kind.done, url_of)
+        done = _issued(request, form, kind)
         if done:
             return done
     return render(request, kind.template, {"form": form, "title": kind.title})
@@ -180,8 +188,7 @@ def _document_form(request, kind: _Kind, initial_of, url_of):
 @login_required
 def order_create(request):
     """Issue an order, from a case, a project, an inspection or a hazard (prefilled from the query)."""
-    _field_staff(request)
-    return _document_form(request, ORDER, _order_initial, _order_page)
+    return _document_form(request, ORDER)
 
 
 @login_required
@@ -266,8 +273,7 @@ def interview_list(request):
 @login_required
 def interview_create(request):
     """Record an interview (from a case, a project or a hazard, prefilled from the query)."""
-    _field_staff(request)
-    return _document_form(request, INTERVIEW, _interview_initial, _interview_page)
+    return _document_form(request, INTERVIEW)
 
 
 @login_required
@@ -313,75 +319,6 @@ def interview_pdf(request, pk):
     return pdf_response(f"{interview.number}.pdf", render_pdf("complaints/pdf/interview.html", context))
 
 
-ORDER_HEADERS = [
-    "文号",
-    "类型",
-    "当事单位",
-    "所属乡镇",
-    "关联案件",
-    "关联项目",
-    "金额（元）",
-    "整改/支付事项",
-    "签发日期",
-    "送达日期",
-    "履行期限",
-    "履行日期",
-    "状态",
-    "移送公安日期",
-]
-INTERVIEW_HEADERS = [
-    "文号",
-    "约谈日期",
-    "被约谈单位",
-    "被约谈人",
-    "职务",
-    "所属乡镇",
-    "关联案件",
-    "关联项目",
-    "约谈事由",
-    "议定事项",
-    "落实期限",
-    "落实日期",
-]
-
-
-def _order_row(o: EnforcementOrder, today) -> list:
-    status = dict(forms.ORDER_STATUS_CHOICES)[o.status_on(today)]
-    return [
-        o.number,
-        o.get_kind_display(),
-        o.enterprise.name,
-        str(o.township or ""),
-        o.complaint.number if o.complaint else "",
-        o.project.name if o.project else "",
-        o.amount,
-        o.requirement,
-        o.issued_on,
-        o.served_on,
-        o.deadline,
-        o.complied_on,
-        status,
-        o.referred_on,
-    ]
-
-
-def _interview_row(i: Interview) -> list:
-    return [
-        i.number,
-        i.held_on,
-        i.enterprise.name,
-        i.interviewee_name,
-        i.interviewee_position,
-        str(i.township or ""),
-        i.complaint.number if i.complaint else "",
-        i.project.name if i.project else "",
-        i.reason,
-        i.agreed,
-        i.deadline,
-        i.fulfilled_on,
-    ]
-
-
 @login_required
 def documents_export(request):
     """Orders and interviews this user may see, as one .xlsx with two sheets (formula cells escaped)."""
@@ -392,8 +329,8 @@ def documents_export(request):
     interviews = selectors.interview_list(user=request.user, filters=data).iterator(2000)
     content = write_workbook(
         [
-            (_("执法文书"), ORDER_HEADERS, (_order_row(o, today) for o in orders)),
-            (_("约谈询问笔录"), INTERVIEW_HEADERS, (_interview_row(i) for i in interviews)),
+            (_("执法文书"), ORDER_HEADERS, (order_row(o, today) for o in orders)),
+            (_("约谈询问笔录"), INTERVIEW_HEADERS, (interview_row(i) for i in interviews)),
         ]
     )
     return xlsx_response(f"执法文书-{today:%Y%m%d}.xlsx", content)

@@ -268,18 +268,24 @@ def _save_once(request, form, call, result: str):
     return redirect(outcome.url) if outcome else None
 
 
+def _bank_flow_add(request, project, form_class, service, tab: str, heading):
+    """Record a labour-cost transfer or a payroll month by hand, once per form token, then show its tab."""
+    if request.method == "POST" and (first := once.replayed(request)):
+        return first
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        call = partial(service, project=project, **form.cleaned_data)
+        done = _save_once(request, form, call, reverse(f"projects:{tab}", args=[project.pk]))
+        if done:
+            return done
+    return _tab(request, project, tab, "projects/form.html", form=form, heading=heading)
+
+
 @login_required
 def transfer_add(request, pk):
     project = _get_project_for_user(request, pk, edit=True)
-    if request.method == "POST" and (first := once.replayed(request)):
-        return first
-    form = TransferForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        call = partial(services.transfer_create, project=project, **form.cleaned_data)
-        done = _save_once(request, form, call, reverse("projects:account", args=[project.pk]))
-        if done:
-            return done
-    return _tab(request, project, "account", "projects/form.html", form=form, heading=_("登记人工费拨付"))
+    heading = _("登记人工费拨付")
+    return _bank_flow_add(request, project, TransferForm, services.transfer_create, "account", heading)
 
 
 @login_required
@@ -292,15 +298,8 @@ def payroll(request, pk):
 @login_required
 def payroll_add(request, pk):
     project = _get_project_for_user(request, pk, edit=True)
-    if request.method == "POST" and (first := once.replayed(request)):
-        return first
-    form = PayrollForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        call = partial(services.payroll_save, project=project, **form.cleaned_data)
-        done = _save_once(request, form, call, reverse("projects:payroll", args=[project.pk]))
-        if done:
-            return done
-    return _tab(request, project, "payroll", "projects/form.html", form=form, heading=_("登记工资发放"))
+    heading = _("登记工资发放")
+    return _bank_flow_add(request, project, PayrollForm, services.payroll_save, "payroll", heading)
 
 
 @login_required
