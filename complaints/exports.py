@@ -90,15 +90,19 @@ INTERVIEW_HEADERS = [
 ]
 
 
+def _links(document) -> list:
+    """A document's township, case number and project name (blank where it has none)."""
+    case, project = document.complaint, document.project
+    return [str(document.township or ""), case.number if case else "", project.name if project else ""]
+
+
 def order_row(o: EnforcementOrder, today) -> list:
     status = dict(ORDER_STATUS_CHOICES)[o.status_on(today)]
     return [
         o.number,
         o.get_kind_display(),
         o.enterprise.name,
-        str(o.township or ""),
-        o.complaint.number if o.complaint else "",
-        o.project.name if o.project else "",
+        *_links(o),
         o.amount,
         o.requirement,
         o.issued_on,
@@ -117,9 +121,7 @@ def interview_row(i: Interview) -> list:
         i.enterprise.name,
         i.interviewee_name,
         i.interviewee_position,
-        str(i.township or ""),
-        i.complaint.number if i.complaint else "",
-        i.project.name if i.project else "",
+        *_links(i),
         i.reason,
         i.agreed,
         i.deadline,

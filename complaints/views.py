@@ -1,5 +1,7 @@
 """Pages of the complaints app: case ledger, case detail and steps, intake, orders, project tab."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +18,7 @@ from wagewatch.accounts import once, roles
 from wagewatch.accounts.services import reveal_record
 from wagewatch.lib.addresses import client_address
 from wagewatch.lib.filters import page_filters
+from wagewatch.lib.formerrors import run_step
 from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
@@ -233,12 +236,11 @@ def attachment_upload(request, pk):
     if upload is None:
         messages.error(request, _("请选择文件"))
         return redirect("complaints:detail", pk=case.pk)
-    try:
-        services.attachment_add(complaint=case, user=request.user, upload=upload)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("已上传"))
+    run_step(
+        request,
+        partial(services.attachment_add, complaint=case, user=request.user, upload=upload),
+        _("已上传"),
+    )
     return redirect("complaints:detail", pk=case.pk)
 
 

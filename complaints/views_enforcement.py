@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 from projects.models import Hazard, Inspection, Project
 from wagewatch.accounts import once, roles
 from wagewatch.lib.filters import page_filters
+from wagewatch.lib.formerrors import run_step
 from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
@@ -211,29 +213,31 @@ def order_detail(request, pk):
     return render(request, "complaints/order_detail.html", context)
 
 
+def _on_posted_day(request, service, **document) -> None:
+    """Call a follow-up step with the day the form posted (a missing day is refused in Chinese)."""
+    form = forms.ComplyForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("请填写日期"))
+    service(on=form.cleaned_data["on"], user=request.user, **document)
+
+
 @login_required
 @require_POST
 def order_step(request, pk, step):
     """Record serving (送达), compliance (履行) or a criminal referral (移送公安) of an order."""
     _field_staff(request)
     order = _get_order_for_user(request, pk)
-    try:
-        if step == "refer":
-            form = forms.ReferForm(request.POST)
-            form.is_valid()
-            enforcement.order_refer(order=order, user=request.user, note=form.cleaned_data.get("note", ""))
-        else:
-            service = {"serve": enforcement.order_serve, "comply": services.order_comply}.get(step)
-            if service is None:
-                raise Http404
-            form = forms.ComplyForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("请填写日期"))
-            service(order=order, on=form.cleaned_data["on"], user=request.user)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+    dated = {"serve": enforcement.order_serve, "comply": services.order_comply}
+    if step == "refer":
+        form = forms.ReferForm(request.POST)
+        form.is_valid()
+        note = form.cleaned_data.get("note", "")
+        call = partial(enforcement.order_refer, order=order, user=request.user, note=note)
+    elif step in dated:
+        call = partial(_on_posted_day, request, dated[step], order=order)
     else:
-        messages.success(request, _("已保存"))
+        raise Http404
+    run_step(request, call, _("已保存"))
     if request.POST.get("next") == "list":
         return redirect("complaints:orders")
     return redirect("complaints:order_detail", pk=order.pk)
@@ -298,15 +302,8 @@ def interview_fulfil(request, pk):
     """Record that the agreed matters were carried out."""
     _field_staff(request)
     interview = _get_interview_for_user(request, pk)
-    form = forms.ComplyForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("请填写日期"))
-        enforcement.interview_fulfil(interview=interview, on=form.cleaned_data["on"], user=request.user)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("已记录落实"))
+    call = partial(_on_posted_day, request, enforcement.interview_fulfil, interview=interview)
+    run_step(request, call, _("已记录落实"))
     return redirect("complaints:interview_detail", pk=interview.pk)
 
 

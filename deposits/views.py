@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +20,7 @@ from wagewatch.accounts import once
 from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.roles import can_edit_field_work, is_admin, is_office
 from wagewatch.lib.filters import page_filters
+from wagewatch.lib.formerrors import run_step
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import forms, selectors, services
@@ -53,18 +54,8 @@ def _require_edit(request) -> None:
         raise PermissionDenied
 
 
-def _run(request, call, ok: str) -> None:
-    """Call a service; show its Chinese refusal as a message instead of an error page."""
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, ok)
-
-
 def _run_once(request, call, ok: str, back: str) -> HttpResponse:
-    """_run under the form's one-time token: a repeated POST goes to the first result, not written twice."""
+    """run_step under the form's one-time token: a repeat POST goes to the first result, not written again."""
 
     def write() -> str:
         call()
@@ -88,7 +79,7 @@ def _post(request, form, call_of, ok: str, back: str, *, once_token: bool = True
     call = call_of(form.cleaned_data)
     if once_token:
         return _run_once(request, call, ok, back)
-    _run(request, call, ok)
+    run_step(request, call, ok)
     return redirect(back)
 
 

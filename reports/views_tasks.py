@@ -1,6 +1,7 @@
 """Pages of the key-task list (重点工作任务清单): list, export, detail, create/edit, report, review, files."""
 
 import os
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wagewatch.lib.filters import page_filters
+from wagewatch.lib.formerrors import run_step
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import forms_tasks as forms
@@ -140,12 +142,8 @@ def assignment_report(request, pk):
     if not form.is_valid():
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
         return redirect("reports:task_detail", pk=assignment.task_id)
-    try:
-        keytasks.progress_report(assignment=assignment, user=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("已报送进展"))
+    call = partial(keytasks.progress_report, assignment=assignment, user=request.user, **form.cleaned_data)
+    run_step(request, call, _("已报送进展"))
     return redirect("reports:task_detail", pk=assignment.task_id)
 
 
@@ -161,12 +159,8 @@ def assignment_review(request, pk, action):
         raise PermissionDenied
     form = forms.ReviewForm(request.POST)
     form.is_valid()
-    try:
-        service(assignment=assignment, user=request.user, note=form.cleaned_data.get("note", ""))
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("已办结") if action == "accept" else _("已退回"))
+    call = partial(service, assignment=assignment, user=request.user, note=form.cleaned_data.get("note", ""))
+    run_step(request, call, _("已办结") if action == "accept" else _("已退回"))
     return redirect("reports:task_detail", pk=assignment.task_id)
 
 
