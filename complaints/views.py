@@ -17,7 +17,7 @@ from projects.models import Project
 from wagewatch.accounts import once, roles
 from wagewatch.accounts.services import reveal_record
 from wagewatch.lib.addresses import client_address
-from wagewatch.lib.filters import page_filters
+from wagewatch.lib.filters import page_filters, page_query
 from wagewatch.lib.formerrors import run_step
 from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
@@ -62,13 +62,8 @@ def complaint_list(request):
         request.GET.get("page")
     )
     _annotate(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "complaints/list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "title": _("案件台账")},
-    )
+    context = {"form": form, "page": page, "query": page_query(request), "title": _("案件台账")}
+    return render(request, "complaints/list.html", context)
 
 
 @login_required

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from projects.models import Hazard, Inspection, Project
 from wagewatch.accounts import once, roles
-from wagewatch.lib.filters import page_filters
+from wagewatch.lib.filters import page_filters, page_query
 from wagewatch.lib.formerrors import run_step
 from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
@@ -53,9 +53,7 @@ def _get_interview_for_user(request, pk) -> Interview:
 
 def _filters(request, *, interviews: bool = False) -> tuple[forms.DocumentFilterForm, dict, str]:
     form, data = page_filters(InterviewFilter if interviews else OrderFilter, request)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return form, data, query.urlencode()
+    return form, data, page_query(request)
 
 
 def _issued(request, form, kind: "_Kind"):

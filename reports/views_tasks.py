@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wagewatch.lib.filters import page_filters
+from wagewatch.lib.filters import page_filters, page_query
 from wagewatch.lib.formerrors import run_step
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
@@ -51,12 +51,10 @@ def task_list(request):
     page = Paginator(keytasks.task_list(user=request.user, filters=data), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": page_query(request),
         "can_manage": keytasks.may_manage(request.user),
         "title": _("重点工作任务清单"),
     }

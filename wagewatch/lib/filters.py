@@ -60,6 +60,13 @@ class ListFilter(django_filters.FilterSet):
         return queryset
 
 
+def page_query(request) -> str:
+    """The list's query string without its page number (the pagination links and the export keep it)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def page_filters(filterset_class, request, **form_kwargs) -> tuple[forms.Form, dict]:
     """(form, clean values) of a list page's filters from its query string; a bad parameter leaves the
     list unfiltered and is told in a Chinese message naming the field."""
