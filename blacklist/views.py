@@ -15,6 +15,7 @@ from complaints.models import EnforcementOrder
 from wagewatch.accounts import once, roles
 from wagewatch.accounts.access import get_for_user
 from wagewatch.lib import config
+from wagewatch.lib.filters import page_query
 from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.qr import qr_svg
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
@@ -65,12 +66,10 @@ def entry_list(request):
     form, data = _filters(request)
     entries = selectors.entry_list(user=request.user, on=timezone.localdate(), **data)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": page_query(request),
         "title": _("失信联合惩戒名单"),
         "is_office": roles.is_office(request.user),
     }
@@ -237,12 +236,10 @@ def grades(request):
     grade = request.GET.get("grade", "")
     rows = selectors.grade_list(year=year, grade=grade, q=request.GET.get("q", ""))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": page_query(request),
         "year": year,
         "grade": grade,
         "years_counts": [(y, selectors.grade_counts(year=y)) for y in years[:5]],
@@ -303,12 +300,10 @@ def certificates(request):
     page = Paginator(selectors.certificate_list(user=request.user, q=q), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": page_query(request),
         "q": q,
         "today": timezone.localdate(),
         "can_issue": roles.is_approver(request.user),

@@ -19,7 +19,7 @@ from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.lib import config
 
 from .models import CaseEvent, Complaint, EnforcementOrder, Interview
-from .services import complaint_close, document_seq, document_township
+from .services import complaint_close, document_day, document_new
 
 
 def _check(user, township_id, message: str) -> None:
@@ -45,30 +45,24 @@ def interview_create(
     hazard=None,
 ) -> Interview:
     """Record an interview with the next gap-free number of the year (same counter mechanism as orders)."""
-    township_id = document_township(complaint=complaint, project=project, hazard=hazard)
-    _check(user, township_id, _("无权制作该约谈笔录"))
-    held_on = held_on or timezone.localdate()
-    if deadline is not None and deadline < held_on:
-        raise ValidationError(_("落实期限不能早于约谈日期"))
-    year, seq = document_seq(sequence="interview", on=timezone.localdate())
-    interview = Interview(
-        year=year,
-        seq=seq,
+    interview = document_new(
+        Interview,
+        user=user,
+        sequence="interview",
+        on=timezone.localdate(),
+        refused=_("无权制作该约谈笔录"),
+        links={"complaint": complaint, "project": project, "hazard": hazard},
         interviewee_name=interviewee_name.strip(),
         interviewee_position=interviewee_position.strip(),
         enterprise=enterprise,
-        held_on=held_on,
+        held_on=held_on or timezone.localdate(),
         place=place.strip(),
-        project=project,
-        complaint=complaint,
-        hazard=hazard,
-        township_id=township_id,
         reason=reason.strip(),
         agreed=agreed.strip(),
         deadline=deadline,
-        created_by=user,
     )
-    interview._history_user = user
+    if deadline is not None and deadline < interview.held_on:  # the number is rolled back
+        raise ValidationError(_("落实期限不能早于约谈日期"))
     interview.save()
     interview.interviewers.set(list(interviewers) or [user])
     return interview
@@ -77,27 +71,18 @@ def interview_create(
 @transaction.atomic
 def interview_fulfil(*, interview: Interview, on: datetime.date, user) -> Interview:
     """Record the day the agreed matters were carried out (followed up)."""
-    _check(user, interview.township_id, _("无权操作该约谈笔录"))
-    if interview.fulfilled_on is not None:
-        raise ValidationError(_("该约谈笔录已记录落实"))
-    interview.fulfilled_on = on
-    interview._history_user = user
-    interview.save(update_fields=["fulfilled_on"])
-    return interview
+    refused, done = _("无权操作该约谈笔录"), _("该约谈笔录已记录落实")
+    return document_day(interview, field="fulfilled_on", on=on, user=user, refused=refused, done=done)
 
 
 @transaction.atomic
 def order_serve(*, order: EnforcementOrder, on: datetime.date, user) -> EnforcementOrder:
     """Record the day the order was served (送达) on the enterprise."""
-    _check(user, order.township_id, _("无权操作该执法文书"))
-    if order.served_on is not None:
-        raise ValidationError(_("该文书已记录送达"))
-    if on < order.issued_on:
-        raise ValidationError(_("送达日期不能早于签发日期"))
-    order.served_on = on
-    order._history_user = user
-    order.save(update_fields=["served_on"])
-    return order
+    refused, done = _("无权操作该执法文书"), _("该文书已记录送达")
+    earliest = (order.issued_on, _("送达日期不能早于签发日期"))
+    return document_day(
+        order, field="served_on", on=on, user=user, refused=refused, done=done, earliest=earliest
+    )
 
 
 @transaction.atomic

@@ -1,8 +1,10 @@
-"""Rows of the case ledger export (案件台账), shared by the ledger page and the report workbook."""
+"""Rows of the exports: the case ledger (案件台账, shared by the ledger page and the report workbook) and the
+enforcement documents (orders and interviews)."""
 
 from django.utils import timezone
 
-from .models import Complaint
+from .forms import ORDER_STATUS_CHOICES
+from .models import Complaint, EnforcementOrder, Interview
 
 LEDGER_HEADERS = [
     "案件编号",
@@ -53,4 +55,75 @@ def ledger_row(c: Complaint) -> list:
         "是" if c.group_incident else "",
         "是" if c.supervised else "",
         c.leader,
+    ]
+
+
+ORDER_HEADERS = [
+    "文号",
+    "类型",
+    "当事单位",
+    "所属乡镇",
+    "关联案件",
+    "关联项目",
+    "金额（元）",
+    "整改/支付事项",
+    "签发日期",
+    "送达日期",
+    "履行期限",
+    "履行日期",
+    "状态",
+    "移送公安日期",
+]
+INTERVIEW_HEADERS = [
+    "文号",
+    "约谈日期",
+    "被约谈单位",
+    "被约谈人",
+    "职务",
+    "所属乡镇",
+    "关联案件",
+    "关联项目",
+    "约谈事由",
+    "议定事项",
+    "落实期限",
+    "落实日期",
+]
+
+
+def _links(document) -> list:
+    """A document's township, case number and project name (blank where it has none)."""
+    case, project = document.complaint, document.project
+    return [str(document.township or ""), case.number if case else "", project.name if project else ""]
+
+
+def order_row(o: EnforcementOrder, today) -> list:
+    status = dict(ORDER_STATUS_CHOICES)[o.status_on(today)]
+    return [
+        o.number,
+        o.get_kind_display(),
+        o.enterprise.name,
+        *_links(o),
+        o.amount,
+        o.requirement,
+        o.issued_on,
+        o.served_on,
+        o.deadline,
+        o.complied_on,
+        status,
+        o.referred_on,
+    ]
+
+
+def interview_row(i: Interview) -> list:
+    return [
+        i.number,
+        i.held_on,
+        i.enterprise.name,
+        i.interviewee_name,
+        i.interviewee_position,
+        *_links(i),
+        i.reason,
+        i.agreed,
+        i.deadline,
+        i.fulfilled_on,
     ]

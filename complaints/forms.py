@@ -124,7 +124,32 @@ class FlagsForm(BoundedForm):
     leader = forms.CharField(label=_("包案领导"), max_length=50, required=False)
 
 
-class OrderForm(BoundedForm):
+class _DocumentForm(BoundedForm):
+    """An enforcement document's links: the enterprise and case typed in, the user's projects and hazards."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["project"].queryset = Project.objects.visible_to(user).only("pk", "name", "code")
+        self.fields["hazard"].queryset = Hazard.objects.visible_to(user)
+
+    def clean_enterprise(self):
+        enterprise = find_enterprise(self.cleaned_data["enterprise"])
+        if enterprise is None:
+            raise forms.ValidationError(_("库中没有该单位，请输入全称或统一社会信用代码"))
+        return enterprise
+
+    def clean_complaint(self):
+        number = self.cleaned_data["complaint"].strip()
+        if not number:
+            return None
+        case = Complaint.objects.visible_to(self.user).filter(number=number).first()
+        if case is None:
+            raise forms.ValidationError(_("找不到该案件"))
+        return case
+
+
+class OrderForm(_DocumentForm):
     bounds_model = EnforcementOrder
     future_dates = ("deadline",)
     kind = forms.ChoiceField(label=_("文书类型"), choices=EnforcementOrder.Kind.choices)
@@ -147,26 +172,8 @@ class OrderForm(BoundedForm):
     hazard = forms.ModelChoiceField(queryset=Hazard.objects.none(), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["project"].queryset = Project.objects.visible_to(user).only("pk", "name", "code")
+        super().__init__(*args, user=user, **kwargs)
         self.fields["inspection"].queryset = Inspection.objects.visible_to(user)
-        self.fields["hazard"].queryset = Hazard.objects.visible_to(user)
-
-    def clean_enterprise(self):
-        enterprise = find_enterprise(self.cleaned_data["enterprise"])
-        if enterprise is None:
-            raise forms.ValidationError(_("库中没有该单位，请输入全称或统一社会信用代码"))
-        return enterprise
-
-    def clean_complaint(self):
-        number = self.cleaned_data["complaint"].strip()
-        if not number:
-            return None
-        case = Complaint.objects.visible_to(self.user).filter(number=number).first()
-        if case is None:
-            raise forms.ValidationError(_("找不到该案件"))
-        return case
 
 
 class ComplyForm(BoundedForm):
@@ -216,7 +223,7 @@ def _staff_users():
     )
 
 
-class InterviewForm(BoundedForm):
+class InterviewForm(_DocumentForm):
     bounds_model = Interview
     future_dates = ("deadline",)
     enterprise = forms.CharField(
@@ -236,14 +243,8 @@ class InterviewForm(BoundedForm):
     agreed = forms.CharField(label=_("约谈议定事项"), widget=forms.Textarea(attrs={"rows": 3}))
     deadline = forms.DateField(label=_("落实期限"), required=False, widget=DATE)
 
-    clean_enterprise = OrderForm.clean_enterprise
-    clean_complaint = OrderForm.clean_complaint
-
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["project"].queryset = Project.objects.visible_to(user).only("pk", "name", "code")
-        self.fields["hazard"].queryset = Hazard.objects.visible_to(user)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["interviewers"].queryset = _staff_users()
 
 

@@ -186,57 +186,25 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("案件处理记录")
 
 
-class EnforcementOrderQuerySet(ScopedQuerySet):
+class DocumentQuerySet(ScopedQuerySet):
+    # Department users see none: enforcement documents belong to labour inspection.
     township_lookup = "township"
     department_lookup = "project__department"  # for a department's report; its users read no order
     department_reads = False
 
 
-class EnforcementOrder(models.Model):
-    """责令限期支付 / 限期整改指令书, numbered in sequence per year."""
+def _link(model, related_name: str, label) -> models.ForeignKey:
+    """An optional link of a document to what it arose from (a case, project, inspection or hazard)."""
+    return models.ForeignKey(
+        model, null=True, blank=True, on_delete=models.PROTECT, related_name=related_name, verbose_name=label
+    )
 
-    class Kind(models.TextChoices):
-        PAY = "pay", _("责令限期支付工资")
-        RECTIFY = "rectify", _("限期整改指令书")
 
-    kind = models.CharField(_("文书类型"), max_length=8, choices=Kind.choices)
+class NumberedDocument(models.Model):
+    """An enforcement document numbered in sequence per year, in the township of what it arose from."""
+
     year = models.PositiveSmallIntegerField(_("年度"))
     seq = models.PositiveIntegerField(_("序号"))
-    enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.PROTECT, related_name="orders", verbose_name=_("当事单位")
-    )
-    complaint = models.ForeignKey(
-        Complaint,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="orders",
-        verbose_name=_("关联案件"),
-    )
-    project = models.ForeignKey(
-        Project,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="orders",
-        verbose_name=_("关联项目"),
-    )
-    inspection = models.ForeignKey(
-        Inspection,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="orders",
-        verbose_name=_("关联检查"),
-    )
-    hazard = models.ForeignKey(
-        Hazard,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="orders",
-        verbose_name=_("关联隐患"),
-    )
     township = models.ForeignKey(
         Township,
         null=True,
@@ -245,6 +213,44 @@ class EnforcementOrder(models.Model):
         related_name="+",
         verbose_name=_("所属乡镇"),
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-year", "-seq"]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def number_word(self) -> str:
+        """The word of the document's kind in its number: 令, 改 or 谈."""
+        raise NotImplementedError
+
+    @property
+    def number(self) -> str:
+        return f"{config.DOCUMENT_PREFIX()}{self.number_word}〔{self.year}〕{self.seq}号"
+
+
+class EnforcementOrder(NumberedDocument):
+    """责令限期支付 / 限期整改指令书, numbered in sequence per kind and year."""
+
+    class Kind(models.TextChoices):
+        PAY = "pay", _("责令限期支付工资")
+        RECTIFY = "rectify", _("限期整改指令书")
+
+    kind = models.CharField(_("文书类型"), max_length=8, choices=Kind.choices)
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="orders", verbose_name=_("当事单位")
+    )
+    complaint = _link(Complaint, "orders", _("关联案件"))
+    project = _link(Project, "orders", _("关联项目"))
+    inspection = _link(Inspection, "orders", _("关联检查"))
+    hazard = _link(Hazard, "orders", _("关联隐患"))
     legal_basis = models.TextField(_("法律依据"), blank=True)
     requirement = models.TextField(_("整改/支付事项"))
     amount = models.DecimalField(_("金额（元）"), **MONEY, default=0)
@@ -262,15 +268,9 @@ class EnforcementOrder(models.Model):
         verbose_name=_("移送人"),
     )
     referral_note = models.TextField(_("移送说明"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     history = HistoricalRecords()
 
-    objects = EnforcementOrderQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-year", "-seq"]
+    class Meta(NumberedDocument.Meta):
         verbose_name = _("执法文书")
         verbose_name_plural = _("执法文书")
         constraints = [
@@ -282,14 +282,9 @@ class EnforcementOrder(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return self.number
-
     @property
-    def number(self) -> str:
-        prefix = config.DOCUMENT_PREFIX()
-        word = "令" if self.kind == self.Kind.PAY else "改"
-        return f"{prefix}{word}〔{self.year}〕{self.seq}号"
+    def number_word(self) -> str:
+        return "令" if self.kind == self.Kind.PAY else "改"
 
     def is_ignored(self, on) -> bool:
         """Past its deadline without compliance: the basis for a draw or a blacklist proposal."""
@@ -302,16 +297,11 @@ class EnforcementOrder(models.Model):
         return "overdue" if self.deadline < on else "open"
 
 
-class InterviewQuerySet(ScopedQuerySet):
-    # Department users see none: interviews belong to labour inspection.
-    township_lookup = "township"
-
-
-class Interview(models.Model):
+class Interview(NumberedDocument):
     """约谈询问笔录: who was interviewed about what, what was agreed and by when; numbered per year."""
 
-    year = models.PositiveSmallIntegerField(_("年度"))
-    seq = models.PositiveIntegerField(_("序号"))
+    number_word = "谈"
+
     interviewee_name = models.CharField(_("被约谈人"), max_length=50)
     interviewee_position = models.CharField(_("职务"), max_length=50, blank=True)
     enterprise = models.ForeignKey(
@@ -322,64 +312,22 @@ class Interview(models.Model):
     )
     held_on = models.DateField(_("约谈日期"), default=timezone.localdate, db_index=True)
     place = models.CharField(_("约谈地点"), max_length=100, blank=True)
-    project = models.ForeignKey(
-        Project,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="interviews",
-        verbose_name=_("关联项目"),
-    )
-    complaint = models.ForeignKey(
-        Complaint,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="interviews",
-        verbose_name=_("关联案件"),
-    )
-    hazard = models.ForeignKey(
-        Hazard,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="interviews",
-        verbose_name=_("关联隐患"),
-    )
-    township = models.ForeignKey(
-        Township,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("所属乡镇"),
-    )
+    project = _link(Project, "interviews", _("关联项目"))
+    complaint = _link(Complaint, "interviews", _("关联案件"))
+    hazard = _link(Hazard, "interviews", _("关联隐患"))
     reason = models.TextField(_("约谈事由"))
     agreed = models.TextField(_("约谈议定事项"))
     deadline = models.DateField(_("落实期限"), null=True, blank=True)
     fulfilled_on = models.DateField(_("落实日期"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 
-    objects = InterviewQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-year", "-seq"]
+    class Meta(NumberedDocument.Meta):
         verbose_name = _("约谈询问笔录")
         verbose_name_plural = _("约谈询问笔录")
         constraints = [
             models.UniqueConstraint(fields=["year", "seq"], name="interview_number_unique_per_year"),
         ]
-
-    def __str__(self):
-        return self.number
-
-    @property
-    def number(self) -> str:
-        return f"{config.DOCUMENT_PREFIX()}谈〔{self.year}〕{self.seq}号"
 
     def is_overdue(self, on) -> bool:
         return self.fulfilled_on is None and self.deadline is not None and self.deadline < on

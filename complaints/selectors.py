@@ -11,6 +11,7 @@ from wagewatch.lib import config, law
 from wagewatch.lib.qr import qr_svg
 from wagewatch.lib.workdays import workdays_between
 
+from .filters import ORDER_STATUS, ComplaintFilter, InterviewFilter, OrderFilter
 from .models import Complaint, EnforcementOrder, Interview
 
 
@@ -47,25 +48,7 @@ def complaint_list(*, user, filters: dict):
         .select_related("project", "township", "handler")
         .defer("complainant_phone", "complainant_id_number", "description")
     )
-    for field in ("status", "channel", "outcome"):
-        if filters.get(field):
-            qs = qs.filter(**{field: filters[field]})
-    if filters.get("township"):
-        qs = qs.filter(township_id=filters["township"])
-    if filters.get("deadline"):
-        qs = qs.filter(deadline_state=filters["deadline"])
-    if filters.get("date_from"):
-        qs = qs.filter(received_at__date__gte=filters["date_from"])
-    if filters.get("date_to"):
-        qs = qs.filter(received_at__date__lte=filters["date_to"])
-    if filters.get("project"):
-        qs = qs.filter(project_id=filters["project"])
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(
-            Q(number__icontains=q) | Q(respondent_name__icontains=q) | Q(project__name__icontains=q)
-        )
-    return qs.order_by("-received_at", "-id")
+    return ComplaintFilter.apply(qs, filters).order_by("-received_at", "-id")
 
 
 def due_date(complaint: Complaint):
@@ -101,56 +84,18 @@ def event_list(*, complaint: Complaint):
     return complaint.events.select_related("actor").order_by("at", "id")
 
 
-ORDER_STATUS = {
-    "open": lambda today: Q(complied_on__isnull=True, deadline__gte=today),
-    "overdue": lambda today: Q(complied_on__isnull=True, deadline__lt=today),
-    "complied": lambda today: Q(complied_on__isnull=False),
-}
-
-
 def order_list(*, user, filters: dict, today=None):
     """Enforcement orders this user may see, filtered by kind, status, township, year and text."""
-    today = today or timezone.localdate()
     qs = EnforcementOrder.objects.visible_to(user).select_related(
         "enterprise", "project", "complaint", "township"
     )
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("open"):
-        qs = qs.filter(complied_on__isnull=True)
-    if filters.get("status") in ORDER_STATUS:
-        qs = qs.filter(ORDER_STATUS[filters["status"]](today))
-    if filters.get("township"):
-        qs = qs.filter(township_id=filters["township"])
-    if filters.get("year"):
-        qs = qs.filter(year=filters["year"])
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(enterprise__name__icontains=q) | Q(requirement__icontains=q))
-    return qs.order_by("-year", "-seq", "kind")
+    return OrderFilter.apply(qs, filters, today=today).order_by("-year", "-seq", "kind")
 
 
 def interview_list(*, user, filters: dict, today=None):
     """Interviews this user may see, filtered by status (pending/fulfilled/overdue), township, year, text."""
-    today = today or timezone.localdate()
     qs = Interview.objects.visible_to(user).select_related("enterprise", "project", "complaint", "township")
-    status = filters.get("status")
-    if status == "fulfilled":
-        qs = qs.filter(fulfilled_on__isnull=False)
-    elif status == "overdue":
-        qs = qs.filter(fulfilled_on__isnull=True, deadline__lt=today)
-    elif status == "pending":
-        qs = qs.filter(fulfilled_on__isnull=True)
-    if filters.get("township"):
-        qs = qs.filter(township_id=filters["township"])
-    if filters.get("year"):
-        qs = qs.filter(year=filters["year"])
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(
-            Q(enterprise__name__icontains=q) | Q(interviewee_name__icontains=q) | Q(agreed__icontains=q)
-        )
-    return qs.order_by("-year", "-seq")
+    return InterviewFilter.apply(qs, filters, today=today).order_by("-year", "-seq")
 
 
 def orders_overdue(user, *, limit: int = 20) -> list[EnforcementOrder]:

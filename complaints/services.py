@@ -26,11 +26,6 @@ from .models import CaseEvent, Complaint, ComplaintAttachment, EnforcementOrder
 S = Complaint.Status
 
 
-def document_seq(*, sequence: str, on: datetime.date) -> tuple[int, int]:
-    """(year, seq) of the next enforcement document of ``sequence`` issued on ``on``; inside a transaction."""
-    return on.year, next_number(name=sequence, year=on.year)
-
-
 def document_township(*, complaint=None, project=None, inspection=None, hazard=None):
     """The township of an enforcement document: from its project, case, inspection or hazard."""
     if project is not None:
@@ -42,6 +37,19 @@ def document_township(*, complaint=None, project=None, inspection=None, hazard=N
     if hazard is not None:
         return hazard.project.township_id
     return None
+
+
+def document_new(model, *, user, sequence: str, on: datetime.date, refused: str, links: dict, **fields):
+    """An unsaved ``model`` document numbered next in ``sequence`` for ``on``'s year (gap-free: call inside
+    a transaction), in the township of what ``links`` names; PermissionDenied(``refused``) where the user
+    may not work."""
+    township_id = document_township(**links)
+    if not may_work_in(user, township_id):
+        raise PermissionDenied(refused)
+    seq = next_number(name=sequence, year=on.year)
+    document = model(year=on.year, seq=seq, township_id=township_id, created_by=user, **links, **fields)
+    document._history_user = user
+    return document
 
 
 @transaction.atomic
@@ -61,34 +69,25 @@ def order_create(
     hazard=None,
 ) -> EnforcementOrder:
     """Issue an order with the next gap-free number for its kind and year."""
-    township_id = document_township(
-        complaint=complaint, project=project, inspection=inspection, hazard=hazard
-    )
-    if not may_work_in(user, township_id):
-        raise PermissionDenied(_("无权签发该执法文书"))
-    if kind not in EnforcementOrder.Kind.values:
-        raise ValidationError(_("文书类型无效"))
     issued_on = timezone.localdate()
-    year, seq = document_seq(sequence=f"order-{kind}", on=issued_on)
-    order = EnforcementOrder(
+    order = document_new(
+        EnforcementOrder,
+        user=user,
+        sequence=f"order-{kind}",
+        on=issued_on,
+        refused=_("无权签发该执法文书"),
+        links={"complaint": complaint, "project": project, "inspection": inspection, "hazard": hazard},
         kind=kind,
-        year=year,
-        seq=seq,
         enterprise=enterprise,
-        complaint=complaint,
-        project=project,
-        inspection=inspection,
-        hazard=hazard,
-        township_id=township_id,
         legal_basis=legal_basis,
         requirement=requirement,
         amount=Decimal(str(amount)),
         issued_on=issued_on,
         served_on=served_on,
         deadline=deadline,
-        created_by=user,
     )
-    order._history_user = user
+    if kind not in EnforcementOrder.Kind.values:  # after the access check; the number is rolled back
+        raise ValidationError(_("文书类型无效"))
     order.full_clean(
         exclude=["complaint", "project", "inspection", "hazard", "enterprise", "township", "referred_by"]
     )
@@ -96,16 +95,25 @@ def order_create(
     return order
 
 
+def document_day(document, *, field: str, on: datetime.date, user, refused: str, done: str, earliest=None):
+    """Record the day of a document's follow-up step (served, complied with, fulfilled) in ``field``: once, by
+    a user who works in its township, not before ``earliest`` (a (date, message) pair) when given."""
+    if not may_work_in(user, document.township_id):
+        raise PermissionDenied(refused)
+    if getattr(document, field) is not None:
+        raise ValidationError(done)
+    if earliest is not None and on < earliest[0]:
+        raise ValidationError(earliest[1])
+    setattr(document, field, on)
+    document._history_user = user
+    document.save(update_fields=[field])
+    return document
+
+
 def order_comply(*, order: EnforcementOrder, on: datetime.date, user) -> EnforcementOrder:
     """Record that the order was complied with on ``on``."""
-    if not may_work_in(user, order.township_id):
-        raise PermissionDenied(_("无权操作该执法文书"))
-    if order.complied_on is not None:
-        raise ValidationError(_("该文书已记录履行"))
-    order.complied_on = on
-    order._history_user = user
-    order.save(update_fields=["complied_on"])
-    return order
+    refused, done = _("无权操作该执法文书"), _("该文书已记录履行")
+    return document_day(order, field="complied_on", on=on, user=user, refused=refused, done=done)
 
 
 # ---- complaint cases -------------------------------------------------------------------------

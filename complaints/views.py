@@ -1,5 +1,7 @@
 """Pages of the complaints app: case ledger, case detail and steps, intake, orders, project tab."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,11 +18,14 @@ from wagewatch.accounts import once, roles
 from wagewatch.accounts.access import get_for_user, may_work_in
 from wagewatch.accounts.services import reveal_record
 from wagewatch.lib.addresses import client_address
+from wagewatch.lib.filters import page_filters, page_query
+from wagewatch.lib.formerrors import run_step
 from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import forms, selectors, services
 from .exports import LEDGER_HEADERS, ledger_row
+from .filters import ComplaintFilter
 from .models import Complaint, ComplaintAttachment
 
 PAGE_SIZE = 50
@@ -37,9 +42,7 @@ def _get_complaint_for_user(request, pk) -> Complaint:
 
 
 def _filters(request) -> tuple[forms.FilterForm, dict]:
-    form = forms.FilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    return form, data
+    return page_filters(ComplaintFilter, request)
 
 
 def _annotate(rows):
@@ -58,13 +61,8 @@ def complaint_list(request):
         request.GET.get("page")
     )
     _annotate(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "complaints/list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "title": _("案件台账")},
-    )
+    context = {"form": form, "page": page, "query": page_query(request), "title": _("案件台账")}
+    return render(request, "complaints/list.html", context)
 
 
 @login_required
@@ -228,12 +226,11 @@ def attachment_upload(request, pk):
     if upload is None:
         messages.error(request, _("请选择文件"))
         return redirect("complaints:detail", pk=case.pk)
-    try:
-        services.attachment_add(complaint=case, user=request.user, upload=upload)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("已上传"))
+    run_step(
+        request,
+        partial(services.attachment_add, complaint=case, user=request.user, upload=upload),
+        _("已上传"),
+    )
     return redirect("complaints:detail", pk=case.pk)
 
 

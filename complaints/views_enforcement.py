@@ -1,5 +1,9 @@
 """Pages of the enforcement documents: orders (责令支付 / 限期整改指令书) and interviews (约谈询问笔录)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,16 +13,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from projects.models import Hazard, Inspection, Project
 from wagewatch.accounts import once, roles
 from wagewatch.accounts.access import get_for_user, may_work_in
 from wagewatch.lib import config
+from wagewatch.lib.filters import page_filters, page_query
+from wagewatch.lib.formerrors import run_step
 from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import enforcement, forms, selectors, services
+from .exports import INTERVIEW_HEADERS, ORDER_HEADERS, interview_row, order_row
+from .filters import InterviewFilter, OrderFilter
 from .models import Complaint, EnforcementOrder, Interview
 
 PAGE_SIZE = 50
@@ -42,20 +51,17 @@ def _get_interview_for_user(request, pk) -> Interview:
 
 
 def _filters(request, *, interviews: bool = False) -> tuple[forms.DocumentFilterForm, dict, str]:
-    form = forms.DocumentFilterForm(request.GET or None, interviews=interviews)
-    data = form.cleaned_data if form.is_valid() else {}
-    query = request.GET.copy()
-    query.pop("page", None)
-    return form, data, query.urlencode()
+    form, data = page_filters(InterviewFilter if interviews else OrderFilter, request)
+    return form, data, page_query(request)
 
 
-def _issued(request, form, service, label: str, url_of):
-    """Call ``service`` with the valid form once per form token; the redirect to ``url_of(doc)`` or None."""
+def _issued(request, form, kind: "_Kind"):
+    """Call the kind's service with the valid form once per form token; the redirect to its page or None."""
 
     def write() -> str:
-        doc = service(user=request.user, **form.cleaned_data)
-        messages.success(request, label % {"n": doc.number})
-        return url_of(doc)
+        doc = kind.service(user=request.user, **form.cleaned_data)
+        messages.success(request, kind.done % {"n": doc.number})
+        return kind.page(doc)
 
     try:
         outcome = once.run_once_on_form(request, form, write)
@@ -82,13 +88,7 @@ def order_list(request):
     """执法文书: filters (kind, status, township, year), overdue flags; POST issues an order (old form)."""
     _field_staff(request)
     if request.method == "POST":
-        if first := once.replayed(request):
-            return first
-        form = forms.OrderForm(request.POST, user=request.user)
-        done = form.is_valid() and _issued(request, form, services.order_create, _("已签发 %(n)s"), _orders)
-        if done:
-            return done
-        return render(request, "complaints/order_form.html", {"form": form, "title": _("签发执法文书")})
+        return _document_form(request, replace(ORDER, initial=lambda _request: {}, page=_orders))
     filter_form, data, query = _filters(request)
     rows = selectors.order_list(user=request.user, filters=data)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -96,43 +96,98 @@ def order_list(request):
     return render(request, "complaints/orders.html", {**context, "title": _("执法文书")})
 
 
-def _order_initial(request) -> dict:
-    """Prefill the order form from ?complaint= / ?project= / ?inspection= / ?hazard= (scoped lookups)."""
-    user, get = request.user, request.GET
-    initial = {"kind": EnforcementOrder.Kind.RECTIFY}
-    project = None
-    if get.get("complaint", "").isdigit():
-        case = get_for_user(Complaint.objects, user, get["complaint"])
-        initial.update(complaint=case.number, enterprise=case.respondent_name, kind=EnforcementOrder.Kind.PAY)
-        project = case.project
-    if get.get("inspection", "").isdigit():
-        inspection = get_for_user(Inspection.objects, user, get["inspection"])
-        initial["inspection"], project = inspection.pk, inspection.project
-        initial["requirement"] = inspection.findings
-    if get.get("hazard", "").isdigit():
-        hazard = get_for_user(Hazard.objects, user, get["hazard"])
-        initial["hazard"], project = hazard.pk, hazard.project
-        initial["requirement"] = hazard.detail
-    if get.get("project", "").isdigit():
-        project = get_for_user(Project.objects, user, get["project"])
+def _source(request, name: str, model):
+    """The object named by ``?<name>=`` if this user may see it (else 404); None without the parameter."""
+    value = request.GET.get(name, "")
+    return get_for_user(model.objects, request.user, value) if value.isdigit() else None
+
+
+def _prefill(request, initial: dict, *, text_field: str, inspection: bool = False) -> dict:
+    """Prefill a document form from ?complaint= / ?inspection= / ?hazard= / ?project= (scoped lookups): the
+    case and enterprise, what was found (into ``text_field``) and the project, the most specific first."""
+    case = _source(request, "complaint", Complaint)
+    found = _source(request, "inspection", Inspection) if inspection else None
+    hazard = _source(request, "hazard", Hazard)
+    project = _source(request, "project", Project)
+    if case is not None:
+        initial.update(complaint=case.number, enterprise=case.respondent_name)
+    if found is not None:
+        initial.update(inspection=found.pk, **{text_field: found.findings})
+    if hazard is not None:
+        initial.update(hazard=hazard.pk, **{text_field: hazard.detail})
+    linked = next((s.project for s in (hazard, found, case) if s is not None), None)
+    project = project or linked
     if project is not None:
         initial["project"] = project.pk
         initial.setdefault("enterprise", project.contractor.name if project.contractor_id else "")
     return initial
 
 
-@login_required
-def order_create(request):
-    """Issue an order, from a case, a project, an inspection or a hazard (prefilled from the query)."""
+def _order_initial(request) -> dict:
+    initial = _prefill(
+        request, {"kind": EnforcementOrder.Kind.RECTIFY}, text_field="requirement", inspection=True
+    )
+    if "complaint" in initial:
+        initial["kind"] = EnforcementOrder.Kind.PAY
+    return initial
+
+
+def _interview_initial(request) -> dict:
+    initial = {"held_on": timezone.localdate(), "interviewers": [request.user.pk]}
+    return _prefill(request, initial, text_field="reason")
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What differs between issuing an order and recording an interview."""
+
+    form: type
+    initial: Callable  # request -> the form's initial data
+    service: Callable
+    done: str  # the success message, %(n)s the document's number
+    page: Callable  # document -> where to go once it is issued
+    template: str
+    title: str
+
+
+ORDER = _Kind(
+    forms.OrderForm,
+    _order_initial,
+    services.order_create,
+    gettext_lazy("已签发 %(n)s"),
+    _order_page,
+    "complaints/order_form.html",
+    gettext_lazy("签发执法文书"),
+)
+INTERVIEW = _Kind(
+    forms.InterviewForm,
+    _interview_initial,
+    enforcement.interview_create,
+    gettext_lazy("已制作 %(n)s"),
+    _interview_page,
+    "complaints/interview_form.html",
+    gettext_lazy("制作约谈询问笔录"),
+)
+
+
+def _document_form(request, kind: _Kind):
+    """The issue form of a document (field staff only): a valid POST issues it once per form token and goes to
+    its page; a repeated POST goes to the first result."""
     _field_staff(request)
     if request.method == "POST" and (first := once.replayed(request)):
         return first
-    form = forms.OrderForm(request.POST or None, user=request.user, initial=_order_initial(request))
+    form = kind.form(request.POST or None, user=request.user, initial=kind.initial(request))
     if request.method == "POST" and form.is_valid():
-        done = _issued(request, form, services.order_create, _("已签发 %(n)s"), _order_page)
+        done = _issued(request, form, kind)
         if done:
             return done
-    return render(request, "complaints/order_form.html", {"form": form, "title": _("签发执法文书")})
+    return render(request, kind.template, {"form": form, "title": kind.title})
+
+
+@login_required
+def order_create(request):
+    """Issue an order, from a case, a project, an inspection or a hazard (prefilled from the query)."""
+    return _document_form(request, ORDER)
 
 
 @login_required
@@ -155,29 +210,31 @@ def order_detail(request, pk):
     return render(request, "complaints/order_detail.html", context)
 
 
+def _on_posted_day(request, service, **document) -> None:
+    """Call a follow-up step with the day the form posted (a missing day is refused in Chinese)."""
+    form = forms.ComplyForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("请填写日期"))
+    service(on=form.cleaned_data["on"], user=request.user, **document)
+
+
 @login_required
 @require_POST
 def order_step(request, pk, step):
     """Record serving (送达), compliance (履行) or a criminal referral (移送公安) of an order."""
     _field_staff(request)
     order = _get_order_for_user(request, pk)
-    try:
-        if step == "refer":
-            form = forms.ReferForm(request.POST)
-            form.is_valid()
-            enforcement.order_refer(order=order, user=request.user, note=form.cleaned_data.get("note", ""))
-        else:
-            service = {"serve": enforcement.order_serve, "comply": services.order_comply}.get(step)
-            if service is None:
-                raise Http404
-            form = forms.ComplyForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("请填写日期"))
-            service(order=order, on=form.cleaned_data["on"], user=request.user)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+    dated = {"serve": enforcement.order_serve, "comply": services.order_comply}
+    if step == "refer":
+        form = forms.ReferForm(request.POST)
+        form.is_valid()
+        note = form.cleaned_data.get("note", "")
+        call = partial(enforcement.order_refer, order=order, user=request.user, note=note)
+    elif step in dated:
+        call = partial(_on_posted_day, request, dated[step], order=order)
     else:
-        messages.success(request, _("已保存"))
+        raise Http404
+    run_step(request, call, _("已保存"))
     if request.POST.get("next") == "list":
         return redirect("complaints:orders")
     return redirect("complaints:order_detail", pk=order.pk)
@@ -214,37 +271,10 @@ def interview_list(request):
     return render(request, "complaints/interviews.html", {**context, "title": _("约谈询问笔录")})
 
 
-def _interview_initial(request) -> dict:
-    initial = {"held_on": timezone.localdate(), "interviewers": [request.user.pk]}
-    get = request.GET
-    project = None
-    if get.get("complaint", "").isdigit():
-        case = get_for_user(Complaint.objects, request.user, get["complaint"])
-        initial.update(complaint=case.number, enterprise=case.respondent_name)
-        project = case.project
-    if get.get("hazard", "").isdigit():
-        hazard = get_for_user(Hazard.objects, request.user, get["hazard"])
-        initial["hazard"], initial["reason"], project = hazard.pk, hazard.detail, hazard.project
-    if get.get("project", "").isdigit():
-        project = get_for_user(Project.objects, request.user, get["project"])
-    if project is not None:
-        initial["project"] = project.pk
-        initial.setdefault("enterprise", project.contractor.name if project.contractor_id else "")
-    return initial
-
-
 @login_required
 def interview_create(request):
     """Record an interview (from a case, a project or a hazard, prefilled from the query)."""
-    _field_staff(request)
-    if request.method == "POST" and (first := once.replayed(request)):
-        return first
-    form = forms.InterviewForm(request.POST or None, user=request.user, initial=_interview_initial(request))
-    if request.method == "POST" and form.is_valid():
-        done = _issued(request, form, enforcement.interview_create, _("已制作 %(n)s"), _interview_page)
-        if done:
-            return done
-    return render(request, "complaints/interview_form.html", {"form": form, "title": _("制作约谈询问笔录")})
+    return _document_form(request, INTERVIEW)
 
 
 @login_required
@@ -269,15 +299,8 @@ def interview_fulfil(request, pk):
     """Record that the agreed matters were carried out."""
     _field_staff(request)
     interview = _get_interview_for_user(request, pk)
-    form = forms.ComplyForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("请填写日期"))
-        enforcement.interview_fulfil(interview=interview, on=form.cleaned_data["on"], user=request.user)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("已记录落实"))
+    call = partial(_on_posted_day, request, enforcement.interview_fulfil, interview=interview)
+    run_step(request, call, _("已记录落实"))
     return redirect("complaints:interview_detail", pk=interview.pk)
 
 
@@ -290,75 +313,6 @@ def interview_pdf(request, pk):
     return pdf_response(f"{interview.number}.pdf", render_pdf("complaints/pdf/interview.html", context))
 
 
-ORDER_HEADERS = [
-    "文号",
-    "类型",
-    "当事单位",
-    "所属乡镇",
-    "关联案件",
-    "关联项目",
-    "金额（元）",
-    "整改/支付事项",
-    "签发日期",
-    "送达日期",
-    "履行期限",
-    "履行日期",
-    "状态",
-    "移送公安日期",
-]
-INTERVIEW_HEADERS = [
-    "文号",
-    "约谈日期",
-    "被约谈单位",
-    "被约谈人",
-    "职务",
-    "所属乡镇",
-    "关联案件",
-    "关联项目",
-    "约谈事由",
-    "议定事项",
-    "落实期限",
-    "落实日期",
-]
-
-
-def _order_row(o: EnforcementOrder, today) -> list:
-    status = dict(forms.ORDER_STATUS_CHOICES)[o.status_on(today)]
-    return [
-        o.number,
-        o.get_kind_display(),
-        o.enterprise.name,
-        str(o.township or ""),
-        o.complaint.number if o.complaint else "",
-        o.project.name if o.project else "",
-        o.amount,
-        o.requirement,
-        o.issued_on,
-        o.served_on,
-        o.deadline,
-        o.complied_on,
-        status,
-        o.referred_on,
-    ]
-
-
-def _interview_row(i: Interview) -> list:
-    return [
-        i.number,
-        i.held_on,
-        i.enterprise.name,
-        i.interviewee_name,
-        i.interviewee_position,
-        str(i.township or ""),
-        i.complaint.number if i.complaint else "",
-        i.project.name if i.project else "",
-        i.reason,
-        i.agreed,
-        i.deadline,
-        i.fulfilled_on,
-    ]
-
-
 @login_required
 def documents_export(request):
     """Orders and interviews this user may see, as one .xlsx with two sheets (formula cells escaped)."""
@@ -369,8 +323,8 @@ def documents_export(request):
     interviews = selectors.interview_list(user=request.user, filters=data).iterator(2000)
     content = write_workbook(
         [
-            (_("执法文书"), ORDER_HEADERS, (_order_row(o, today) for o in orders)),
-            (_("约谈询问笔录"), INTERVIEW_HEADERS, (_interview_row(i) for i in interviews)),
+            (_("执法文书"), ORDER_HEADERS, (order_row(o, today) for o in orders)),
+            (_("约谈询问笔录"), INTERVIEW_HEADERS, (interview_row(i) for i in interviews)),
         ]
     )
     return xlsx_response(f"执法文书-{today:%Y%m%d}.xlsx", content)

@@ -6,10 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from projects.forms import ProjectFilterForm
 from projects.models import Project
 from wagewatch.lib import law
-from wagewatch.lib.bounds import BoundedForm
-from wagewatch.lib.validators import looks_like_formula
+from wagewatch.lib.bounds import BoundedForm, NoFormulaMixin
 
 from .models import Guarantee, WageDeposit
 
@@ -24,13 +24,8 @@ def _day(label, required=True):
     return forms.DateField(label=label, widget=DATE, initial=timezone.localdate, required=required)
 
 
-class _Form(BoundedForm):
-    def clean(self):
-        data = super().clean()
-        for name, value in list(data.items()):
-            if isinstance(value, str) and looks_like_formula(value):
-                self.add_error(name, _("内容不能以 = + - @ 开头"))
-        return data
+class _Form(NoFormulaMixin, BoundedForm):
+    """A form of the deposit pages: bounded, no formula text."""
 
 
 class OpenForm(_Form):
@@ -111,3 +106,16 @@ class RecoverForm(_Form):
 
 class ImportForm(BoundedForm):
     file = forms.FileField(label=_("在建工程项目清单（.xlsx）"))
+
+
+class DepositFilterForm(ProjectFilterForm):
+    """The ledger's filters: its project's township and department, the deposit's form and status."""
+
+    investment_type = None
+    risk_grade = None
+    form = forms.ChoiceField(
+        label=_("缴纳形式"), choices=[("", _("全部")), *WageDeposit.Form.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部")), *WageDeposit.Status.choices], required=False
+    )

@@ -15,6 +15,7 @@ from projects.models import LabourCostTransfer, Payroll, Project
 from wagewatch.lib import bounds, law
 from wagewatch.lib.periods import month_starts, years_before
 
+from .filters import DepositFilter
 from .models import ZERO, DepositEntry, EmergencyAdvance, Guarantee, WageDeposit
 
 FEN = Decimal("0.01")
@@ -186,22 +187,10 @@ LIST_FILTERS = ("township", "department", "form", "status")
 
 def deposit_list(*, user, filters: dict | None = None):
     """Deposits this user may see, filtered; rows carry project, township, department and contractor."""
-    filters = filters or {}
     qs = WageDeposit.objects.visible_to(user).select_related(
         "project__township", "project__department", "project__contractor"
     )
-    if filters.get("township"):
-        qs = qs.filter(project__township_id=filters["township"])
-    if filters.get("department"):
-        qs = qs.filter(project__department_id=filters["department"])
-    if filters.get("form"):
-        qs = qs.filter(form=filters["form"])
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(project__name__icontains=q) | Q(project__code__icontains=q))
-    return qs.order_by("project__township__sort", "project__code", "id")
+    return DepositFilter.apply(qs, filters or {}).order_by("project__township__sort", "project__code", "id")
 
 
 def positions_for_deposits(deposits, *, on) -> dict[int, DepositPosition]:

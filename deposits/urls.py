@@ -1,14 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import views, views_import
 
 app_name = "deposits"
 
 urlpatterns = [
     path("deposits/", views.deposit_list, name="list"),
     path("deposits/export/", views.deposit_export, name="export"),
-    path("deposits/import/", views.import_upload, name="import"),
-    path("deposits/import/<int:token>/", views.import_confirm, name="import_confirm"),
+    path("deposits/import/", views_import.import_upload, name="import"),
+    path("deposits/import/<int:token>/", views_import.import_confirm, name="import_confirm"),
     path("deposits/emergency-fund/", views.fund, name="fund"),
     path("deposits/emergency-fund/<str:action>/", views.fund_action, name="fund_action"),
     path("deposits/emergency-fund/advances/<int:pk>/<str:action>/", views.fund_action, name="advance_action"),

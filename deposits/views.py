@@ -1,35 +1,32 @@
 """Pages of deposits: the ledger (保证金台账), a deposit, the project tab, the account ledger, the fund."""
 
-import hashlib
 from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from projects.imports import ImportFileError
-from projects.models import ImportJob, Project
+from projects.models import Project
 from projects.selectors import project_for_user
-from projects.services import import_upload_delete
 from projects.views import project_tabs
 from wagewatch.accounts import once
 from wagewatch.accounts.access import get_for_user
-from wagewatch.accounts.models import Department, JobStatus, Township
+from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.roles import can_edit_field_work, is_admin, is_office
-from wagewatch.lib.uploads import check_spreadsheet_upload
+from wagewatch.lib.filters import page_filters
+from wagewatch.lib.formerrors import run_step
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import forms, selectors, services
-from .imports import import_project_list
+from .filters import DepositFilter
 from .models import DrawRequest, EmergencyAdvance, WageDeposit
 
 PAGE_SIZE = 50
@@ -48,19 +45,8 @@ def _require_edit(request) -> None:
         raise PermissionDenied
 
 
-def _run(request, call, ok: str) -> bool:
-    """Call a service; show its Chinese refusal as a message instead of an error page."""
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return False
-    messages.success(request, ok)
-    return True
-
-
 def _run_once(request, call, ok: str, back: str) -> HttpResponse:
-    """_run under the form's one-time token: a repeated POST goes to the first result, not written twice."""
+    """run_step under the form's one-time token: a repeat POST goes to the first result, not written again."""
 
     def write() -> str:
         call()
@@ -75,10 +61,33 @@ def _form_errors(request, form) -> None:
         messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
 
 
+def _post(request, form, call_of, ok: str, back: str, *, once_token: bool = True) -> HttpResponse:
+    """A step posted from a deposit page: an invalid form's errors are shown on ``back``; a valid one runs the
+    service call ``call_of(cleaned_data)``, once per form token unless ``once_token`` is False."""
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(back)
+    call = call_of(form.cleaned_data)
+    if once_token:
+        return _run_once(request, call, ok, back)
+    run_step(request, call, ok)
+    return redirect(back)
+
+
+def _detail(pk) -> str:
+    return reverse("deposits:detail", args=[pk])
+
+
+def _filters(request) -> tuple[dict, dict]:
+    """The ledger's parameters as typed (the page's selects and links show them) and validated."""
+    typed = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q")}
+    return typed, page_filters(DepositFilter, request)[1]
+
+
 @login_required
 def deposit_list(request):
-    filters = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q")}
-    page = Paginator(selectors.deposit_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+    filters, clean = _filters(request)
+    page = Paginator(selectors.deposit_list(user=request.user, filters=clean), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     today = timezone.localdate()
@@ -101,8 +110,8 @@ def deposit_list(request):
 
 @login_required
 def deposit_export(request):
-    filters = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q")}
-    deposits = list(selectors.deposit_list(user=request.user, filters=filters))
+    _typed, clean = _filters(request)
+    deposits = list(selectors.deposit_list(user=request.user, filters=clean))
     positions = selectors.positions_for_deposits(deposits, on=timezone.localdate())
     headers = [
         _("项目编号"), _("项目名称"), _("乡镇"), _("主管部门"), _("施工总承包单位"), _("合同价款（元）"),
@@ -159,14 +168,14 @@ def deposit_detail(request, pk):
 def entry_add(request, pk):
     deposit = _get_deposit_for_user(request, pk)
     _require_edit(request)
-    form = forms.EntryForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("deposits:detail", pk)
-    call = services.deposit_pay_in if form.cleaned_data["kind"] == "paid_in" else services.deposit_top_up
-    d = form.cleaned_data
-    call = partial(call, deposit=deposit, amount=d["amount"], on=d["date"], user=request.user, note=d["note"])
-    return _run_once(request, call, _("已记账"), reverse("deposits:detail", args=[pk]))
+
+    def call_of(d):
+        service = services.deposit_pay_in if d["kind"] == "paid_in" else services.deposit_top_up
+        return partial(
+            service, deposit=deposit, amount=d["amount"], on=d["date"], user=request.user, note=d["note"]
+        )
+
+    return _post(request, forms.EntryForm(request.POST), call_of, _("已记账"), _detail(pk))
 
 
 @require_POST
@@ -179,23 +188,15 @@ def draw(request, pk):
     form = forms.DrawForm(
         request.POST, orders=selectors.drawable_orders(deposit=deposit, on=today, user=request.user)
     )
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("deposits:detail", pk)
-    d = form.cleaned_data
-    common = {
-        "deposit": deposit,
-        "order": d["order"],
-        "amount": d["amount"],
-        "user": request.user,
-        "note": d["note"],
-    }
-    back = reverse("deposits:detail", args=[pk])
-    if is_office(request.user):
-        call = partial(services.deposit_draw, on=d["date"])
-        return _run_once(request, partial(call, **common), _("已动用保证金"), back)
-    call = partial(services.draw_request_create, on=today)
-    return _run_once(request, partial(call, **common), _("已提交动用申请，待治欠办审批"), back)
+    office = is_office(request.user)
+
+    def call_of(d):
+        service, on = (services.deposit_draw, d["date"]) if office else (services.draw_request_create, today)
+        fields = {"order": d["order"], "amount": d["amount"], "note": d["note"]}
+        return partial(service, deposit=deposit, user=request.user, on=on, **fields)
+
+    ok = _("已动用保证金") if office else _("已提交动用申请，待治欠办审批")
+    return _post(request, form, call_of, ok, _detail(pk))
 
 
 @require_POST
@@ -212,8 +213,8 @@ def draw_decide(request, pk, decision):
         user=request.user,
         on=timezone.localdate(),
     )
-    back = reverse("deposits:detail", args=[draw_request.deposit_id])
-    return _run_once(request, call, _("已批准并动用") if approve else _("已不予批准"), back)
+    ok = _("已批准并动用") if approve else _("已不予批准")
+    return _run_once(request, call, ok, _detail(draw_request.deposit_id))
 
 
 @require_POST
@@ -222,19 +223,18 @@ def return_step(request, pk, step):
     deposit = _get_deposit_for_user(request, pk)
     _require_edit(request)
     form = forms.ReturnStartForm(request.POST) if step == "start" else forms.DayForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("deposits:detail", pk)
-    d, user = form.cleaned_data, request.user
     calls = {
         "start": services.deposit_return_start,
         "review": services.deposit_review_done,
         "return": services.deposit_return,
     }
-    if step not in calls:
-        raise PermissionDenied
-    call = partial(calls[step], deposit=deposit, user=user, **d)
-    return _run_once(request, call, _("已保存"), reverse("deposits:detail", args=[pk]))
+
+    def call_of(d):
+        if step not in calls:
+            raise PermissionDenied
+        return partial(calls[step], deposit=deposit, user=request.user, **d)
+
+    return _post(request, form, call_of, _("已保存"), _detail(pk))
 
 
 @require_POST
@@ -242,18 +242,12 @@ def return_step(request, pk, step):
 def guarantee_add(request, pk):
     deposit = _get_deposit_for_user(request, pk)
     _require_edit(request)
-    form = forms.GuaranteeForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("deposits:detail", pk)
-    call = partial(
-        services.guarantee_register,
-        deposit=deposit,
-        user=request.user,
-        on=timezone.localdate(),
-        **form.cleaned_data,
-    )
-    return _run_once(request, call, _("已登记保函"), reverse("deposits:detail", args=[pk]))
+    on = timezone.localdate()
+
+    def call_of(d):
+        return partial(services.guarantee_register, deposit=deposit, user=request.user, on=on, **d)
+
+    return _post(request, forms.GuaranteeForm(request.POST), call_of, _("已登记保函"), _detail(pk))
 
 
 @require_POST
@@ -261,19 +255,14 @@ def guarantee_add(request, pk):
 def exempt(request, pk):
     deposit = _get_deposit_for_user(request, pk)
     _require_edit(request)
+    on = timezone.localdate()
+
+    def call_of(d):
+        return partial(services.deposit_exempt, deposit=deposit, reason=d["reason"], user=request.user, on=on)
+
+    # an exemption moves no money and numbers no document: its form carries no one-time token
     form = forms.ExemptForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("deposits:detail", pk)
-    call = partial(
-        services.deposit_exempt,
-        deposit=deposit,
-        reason=form.cleaned_data["reason"],
-        user=request.user,
-        on=timezone.localdate(),
-    )
-    _run(request, call, _("已确认免缴"))
-    return redirect("deposits:detail", pk)
+    return _post(request, form, call_of, _("已确认免缴"), _detail(pk), once_token=False)
 
 
 @login_required
@@ -359,73 +348,14 @@ def fund_action(request, action, pk=None):
         advance = get_for_user(EmergencyAdvance.objects, user, pk)
         form = forms.RecoverForm(request.POST)
         call = partial(services.advance_recover, advance=advance, user=user)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("deposits:fund")
-    d = dict(form.cleaned_data)
-    d["on"] = d.pop("date")
-    return _run_once(request, partial(call, **d), _("已保存"), reverse("deposits:fund"))
+
+    def call_of(d):
+        d = dict(d)
+        d["on"] = d.pop("date")
+        return partial(call, **d)
+
+    return _post(request, form, call_of, _("已保存"), reverse("deposits:fund"))
 
 
 def _advance_pay(*, project, **fields):
     return services.advance_pay(project=project, enterprise=project.contractor, **fields)
-
-
-# ---- go-live import of the project list (admins): upload → preview (dry run) → confirm ----
-
-
-def _get_import_for_user(request, token) -> ImportJob:
-    if not is_admin(request.user):
-        raise PermissionDenied
-    return get_object_or_404(ImportJob, pk=token, kind=ImportJob.Kind.PROJECTS, created_by=request.user)
-
-
-@login_required
-def import_upload(request):
-    if not is_admin(request.user):
-        raise PermissionDenied
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            check_spreadsheet_upload(data, upload.name)
-            result = import_project_list(data=data, filename=upload.name, user=request.user, dry_run=True)
-        except (ValidationError, ImportFileError) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
-            return redirect("deposits:import")
-        job = ImportJob(
-            kind=ImportJob.Kind.PROJECTS,
-            filename=upload.name[:200],
-            sha256=hashlib.sha256(data).hexdigest(),
-            total_rows=result.total,
-            error_count=len(result.errors),
-            errors=result.errors,
-            created_by=request.user,
-        )
-        job.file.save(f"projects-{job.sha256[:12]}.xlsx", ContentFile(data), save=False)
-        job.save()
-        return render(request, "deposits/import.html", {"form": form, "job": job, "result": result})
-    return render(request, "deposits/import.html", {"form": form, "title": _("导入在建工程项目清单")})
-
-
-@require_POST
-@login_required
-def import_confirm(request, token):
-    job = _get_import_for_user(request, token)
-    if not job.file:  # the import ended, or the preview was abandoned for a day: the upload is gone
-        messages.error(request, _("上传文件已删除（导入已结束或超过一天未确认），请重新上传"))
-        return redirect("deposits:import")
-    with job.file.open("rb") as fh:
-        data = fh.read()
-    result = import_project_list(data=data, filename=job.filename, user=request.user)
-    job.stage, job.status = ImportJob.Stage.CONFIRM, JobStatus.DONE if not result.errors else JobStatus.FAILED
-    job.created_count, job.updated_count, job.errors = result.created, result.updated, result.errors
-    job.error_count, job.finished_at = len(result.errors), timezone.now()
-    job.save()
-    import_upload_delete(job=job)  # the file holds enterprises' accounts and contacts: it is not kept
-    if result.errors:
-        messages.error(request, _("文件有 %(n)s 处错误，未导入任何数据") % {"n": len(result.errors)})
-    else:
-        messages.success(request, _("已导入 %(n)s 个项目") % {"n": result.total})
-    return redirect("deposits:list")

@@ -5,27 +5,36 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wagewatch.accounts.access import townships_for
-from wagewatch.lib.bounds import BoundedForm, BoundedModelForm
+from wagewatch.accounts.models import Department, Township
+from wagewatch.lib.bounds import BoundedForm, BoundedModelForm, NoFormulaMixin
 from wagewatch.lib.cardhash import validate_card_number
-from wagewatch.lib.validators import looks_like_formula, validate_mobile, validate_resident_id
+from wagewatch.lib.validators import validate_mobile, validate_resident_id
 
 from .models import Inspection, LabourCostTransfer, Payroll, Project, RosterEntry, WageAccount
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class _NoFormulaMixin:
-    """Refuse text that a spreadsheet would run as a formula (it would end up in exports)."""
-
-    def clean(self):
-        data = super().clean()
-        for name, value in list(data.items()):
-            if isinstance(value, str) and looks_like_formula(value):
-                self.add_error(name, _("内容不能以 = + - @ 开头"))
-        return data
+def _all(choices) -> list:
+    return [("", _("全部")), *choices]
 
 
-class ProjectForm(_NoFormulaMixin, BoundedModelForm):
+class ProjectFilterForm(BoundedForm):
+    """The project list's filters (the page draws its own selects; this validates what comes back)."""
+
+    q = forms.CharField(label=_("搜索"), required=False)
+    township = forms.ModelChoiceField(label=_("乡镇"), queryset=Township.objects.all(), required=False)
+    department = forms.ModelChoiceField(
+        label=_("主管部门"), queryset=Department.objects.all(), required=False
+    )
+    investment_type = forms.ChoiceField(
+        label=_("投资类型"), choices=_all(Project.Investment.choices), required=False
+    )
+    status = forms.ChoiceField(label=_("状态"), choices=_all(Project.Status.choices), required=False)
+    risk_grade = forms.ChoiceField(label=_("隐患等级"), choices=_all(Project.Grade.choices), required=False)
+
+
+class ProjectForm(NoFormulaMixin, BoundedModelForm):
     future_dates = ("start_date", "planned_finish")
 
     class Meta:
@@ -54,7 +63,7 @@ class ProjectForm(_NoFormulaMixin, BoundedModelForm):
         return data
 
 
-class RosterEntryForm(_NoFormulaMixin, BoundedModelForm):
+class RosterEntryForm(NoFormulaMixin, BoundedModelForm):
     """A roster entry with its worker's identity. Editing one shows his numbers masked unless ``reveal``:
     the ID number cannot change here, and a phone left as shown (masked) keeps the stored number."""
 
@@ -115,14 +124,14 @@ class RosterEntryForm(_NoFormulaMixin, BoundedModelForm):
         return data
 
 
-class WageAccountForm(_NoFormulaMixin, BoundedModelForm):
+class WageAccountForm(NoFormulaMixin, BoundedModelForm):
     class Meta:
         model = WageAccount
         fields = ["bank", "account_number", "opened_on", "agreement_signed", "closed_on"]
         widgets = {"opened_on": DATE, "closed_on": DATE}
 
 
-class TransferForm(_NoFormulaMixin, BoundedModelForm):
+class TransferForm(NoFormulaMixin, BoundedModelForm):
     month = forms.DateField(label=_("所属月份"), widget=DATE, help_text=_("任选该月一天"))
 
     class Meta:
@@ -160,7 +169,7 @@ class PayrollForm(BoundedModelForm):
         return data
 
 
-class InspectionForm(_NoFormulaMixin, BoundedModelForm):
+class InspectionForm(NoFormulaMixin, BoundedModelForm):
     future_dates = ("rectification_deadline",)
 
     class Meta:

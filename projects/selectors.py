@@ -1,9 +1,10 @@
 """Reads for projects: the filtered project list, a project's roster, account, payroll and inspections."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from wagewatch.accounts.access import get_for_user
 
+from .filters import ProjectFilter
 from .models import Inspection, LabourCostTransfer, Payroll, Project, RosterEntry
 
 SORTS = {
@@ -30,19 +31,7 @@ def project_list(*, user, filters: dict | None = None) -> QuerySet:
     """Projects the user may see, filtered, searched (name, code, enterprise), sorted; one query a page."""
     filters = filters or {}
     qs = Project.objects.visible_to(user).select_related("township", "department", "builder", "contractor")
-    for key in LIST_FILTERS:
-        value = filters.get(key)
-        if value not in (None, ""):
-            qs = qs.filter(**{f"{key}_id" if key in ("township", "department") else key: value})
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(
-            Q(name__icontains=q)
-            | Q(code__icontains=q)
-            | Q(builder__name__icontains=q)
-            | Q(contractor__name__icontains=q)
-            | Q(subcontracts__enterprise__name__icontains=q)
-        ).distinct()
+    qs = ProjectFilter.apply(qs, filters)
     order = SORTS.get(filters.get("sort") or "")
     return qs.order_by(order, "pk") if order else qs.order_by("-start_date", "code", "pk")
 

@@ -23,7 +23,7 @@ from wagewatch.lib.copy import copy_rows
 from wagewatch.lib.fields import encrypt, keyed_hash
 from wagewatch.lib.masking import mask_phone
 from wagewatch.lib.validators import (
-    looks_like_formula,
+    formula_errors,
     normalise_text,
     resident_id_info,
     validate_mobile,
@@ -50,8 +50,8 @@ log = logging.getLogger(__name__)
 
 def _clean_text(field: str, value) -> str:
     """Trimmed text; formula-like text is refused so it is never stored."""
-    if looks_like_formula(value):
-        raise ValidationError({field: _("内容不能以 = + - @ 开头（疑似公式）")})
+    if errors := formula_errors({field: value}):
+        raise ValidationError(errors)
     return normalise_text(value)
 
 
@@ -100,9 +100,7 @@ def _check_project(project: Project) -> None:
         errors["completed_on"] = _("竣工日期不能早于开工日期")
     if project.status == Project.Status.COMPLETED and not project.completed_on:
         errors["completed_on"] = _("已竣工项目须填写竣工日期")
-    for field in ("name", "code", "address", "wage_admin"):
-        if looks_like_formula(getattr(project, field)):
-            errors[field] = _("内容不能以 = + - @ 开头（疑似公式）")
+    errors.update(formula_errors({f: getattr(project, f) for f in ("name", "code", "address", "wage_admin")}))
     if errors:
         raise ValidationError(errors)
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,11 +22,13 @@ from wagewatch.accounts.roles import can_edit_field_work, can_reveal
 from wagewatch.accounts.services import reveal_record
 from wagewatch.lib.addresses import client_address
 from wagewatch.lib.cardhash import card_hash
+from wagewatch.lib.filters import page_filters
 from wagewatch.lib.formerrors import add_service_errors
 from wagewatch.lib.masking import mask_card
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import exports, selectors, services
+from .filters import ProjectFilter
 from .forms import (
     InspectionForm,
     PayrollForm,
@@ -67,14 +69,10 @@ def _get_import_for_user(request, pk) -> ImportJob:
 
 
 def project_tabs(project) -> list[dict]:
-    """Tabs of the project page; a tab of an app that has not landed (URL name unknown) is left out."""
-    tabs = []
-    for key, label, name in TABS:
-        try:
-            tabs.append({"key": key, "label": label, "url": reverse(name, args=[project.pk])})
-        except NoReverseMatch:
-            continue
-    return tabs
+    """Tabs of the project page (an unknown URL name raises NoReverseMatch: a typo is not a hidden tab)."""
+    return [
+        {"key": key, "label": label, "url": reverse(name, args=[project.pk])} for key, label, name in TABS
+    ]
 
 
 def _tab(request, project, tab, template, **context):
@@ -85,10 +83,18 @@ def _tab(request, project, tab, template, **context):
     return render(request, template, context)
 
 
+def _filters(request) -> tuple[dict, dict]:
+    """The list's parameters as typed (the page's selects and links show them) and as the selector takes them
+    (validated; a bad one is told and dropped), with the sort order."""
+    typed = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q", "sort")}
+    _form, clean = page_filters(ProjectFilter, request)
+    return typed, {**clean, "sort": typed["sort"]}
+
+
 @login_required
 def project_list(request):
-    filters = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q", "sort")}
-    page = Paginator(selectors.project_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+    filters, clean = _filters(request)
+    page = Paginator(selectors.project_list(user=request.user, filters=clean), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     context = {
@@ -108,8 +114,8 @@ def project_list(request):
 
 @login_required
 def project_list_export(request):
-    filters = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q", "sort")}
-    projects = selectors.project_list(user=request.user, filters=filters)
+    _typed, clean = _filters(request)
+    projects = selectors.project_list(user=request.user, filters=clean)
     return xlsx_response(_("在建工程项目清单"), write_workbook([exports.project_sheet(projects)]))
 
 
@@ -261,18 +267,24 @@ def _save_once(request, form, call, result: str):
     return redirect(outcome.url) if outcome else None
 
 
+def _bank_flow_add(request, project, form_class, service, tab: str, heading):
+    """Record a labour-cost transfer or a payroll month by hand, once per form token, then show its tab."""
+    if request.method == "POST" and (first := once.replayed(request)):
+        return first
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        call = partial(service, project=project, **form.cleaned_data)
+        done = _save_once(request, form, call, reverse(f"projects:{tab}", args=[project.pk]))
+        if done:
+            return done
+    return _tab(request, project, tab, "projects/form.html", form=form, heading=heading)
+
+
 @login_required
 def transfer_add(request, pk):
     project = selectors.project_for_user(user=request.user, pk=pk, write=True)
-    if request.method == "POST" and (first := once.replayed(request)):
-        return first
-    form = TransferForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        call = partial(services.transfer_create, project=project, **form.cleaned_data)
-        done = _save_once(request, form, call, reverse("projects:account", args=[project.pk]))
-        if done:
-            return done
-    return _tab(request, project, "account", "projects/form.html", form=form, heading=_("登记人工费拨付"))
+    heading = _("登记人工费拨付")
+    return _bank_flow_add(request, project, TransferForm, services.transfer_create, "account", heading)
 
 
 @login_required
@@ -285,15 +297,8 @@ def payroll(request, pk):
 @login_required
 def payroll_add(request, pk):
     project = selectors.project_for_user(user=request.user, pk=pk, write=True)
-    if request.method == "POST" and (first := once.replayed(request)):
-        return first
-    form = PayrollForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        call = partial(services.payroll_save, project=project, **form.cleaned_data)
-        done = _save_once(request, form, call, reverse("projects:payroll", args=[project.pk]))
-        if done:
-            return done
-    return _tab(request, project, "payroll", "projects/form.html", form=form, heading=_("登记工资发放"))
+    heading = _("登记工资发放")
+    return _bank_flow_add(request, project, PayrollForm, services.payroll_save, "payroll", heading)
 
 
 @login_required

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from wagewatch.accounts.models import Department, Role, Township
 from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.lib import config
 
+from .filters import TaskFilter
 from .models import KeyTask, TaskAssignment, TaskProgress
 
 A = TaskAssignment.Status
@@ -197,29 +198,11 @@ def _latest_progress(user, field: str):
 
 def task_list(*, user, filters: dict | None = None) -> QuerySet[KeyTask]:
     """Tasks this user may see, filtered, with their units and the latest progress he may read."""
-    filters = filters or {}
-    today = timezone.localdate()
-    qs = KeyTask.objects.visible_to(user)
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("overdue"):
-        qs = qs.filter(deadline__lt=today).exclude(status=KeyTask.Status.DONE)
-    if filters.get("q"):
-        qs = qs.filter(Q(title__icontains=filters["q"]) | Q(lead_person__icontains=filters["q"]))
-    if unit := filters.get("unit"):
-        qs = qs.filter(pk__in=_unit_assignments(unit).values("task_id"))
+    qs = TaskFilter.apply(KeyTask.objects.visible_to(user), filters or {})
     units = TaskAssignment.objects.select_related("department", "township")
     return qs.annotate(
         latest_on=_latest_progress(user, "on"), latest_text=_latest_progress(user, "text")
     ).prefetch_related(Prefetch("assignments", queryset=units))
-
-
-def _unit_assignments(unit: str) -> QuerySet[TaskAssignment]:
-    """'d<id>' → a department's assignments, 't<id>' → a township's."""
-    kind, pk = unit[:1], unit[1:]
-    if not pk.isdigit() or kind not in ("d", "t"):
-        return TaskAssignment.objects.none()
-    return TaskAssignment.objects.filter(**{"department_id" if kind == "d" else "township_id": int(pk)})
 
 
 def assignment_list(*, task: KeyTask) -> list[TaskAssignment]:

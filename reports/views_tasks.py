@@ -1,6 +1,7 @@
 """Pages of the key-task list (重点工作任务清单): list, export, detail, create/edit, report, review, files."""
 
 import os
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,10 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wagewatch.accounts.access import get_for_user
+from wagewatch.lib.filters import page_filters, page_query
+from wagewatch.lib.formerrors import run_step
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import forms_tasks as forms
 from . import keytasks
+from .filters import TaskFilter
 from .models import KeyTask, TaskAssignment, TaskProgress
 
 PAGE_SIZE = 50
@@ -38,8 +42,7 @@ def _get_progress_for_user(request, pk) -> TaskProgress:
 
 
 def _filters(request) -> tuple[forms.TaskFilterForm, dict]:
-    form = forms.TaskFilterForm(request.GET or None, user=request.user)
-    return form, (form.cleaned_data if form.is_valid() else {})
+    return page_filters(TaskFilter, request, user=request.user)
 
 
 @login_required
@@ -49,12 +52,10 @@ def task_list(request):
     page = Paginator(keytasks.task_list(user=request.user, filters=data), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": page_query(request),
         "can_manage": keytasks.may_manage(request.user),
         "title": _("重点工作任务清单"),
     }
@@ -140,12 +141,8 @@ def assignment_report(request, pk):
     if not form.is_valid():
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
         return redirect("reports:task_detail", pk=assignment.task_id)
-    try:
-        keytasks.progress_report(assignment=assignment, user=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("已报送进展"))
+    call = partial(keytasks.progress_report, assignment=assignment, user=request.user, **form.cleaned_data)
+    run_step(request, call, _("已报送进展"))
     return redirect("reports:task_detail", pk=assignment.task_id)
 
 
@@ -161,12 +158,8 @@ def assignment_review(request, pk, action):
         raise PermissionDenied
     form = forms.ReviewForm(request.POST)
     form.is_valid()
-    try:
-        service(assignment=assignment, user=request.user, note=form.cleaned_data.get("note", ""))
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("已办结") if action == "accept" else _("已退回"))
+    call = partial(service, assignment=assignment, user=request.user, note=form.cleaned_data.get("note", ""))
+    run_step(request, call, _("已办结") if action == "accept" else _("已退回"))
     return redirect("reports:task_detail", pk=assignment.task_id)
 
 

@@ -13,6 +13,7 @@ from projects.models import Hazard
 from projects.selectors import project_for_user
 from wagewatch.accounts import roles
 from wagewatch.accounts.access import get_for_user
+from wagewatch.lib import charts
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import forms, selectors, services
@@ -128,35 +129,17 @@ def dashboard(request):
     return render(request, "risk/dashboard.html", context)
 
 
-def trend_chart(trend: list[dict], *, width=720, height=240, pad=30) -> dict:
-    """Geometry of the inline SVG: opened/closed bars per week and the open-count line."""
-    top = max([1] + [max(w["opened"], w["closed"], w["open"]) for w in trend])
-    step = (width - 2 * pad) / max(1, len(trend))
-    bar = step * 0.35
-
-    def y(value):
-        return round(height - pad - (height - 2 * pad) * value / top, 1)
-
-    weeks = []
-    for i, w in enumerate(trend):
-        x = pad + i * step
-        base = height - pad
-        weeks.append(
-            {
-                **w,
-                "x_open": round(x + step * 0.1, 1),
-                "x_close": round(x + step * 0.1 + bar, 1),
-                "y_open": y(w["opened"]),
-                "y_close": y(w["closed"]),
-                "h_open": round(base - y(w["opened"]), 1),
-                "h_close": round(base - y(w["closed"]), 1),
-                "cx": round(x + step / 2, 1),
-                "cy": y(w["open"]),
-            }
-        )
-    line = " ".join(f"{w['cx']},{w['cy']}" for w in weeks)
-    return {"width": width, "height": height, "pad": pad, "bar": round(bar, 1), "top": top, "weeks": weeks,
-            "line": line, "base": height - pad, "top_y": pad}  # fmt: skip
+def trend_chart(trend: list[dict]):
+    """The 12-week trend as an SVG: opened and closed hazards as columns, the open count as a line."""
+    weeks = [f"{w['week']:%m/%d}" for w in trend]
+    return charts.columns(
+        weeks,
+        [(_("新发现"), [w["opened"] for w in trend]), (_("销号"), [w["closed"] for w in trend])],
+        line=(_("周末未销号"), [w["open"] for w in trend]),
+        title=_("近12周新发现、销号和未销号隐患"),
+        width=720,
+        height=240,
+    )
 
 
 @login_required

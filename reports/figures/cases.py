@@ -83,17 +83,23 @@ def enforcement_figures(scope: Scope, start: datetime.date, end: datetime.date) 
 
 
 def order_counts(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
-    """Orders issued in the range by kind; complaints.selectors.enforcement_counts when it exists."""
-    counts = getattr(complaint_selectors, "enforcement_counts", None)
-    if counts is not None and scope.kind != "department":
-        township_ids = [scope.township_id] if scope.kind == "township" else None
-        found = counts(start=start, end=end, township_ids=township_ids)
-        pay, rectify = found.get("pay_orders", 0), found.get("rectify_orders", 0)
-        return {"orders_pay": pay, "orders_rectify": rectify, "orders": pay + rectify,
-                "interviews": found.get("interviews", 0)}  # fmt: skip
-    row = EnforcementOrder.objects.filter(scope.q(EnforcementOrder), issued_on__range=(start, end)).aggregate(
-        orders=Count("pk"),
-        orders_pay=Count("pk", filter=Q(kind=EnforcementOrder.Kind.PAY)),
-        orders_rectify=Count("pk", filter=Q(kind=EnforcementOrder.Kind.RECTIFY)),
-    )
-    return {**row, "interviews": None}
+    """Orders issued in the range by kind and interviews held (none counted in a department's scope: an
+    interview belongs to a township, not to a department)."""
+    if scope.kind == "department":
+        row = EnforcementOrder.objects.filter(
+            scope.q(EnforcementOrder), issued_on__range=(start, end)
+        ).aggregate(
+            orders=Count("pk"),
+            orders_pay=Count("pk", filter=Q(kind=EnforcementOrder.Kind.PAY)),
+            orders_rectify=Count("pk", filter=Q(kind=EnforcementOrder.Kind.RECTIFY)),
+        )
+        return {**row, "interviews": None}
+    township_ids = [scope.township_id] if scope.kind == "township" else None
+    found = complaint_selectors.enforcement_counts(start=start, end=end, township_ids=township_ids)
+    pay, rectify = found["pay_orders"], found["rectify_orders"]
+    return {
+        "orders_pay": pay,
+        "orders_rectify": rectify,
+        "orders": pay + rectify,
+        "interviews": found["interviews"],
+    }

@@ -31,3 +31,11 @@ def test_seed_demo_runs_with_explicit_flag(accounts_only, settings):
     settings.DEBUG = False
     call_command("seed_demo", "--i-know-this-is-not-production", stdout=io.StringIO())
     assert User.objects.get(username="admin").is_superuser
+
+
+def test_seed_demo_fails_loudly_on_a_missing_module_and_writes_nothing(settings):
+    settings.DEBUG = True
+    settings.DEMO_MODULES = ["wagewatch.accounts.demo", "projects.demos"]  # a misspelt part
+    with pytest.raises(ModuleNotFoundError, match=r"projects\.demos"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not User.objects.filter(username="admin").exists()

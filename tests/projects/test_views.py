@@ -270,3 +270,14 @@ def test_roster_form_stores_the_card_masked_and_hashed_and_keeps_it_when_left_as
     assert entry.team == "木工班组" and entry.card_hash == card_hash("6228480012345678901")
     r = c.post(url, {**edit, "card_number": "6228-48"})
     assert "工资卡号应为10至25位数字" in r.context["form"].errors["card_number"]
+
+
+def test_a_mistyped_tab_url_name_raises_instead_of_dropping_the_tab(monkeypatch, project_a):
+    from django.urls import NoReverseMatch
+
+    from projects import views
+
+    assert [t["key"] for t in views.project_tabs(project_a)] == [key for key, _l, _n in views.TABS]
+    monkeypatch.setattr(views, "TABS", [*views.TABS, ("typo", "错字", "projects:rostr")])
+    with pytest.raises(NoReverseMatch):
+        views.project_tabs(project_a)

@@ -156,3 +156,25 @@ def test_api_refuses_an_overflowing_amount(bank, project_a):
     items = [transfer_item(project_a, amount=str(Decimal("1e20")))]
     response = token_client(bank.user).post("/api/v1/transfers/", items, format="json")
     assert response.status_code == 400 and not LabourCostTransfer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("projects:list", {"township": "abc"}),
+        ("projects:export", {"department": "1;drop"}),
+        ("projects:list", {"risk_grade": "9"}),
+        ("deposits:list", {"township": "abc"}),
+        ("deposits:export", {"department": "99999999999"}),
+        ("complaints:list", {"date_from": "2024-13-45"}),
+        ("complaints:orders", {"year": "99999"}),
+        ("complaints:interviews", {"township": "x"}),
+        ("reports:tasks", {"unit": "zzz"}),
+    ],
+)
+def test_a_bad_list_filter_is_a_chinese_message_not_a_500(office, project_a, name, query):
+    response = _client(office).get(reverse(name), query)
+    assert response.status_code == 200
+    if response.get("Content-Type", "").startswith("text/html"):
+        shown = [str(m) for m in response.context["messages"]]
+        assert any("筛选条件有误" in m for m in shown), shown

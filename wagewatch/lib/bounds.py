@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from . import config
+from .validators import formula_errors
 
 
 class DecimalColumn(TypedDict):
@@ -210,6 +211,16 @@ class BoundedFormMixin:
         for first, last in range_pairs(self.fields, self.date_ranges):
             if data.get(first) and data.get(last) and data[last] < data[first]:
                 self.add_error(last, range_error(self.fields[first].label, self.fields[last].label))
+        return data
+
+
+class NoFormulaMixin:
+    """A form that refuses, on its field, text a spreadsheet would run as a formula."""
+
+    def clean(self):
+        data = super().clean()  # type: ignore[misc]
+        for name, message in formula_errors(data).items():
+            self.add_error(name, message)  # type: ignore[attr-defined]
         return data
 
 

@@ -1,5 +1,6 @@
-"""A service's refusal shown on the form that asked for it."""
+"""A service's refusal shown on the form that asked for it, or as a message after a POST."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
@@ -10,3 +11,15 @@ def add_service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def run_step(request, call, ok: str) -> bool:
+    """Run a service step for a redirect-after-POST view: its refusal (ValidationError) is shown as an error
+    message instead of an error page, success as ``ok``; True when it went through."""
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return False
+    messages.success(request, ok)
+    return True

@@ -71,6 +71,15 @@ def looks_like_formula(value) -> bool:
     return unicodedata.normalize("NFKC", _half_width(value)).strip().startswith(_FORMULA_START)
 
 
+FORMULA_REFUSED = _("内容不能以 = + - @ 开头（疑似公式）")
+
+
+def formula_errors(values: dict) -> dict:
+    """{name: message} for each value a spreadsheet would run as a formula: the one check that keeps such
+    text out of what is stored (it would end up in exports)."""
+    return {name: FORMULA_REFUSED for name, value in values.items() if looks_like_formula(value)}
+
+
 def _compact(value, *, drop: str, label) -> str:
     """Half-width, stripped text with the separators in `drop` removed; blank or huge input is invalid."""
     params = {"label": label}

@@ -1,5 +1,4 @@
 from importlib import import_module
-from importlib.util import find_spec
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -27,9 +26,7 @@ class Command(BaseCommand):
                 "--i-know-this-is-not-production (refused: DEBUG is off)"
             )
         with transaction.atomic():
-            for name in settings.DEMO_MODULES:
-                if find_spec(name) is None:
-                    continue
+            for name in settings.DEMO_MODULES:  # a missing module fails the whole run: nothing is written
                 self.stdout.write(f"demo: {name}")
                 import_module(name).seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))

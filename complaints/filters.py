@@ -1,0 +1,67 @@
+"""The filters of the case ledger and of the order and interview lists (forms in forms.py)."""
+
+from typing import ClassVar
+
+from django.db.models import Q
+from django_filters import Filter
+
+from wagewatch.lib.filters import ListFilter
+
+from . import forms
+
+# an order's state on a day, as the list filters it and the dashboard counts it
+ORDER_STATUS = {
+    "open": lambda today: Q(complied_on__isnull=True, deadline__gte=today),
+    "overdue": lambda today: Q(complied_on__isnull=True, deadline__lt=today),
+    "complied": lambda today: Q(complied_on__isnull=False),
+}
+INTERVIEW_STATUS = {
+    "fulfilled": lambda today: Q(fulfilled_on__isnull=False),
+    "overdue": lambda today: Q(fulfilled_on__isnull=True, deadline__lt=today),
+    "pending": lambda today: Q(fulfilled_on__isnull=True),
+}
+
+
+class ComplaintFilter(ListFilter):
+    search_fields = ("number", "respondent_name", "project__name")
+
+    status = Filter()
+    channel = Filter()
+    outcome = Filter()
+    township = Filter()
+    deadline = Filter(field_name="deadline_state")
+    date_from = Filter(field_name="received_at", lookup_expr="date__gte")
+    date_to = Filter(field_name="received_at", lookup_expr="date__lte")
+
+    class Meta:
+        form = forms.FilterForm
+
+
+class OrderFilter(ListFilter):
+    search_fields = ("enterprise__name", "requirement")
+    statuses = ORDER_STATUS
+
+    kind = Filter()
+    status = Filter(method="by_status")
+    township = Filter()
+    year = Filter()
+    open = Filter(method="only_open")
+
+    class Meta:
+        form = forms.DocumentFilterForm
+
+    def by_status(self, queryset, _name, value):
+        """An unknown status (e.g. an order's status sent to the interviews) does not filter."""
+        return queryset.filter(self.statuses[value](self.today)) if value in self.statuses else queryset
+
+    def only_open(self, queryset, _name, value):
+        return queryset.filter(complied_on__isnull=True) if value else queryset
+
+
+class InterviewFilter(OrderFilter):
+    search_fields = ("enterprise__name", "interviewee_name", "agreed")
+    statuses = INTERVIEW_STATUS
+    form_kwargs: ClassVar[dict] = {"interviews": True}
+
+    kind = None
+    open = None

@@ -1,0 +1,46 @@
+"""Excel import jobs (roster, project list)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagewatch.accounts.access import ScopedQuerySet
+from wagewatch.accounts.models import Job, Township
+
+from .core import Project
+
+
+class ImportJob(Job):
+    """An Excel import: uploaded, checked (preview), confirmed; large files run in Celery with progress."""
+
+    class Kind(models.TextChoices):
+        ROSTER = "roster", _("花名册")
+        PROJECTS = "projects", _("在建项目清单")
+
+    class Stage(models.TextChoices):
+        PREVIEW = "preview", _("预检")
+        CONFIRM = "confirm", _("导入")
+
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    stage = models.CharField(_("阶段"), max_length=8, choices=Stage.choices, default=Stage.PREVIEW)
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="imports"
+    )
+    township = models.ForeignKey(Township, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)  # emptied when the import ends
+    filename = models.CharField(_("文件名"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    created_count = models.PositiveIntegerField(_("新增"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    error_count = models.PositiveIntegerField(_("错误"), default=0)
+    errors = models.JSONField(_("错误明细"), default=list, blank=True)
+    # shown on the preview so nobody confirms without seeing them: identity changes, unread columns
+    warnings = models.JSONField(_("提示"), default=list, blank=True)
+    ignored_columns = models.JSONField(_("未导入的列"), default=list, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")

@@ -1,0 +1,83 @@
+"""List filters: one django-filter FilterSet a list; its page validates the form, its selector applies it.
+
+A FilterSet names its app's filter form (``Meta.form``, in forms.py: labels, widgets, bounds) and declares
+what each clean value does to the queryset. The page binds it to the query string (``page_filters``): the
+form to show and the clean values, or, for a bad parameter, no filtering and a Chinese message (never an
+error page). The selector narrows its scoped queryset with the same FilterSet from those values
+(``ListFilter.apply``), so a report or a test may call it with a plain dict; nothing is validated twice.
+"""
+
+import datetime
+from typing import ClassVar
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+class ListFilter(django_filters.FilterSet):
+    """Base of the list filters. ``search_fields``: where the text box ``q`` looks; ``today``: the day the
+    date-dependent filters (overdue, open) are computed for; ``form_kwargs``: what the form is built with."""
+
+    search_fields: tuple[str, ...] = ()
+    form_kwargs: ClassVar[dict] = {}
+
+    q = django_filters.CharFilter(method="search")
+
+    def __init__(self, data=None, queryset=None, *, today: datetime.date | None = None, form_kwargs=None):
+        super().__init__(data, QuerySet() if queryset is None else queryset)  # the page needs only the form
+        self.today = today or timezone.localdate()
+        self.form_kwargs = {**self.form_kwargs, **(form_kwargs or {})}
+
+    @property
+    def form(self) -> forms.Form:
+        """The app's filter form itself (not one generated from the filters)."""
+        if not hasattr(self, "_form"):
+            self._form = self._meta.form(self.data if self.is_bound else None, **self.form_kwargs)
+        return self._form
+
+    def search(self, queryset, _name, value):
+        """Rows where any of ``search_fields`` contains the text (case-insensitive)."""
+        text = (value or "").strip()
+        if not text:
+            return queryset
+        found = Q()
+        for field in self.search_fields:
+            found |= Q(**{f"{field}__icontains": text})
+        return queryset.filter(found)
+
+    @classmethod
+    def apply(cls, queryset: QuerySet, values: dict, **kwargs) -> QuerySet:
+        """``queryset`` narrowed by each filter named in ``values`` (clean values, as the form gives them;
+        a name without a filter is ignored)."""
+        filterset = cls(queryset=queryset, **kwargs)
+        for name, value in values.items():
+            if name in filterset.filters:
+                queryset = filterset.filters[name].filter(queryset, value)
+        return queryset
+
+
+def page_query(request) -> str:
+    """The list's query string without its page number (the pagination links and the export keep it)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def page_filters(filterset_class, request, **form_kwargs) -> tuple[forms.Form, dict]:
+    """(form, clean values) of a list page's filters from its query string; a bad parameter leaves the
+    list unfiltered and is told in a Chinese message naming the field."""
+    form = filterset_class(request.GET or None, form_kwargs=form_kwargs).form
+    if not form.is_bound:
+        return form, {}
+    if form.is_valid():
+        return form, form.cleaned_data
+    problems = [
+        f"{form.fields[name].label}：{'；'.join(errors)}" if name in form.fields else "；".join(errors)
+        for name, errors in form.errors.items()
+    ]
+    messages.error(request, _("筛选条件有误，未按条件筛选：%(problems)s") % {"problems": "；".join(problems)})
+    return form, {}
