@@ -7,9 +7,12 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("在建项目")
 
     def ready(self):
+        from wagewatch.imports import pipeline
         from wagewatch.lib import workdays
 
         from . import tasks  # noqa: F401  registers the import job with wagewatch.accounts.jobs
+        from .imports import ROSTER
         from .risk.services import hazard_deadlines_recompute
 
         workdays.register_recompute("hazards", hazard_deadlines_recompute)
+        pipeline.register(ROSTER)
