@@ -3,9 +3,10 @@
     DATABASE_URL=postgres://... python bench/import_roster.py [--rows 50000] [--default-slice 2000]
 
 Generates the large roster with ../shared/samples/make_samples.py under /tmp, imports it through the
-same code path as the confirm step (parse_roster + roster_import_apply), and compares with the bare
-python-calamine read and with a default django-import-export ModelResource import (timed on a slice and
-extrapolated, as the default resource runs at a few hundred rows per second).
+roster's parse and apply (parse_roster + roster_import_apply), then again as the pages take it (upload →
+preview kept with the job → confirm → run, in this process, counting python-calamine reads), and compares
+with the bare python-calamine read and with a default django-import-export ModelResource import (timed on
+a slice and extrapolated, as the default resource runs at a few hundred rows per second).
 """
 
 import argparse
@@ -27,13 +28,18 @@ import django  # noqa: E402
 django.setup()
 
 import tablib  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
-from projects.imports import parse_roster  # noqa: E402
+from projects.imports import (  # noqa: E402
+    parse_roster,
+    roster_import_apply,
+    roster_import_confirm,
+    roster_import_preview,
+)
 from projects.models import Enterprise, Project, RosterEntry, Worker  # noqa: E402
 from projects.resources import RosterEntryResource, WorkerResource  # noqa: E402
-from projects.services import roster_import_apply  # noqa: E402
 from wagewatch.accounts.models import Department, Township  # noqa: E402
 
 SAMPLES = ROOT.parent / "shared" / "samples"
@@ -69,10 +75,15 @@ def bench_project(code: str) -> Project:
     return make_project(township, department, code=code)
 
 
-def cleanup(project: Project, hashes: list[str]) -> None:
+def empty(project: Project, hashes: list[str]) -> None:
+    """The project's roster and the workers on no other roster, deleted."""
     RosterEntry.objects.filter(project=project).delete()
     for start in range(0, len(hashes), 5000):
         Worker.objects.filter(id_number_hash__in=hashes[start : start + 5000], roster_entries=None).delete()
+
+
+def cleanup(project: Project, hashes: list[str]) -> None:
+    empty(project, hashes)
     builder, contractor = project.builder_id, project.contractor_id
     project.delete()
     Enterprise.objects.filter(pk__in=[builder, contractor]).delete()
@@ -104,6 +115,31 @@ def default_resource_seconds(rows: list[dict], project: Project) -> float:
         RosterEntryResource().import_data(entries, raise_errors=True)
         transaction.set_rollback(True)
     return time.perf_counter() - t
+
+
+def job_path(data: bytes, name: str, project: Project) -> None:
+    """The file as the pages take it: preview (kept with the job), then confirm, run in this process."""
+    reads, read = [], CalamineWorkbook.from_filelike
+    CalamineWorkbook.from_filelike = lambda filelike: reads.append(filelike) or read(filelike)
+    law = settings.WAGEWATCH
+    settings.WAGEWATCH = {**law, "IMPORT_SYNC_MAX_ROWS": 10**9}  # the run happens here, not in Celery
+    counter = Counter()
+    try:
+        with connection.execute_wrapper(counter):
+            t = time.perf_counter()
+            job, _parsed = roster_import_preview(project=project, user=None, filename=name, data=data)
+            t_preview, q_preview = time.perf_counter() - t, counter.n
+            job = roster_import_confirm(job=job, user=None)
+            seconds = time.perf_counter() - t
+    finally:
+        CalamineWorkbook.from_filelike = read
+        settings.WAGEWATCH = law
+    rows, t_run = job.created_count + job.updated_count, seconds - t_preview
+    print(
+        f"through the job     {seconds:.2f} s (preview {t_preview:.2f}, confirm and run {t_run:.2f})"
+        f" {job.status}, {rows / seconds:,.0f} rows/s, {counter.n} queries ({q_preview} at preview),"
+        f" calamine reads {len(reads)}"
+    )
 
 
 def main():
@@ -142,6 +178,11 @@ def main():
         print(f"peak memory         {peak_mb:.0f} MB (ru_maxrss)")
         print(f"queries             {counter.n} ({counter.n / max(rows / 1000, 1):.1f} per 1,000-row batch)")
         print(f"calamine read       {floor:.2f} s -> import / read floor = {seconds / floor:.1f}x")
+        empty(project, hashes)
+        job_path(data, path.name, project)
+        print(
+            f"peak memory         {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (after)"
+        )
         sl = parsed.rows[: args.default_slice]
         cleanup_first = RosterEntry.objects.filter(project=project).delete()  # noqa: F841  default import starts empty
         Worker.objects.filter(id_number_hash__in=[r["hash"] for r in sl]).delete()

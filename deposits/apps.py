@@ -7,8 +7,11 @@ class DepositsConfig(AppConfig):
     verbose_name = _("工资保证金")
 
     def ready(self):
+        from wagewatch.imports import pipeline
         from wagewatch.lib import workdays
 
+        from .imports import PROJECT_LIST
         from .services import deposit_deadlines_recompute
 
         workdays.register_recompute("deposits", deposit_deadlines_recompute)
+        pipeline.register(PROJECT_LIST)

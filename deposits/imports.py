@@ -1,58 +1,39 @@
-"""Go-live import of the project list with its deposit columns (在建工程项目清单, DESIGN §5).
+"""Go-live import of the project list with its deposit columns (在建工程项目清单, DESIGN §5), plugged into the
+import pipeline (wagewatch/imports).
 
 Projects and enterprises are written through ``projects.services``; deposits here: cash as an opening-balance
 entry, letters as guarantees. The whole file is one transaction: any bad row and nothing is saved, and every
-bad row is reported with its sheet row, column and a Chinese reason. Amounts in 万元 arrive as Excel floats
-(77.06999999999999) and land as exact yuan: Decimal(str(x)) × 10000, rounded to the fen half up.
+bad row is reported with its sheet row, column and a Chinese reason. The preview writes every row and rolls
+back, so what the services would refuse is reported before the user confirms. Amounts in 万元 arrive as Excel
+floats (77.06999999999999) and land as exact yuan: Decimal(str(x)) × 10000, rounded to the fen half up.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from projects import services as project_services
-from projects.imports import ImportFileError, parse_date, read_table
-from projects.models import Enterprise, Project
+from projects.models import Enterprise, ImportJob, Project
 from wagewatch.accounts.models import Department, Township
+from wagewatch.imports import pipeline
+from wagewatch.imports.cells import Choice, Date, Text
+from wagewatch.imports.kinds import Check, Column, ImportKind, Refused, parse
 from wagewatch.lib import bounds
-from wagewatch.lib.validators import looks_like_formula, normalise_text
+from wagewatch.lib.validators import normalise_text
 
 from . import services
 from .models import Guarantee, WageDeposit
 from .selectors import money
 
 _MONEY_MAX = bounds.decimal_limit(*bounds.MONEY_DIGITS)
-_PLAUSIBLE = bounds.DateInRange(past=False)
-
 TEN_THOUSAND = Decimal(10000)
-COLUMNS = {
-    "name": "项目名称",
-    "code": "项目编号",
-    "township": "所属乡镇",
-    "department": "行业主管部门",
-    "investment_type": "投资类型",
-    "builder": "建设单位",
-    "builder_uscc": "建设单位统一社会信用代码",
-    "contractor": "施工总承包单位",
-    "contractor_uscc": "总承包单位统一社会信用代码",
-    "contract_price": "合同价款（万元）",
-    "start_date": "开工日期",
-    "planned_finish": "计划竣工日期",
-    "status": "项目状态",
-    "bank": "专用账户开户银行",
-    "account_number": "专用账户账号",
-    "deposit_form": "保证金形式",
-    "deposit_amount": "保证金金额（万元）",
-    "wage_admin": "劳资专管员",
-    "wage_admin_phone": "劳资专管员电话",
-}
-REQUIRED = ("name", "code", "township", "department", "investment_type", "builder", "builder_uscc",
-            "contractor", "contractor_uscc", "contract_price", "start_date", "planned_finish")  # fmt: skip
 FORMS = {
     "现金": None,
     "银行保函": Guarantee.IssuerKind.BANK,
@@ -61,15 +42,7 @@ FORMS = {
     "担保公司保函": Guarantee.IssuerKind.GUARANTOR,
 }
 ALIASES = {"政府和社会资本合作（PPP）": "ppp", "政府和社会资本合作(PPP)": "ppp", "国企投资": "state"}
-
-
-@dataclass
-class Result:
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    errors: list[dict] = field(default_factory=list)
-    preview: list[dict] = field(default_factory=list)
+_REQUIRED = gettext_lazy("必填项为空")
 
 
 def wan_to_yuan(value) -> Decimal:
@@ -78,124 +51,96 @@ def wan_to_yuan(value) -> Decimal:
     return money(Decimal(text) * TEN_THOUSAND)
 
 
-def _choice(text: str, choices, aliases=None):
-    by_label = {str(label): value for value, label in choices}
-    return by_label.get(text) or (aliases or {}).get(text)
+class Wan:
+    """An amount in 万元, given back in yuan; blank gives None."""
+
+    def __init__(self, *, required=None):
+        self.required = required
+
+    def __call__(self, value) -> Decimal | None:
+        if value in (None, "") or not normalise_text(value):
+            if self.required:
+                raise ValidationError(self.required)
+            return None
+        try:
+            amount = wan_to_yuan(value)
+        except (InvalidOperation, ValueError):
+            raise ValidationError(_("不是有效的金额")) from None
+        if amount < 0:
+            raise ValidationError(_("金额不能为负数"))
+        if amount > _MONEY_MAX:
+            raise ValidationError(bounds.TOO_BIG % {"limit_value": _MONEY_MAX})
+        return amount
 
 
-class _Row:
-    """Clean one sheet row; ``errors`` collects (column header, reason)."""
-
-    def __init__(self, number: int, cells: dict, lookups: dict):
-        self.number, self.cells, self.lookups = number, cells, lookups
-        self.errors: list[dict] = []
-        self.values: dict = {}
-
-    def error(self, key: str, reason: str) -> None:
-        self.errors.append({"row": self.number, "column": COLUMNS.get(key, key), "message": reason})
-
-    def text(self, key: str) -> str:
-        value = normalise_text(self.cells.get(key))
-        if looks_like_formula(value):
-            self.error(key, _("内容不能以 = + - @ 开头（疑似公式）"))
-            return ""
-        return value
-
-    def clean(self) -> dict:
-        v = self.values
-        for key in COLUMNS:
-            if key not in ("contract_price", "deposit_amount", "start_date", "planned_finish"):
-                v[key] = self.text(key)
-        for key in REQUIRED:
-            if self.cells.get(key) in (None, ""):
-                self.error(key, _("必填项为空"))
-        self._lookups()
-        self._amounts()
-        self._dates()
-        return v
-
-    def _lookups(self) -> None:
-        v = self.values
-        for key, table in (("township", "townships"), ("department", "departments")):
-            if v[key]:
-                v[key] = self.lookups[table].get(v[key]) or self.error(
-                    key, _("系统中没有“%(name)s”") % {"name": v[key]}
-                )
-        if v["investment_type"]:
-            v["investment_type"] = _choice(
-                v["investment_type"], Project.Investment.choices, ALIASES
-            ) or self.error("investment_type", _("无法识别的投资类型"))
-        v["status"] = _choice(v["status"] or "在建", Project.Status.choices) or self.error(
-            "status", _("无法识别的项目状态")
-        )
-        form = v["deposit_form"]
-        if form and form not in FORMS:
-            self.error("deposit_form", _("保证金形式应为 现金/银行保函/保险保函/工程担保公司保函"))
-
-    def _amounts(self) -> None:
-        for key in ("contract_price", "deposit_amount"):
-            raw = self.cells.get(key)
-            if raw in (None, ""):
-                self.values[key] = None
-                continue
-            try:
-                amount = wan_to_yuan(raw)
-            except (InvalidOperation, ValueError):
-                self.error(key, _("不是有效的金额"))
-                continue
-            if amount < 0:
-                self.error(key, _("金额不能为负数"))
-            elif amount > _MONEY_MAX:
-                self.error(key, bounds.TOO_BIG % {"limit_value": _MONEY_MAX})
-            self.values[key] = amount
-
-    def _dates(self) -> None:
-        for key in ("start_date", "planned_finish"):
-            try:
-                self.values[key] = parse_date(self.cells.get(key))
-                if self.values[key] is not None:
-                    _PLAUSIBLE(self.values[key])
-            except (ValueError, TypeError):
-                self.error(key, _("日期无法识别"))
-            except ValidationError as exc:
-                self.error(key, "；".join(exc.messages))
+def _named(model) -> Choice:
+    """A township or department, given by its name in the system."""
+    names = lambda: model.objects.values_list("id", "name")  # noqa: E731
+    return Choice(names, invalid=gettext_lazy("系统中没有“%(name)s”"), required=_REQUIRED)
 
 
-def _read(data: bytes, filename: str):
-    rows, _formulas = read_table(data, filename)
-    wanted = {normalise_text(text): key for key, text in COLUMNS.items()}
-    for number, values in rows:
-        mapping = {wanted[t]: i for i, v in enumerate(values) if (t := normalise_text(v)) in wanted}
-        if "code" in mapping and "name" in mapping:
-            return mapping, rows
-        if number >= 20:
-            break
-    raise ImportFileError(_("未找到表头行：须含“项目名称”和“项目编号”列"))
+_TEXT, _REQUIRED_TEXT = Text(), Text(required=_REQUIRED)
+_DATE = Date(required=_REQUIRED, invalid=gettext_lazy("日期无法识别"))
+_column = partial(Column, formula_cells=True)  # a formula cell counts by its value (lists are often summed)
+_number = partial(_column, formula_text=False)  # "-5" is a negative amount, not a formula: the type says so
+COLUMNS = (
+    _column("name", ("项目名称",), _REQUIRED_TEXT),
+    _column("code", ("项目编号",), _REQUIRED_TEXT, unique=gettext_lazy("项目编号与第 %(row)s 行重复")),
+    _column("township", ("所属乡镇",), _named(Township)),
+    _column("department", ("行业主管部门",), _named(Department)),
+    _column("investment_type", ("投资类型",), Choice(
+        lambda: [*((value, label) for label, value in ALIASES.items()), *Project.Investment.choices],
+        invalid=gettext_lazy("无法识别的投资类型"), required=_REQUIRED)),
+    _column("builder", ("建设单位",), _REQUIRED_TEXT),
+    _column("builder_uscc", ("建设单位统一社会信用代码",), _REQUIRED_TEXT),
+    _column("contractor", ("施工总承包单位",), _REQUIRED_TEXT),
+    _column("contractor_uscc", ("总承包单位统一社会信用代码",), _REQUIRED_TEXT),
+    _number("contract_price", ("合同价款（万元）",), Wan(required=_REQUIRED)),
+    _number("start_date", ("开工日期",), _DATE),
+    _number("planned_finish", ("计划竣工日期",), _DATE),
+    _column("status", ("项目状态",), Choice(lambda: Project.Status.choices, default="在建",
+                                          invalid=gettext_lazy("无法识别的项目状态"))),
+    _column("bank", ("专用账户开户银行",), _TEXT),
+    _column("account_number", ("专用账户账号",), _TEXT),
+    _column("deposit_form", ("保证金形式",), Choice(
+        lambda: [(form, form) for form in FORMS],
+        invalid=gettext_lazy("保证金形式应为 现金/银行保函/保险保函/工程担保公司保函"))),
+    _number("deposit_amount", ("保证金金额（万元）",), Wan()),
+    _column("wage_admin", ("劳资专管员",), _TEXT),
+    _column("wage_admin_phone", ("劳资专管员电话",), _TEXT),
+)  # fmt: skip
 
 
-def parse_project_list(data: bytes, filename: str) -> tuple[list[tuple[int, dict]], list[dict], int]:
-    """(clean rows with their sheet row numbers, errors, data row count); nothing is written."""
-    mapping, rows = _read(data, filename)
-    lookups = {
-        "townships": dict(Township.objects.values_list("name", "id")),
-        "departments": dict(Department.objects.values_list("name", "id")),
-    }
-    clean, errors, total, seen = [], [], 0, {}
-    for number, values in rows:
-        cells = {key: values[i] if i < len(values) else None for key, i in mapping.items()}
-        if all(c in (None, "") for c in cells.values()):
-            continue
-        total += 1
-        row = _Row(number, cells, lookups)
-        values_clean = row.clean()
-        code = values_clean.get("code")
-        if code and code in seen:
-            row.error("code", _("项目编号与第 %(row)s 行重复") % {"row": seen[code]})
-        seen.setdefault(code, number)
-        errors.extend(row.errors)
-        if not row.errors:
-            clean.append((number, values_clean))
-    return clean, errors, total
+@dataclass
+class Result:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[dict] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)  # the rows the services took, each with "created"
+
+
+class ProjectListImport(ImportKind):
+    name = ImportJob.Kind.PROJECTS
+    columns = COLUMNS
+    identify = ("name", "code")
+    header_missing = gettext_lazy("未找到表头行：须含“项目名称”和“项目编号”列")
+    formula_message = gettext_lazy("内容不能以 = + - @ 开头（疑似公式）")
+    background = False  # a county has ~1,000 projects: the page shows the result at once
+
+    def check(self, job, parsed):
+        result = _write(parsed.rows, user=job.created_by, on=timezone.localdate(), keep=False)
+        return Check(result.errors, created=result.created, updated=result.updated)
+
+    def apply(self, job, parsed, progress):
+        result = _write(parsed.rows, user=job.created_by, on=timezone.localdate(), keep=True)
+        if result.errors:
+            message = _("文件有 %(n)s 处错误，未导入任何数据") % {"n": len(result.errors)}
+            raise Refused(result.errors, message)
+        return result.created, result.updated
+
+
+PROJECT_LIST = ProjectListImport()
 
 
 def _write_row(v: dict, *, user, on: datetime.date) -> bool:
@@ -237,32 +182,40 @@ def _write_deposit(project: Project, v: dict, *, user, on) -> None:
         )  # fmt: skip
 
 
-def import_project_list(*, data: bytes, filename: str, user=None, dry_run: bool = False, on=None) -> Result:
-    """Check and write the whole file in one transaction; any error (or dry_run) rolls everything back."""
-    on = on or timezone.localdate()
-    clean, errors, total = parse_project_list(data, filename)
-    result = Result(total=total, errors=errors)
+def _write(rows: list[dict], *, user, on, keep: bool) -> Result:
+    """Write every row in one transaction, kept only when ``keep`` and no row was refused; a row the services
+    refuse is an error (row, no column, their reason)."""
+    result = Result()
     with transaction.atomic():
-        for number, v in clean:
+        for v in rows:
             try:
                 with transaction.atomic():
-                    created = _write_row(v, user=user, on=on)
+                    v["created"] = _write_row(v, user=user, on=on)
             except ValidationError as exc:
-                result.errors.append({"row": number, "column": "", "message": "；".join(exc.messages)})
+                result.errors.append({"row": v["row"], "column": "", "message": "；".join(exc.messages)})
                 continue
-            result.created += created
-            result.updated += not created
-            result.preview.append(
-                {
-                    "row": number,
-                    "code": v["code"],
-                    "name": v["name"],
-                    "created": created,
-                    "deposit_form": v["deposit_form"],
-                    "deposit_amount": v["deposit_amount"],
-                }
-            )
-        if dry_run or result.errors:
+            result.created += v["created"]
+            result.updated += not v["created"]
+            result.preview.append(v)
+        if not keep or result.errors:
             transaction.set_rollback(True)
-    result.errors.sort(key=lambda e: e["row"])
     return result
+
+
+def import_project_list(*, data: bytes, filename: str, user=None, dry_run: bool = False, on=None) -> Result:
+    """Check and write the whole file in one transaction; any error (or dry_run) rolls everything back."""
+    parsed = parse(PROJECT_LIST, data, filename)
+    result = _write(
+        parsed.rows, user=user, on=on or timezone.localdate(), keep=not dry_run and not parsed.errors
+    )
+    result.total = parsed.total
+    result.errors = sorted([e.as_dict() for e in parsed.errors] + result.errors, key=lambda e: e["row"])
+    return result
+
+
+def project_list_preview(*, user, filename: str, data: bytes) -> tuple[ImportJob, Result]:
+    """Check an uploaded project list (every row written and rolled back) and keep it as a preview job."""
+    job = ImportJob(kind=ImportJob.Kind.PROJECTS, created_by=user)
+    job, parsed, check = pipeline.preview(job, filename=filename, data=data)
+    preview = [r for r in parsed.rows if "created" in r]
+    return job, Result(parsed.total, check.created, check.updated, job.errors, preview)

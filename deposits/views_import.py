@@ -1,25 +1,21 @@
-"""The go-live import of the project list (admins): upload → preview (dry run) → confirm."""
-
-import hashlib
+"""The go-live import of the project list (admins): upload → preview (dry run) → confirm, through the
+import pipeline (wagewatch/imports)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from projects.imports import ImportFileError
 from projects.models import ImportJob
-from projects.services import import_upload_delete
 from wagewatch.accounts.models import JobStatus
 from wagewatch.accounts.roles import is_admin
-from wagewatch.lib.uploads import check_spreadsheet_upload
+from wagewatch.imports import pipeline
+from wagewatch.imports.reading import ImportFileError
 
 from . import forms
-from .imports import import_project_list
+from .imports import project_list_preview
 
 
 def _get_import_for_user(request, token) -> ImportJob:
@@ -35,24 +31,11 @@ def import_upload(request):
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
         try:
-            check_spreadsheet_upload(data, upload.name)
-            result = import_project_list(data=data, filename=upload.name, user=request.user, dry_run=True)
-        except (ValidationError, ImportFileError) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+            job, result = project_list_preview(user=request.user, filename=upload.name, data=upload.read())
+        except ImportFileError as exc:
+            messages.error(request, str(exc))
             return redirect("deposits:import")
-        job = ImportJob(
-            kind=ImportJob.Kind.PROJECTS,
-            filename=upload.name[:200],
-            sha256=hashlib.sha256(data).hexdigest(),
-            total_rows=result.total,
-            error_count=len(result.errors),
-            errors=result.errors,
-            created_by=request.user,
-        )
-        job.file.save(f"projects-{job.sha256[:12]}.xlsx", ContentFile(data), save=False)
-        job.save()
         return render(request, "deposits/import.html", {"form": form, "job": job, "result": result})
     return render(request, "deposits/import.html", {"form": form, "title": _("导入在建工程项目清单")})
 
@@ -64,16 +47,13 @@ def import_confirm(request, token):
     if not job.file:  # the import ended, or the preview was abandoned for a day: the upload is gone
         messages.error(request, _("上传文件已删除（导入已结束或超过一天未确认），请重新上传"))
         return redirect("deposits:import")
-    with job.file.open("rb") as fh:
-        data = fh.read()
-    result = import_project_list(data=data, filename=job.filename, user=request.user)
-    job.stage, job.status = ImportJob.Stage.CONFIRM, JobStatus.DONE if not result.errors else JobStatus.FAILED
-    job.created_count, job.updated_count, job.errors = result.created, result.updated, result.errors
-    job.error_count, job.finished_at = len(result.errors), timezone.now()
-    job.save()
-    import_upload_delete(job=job)  # the file holds enterprises' accounts and contacts: it is not kept
-    if result.errors:
-        messages.error(request, _("文件有 %(n)s 处错误，未导入任何数据") % {"n": len(result.errors)})
+    try:
+        job = pipeline.confirm(job)  # runs at once (the kind is never queued); the upload is then deleted
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("deposits:import")
+    if job.status == JobStatus.FAILED:
+        messages.error(request, job.error)  # e.g. 文件有 n 处错误，未导入任何数据
     else:
-        messages.success(request, _("已导入 %(n)s 个项目") % {"n": result.total})
+        messages.success(request, _("已导入 %(n)s 个项目") % {"n": job.total_rows})
     return redirect("deposits:list")

@@ -7,4 +7,9 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("在建项目")
 
     def ready(self):
+        from wagewatch.imports import pipeline
+
         from . import tasks  # noqa: F401  registers the import job with wagewatch.accounts.jobs
+        from .imports import ROSTER
+
+        pipeline.register(ROSTER)

@@ -1,13 +1,6 @@
-"""Sheets for .xlsx exports (write_workbook escapes formula text): project list, roster, import errors."""
-
-from collections import defaultdict
+"""Sheets for .xlsx exports (write_workbook escapes formula text): project list, roster."""
 
 from django.utils.translation import gettext as _
-
-from wagewatch.lib.masking import mask_card, mask_id, mask_phone
-from wagewatch.lib.validators import normalise_text
-
-from .imports import find_header, read_table
 
 
 def project_sheet(projects) -> tuple:
@@ -57,38 +50,3 @@ def roster_sheet(entries, *, reveal: bool) -> tuple:
         ]  # fmt: skip
 
     return (_("花名册"), headers, (row(e) for e in entries.iterator(chunk_size=1000)))
-
-
-def error_sheet(data: bytes, filename: str, errors: list[dict], *, reveal: bool = False) -> tuple:
-    """The rows of an uploaded file that have errors, as they were, with an 错误信息 column.
-
-    ID, phone and card numbers are masked as in the roster export unless the user may reveal them.
-    """
-    reasons = defaultdict(list)
-    for e in errors:
-        reasons[e["row"]].append(f"{e['column']}：{e['message']}")
-    rows, _formulas = read_table(data, filename)
-    _number, mapping, headers = find_header(rows)
-    masks = {} if reveal else _masks(mapping)
-    out = (
-        [number, *[_cell(v, masks.get(i)) for i, v in enumerate(values)], "；".join(reasons[number])]
-        for number, values in rows
-        if number in reasons
-    )
-    return (_("错误明细"), [_("行号"), *headers, _("错误信息")], out)
-
-
-def _masks(mapping: dict) -> dict:
-    """Column index -> masking function for the columns that hold personal numbers."""
-    fields = {"id_number": mask_id, "phone": mask_phone, "card": mask_card}
-    return {mapping[key]: mask for key, mask in fields.items() if key in mapping}
-
-
-def _cell(value, mask=None):
-    if isinstance(value, str):
-        value = normalise_text(value)
-    if mask is None or value in (None, ""):
-        return value
-    if isinstance(value, float):  # a long number Excel kept as a float: its digits, not 1.3e+10
-        value = f"{value:.0f}"
-    return mask(value)

@@ -1,16 +1,15 @@
 from celery import shared_task
 
 from wagewatch.accounts import jobs
+from wagewatch.imports import pipeline
 
-from . import services
 from .models import ImportJob
-from .services import import_run
 
 
 @shared_task
-def run_import(job_id: int) -> None:
+def run_import(job_id: int) -> str:
     """Run a confirmed import job of any kind (claimed once, so a repeated message does nothing)."""
-    import_run(job_id=job_id)
+    return pipeline.run(ImportJob, job_id)
 
 
 jobs.register(ImportJob, run_import)
@@ -19,4 +18,4 @@ jobs.register(ImportJob, run_import)
 @shared_task
 def import_uploads_cleanup() -> int:
     """Delete uploaded import files of previews abandoned for a day (beat, hourly)."""
-    return services.import_uploads_cleanup()
+    return pipeline.uploads_cleanup(ImportJob)

@@ -1,11 +1,9 @@
 """Project pages: list, detail tabs, forms, roster import and exports. Views stay short (STYLE.md)."""
 
-import contextlib
 from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
@@ -20,6 +18,8 @@ from wagewatch.accounts import once
 from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.roles import can_edit_field_work, can_reveal
 from wagewatch.accounts.services import reveal_record
+from wagewatch.imports import pipeline
+from wagewatch.imports.reading import ImportFileError
 from wagewatch.lib.addresses import client_address
 from wagewatch.lib.cardhash import card_hash
 from wagewatch.lib.filters import page_filters
@@ -38,7 +38,7 @@ from .forms import (
     TransferForm,
     WageAccountForm,
 )
-from .imports import ImportFileError, parse_roster
+from .imports import roster_import_confirm, roster_import_preview
 from .models import ImportJob, Inspection, Project, RosterEntry, WageAccount
 
 PAGE_SIZE = 50
@@ -348,7 +348,7 @@ def import_upload(request, pk):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job, _parsed = services.roster_import_preview(
+            job, _parsed = roster_import_preview(
                 project=project, user=request.user, filename=upload.name, data=upload.read()
             )
         except ImportFileError as exc:
@@ -361,19 +361,7 @@ def import_upload(request, pk):
 @login_required
 def import_preview(request, pk):
     job = _get_import_for_user(request, pk)
-    rows, on_roster = [], set()
-    if (
-        job.stage == ImportJob.Stage.PREVIEW
-        and job.file
-        and not job.error_count
-        and job.total_rows <= PREVIEW_ROWS
-    ):
-        with job.file.open("rb") as fh:
-            parsed = parse_roster(fh.read(), job.filename)
-        rows = parsed.rows
-        on_roster = services.roster_hashes_on_project(project=job.project, hashes=[r["hash"] for r in rows])
-    for row in rows:
-        row["update"] = row["hash"] in on_roster
+    rows = pipeline.preview_rows(job, limit=PREVIEW_ROWS)
     return _tab(request, job.project, "roster", "projects/import_preview.html", job=job, rows=rows)
 
 
@@ -382,7 +370,7 @@ def import_preview(request, pk):
 def import_confirm(request, pk):
     job = _get_import_for_user(request, pk)
     try:
-        job = services.roster_import_confirm(job=job, user=request.user)
+        job = roster_import_confirm(job=job, user=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("projects:import_preview", pk=job.pk)
@@ -398,15 +386,11 @@ def import_progress(request, pk):
 @login_required
 def import_status(request, pk):
     job = _get_import_for_user(request, pk)
-    progress = job.progress
-    if job.status == "running":
-        with contextlib.suppress(Exception):
-            progress = cache.get(services.PROGRESS_KEY.format(pk=job.pk), progress)
     return JsonResponse(
         {
             "status": job.status,
             "status_label": job.get_status_display(),
-            "progress": progress,
+            "progress": pipeline.progress(job),
             "created": job.created_count,
             "updated": job.updated_count,
             "error": job.error,
@@ -419,12 +403,12 @@ def import_errors(request, pk):
     job = _get_import_for_user(request, pk)
     if not job.errors:
         raise Http404
-    if not job.file:
+    reveal = can_reveal(request.user)
+    try:
+        sheet = pipeline.error_sheet(job, reveal=reveal)
+    except pipeline.PreviewGone:
         messages.error(request, _("上传文件已删除（导入已结束或超过一天未确认），请重新上传以获取错误明细"))
         return redirect("projects:import_preview", pk=job.pk)
-    reveal = can_reveal(request.user)
-    with job.file.open("rb") as fh:
-        sheet = exports.error_sheet(fh.read(), job.filename, job.errors, reveal=reveal)
     if reveal:
         reveal_record(user=request.user, obj=job, field="errors_export", ip_address=client_address(request))
     return xlsx_response(f"{_('导入错误')}_{job.pk}", write_workbook([sheet]))

@@ -26,7 +26,8 @@ class ImportJob(Job):
         Project, null=True, blank=True, on_delete=models.CASCADE, related_name="imports"
     )
     township = models.ForeignKey(Township, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)  # emptied when the import ends
+    # what the preview kept of the upload (wagewatch/imports/pipeline.py); emptied when the import ends
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     filename = models.CharField(_("文件名"), max_length=200)
     sha256 = models.CharField(max_length=64)
     total_rows = models.PositiveIntegerField(_("数据行数"), default=0)

@@ -147,3 +147,28 @@ def test_amounts_beyond_the_column_and_implausible_dates_are_row_errors(county):
     assert "日期超出合理范围" in found[(5, "开工日期")]
     assert "日期超出合理范围" in found[(6, "计划竣工日期")]
     assert Project.objects.count() == 0
+
+
+def test_project_list_is_parsed_once_from_upload_to_import(county, client_for, admin, settings, tmp_path,
+                                                           monkeypatch):  # fmt: skip
+    from python_calamine import CalamineWorkbook
+
+    settings.MEDIA_ROOT = tmp_path
+    calls = []
+    original = CalamineWorkbook.from_filelike
+    monkeypatch.setattr(CalamineWorkbook, "from_filelike", lambda f: calls.append(f) or original(f))
+    client = client_for(admin)
+    with open(SAMPLES / "projects_clean.xlsx", "rb") as fh:
+        job = client.post(reverse("deposits:import"), {"file": fh}).context["job"]
+    client.post(reverse("deposits:import_confirm", args=[job.pk]))
+    assert Project.objects.count() == 30 and len(calls) == 1
+
+
+def test_a_preview_is_not_left_queued_for_the_worker(county, client_for, admin, settings, tmp_path):
+    """A preview waits for the user, not for Celery: the requeue beat must not send it again and again."""
+    from projects.models import ImportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    with open(SAMPLES / "projects_clean.xlsx", "rb") as fh:
+        client_for(admin).post(reverse("deposits:import"), {"file": fh})
+    assert ImportJob.objects.get().status == "done"

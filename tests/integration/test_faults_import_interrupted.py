@@ -1,6 +1,6 @@
 """Fault: a roster import interrupted half-way saves nothing.
 
-1. A separate process parses a generated 20,000-row roster and runs projects.services.roster_import_apply
+1. A separate process parses a generated 20,000-row roster and runs projects.imports.roster_import_apply
    against the test database; after it reported three written batches (inside its transaction) it is
    killed with kill -9. PostgreSQL counted the inserted rows, yet none of them is there.
 2. In-process (SQLite too): the progress callback raises after the second batch; nothing is saved.
@@ -16,9 +16,8 @@ import subprocess
 import pytest
 from django.db import connection
 
-from projects.imports import parse_roster
+from projects.imports import IMPORT_BATCH, parse_roster, roster_import_apply
 from projects.models import RosterEntry, Worker
-from projects.services import IMPORT_BATCH, roster_import_apply
 from tests.integration import faults_support as fs
 from tests.projects.factories import make_project, valid_id
 
@@ -26,9 +25,8 @@ DRIVER = """
 import sys
 import django
 django.setup()
-from projects.imports import parse_roster
+from projects.imports import parse_roster, roster_import_apply
 from projects.models import Project
-from projects.services import roster_import_apply
 parsed = parse_roster(open(sys.argv[1], "rb").read(), "big.csv")
 assert not parsed.errors, parsed.errors[:3]
 print("parsed", len(parsed.rows), flush=True)

@@ -8,11 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from projects.imports import parse_date, parse_roster
+from projects.imports import parse_roster, roster_import_confirm, roster_import_preview
 from projects.models import ImportJob, RosterEntry, Worker
-from projects.services import roster_import_confirm, roster_import_preview, roster_import_run
+from projects.tasks import run_import as roster_import_run
 from tests.conftest import SAMPLES
 from tests.projects.factories import make_project, make_roster_entry, make_worker, valid_id
+from wagewatch.imports.cells import parse_date
 from wagewatch.lib.fields import keyed_hash
 
 DIRTY_ERRORS = {

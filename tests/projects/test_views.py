@@ -281,3 +281,59 @@ def test_a_mistyped_tab_url_name_raises_instead_of_dropping_the_tab(monkeypatch,
     monkeypatch.setattr(views, "TABS", [*views.TABS, ("typo", "错字", "projects:rostr")])
     with pytest.raises(NoReverseMatch):
         views.project_tabs(project_a)
+
+
+@pytest.fixture
+def calamine_reads(monkeypatch):
+    """Every time the import code opens a workbook with python-calamine (the parse of an upload)."""
+    from python_calamine import CalamineWorkbook
+
+    calls = []
+    original = CalamineWorkbook.from_filelike
+
+    def counting(filelike):
+        calls.append(filelike)
+        return original(filelike)
+
+    monkeypatch.setattr(CalamineWorkbook, "from_filelike", counting)
+    return calls
+
+
+@pytest.mark.parametrize("sync_max", [2000, 100])  # confirmed in the request / queued for the worker
+def test_a_roster_is_parsed_once_from_upload_to_import(
+    client_for, inspector_a, project_a, calamine_reads, settings, sync_max
+):
+    from projects.models import ImportJob
+    from projects.tasks import run_import
+
+    settings.WAGEWATCH = {**settings.WAGEWATCH, "IMPORT_SYNC_MAX_ROWS": sync_max}
+    c = client_for(inspector_a)
+    with open(SAMPLES / "roster_clean.xlsx", "rb") as fh:
+        r = c.post(reverse("projects:import_upload", args=[project_a.pk]), {"file": fh})
+    preview = c.get(r["Location"])
+    assert preview.content.decode().count("<tr><td>") == 200  # the preview page lists the rows
+    job = preview.context["job"]
+    c.post(reverse("projects:import_confirm", args=[job.pk]))
+    run_import(job.pk)  # the worker's task body (a second run, in the sync case, does nothing)
+    job.refresh_from_db()
+    assert job.status == "done" and RosterEntry.objects.filter(project=project_a).count() == 200
+    assert len(calamine_reads) == 1
+    assert ImportJob.objects.count() == 1
+
+
+def test_error_workbook_lists_the_rows_the_identity_check_refused(
+    client_for, inspector_a, project_a, project_b
+):
+    held = make_roster_entry(project_b, worker=make_worker(name="孙明")).worker
+    data = f"姓名,身份证号,进场日期\n孙小明,{held.id_number},2024-03-05\n周五,123,2024-03-05\n".encode()
+    c = client_for(inspector_a)
+    r = c.post(
+        reverse("projects:import_upload", args=[project_a.pk]), {"file": SimpleUploadedFile("r.csv", data)}
+    )
+    job = c.get(r["Location"]).context["job"]
+    assert [(e["row"], e["column"]) for e in job.errors] == [(2, "姓名"), (3, "身份证号")]
+    sheet = load_workbook(io.BytesIO(c.get(reverse("projects:import_errors", args=[job.pk])).content)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(row[0], row[1]) for row in rows] == [(2, "孙小明"), (3, "周五")]
+    assert held.id_number not in str(rows) and held.masked_id in str(rows)
+    assert "此身份证号已在其他项目登记为孙明" in rows[0][-1]

@@ -1,7 +1,7 @@
 """Hostile uploads through the real upload views are refused before anything unpacks or parses them.
 
 Views: the roster import (projects:import_upload) and the deposits project-list import (deposits:import).
-The readers (python-calamine, openpyxl, the zip reader of projects.imports) are replaced by tripwires:
+The readers (python-calamine, openpyxl, the zip reader of wagewatch.imports) are replaced by tripwires:
 a refused file must never reach them. Nothing is stored (no ImportJob).
 """
 
@@ -13,9 +13,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from projects import imports
 from projects.models import ImportJob
 from tests.projects.factories import make_project
+from wagewatch.imports import reading as imports
 
 pytestmark = pytest.mark.django_db
 

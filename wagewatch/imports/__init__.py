@@ -1,0 +1,33 @@
+"""Excel/CSV imports: one pipeline that every import plugs into with a column map and a row check.
+
+    upload guard → parse once (python-calamine, or csv) → typed rows → checks per column → the kind's database
+    checks → preview kept with the job → confirm → apply in batches, in one transaction → result and error
+    workbook; the job's progress and bookkeeping, and deleting what it kept of the upload, are the pipeline's.
+
+``reading``   the guard (wagewatch.lib.uploads) and the one read of the file (``Table``)
+``cells``     column types: Text, Date, yes_no, mobile, Choice (any callable ``cell -> value`` will do)
+``kinds``     ``Column``, ``ImportKind`` and ``parse``: header row, typed values, per-column and row checks
+``pipeline``  preview → confirm → run, progress, preview rows, error workbook, file cleanup
+
+How to add an import (the pay sheet 工资支付表 or attendance 考勤 next):
+
+1. Add its kind to ``ImportJob.Kind`` (projects/models.py; a migration for the choice).
+2. In the app that owns the data, subclass ``kinds.ImportKind``:
+   - ``columns``: a ``Column(key, headers, type)`` per field: the header texts it is known by (the first names
+     it in messages), its type (``cells.Text(50)``, ``cells.Date(required=...)``, ``cells.Choice(...)``, a
+     function), ``mask`` for personal numbers, ``unique`` for a field that may not repeat in the file, and
+     whether formula cells count by their value (``formula_cells=True``: amounts on a pay sheet) and
+     formula-like text is refused (``formula_text``, default True);
+   - ``identify``: the fields whose headers make a row the header row (it may sit below title rows, as on a
+     pay sheet; the first ``HEADER_SCAN_ROWS`` rows are searched), ``header_missing``, ``required_columns``;
+   - ``check_row(row, error)``: cross-field checks and derived values (``error(key, reason)``);
+   - ``check(job, parsed)``: database checks at preview, nothing written; return a ``Check`` (errors,
+     warnings, created, updated) and note on the rows what the preview page should show;
+   - ``apply(job, parsed, progress)``: write ``parsed.rows`` in ``pipeline.batches`` (COPY through
+     wagewatch.lib.copy for the big tables), call ``progress(percent)``, return (created, updated); raise
+     ``Refused(errors, reason)`` to save nothing. The pipeline wraps it in one transaction.
+3. ``pipeline.register(KIND)`` in the app's ``AppConfig.ready()``.
+4. Views: build ``ImportJob(kind=..., created_by=user, <scope>)`` and call ``pipeline.preview``; confirm with
+   ``pipeline.confirm``; list ``pipeline.preview_rows``, poll ``pipeline.progress``, serve
+   ``pipeline.error_sheet``. The Celery task (projects.tasks.run_import) runs every kind.
+"""

@@ -1,0 +1,135 @@
+"""Column types of an import: each turns one cell into a typed value or raises ValidationError (the reason).
+
+A type is any callable ``convert(value)``; one that needs something once per file (today's date limits, a
+table of names) also has ``for_file()``, which returns the converter for that file. A blank cell reaches the
+type too, so the type decides whether blank is allowed (``required``: the reason given when it is not).
+"""
+
+import datetime
+import re
+from collections.abc import Callable, Iterable
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from wagewatch.lib.bounds import check_date, date_limits
+from wagewatch.lib.validators import normalise_text, validate_mobile
+
+_DATE_RE = re.compile(r"^(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})\s*日?$")
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_YES = {"是", "已签", "已签订", "y", "yes", "√", "1", "true"}
+_NO = {"否", "未签", "未签订", "n", "no", "×", "0", "false"}
+
+
+def parse_date(value) -> datetime.date | None:
+    """A date from a cell: date/datetime, Excel serial number, 2024-3-5, 2024.3.5, 2024/3/5, 2024年3月5日."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
+        raise ValueError
+    text = normalise_text(value)
+    if not text:
+        return None
+    if text.isdigit() and len(text) == 5:
+        return _EXCEL_EPOCH + datetime.timedelta(days=int(text))
+    if text.isdigit() and len(text) == 8:
+        return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    match = _DATE_RE.match(text.split(" ")[0] if "日" not in text else text)
+    if not match:
+        raise ValueError
+    return datetime.date(*map(int, match.groups()))
+
+
+def parse_bool(value) -> bool | None:
+    """是/否 (and a few common spellings); None when blank; ValueError otherwise."""
+    text = normalise_text(value).lower()
+    if not text:
+        return None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError
+
+
+class Text:
+    """Trimmed text (full-width ASCII made half-width); at most ``max_length`` characters."""
+
+    def __init__(self, max_length: int | None = None, *, required=None, too_long=None):
+        self.max_length, self.required, self.too_long = max_length, required, too_long
+
+    def __call__(self, value) -> str:
+        text = normalise_text(value)
+        if not text and self.required:
+            raise ValidationError(self.required)
+        if self.max_length and len(text) > self.max_length:
+            raise ValidationError(self.too_long or _("内容过长（最多%(n)d字）") % {"n": self.max_length})
+        return text
+
+
+class Date:
+    """A date within the plausible range (``bounds.date_limits``); blank gives None."""
+
+    def __init__(self, *, required=None, invalid=None, past: bool = False):
+        self.required, self.invalid, self.past = required, invalid, past
+
+    def for_file(self) -> Callable:
+        # the limits are taken once a file, not once a cell (the hot path)
+        return partial(self._convert, limits=date_limits(past=self.past))
+
+    def _convert(self, value, *, limits) -> datetime.date | None:
+        try:
+            day = parse_date(value)
+        except (ValueError, OverflowError, TypeError):
+            message = self.invalid or _("日期“%(v)s”无效")
+            raise ValidationError(message % {"v": normalise_text(value)}) from None
+        if day is None:
+            if self.required:
+                raise ValidationError(self.required)
+            return None
+        check_date(day, *limits, past=self.past)
+        return day
+
+
+def yes_no(value) -> bool:
+    """是 → True; 否 or blank → False."""
+    try:
+        return bool(parse_bool(value))
+    except ValueError:
+        raise ValidationError(_("应填“是”或“否”，不能是“%(v)s”") % {"v": normalise_text(value)}) from None
+
+
+def mobile(value) -> str:
+    """A mainland mobile number as 11 digits; blank gives ''."""
+    if value in (None, "") or not normalise_text(value):
+        return ""
+    return validate_mobile(value)
+
+
+class Choice:
+    """One of a set of labels, given back as its value. ``choices()`` gives (value, label) pairs once a file
+    (model choices, or rows of a table: ``lambda: Township.objects.values_list("id", "name")``); a later pair
+    with the same label wins. ``invalid`` may name the text: %(name)s."""
+
+    def __init__(self, choices: Callable[[], Iterable], *, invalid, required=None, default: str = ""):
+        self.choices, self.invalid, self.required, self.default = choices, invalid, required, default
+
+    def for_file(self) -> Callable:
+        return partial(self._convert, by_label={str(label): value for value, label in self.choices()})
+
+    def _convert(self, value, *, by_label: dict):
+        text = normalise_text(value) or self.default
+        if not text:
+            if self.required:
+                raise ValidationError(self.required)
+            return ""
+        if text not in by_label:
+            raise ValidationError(self.invalid % {"name": text})
+        return by_label[text]

@@ -1,0 +1,228 @@
+"""What an import declares (``ImportKind``: a column map and a row check) and the one parse every kind goes
+through: find the header row, type and check every cell of every row, collect each error with its sheet row,
+column and Chinese reason. Nothing here touches the database except what a kind's own checks read."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wagewatch.lib.validators import looks_like_formula, normalise_text
+
+from .reading import ImportFileError, Table, column_letter
+
+HEADER_SCAN_ROWS = 20  # the header row is looked for among the first rows (title and company lines above it)
+_HEADER_NOISE = re.compile(r"[\s*＊:：]|（必填）|\(必填\)")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A field of an import and the header texts it is known by (the first names it if the file lacks it)."""
+
+    key: str
+    headers: tuple[str, ...]
+    type: Callable[[Any], Any]  # cells.Text(), cells.Date(), …: cell -> typed value, or ValidationError
+    mask: Callable[[Any], str] | None = None  # personal numbers: masked in the error workbook unless revealed
+    unique: str = ""  # a value repeated within the file is an error: this reason, with %(n)d the first row
+    formula_cells: bool = False  # True: a formula cell counts by its computed value; False: it is refused
+    formula_text: bool = True  # text that starts like a formula (= + - @) is refused before ``type`` sees it
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Check:
+    """What a kind's database checks found in the clean rows at preview; nothing is written."""
+
+    errors: list[dict] = field(
+        default_factory=list
+    )  # {"row", "column", "message"}: the file cannot be imported
+    warnings: list[dict] = field(default_factory=list)  # {"row", "message"}: shown before the user confirms
+    created: int = 0
+    updated: int = 0
+
+
+class Refused(Exception):
+    """The writes found rows they may not make: nothing is saved; the errors replace the job's."""
+
+    def __init__(self, errors: list[dict], message: str):
+        super().__init__(message)
+        self.errors, self.message = errors, message
+
+
+@dataclass
+class Parsed:
+    header_row: int = 0
+    headers: list[str] = field(default_factory=list)  # the header row's texts
+    mapping: dict[str, int] = field(default_factory=dict)  # field -> column index in the file
+    columns: dict[str, str] = field(default_factory=dict)  # field -> its name in messages
+    rows: list[dict] = field(default_factory=list)  # typed values of the rows without errors, + "row"
+    errors: list[RowError] = field(default_factory=list)
+    total: int = 0  # data rows (blank rows are not counted)
+    ignored: list[str] = field(default_factory=list)  # "E列“离职日期”": columns that are not imported
+    raw: list[tuple[int, list]] = field(default_factory=list)  # rows in error as they were, for the workbook
+    table: Table | None = field(default=None, repr=False)
+
+    def keep_raw(self, numbers: set[int]) -> None:
+        """Keep the cells of these sheet rows as the file had them (walking again the sheet read once, in
+        memory), then let the sheet go."""
+        if numbers and self.table is not None:
+            self.raw = [(n, values) for n, values in self.table.rows() if n in numbers]
+        self.table = None
+
+
+class ImportKind:
+    """An import: a column map and a row check; the pipeline (``pipeline.py``) does everything else."""
+
+    name = ""  # the job's kind (ImportJob.Kind)
+    columns: tuple[Column, ...] = ()
+    identify: tuple[str, ...] = ()  # the fields whose headers make a row the header row
+    header_missing = ""  # the reason a file without such a row is refused
+    required_columns: tuple[str, ...] = ()  # a file without one of these columns is refused
+    not_data = frozenset({"序号", "编号", "行号"})  # headers read on purpose and not listed as ignored
+    formula_message = gettext_lazy("单元格是公式或以 = + - @ 开头，不予导入")
+    background = True  # above IMPORT_SYNC_MAX_ROWS rows the run is queued for Celery; False: always at once
+
+    def check_row(self, row: dict, error: Callable[[str, str], None]) -> None:
+        """Cross-field checks and derived values of one typed row; ``error(field, reason)``."""
+
+    def check(self, job, parsed: Parsed) -> Check:
+        """Database checks of the clean rows at preview (nothing written); may note things on the rows."""
+        return Check(created=len(parsed.rows))
+
+    def apply(self, job, parsed: Parsed, progress: Callable[[int], None]) -> tuple[int, int]:
+        """Write the rows of a confirmed job in batches; (created, updated). Raise Refused to save nothing."""
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------- header
+def header_key(text) -> str:
+    """A header as it is looked up: trimmed, half-width, without spaces, stars, colons or （必填）."""
+    return _HEADER_NOISE.sub("", normalise_text(text))
+
+
+def _find_header(kind: ImportKind, rows) -> tuple[int, dict[str, int], list[str]]:
+    """Consume rows until the header; returns (row number, {field: column index}, header texts)."""
+    lookup = {header_key(text): c.key for c in kind.columns for text in c.headers}
+    for number, values in rows:
+        mapping: dict[str, int] = {}
+        for index, value in enumerate(values):
+            key = lookup.get(header_key(value))
+            if key and key not in mapping:
+                mapping[key] = index
+        if all(key in mapping for key in kind.identify):
+            return number, mapping, [normalise_text(v) for v in values]
+        if number >= HEADER_SCAN_ROWS:
+            break
+    raise ImportFileError(str(kind.header_missing))
+
+
+def _labels(kind: ImportKind, mapping: dict, headers: list[str]) -> dict[str, str]:
+    """Each field's name in messages: the header as the column map spells it, else as the file does."""
+    labels = {}
+    for c in kind.columns:
+        if c.key in mapping:
+            text = headers[mapping[c.key]]
+            labels[c.key] = {normalise_text(h): h for h in c.headers}.get(text, text) or c.key
+        else:
+            labels[c.key] = c.headers[0]
+    return labels
+
+
+def _ignored(kind: ImportKind, mapping: dict, headers: list[str]) -> list[str]:
+    """Named columns of the header row that no field reads (unknown headers, a second 姓名 column…)."""
+    used = set(mapping.values())
+    return [
+        _("%(col)s列“%(name)s”") % {"col": column_letter(i), "name": text}
+        for i, text in enumerate(headers)
+        if text and i not in used and header_key(text) not in kind.not_data
+    ]
+
+
+# ---------------------------------------------------------------- rows
+class _Rows:
+    """Turns data rows into typed values, collecting (column name, reason) errors: an import's hot path."""
+
+    def __init__(self, kind: ImportKind, parsed: Parsed, formulas: set):
+        self.kind, self.labels, self.formulas = kind, parsed.columns, formulas
+        # per column: key, index in the file, converter, name, formula cells refused, formula text refused
+        self.plan = [
+            (c.key, parsed.mapping.get(c.key), _converter(c.type), self.labels[c.key], not c.formula_cells,
+             c.formula_text)
+            for c in kind.columns
+        ]  # fmt: skip
+        self.unique = [(c.key, c.unique, self.labels[c.key], {}) for c in kind.columns if c.unique]
+
+    def check(self, number: int, values: list) -> tuple[dict, list[tuple[str, str]]]:
+        row: dict = {"row": number}
+        errors: list[tuple[str, str]] = []
+        size = len(values)
+        for key, index, convert, label, refuse_cells, refuse_text in self.plan:
+            value = values[index] if index is not None and index < size else None
+            formula = refuse_cells and (number, index) in self.formulas
+            if formula or (refuse_text and looks_like_formula(value)):
+                errors.append((label, str(self.kind.formula_message)))
+                continue
+            try:
+                row[key] = convert(value)
+            except ValidationError as exc:
+                errors.append((label, "；".join(exc.messages)))
+        self.kind.check_row(row, lambda key, message: errors.append((self.labels[key], message)))
+        for key, message, label, seen in self.unique:
+            value = row.get(key)
+            first = seen.setdefault(value, number) if value else number
+            if first != number:
+                errors.append((label, message % {"n": first, "row": first}))
+        return row, errors
+
+
+def _converter(cell_type) -> Callable[[Any], Any]:
+    for_file = getattr(cell_type, "for_file", None)
+    return for_file() if for_file else cell_type
+
+
+def parse(kind: ImportKind, data: bytes, filename: str) -> Parsed:
+    """Read the file once and type and check every row; rows with any error are left out of ``rows``."""
+    table = Table(data, filename)
+    rows = table.rows()
+    header_row, mapping, headers = _find_header(kind, rows)
+    labels = {c.key: c.headers[0] for c in kind.columns}
+    missing = [labels[key] for key in kind.required_columns if key not in mapping]
+    if missing:
+        raise ImportFileError(_("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)})
+    parsed = Parsed(header_row, headers, mapping, _labels(kind, mapping, headers), table=table)
+    parsed.ignored = _ignored(kind, mapping, headers)
+    checker, formulas = _Rows(kind, parsed, table.formulas), table.formulas
+    unnamed = {i for i, text in enumerate(headers) if not text}
+    for number, values in rows:
+        if not any(normalise_text(v) for v in values) and not any(
+            (number, i) in formulas for i in range(len(values))
+        ):
+            continue  # blank row
+        parsed.total += 1
+        _note_unnamed(parsed, unnamed, values)
+        row, errors = checker.check(number, values)
+        if errors:
+            parsed.errors.extend(RowError(number, column, message) for column, message in errors)
+        else:
+            parsed.rows.append(row)
+    return parsed
+
+
+def _note_unnamed(parsed: Parsed, unnamed: set[int], values: list) -> None:
+    """A column without a header that holds data is ignored too: list it once."""
+    for i in [i for i in unnamed if i < len(values) and normalise_text(values[i])]:
+        unnamed.discard(i)
+        parsed.ignored.append(_("%(col)s列（无表头）") % {"col": column_letter(i)})

@@ -1,0 +1,257 @@
+"""The import pipeline: preview (parse once, check, keep the result with the job) → confirm → run → result.
+
+The job model (``projects.models.ImportJob``) is passed in, never imported: the kernel imports no app. It has
+the ``accounts.models.Job`` fields plus kind, stage (``Stage.PREVIEW``/``CONFIRM``), file, filename, sha256,
+total_rows, created_count, updated_count, error_count, errors, warnings and ignored_columns.
+
+What a preview keeps is one file in the job's ``file``: the typed rows and, for the error workbook, the rows
+in error as they were; not the upload itself. The preview page, the run and the error workbook read it, so
+nothing parses the upload again. It holds personal data: it is deleted when the run ends (done or failed),
+and a preview not confirmed within ``UPLOAD_KEEP`` loses it to the hourly cleanup.
+"""
+
+import datetime
+import hashlib
+import json
+import logging
+from collections import defaultdict
+from decimal import Decimal
+from functools import partial
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wagewatch.accounts import jobs
+from wagewatch.accounts.models import JobStatus
+from wagewatch.lib import config
+from wagewatch.lib.validators import normalise_text
+
+from .kinds import Check, ImportKind, Parsed, Refused, parse
+
+log = logging.getLogger(__name__)
+IMPORT_BATCH = 1000  # rows an apply writes (and looks up) per statement
+UPLOAD_KEEP = datetime.timedelta(days=1)  # a preview not confirmed within a day is abandoned: its file goes
+PROGRESS_KEY = "ww:import-progress:{pk}"
+_KINDS: dict[str, ImportKind] = {}
+
+
+class PreviewGone(Exception):
+    """The preview's file is gone (the import ended, or it was abandoned for a day) or unreadable."""
+
+
+def register(kind: ImportKind) -> None:
+    """Make a kind known to the pipeline by its name (from the app's ``ready()``, so workers know it too)."""
+    _KINDS[kind.name] = kind
+
+
+def kind_of(name: str) -> ImportKind:
+    return _KINDS[name]
+
+
+def batches(items: list, size: int = IMPORT_BATCH):
+    """``items`` in consecutive slices of ``size``: an apply writes a batch per statement."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# ---------------------------------------------------------------- preview → confirm → run
+def preview(job, *, filename: str, data: bytes) -> tuple[object, Parsed, Check]:
+    """Parse an upload once, run the kind's checks and save ``job`` (unsaved, its kind and scope set) as a
+    preview holding the result; nothing else is written. An unreadable file raises reading.ImportFileError."""
+    kind = kind_of(job.kind)
+    parsed = parse(kind, data, filename)
+    check = kind.check(job, parsed)
+    errors = sorted([e.as_dict() for e in parsed.errors] + check.errors, key=lambda e: e["row"])
+    job.stage, job.status, job.finished_at = job.Stage.PREVIEW, JobStatus.DONE, timezone.now()
+    job.filename, job.sha256 = filename[:200], hashlib.sha256(data).hexdigest()
+    job.total_rows, job.created_count, job.updated_count = parsed.total, check.created, check.updated
+    job.errors, job.error_count, job.warnings = errors, len(errors), check.warnings
+    job.ignored_columns = parsed.ignored
+    parsed.keep_raw({e["row"] for e in errors})
+    job.file.save(
+        f"{job.kind}-{job.sha256[:16]}.json", ContentFile(_pack(parsed, clean=not errors)), save=False
+    )
+    job.save()
+    return job, parsed, check
+
+
+def confirm(job):
+    """Confirm a clean preview: small files (and kinds never queued) run now, large ones in Celery."""
+    model = type(job)
+    changed = (
+        model.objects.filter(pk=job.pk, stage=model.Stage.PREVIEW, status=JobStatus.DONE, error_count=0)
+        .exclude(file="")
+        .update(stage=model.Stage.CONFIRM, status=JobStatus.QUEUED, queued_at=timezone.now(), progress=0)
+    )
+    if changed != 1:
+        raise ValidationError(_("该导入已确认过、存在错误或上传文件已过期，不能导入"))
+    job.refresh_from_db()
+    if kind_of(job.kind).background and job.total_rows > config.IMPORT_SYNC_MAX_ROWS():
+        jobs.job_dispatch(job)
+    else:
+        run(model, job.pk)
+        job.refresh_from_db()
+    return job
+
+
+def run(model, job_id: int) -> str:
+    """Run a confirmed import once (the Celery task's body): all rows or none, then its file is deleted."""
+    return jobs.job_run(model, job_id, _run)
+
+
+def _run(job) -> None:
+    model = type(job)
+    try:
+        parsed = stored(job)
+        with transaction.atomic():
+            created, updated = kind_of(job.kind).apply(job, parsed, partial(progress_set, pk=job.pk))
+    except Refused as refused:
+        # e.g. someone registered these workers elsewhere after the preview: say which rows
+        model.objects.filter(pk=job.pk).update(errors=refused.errors, error_count=len(refused.errors))
+        raise ValidationError(refused.message) from refused
+    finally:
+        upload_delete(job)
+    model.objects.filter(pk=job.pk).update(created_count=created, updated_count=updated)
+    progress_set(pk=job.pk, percent=100)
+
+
+# ---------------------------------------------------------------- progress
+def progress_set(percent: int, *, pk: int) -> None:
+    """Progress of a running import, kept in the cache: the import's own transaction hides its row updates."""
+    try:
+        cache.set(PROGRESS_KEY.format(pk=pk), int(percent), 3600)
+    except Exception:  # a cache outage must not fail the import
+        log.warning("import progress not cached", exc_info=True)
+
+
+def progress(job) -> int:
+    """How far a job is, in percent (a running one's from the cache, when the cache answers)."""
+    if job.status == JobStatus.RUNNING:
+        try:
+            return cache.get(PROGRESS_KEY.format(pk=job.pk), job.progress)
+        except Exception:  # the cache is down: the row's own figure
+            log.warning("import progress not read from the cache", exc_info=True)
+    return job.progress
+
+
+# ---------------------------------------------------------------- what the preview keeps
+def _encode(value):
+    if isinstance(value, datetime.datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, datetime.time):
+        return {"$t": value.isoformat()}
+    if isinstance(value, datetime.timedelta):
+        return {"$s": value.total_seconds()}
+    if isinstance(value, Decimal):
+        return {"$n": str(value)}
+    raise TypeError(f"{type(value).__name__} is not kept by an import preview")
+
+
+_DECODE = {
+    "$dt": datetime.datetime.fromisoformat,
+    "$d": datetime.date.fromisoformat,
+    "$t": datetime.time.fromisoformat,
+    "$s": lambda seconds: datetime.timedelta(seconds=seconds),
+    "$n": Decimal,
+}
+
+
+def _decode(obj: dict):
+    if len(obj) == 1:
+        ((key, value),) = obj.items()
+        if key in _DECODE:
+            return _DECODE[key](value)
+    return obj
+
+
+def _pack(parsed: Parsed, *, clean: bool) -> bytes:
+    kept = {
+        "headers": parsed.headers,
+        "mapping": parsed.mapping,
+        "columns": parsed.columns,
+        "rows": parsed.rows if clean else [],  # a preview with errors is never run
+        "raw": parsed.raw,
+    }
+    return json.dumps(kept, default=_encode, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def stored(job) -> Parsed:
+    """What the job's preview kept: typed rows, column names, and the rows in error as they were."""
+    if not job.file:
+        raise PreviewGone(job.pk)
+    try:
+        with job.file.open("rb") as fh:
+            kept = json.loads(fh.read(), object_hook=_decode)
+    except (OSError, ValueError) as exc:  # deleted from disk, or not a preview of this pipeline
+        raise PreviewGone(job.pk) from exc
+    return Parsed(headers=kept["headers"], mapping=kept["mapping"], columns=kept["columns"],
+                  rows=kept["rows"], raw=kept["raw"])  # fmt: skip
+
+
+def preview_rows(job, *, limit: int) -> list[dict]:
+    """The typed rows of a clean preview of at most ``limit`` rows, to list before the user confirms."""
+    if job.stage != job.Stage.PREVIEW or not job.file or job.error_count or job.total_rows > limit:
+        return []
+    try:
+        return stored(job).rows
+    except PreviewGone:
+        return []
+
+
+def error_sheet(job, *, reveal: bool) -> tuple:
+    """The rows of the file that have errors, as they were, with an 错误信息 column (for write_workbook).
+
+    Personal numbers (the kind's masked columns) are masked as in the exports unless the user may reveal them.
+    Raises PreviewGone when the preview's file is gone.
+    """
+    kept = stored(job)
+    reasons = defaultdict(list)
+    for e in job.errors:
+        reasons[e["row"]].append(f"{e['column']}：{e['message']}")
+    columns = [] if reveal else kind_of(job.kind).columns
+    masks = {kept.mapping[c.key]: c.mask for c in columns if c.mask and c.key in kept.mapping}
+    rows = (
+        [number, *[_cell(v, masks.get(i)) for i, v in enumerate(values)], "；".join(reasons[number])]
+        for number, values in kept.raw
+        if number in reasons
+    )
+    return (_("错误明细"), [_("行号"), *kept.headers, _("错误信息")], rows)
+
+
+def _cell(value, mask=None):
+    if isinstance(value, str):
+        value = normalise_text(value)
+    if mask is None or value in (None, ""):
+        return value
+    if isinstance(value, float):  # a long number Excel kept as a float: its digits, not 1.3e+10
+        value = f"{value:.0f}"
+    return mask(value)
+
+
+# ---------------------------------------------------------------- the file leaves MEDIA_ROOT
+def upload_delete(job) -> None:
+    """Delete what an import kept of its upload (personal data) from MEDIA_ROOT and forget its name."""
+    if job.file.name:
+        job.file.delete(save=False)
+    type(job).objects.filter(pk=job.pk).exclude(file="").update(file="")
+
+
+def uploads_cleanup(model, *, now=None) -> int:
+    """Delete the files of previews not confirmed within a day (and any left by a finished import)."""
+    now = now or timezone.now()
+    stale = model.objects.exclude(file="").filter(
+        Q(stage=model.Stage.PREVIEW, created_at__lt=now - UPLOAD_KEEP)
+        | Q(stage=model.Stage.CONFIRM, status__in=[JobStatus.DONE, JobStatus.FAILED])
+    )
+    count = 0
+    for job in stale.only("pk", "file"):
+        upload_delete(job)
+        count += 1
+    return count
