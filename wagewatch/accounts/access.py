@@ -29,37 +29,44 @@ Using it
   services check ``may_work_in(user, township_id)`` before every write.
 """
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from typing import Protocol, Self, TypeVar
+
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from .models import Department, Profile, Role, Township
-from .roles import can_edit_field_work, is_admin, is_office, role_of
+from .roles import AnyUser, can_edit_field_work, is_admin, is_office, role_of
 
 NOTHING = Q(pk__in=[])
 COUNTY_WIDE = (Role.ADMIN, Role.OFFICE)
-AnyUser = AbstractBaseUser | AnonymousUser
+_M = TypeVar("_M", bound=models.Model, covariant=True)
 
 
-def user_township_ids(user: AnyUser) -> models.QuerySet:
+class Visible(Protocol[_M]):
+    """A QuerySet or manager of a scoped model (it has ``visible_to``)."""
+
+    def visible_to(self, user: AnyUser) -> models.QuerySet[_M]: ...
+
+
+def user_township_ids(user: User) -> models.QuerySet:
     """Subquery of the township ids in the user's jurisdiction."""
     return Profile.townships.through.objects.filter(profile__user_id=user.pk).values("township_id")
 
 
-def user_department_id(user: AnyUser) -> models.QuerySet:
+def user_department_id(user: User) -> models.QuerySet:
     """Subquery of the user's department id."""
     return Profile.objects.filter(user_id=user.pk).values("department_id")[:1]
 
 
-def in_townships(lookup: str | None, townships) -> Q:
+def in_townships(lookup: str | None, townships: object) -> Q:
     """Records whose township, reached by ``lookup``, is one of ``townships`` (ids or a subquery)."""
     return Q(**{f"{lookup}__in": townships}) if lookup else NOTHING
 
 
-def in_department(lookup: str | None, department) -> Q:
+def in_department(lookup: str | None, department: object) -> Q:
     """Records whose department, reached by ``lookup``, is ``department`` (an id or a subquery)."""
     return Q(**{lookup: department}) if lookup else NOTHING
 
@@ -69,6 +76,8 @@ def scope_q(user: AnyUser, *, township: str | None, department: str | None = Non
     role = role_of(user)
     if role in COUNTY_WIDE:
         return Q()
+    if not user.is_authenticated:  # no role without signing in
+        return NOTHING
     if role == Role.INSPECTOR:
         return in_townships(township, user_township_ids(user))
     if role == Role.DEPARTMENT:
@@ -84,7 +93,7 @@ class ScopedQuerySet(models.QuerySet):
     # False: department users see no row, though a report of the department counts its records
     department_reads: bool = True
 
-    def visible_to(self, user: AnyUser) -> models.QuerySet:
+    def visible_to(self, user: AnyUser) -> Self:
         """Records this user may see."""
         department = self.department_lookup if self.department_reads else None
         return self.filter(scope_q(user, township=self.township_lookup, department=department))
@@ -93,7 +102,7 @@ class ScopedQuerySet(models.QuerySet):
 class CountyQuerySet(models.QuerySet):
     """County-wide records with no township (the fund, integrity grades, certificates)."""
 
-    def visible_to(self, user: AnyUser) -> models.QuerySet:
+    def visible_to(self, user: AnyUser) -> Self:
         """Office staff and admins see them, nobody else."""
         return self if is_office(user) else self.none()
 
@@ -101,7 +110,7 @@ class CountyQuerySet(models.QuerySet):
 class SharedQuerySet(models.QuerySet):
     """Reference data of the county (enterprises: public registry facts)."""
 
-    def visible_to(self, user: AnyUser) -> models.QuerySet:
+    def visible_to(self, user: AnyUser) -> Self:
         """Every user with a role."""
         return self if role_of(user) else self.none()
 
@@ -116,6 +125,8 @@ def unit_q(
     """Records of one township or one department whoever asks (a report's scope), through the lookups of
     ``model``'s ScopedQuerySet; ``via`` is the path to ``model`` from the model being filtered."""
     qs = model._default_manager.all()
+    if not isinstance(qs, ScopedQuerySet):
+        raise TypeError(f"{model.__name__} is not scoped by township and department")
 
     def path(lookup: str | None) -> str | None:
         return f"{via}__{lookup}" if via and lookup else lookup
@@ -142,7 +153,7 @@ def may_work_in(user: AnyUser, township_id: int | None) -> bool:
     role = role_of(user)
     if role in COUNTY_WIDE:
         return True
-    if role != Role.INSPECTOR or township_id is None:
+    if role != Role.INSPECTOR or township_id is None or not user.is_authenticated:
         return False
     return user_township_ids(user).filter(township_id=township_id).exists()
 
@@ -152,12 +163,12 @@ def may_see_department(user: AnyUser, department_id: int | None) -> bool:
     role = role_of(user)
     if role in COUNTY_WIDE:
         return True
-    if role != Role.DEPARTMENT or department_id is None:
+    if role != Role.DEPARTMENT or department_id is None or not user.is_authenticated:
         return False
     return Profile.objects.filter(user_id=user.pk, department_id=department_id).exists()
 
 
-def get_for_user(queryset: models.QuerySet | models.Manager, user: AnyUser, pk, *, write: bool = False):
+def get_for_user(queryset: Visible[_M], user: AnyUser, pk: object, *, write: bool = False) -> _M:
     """The record ``pk`` of ``queryset`` if ``user`` may see it, else Http404; ``write=True`` also
     requires a role that does field work (else PermissionDenied: he sees it, he may not change it)."""
     record = get_object_or_404(queryset.visible_to(user), pk=pk)
@@ -166,7 +177,7 @@ def get_for_user(queryset: models.QuerySet | models.Manager, user: AnyUser, pk, 
     return record
 
 
-def visible_or_nothing(queryset: models.QuerySet, user: AnyUser) -> models.QuerySet:
+def visible_or_nothing(queryset: models.QuerySet[_M], user: AnyUser) -> models.QuerySet[_M]:
     """``queryset.visible_to(user)``; a model without one shows everything to admins and nothing to anyone
     else (the admin fails closed)."""
     visible_to = getattr(queryset, "visible_to", None)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import User
+from django.forms import ModelForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -43,7 +45,7 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["profile"]
 
     @admin.display(description=_("角色"))
-    def role(self, obj):
+    def role(self, obj: User) -> str:
         profile = getattr(obj, "profile", None)
         return profile.get_role_display() if profile else "—"
 
@@ -61,11 +63,11 @@ class HolidayAdmin(admin.ModelAdmin):
     list_filter = ["is_workday"]
     date_hierarchy = "date"
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Holiday, form: ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)
         workdays.clear_cache()
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Holiday) -> None:
         super().delete_model(request, obj)
         workdays.clear_cache()
 
@@ -77,13 +79,14 @@ class HolidayYearAdmin(admin.ModelAdmin):
     list_display = ["year", "complete", "marked_by", "marked_at"]
     readonly_fields = ["marked_by", "marked_at"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: HolidayYear | None = None) -> list[str]:
         return [*self.readonly_fields, "year"] if obj else self.readonly_fields
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: HolidayYear, form: ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)
         workdays.clear_cache()
         if obj.complete and "complete" in form.changed_data:
+            assert request.user.is_authenticated  # the admin site lets in signed-in staff only
             counts = holiday_year_mark_complete(year=obj.year, user=request.user)
             obj.refresh_from_db()
             self.message_user(
@@ -99,10 +102,10 @@ class RevealLogAdmin(admin.ModelAdmin):
     list_filter = ["object_label"]
     readonly_fields = [f.name for f in RevealLog._meta.fields]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: RevealLog | None = None) -> bool:
         return False
 
 

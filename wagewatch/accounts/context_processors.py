@@ -1,3 +1,6 @@
+from typing import Any
+
+from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from wagewatch.lib import law as law_module
@@ -7,12 +10,12 @@ from .notifications import unread_count
 from .roles import profile_of, role_of
 
 
-def law(request):
+def law(request: HttpRequest) -> dict[str, Any]:
     """The legal numbers, so a page states the configured figure: ``{{ law.DEPOSIT_NOTICE_DAYS }}``."""
     return {"law": law_module}
 
 
-def navigation(request):
+def navigation(request: HttpRequest) -> dict[str, Any]:
     """Menu and role for the base layout."""
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:

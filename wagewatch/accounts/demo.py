@@ -1,5 +1,7 @@
 """Demo county: townships, departments and one user of each role (idempotent)."""
 
+from io import TextIOBase
+
 from django.contrib.auth.models import User
 
 from .models import Department, Profile, Role, Township
@@ -34,7 +36,7 @@ USERS = [
 ]
 
 
-def seed(*, stdout) -> None:
+def seed(*, stdout: TextIOBase) -> None:
     for i, (code, name) in enumerate(TOWNSHIPS):
         Township.objects.update_or_create(code=code, defaults={"name": name, "sort": i})
     for i, (code, name, kind) in enumerate(DEPARTMENTS):
@@ -47,7 +49,9 @@ def seed(*, stdout) -> None:
     )
 
 
-def _user(username, full_name, role, towns, dept, approver) -> None:
+def _user(
+    username: str, full_name: str, role: Role, towns: list[str], dept: str | None, approver: bool
+) -> None:
     user, created = User.objects.get_or_create(
         username=username,
         defaults={"last_name": full_name, "is_staff": role == Role.ADMIN, "is_superuser": role == Role.ADMIN},

@@ -9,70 +9,74 @@ claims its row with ``job_claim`` (compare-and-set on the status), so a message 
 """
 
 import logging
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
 
+from celery import Task
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import JobStatus
+from .models import Job, JobStatus
 
 log = logging.getLogger(__name__)
-_REGISTRY: dict[type, object] = {}
+_REGISTRY: dict[type[Job], Task] = {}
 # A row sent but not picked up for this long lost its message (e.g. Redis restarted empty).
 STALE_AFTER = timedelta(minutes=5)
 # A running job whose worker died (kill -9) is taken back after this long.
 RUNNING_TIMEOUT = timedelta(minutes=40)
 
 
-def register(model, task) -> None:
+def register(model: type[Job], task: Task) -> None:
     """Tell the requeue beat which task runs rows of ``model``."""
     _REGISTRY[model] = task
 
 
-def _send(model, pk, *, stale_before=None) -> bool | None:
+def _send(model: type[Job], pk: int, *, stale_before: datetime | None = None) -> bool | None:
     """Claim the sending of a queued row, then send it: True sent, False not ours, None broker down."""
     now = timezone.now()
     unsent = Q(sent_at__isnull=True)
     if stale_before is not None:
         unsent |= Q(sent_at__lt=stale_before)
-    if not model.objects.filter(unsent, pk=pk, status=JobStatus.QUEUED).update(sent_at=now):
+    if not model._default_manager.filter(unsent, pk=pk, status=JobStatus.QUEUED).update(sent_at=now):
         return False  # sent already (another tick, the web process, a worker starting)
     task = _REGISTRY[model]
     try:
         task.delay(pk)
     except Exception:  # broker down: unclaim, the row stays queued and the next tick sends it
         log.warning("job %s %s could not be sent; it stays queued", task.name, pk, exc_info=True)
-        model.objects.filter(pk=pk, sent_at=now).update(sent_at=None)
+        model._default_manager.filter(pk=pk, sent_at=now).update(sent_at=None)
         return None
     return True
 
 
-def job_dispatch(job) -> None:
+def job_dispatch(job: Job) -> None:
     """Queue the Celery task for a saved job row once the current transaction commits."""
     model, pk = type(job), job.pk
     _REGISTRY[model]  # an unregistered model fails here, not in an after-commit callback
     transaction.on_commit(lambda: _send(model, pk))
 
 
-def job_claim(model, pk) -> bool:
+def job_claim(model: type[Job], pk: int) -> bool:
     """Move a queued row to running; False when another worker has it already (or it is gone)."""
     now = timezone.now()
-    changed = model.objects.filter(pk=pk, status=JobStatus.QUEUED).update(
+    changed = model._default_manager.filter(pk=pk, status=JobStatus.QUEUED).update(
         status=JobStatus.RUNNING, started_at=now, progress=0, attempts=F("attempts") + 1
     )
     return changed == 1
 
 
-def job_finish(model, pk, *, error: str = "") -> None:
+def job_finish(model: type[Job], pk: int, *, error: str = "") -> None:
     """Mark a running job done (keeping any requeue note), or failed with the reason."""
+    fields: dict[str, Any]
     if error:
         fields = {"status": JobStatus.FAILED, "error": error[:4000], "progress": 0}
     else:  # keep a note left by requeue_stale_jobs: the record says the run was interrupted once
         fields = {"status": JobStatus.DONE, "progress": 100}
-    model.objects.filter(pk=pk).update(finished_at=timezone.now(), **fields)
+    model._default_manager.filter(pk=pk).update(finished_at=timezone.now(), **fields)
 
 
 def failure_text(exc: Exception) -> str:
@@ -83,7 +87,7 @@ def failure_text(exc: Exception) -> str:
     return _("后台任务出错，详情已记入系统日志，请稍后重试或联系管理员")
 
 
-def job_run(model, pk, work) -> str:
+def job_run(model: type[Job], pk: int, work: Callable[[Any], object]) -> str:
     """The body of a job task: claim the row, call ``work(row)``, record done or failed with the reason.
 
     Returns "skipped" when the row is not queued (a second delivery, or another worker has it).
@@ -91,7 +95,7 @@ def job_run(model, pk, work) -> str:
     if not job_claim(model, pk):
         return "skipped"
     try:
-        work(model.objects.get(pk=pk))
+        work(model._default_manager.get(pk=pk))
     except Exception as exc:
         log.exception("%s %s failed", model._meta.label, pk)
         job_finish(model, pk, error=failure_text(exc))
@@ -100,9 +104,9 @@ def job_run(model, pk, work) -> str:
     return "done"
 
 
-def job_progress(model, pk, percent: int) -> None:
+def job_progress(model: type[Job], pk: int, percent: int) -> None:
     """Write progress outside any open transaction's view (autocommit update on its own)."""
-    model.objects.filter(pk=pk).update(progress=max(0, min(100, int(percent))))
+    model._default_manager.filter(pk=pk).update(progress=max(0, min(100, int(percent))))
 
 
 def requeue_stale_jobs() -> int:
@@ -113,13 +117,13 @@ def requeue_stale_jobs() -> int:
     now = timezone.now()
     sent = 0
     for model in _REGISTRY:
-        model.objects.filter(status=JobStatus.RUNNING, started_at__lt=now - RUNNING_TIMEOUT).update(
+        model._default_manager.filter(status=JobStatus.RUNNING, started_at__lt=now - RUNNING_TIMEOUT).update(
             status=JobStatus.QUEUED,
             queued_at=now,
             sent_at=None,
             error="后台任务中断，已重新排队 (worker lost, requeued)",
         )
-        due = model.objects.filter(
+        due = model._default_manager.filter(
             Q(sent_at__isnull=True) | Q(sent_at__lt=now - STALE_AFTER), status=JobStatus.QUEUED
         )
         for pk in due.order_by("pk").values_list("pk", flat=True):

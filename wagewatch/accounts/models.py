@@ -17,7 +17,7 @@ class Township(models.Model):
         verbose_name = _("乡镇（街道）")
         verbose_name_plural = _("乡镇（街道）")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -40,7 +40,7 @@ class Department(models.Model):
         verbose_name = _("部门")
         verbose_name_plural = _("部门")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -79,7 +79,7 @@ class Profile(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user.get_username()} ({self.get_role_display()})"
 
 
@@ -97,7 +97,7 @@ class Holiday(models.Model):
         verbose_name = _("节假日与调休")
         verbose_name_plural = _("节假日与调休")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.date} {self.name}"
 
 
@@ -123,7 +123,7 @@ class HolidayYear(models.Model):
         verbose_name = _("节假日年度")
         verbose_name_plural = _("节假日年度")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.year)
 
 
@@ -206,7 +206,7 @@ class Notification(models.Model):
         ]
         indexes = [models.Index(fields=["user", "read_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -224,7 +224,7 @@ class NumberCounter(models.Model):
             models.UniqueConstraint(fields=["name", "year"], name="number_counter_unique_per_year")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} {self.year}: {self.value}"
 
 
@@ -242,5 +242,5 @@ class FormToken(models.Model):
         verbose_name = _("表单令牌")
         verbose_name_plural = _("表单令牌")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.token

@@ -1,19 +1,26 @@
 """Notifications any app can send: an in-app inbox plus e-mail where the user has an address."""
 
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import Notification, Role
+from .models import Department, Notification, Role, Township
 
 log = logging.getLogger(__name__)
 
 
-def recipients(*, roles=(), township=None, department=None):
+def recipients(
+    *,
+    roles: Iterable[str] = (),
+    township: Township | int | None = None,
+    department: Department | int | None = None,
+) -> QuerySet[User]:
     """Active users of ``roles``; inspectors only of ``township``, department users only of ``department``."""
     q = Q(profile__role__in=[r for r in roles if r in (Role.OFFICE, Role.ADMIN)])
     if Role.INSPECTOR in roles and township is not None:
@@ -23,7 +30,7 @@ def recipients(*, roles=(), township=None, department=None):
     return get_user_model().objects.filter(q, is_active=True).distinct()
 
 
-def notify(*, users, event_key: str, title: str, body: str = "", url: str = "") -> int:
+def notify(*, users: Iterable[User], event_key: str, title: str, body: str = "", url: str = "") -> int:
     """One message per user for this event (a repeat sends nothing); returns how many are new."""
     users = list(users)
     have = set(
@@ -40,7 +47,7 @@ def notify(*, users, event_key: str, title: str, body: str = "", url: str = "") 
     return len(fresh)
 
 
-def _email_once(user, event_key, title, body, url) -> None:
+def _email_once(user: User, event_key: str, title: str, body: str, url: str) -> None:
     if not user.email:
         return
     claimed = Notification.objects.filter(user=user, event_key=event_key, emailed=False).update(emailed=True)
@@ -53,10 +60,10 @@ def _email_once(user, event_key, title, body, url) -> None:
         log.warning("e-mail to %s failed for %s", user.pk, event_key, exc_info=True)
 
 
-def unread_count(user) -> int:
+def unread_count(user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def mark_all_read(user) -> int:
+def mark_all_read(user: User) -> int:
     """Mark every unread message of ``user`` read; returns how many."""
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

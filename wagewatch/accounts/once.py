@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpResponseRedirect
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 from wagewatch.lib.formerrors import add_service_errors
 
 from .models import FormToken
+from .roles import AnyUser
 
 FIELD = "once_token"
 SALT = "wagewatch.accounts.once"
@@ -34,11 +37,11 @@ class Outcome:
     fresh: bool  # False: the token was already used, ``url`` is the first result
 
 
-def _uid(user) -> int:
+def _uid(user: AnyUser | None) -> int:
     return user.pk if user is not None and user.is_authenticated else 0
 
 
-def issue(user) -> str:
+def issue(user: AnyUser | None) -> str:
     """A signed token for one rendering of a form, bound to ``user`` (0 for an anonymous visitor)."""
     return signing.dumps({"u": _uid(user), "n": secrets.token_urlsafe(16)}, salt=SALT)
 
@@ -47,7 +50,7 @@ def _refused(message: str) -> ValidationError:
     return ValidationError(message, code="form_token")
 
 
-def _nonce(request) -> str:
+def _nonce(request: HttpRequest) -> str:
     raw = request.POST.get(FIELD, "")
     if not raw:
         raise _refused(_("表单缺少防重复提交令牌，请刷新页面后重新提交"))
@@ -62,14 +65,14 @@ def _nonce(request) -> str:
     return str(data["n"])
 
 
-def _replay(nonce: str, user) -> Outcome:
+def _replay(nonce: str, user: User | None) -> Outcome:
     first = FormToken.objects.get(token=nonce)
     if first.user_id != (user.pk if user else None):
         raise _refused(_("该表单不是为当前用户生成的，请刷新页面后重新提交"))
     return Outcome(first.result_url, False)
 
 
-def run_once(request, write: Callable[[], str]) -> Outcome:
+def run_once(request: HttpRequest, write: Callable[[], str]) -> Outcome:
     """Claim the POST's token and run ``write`` (it returns the result's URL) in one transaction.
 
     A token already claimed gives the first result without writing; a missing, forged, expired or
@@ -90,27 +93,29 @@ def run_once(request, write: Callable[[], str]) -> Outcome:
     return Outcome(url, True)
 
 
-def replayed(request) -> HttpResponseRedirect | None:
+def replayed(request: HttpRequest) -> HttpResponseRedirect | None:
     """A POST whose token this user already used goes to the first result before its form is validated again
     (the repeat may no longer validate, e.g. a bank reference now taken); None otherwise."""
     try:
         nonce = _nonce(request)
     except ValidationError:
         return None  # refused later, at the write, with its message
-    user_id = request.user.pk if request.user.is_authenticated else None
-    first = FormToken.objects.filter(token=nonce, user_id=user_id).exclude(result_url="").first()
+    user = request.user if request.user.is_authenticated else None
+    first = FormToken.objects.filter(token=nonce, user=user).exclude(result_url="").first()
     if first is None:
         return None
     tell_replayed(request)
     return redirect(first.result_url)
 
 
-def tell_replayed(request) -> None:
+def tell_replayed(request: HttpRequest) -> None:
     """The message shown when a repeated POST is sent to the first result."""
     messages.info(request, _("该表单已提交过，未重复保存；以下是第一次提交的结果"))
 
 
-def submit_once(request, write: Callable[[], str], *, ok: str, back: str) -> HttpResponseRedirect:
+def submit_once(
+    request: HttpRequest, write: Callable[[], str], *, ok: str, back: str
+) -> HttpResponseRedirect:
     """run_once for a redirect-after-POST view: a refusal shown on ``back``, a repeat on the first result."""
     try:
         outcome = run_once(request, write)
@@ -124,7 +129,7 @@ def submit_once(request, write: Callable[[], str], *, ok: str, back: str) -> Htt
     return redirect(outcome.url)
 
 
-def run_once_on_form(request, form, write: Callable[[], str]) -> Outcome | None:
+def run_once_on_form(request: HttpRequest, form: BaseForm, write: Callable[[], str]) -> Outcome | None:
     """run_once for a view that shows its form again on a refusal: the errors land on the form (None)."""
     try:
         outcome = run_once(request, write)

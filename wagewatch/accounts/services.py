@@ -1,4 +1,5 @@
-from django.db import transaction
+from django.contrib.auth.models import User
+from django.db import models, transaction
 from django.utils import timezone
 
 from wagewatch.lib import workdays
@@ -6,7 +7,7 @@ from wagewatch.lib import workdays
 from .models import HolidayYear, RevealLog
 
 
-def reveal_record(*, user, obj, field: str, ip_address: str | None = None) -> RevealLog:
+def reveal_record(*, user: User, obj: models.Model, field: str, ip_address: str | None = None) -> RevealLog:
     """Log that ``user`` saw the full value of ``obj.field``."""
     return RevealLog.objects.create(
         user=user, object_label=obj._meta.label, object_id=str(obj.pk), field=field, ip_address=ip_address
@@ -14,7 +15,7 @@ def reveal_record(*, user, obj, field: str, ip_address: str | None = None) -> Re
 
 
 @transaction.atomic
-def holiday_year_mark_complete(*, year: int, user) -> dict[str, int]:
+def holiday_year_mark_complete(*, year: int, user: User | None) -> dict[str, int]:
     """Mark a year's holidays as fully entered and recompute every deadline stored without them."""
     HolidayYear.objects.update_or_create(
         year=year, defaults={"complete": True, "marked_by": user, "marked_at": timezone.now()}

@@ -1,6 +1,7 @@
 import socket
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.signals import worker_ready
 from django.utils import timezone
 
@@ -11,7 +12,7 @@ from .models import WorkerHeartbeat
 
 
 @shared_task(bind=True)
-def worker_heartbeat(self) -> str:
+def worker_heartbeat(self: Task) -> str:
     """Record that a worker is alive and processing tasks."""
     host = getattr(self.request, "hostname", None) or socket.gethostname()
     WorkerHeartbeat.objects.update_or_create(
@@ -39,6 +40,6 @@ def purge_form_tokens() -> int:
 
 
 @worker_ready.connect
-def requeue_on_worker_start(**_kwargs) -> None:
+def requeue_on_worker_start(**_kwargs: Any) -> None:
     """A worker coming up re-sends job rows whose message was lost while no worker (or broker) ran."""
     jobs.requeue_stale_jobs()

@@ -1,4 +1,6 @@
+from argparse import ArgumentParser
 from importlib import import_module
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -8,7 +10,7 @@ from django.db import transaction
 class Command(BaseCommand):
     help = "Create or refresh the demo county (idempotent). Each part lives in a <module>.demo with seed()."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--i-know-this-is-not-production",
             action="store_true",
@@ -16,7 +18,7 @@ class Command(BaseCommand):
             help="Seed even though DEBUG is off (a staging or benchmark database you can throw away).",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         from wagewatch.accounts.demo import DEMO_PASSWORD, USERS
 
         # The demo writes a superuser "admin" with a password printed below and in the README.
