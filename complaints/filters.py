@@ -1,7 +1,5 @@
 """The filters of the case ledger and of the order and interview lists (forms in forms.py)."""
 
-from typing import ClassVar
-
 from django.db.models import Q
 from django_filters import Filter
 
@@ -38,7 +36,7 @@ class ComplaintFilter(ListFilter):
 
 
 class OrderFilter(ListFilter):
-    search_fields = ("enterprise__name", "requirement")
+    search_fields: tuple[str, ...] = ("enterprise__name", "requirement")
     statuses = ORDER_STATUS
 
     kind = Filter()
@@ -61,7 +59,7 @@ class OrderFilter(ListFilter):
 class InterviewFilter(OrderFilter):
     search_fields = ("enterprise__name", "interviewee_name", "agreed")
     statuses = INTERVIEW_STATUS
-    form_kwargs: ClassVar[dict] = {"interviews": True}
+    form_kwargs = {"interviews": True}
 
     kind = None
     open = None

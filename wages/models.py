@@ -106,7 +106,7 @@ class PayLine(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.month:%Y-%m} #{self.entry_id}"
 
     @property

@@ -2,6 +2,7 @@
 
 import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -14,7 +15,10 @@ if _dotenv.exists():
     env.read_env(str(_dotenv), overwrite=False)
 
 
-def get(name, cast, default):
+_T = TypeVar("_T")
+
+
+def get(name: str, cast: type[_T], default: _T) -> _T:
     """Read one variable; a value that does not parse stops start-up naming the variable."""
     try:
         return env.get_value(name, cast=cast, default=default)

@@ -9,6 +9,7 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -16,13 +17,16 @@ from django.utils.translation import gettext as _
 from wagewatch.lib.bounds import check_date, date_limits
 from wagewatch.lib.validators import normalise_text, validate_mobile
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 _DATE_RE = re.compile(r"^(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})\s*日?$")
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _YES = {"是", "已签", "已签订", "y", "yes", "√", "1", "true"}
 _NO = {"否", "未签", "未签订", "n", "no", "×", "0", "false"}
 
 
-def parse_date(value) -> datetime.date | None:
+def parse_date(value: object) -> datetime.date | None:
     """A date from a cell: date/datetime, Excel serial number, 2024-3-5, 2024.3.5, 2024/3/5, 2024年3月5日."""
     if value is None or value == "":
         return None
@@ -47,7 +51,7 @@ def parse_date(value) -> datetime.date | None:
     return datetime.date(*map(int, match.groups()))
 
 
-def parse_bool(value) -> bool | None:
+def parse_bool(value: object) -> bool | None:
     """是/否 (and a few common spellings); None when blank; ValueError otherwise."""
     text = normalise_text(value).lower()
     if not text:
@@ -62,10 +66,16 @@ def parse_bool(value) -> bool | None:
 class Text:
     """Trimmed text (full-width ASCII made half-width); at most ``max_length`` characters."""
 
-    def __init__(self, max_length: int | None = None, *, required=None, too_long=None):
+    def __init__(
+        self,
+        max_length: int | None = None,
+        *,
+        required: "StrOrPromise | None" = None,
+        too_long: "StrOrPromise | None" = None,
+    ) -> None:
         self.max_length, self.required, self.too_long = max_length, required, too_long
 
-    def __call__(self, value) -> str:
+    def __call__(self, value: object) -> str:
         text = normalise_text(value)
         if not text and self.required:
             raise ValidationError(self.required)
@@ -77,14 +87,20 @@ class Text:
 class Date:
     """A date within the plausible range (``bounds.date_limits``); blank gives None."""
 
-    def __init__(self, *, required=None, invalid=None, past: bool = False):
+    def __init__(
+        self,
+        *,
+        required: "StrOrPromise | None" = None,
+        invalid: "StrOrPromise | None" = None,
+        past: bool = False,
+    ) -> None:
         self.required, self.invalid, self.past = required, invalid, past
 
-    def for_file(self) -> Callable:
+    def for_file(self) -> Callable[[Any], datetime.date | None]:
         # the limits are taken once a file, not once a cell (the hot path)
         return partial(self._convert, limits=date_limits(past=self.past))
 
-    def _convert(self, value, *, limits) -> datetime.date | None:
+    def _convert(self, value: object, *, limits: tuple[datetime.date, datetime.date]) -> datetime.date | None:
         try:
             day = parse_date(value)
         except (ValueError, OverflowError, TypeError):
@@ -98,7 +114,7 @@ class Date:
         return day
 
 
-def yes_no(value) -> bool:
+def yes_no(value: object) -> bool:
     """是 → True; 否 or blank → False."""
     try:
         return bool(parse_bool(value))
@@ -106,7 +122,7 @@ def yes_no(value) -> bool:
         raise ValidationError(_("应填“是”或“否”，不能是“%(v)s”") % {"v": normalise_text(value)}) from None
 
 
-def mobile(value) -> str:
+def mobile(value: object) -> str:
     """A mainland mobile number as 11 digits; blank gives ''."""
     if value in (None, "") or not normalise_text(value):
         return ""
@@ -118,13 +134,20 @@ class Choice:
     (model choices, or rows of a table: ``lambda: Township.objects.values_list("id", "name")``); a later pair
     with the same label wins. ``invalid`` may name the text: %(name)s."""
 
-    def __init__(self, choices: Callable[[], Iterable], *, invalid, required=None, default: str = ""):
+    def __init__(
+        self,
+        choices: Callable[[], Iterable[tuple[Any, Any]]],
+        *,
+        invalid: "StrOrPromise",
+        required: "StrOrPromise | None" = None,
+        default: str = "",
+    ) -> None:
         self.choices, self.invalid, self.required, self.default = choices, invalid, required, default
 
-    def for_file(self) -> Callable:
+    def for_file(self) -> Callable[[Any], Any]:
         return partial(self._convert, by_label={str(label): value for value, label in self.choices()})
 
-    def _convert(self, value, *, by_label: dict):
+    def _convert(self, value: object, *, by_label: dict[str, Any]) -> Any:
         text = normalise_text(value) or self.default
         if not text:
             if self.required:

@@ -3,9 +3,9 @@ through: find the header row, type and check every cell of every row, collect ea
 column and Chinese reason. Nothing here touches the database except what a kind's own checks read."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -15,8 +15,22 @@ from wagewatch.lib.validators import looks_like_formula, normalise_text
 
 from .reading import ImportFileError, Table, column_letter
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# An app's import job (projects.models.ImportJob: the Job fields plus kind, stage, file, counts, errors) is
+# passed in, never imported (the kernel imports no app): the pipeline types it as Any.
+AnyImportJob = Any
+
 HEADER_SCAN_ROWS = 20  # the header row is looked for among the first rows (title and company lines above it)
 _HEADER_NOISE = re.compile(r"[\s*＊:：]|（必填）|\(必填\)")
+
+
+@runtime_checkable
+class PerFile(Protocol):
+    """A column type that prepares once a file: ``for_file()`` gives the converter of one cell."""
+
+    def for_file(self) -> Callable[[Any], Any]: ...
 
 
 @dataclass(frozen=True)
@@ -25,9 +39,11 @@ class Column:
 
     key: str
     headers: tuple[str, ...]
-    type: Callable[[Any], Any]  # cells.Text(), cells.Date(), …: cell -> typed value, or ValidationError
+    # cells.Text(), cells.Date(), …: cell -> typed value, or ValidationError
+    type: Callable[[Any], Any] | PerFile
     mask: Callable[[Any], str] | None = None  # personal numbers: masked in the error workbook unless revealed
-    unique: str = ""  # a value repeated within the file is an error: this reason, with %(n)d the first row
+    # a value repeated within the file is an error: this reason, with %(n)d the first row
+    unique: "StrOrPromise" = ""
     formula_cells: bool = False  # True: a formula cell counts by its computed value; False: it is refused
     formula_text: bool = True  # text that starts like a formula (= + - @) is refused before ``type`` sees it
 
@@ -38,7 +54,7 @@ class RowError:
     column: str
     message: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
@@ -57,7 +73,7 @@ class Check:
 class Refused(Exception):
     """The writes found rows they may not make: nothing is saved; the errors replace the job's."""
 
-    def __init__(self, errors: list[dict], message: str):
+    def __init__(self, errors: list[dict], message: str) -> None:
         super().__init__(message)
         self.errors, self.message = errors, message
 
@@ -89,31 +105,33 @@ class ImportKind:
     name = ""  # the job's kind (ImportJob.Kind)
     columns: tuple[Column, ...] = ()
     identify: tuple[str, ...] = ()  # the fields whose headers make a row the header row
-    header_missing = ""  # the reason a file without such a row is refused
+    header_missing: "StrOrPromise" = ""  # the reason a file without such a row is refused
     required_columns: tuple[str, ...] = ()  # a file without one of these columns is refused
     not_data = frozenset({"序号", "编号", "行号"})  # headers read on purpose and not listed as ignored
-    formula_message = gettext_lazy("单元格是公式或以 = + - @ 开头，不予导入")
+    formula_message: "StrOrPromise" = gettext_lazy("单元格是公式或以 = + - @ 开头，不予导入")
     background = True  # above IMPORT_SYNC_MAX_ROWS rows the run is queued for Celery; False: always at once
 
     def check_row(self, row: dict, error: Callable[[str, str], None]) -> None:
         """Cross-field checks and derived values of one typed row; ``error(field, reason)``."""
 
-    def check(self, job, parsed: Parsed) -> Check:
+    def check(self, job: AnyImportJob, parsed: Parsed) -> Check:
         """Database checks of the clean rows at preview (nothing written); may note things on the rows."""
         return Check(created=len(parsed.rows))
 
-    def apply(self, job, parsed: Parsed, progress: Callable[[int], None]) -> tuple[int, int]:
+    def apply(self, job: AnyImportJob, parsed: Parsed, progress: Callable[[int], None]) -> tuple[int, int]:
         """Write the rows of a confirmed job in batches; (created, updated). Raise Refused to save nothing."""
         raise NotImplementedError
 
 
 # ---------------------------------------------------------------- header
-def header_key(text) -> str:
+def header_key(text: object) -> str:
     """A header as it is looked up: trimmed, half-width, without spaces, stars, colons or （必填）."""
     return _HEADER_NOISE.sub("", normalise_text(text))
 
 
-def _find_header(kind: ImportKind, rows) -> tuple[int, dict[str, int], list[str]]:
+def _find_header(
+    kind: ImportKind, rows: Iterator[tuple[int, list[Any]]]
+) -> tuple[int, dict[str, int], list[str]]:
     """Consume rows until the header; returns (row number, {field: column index}, header texts)."""
     lookup = {header_key(text): c.key for c in kind.columns for text in c.headers}
     for number, values in rows:
@@ -129,7 +147,7 @@ def _find_header(kind: ImportKind, rows) -> tuple[int, dict[str, int], list[str]
     raise ImportFileError(str(kind.header_missing))
 
 
-def _labels(kind: ImportKind, mapping: dict, headers: list[str]) -> dict[str, str]:
+def _labels(kind: ImportKind, mapping: dict[str, int], headers: list[str]) -> dict[str, str]:
     """Each field's name in messages: the header as the column map spells it, else as the file does."""
     labels = {}
     for c in kind.columns:
@@ -141,7 +159,7 @@ def _labels(kind: ImportKind, mapping: dict, headers: list[str]) -> dict[str, st
     return labels
 
 
-def _ignored(kind: ImportKind, mapping: dict, headers: list[str]) -> list[str]:
+def _ignored(kind: ImportKind, mapping: dict[str, int], headers: list[str]) -> list[str]:
     """Named columns of the header row that no field reads (unknown headers, a second 姓名 column…)."""
     used = set(mapping.values())
     return [
@@ -155,7 +173,7 @@ def _ignored(kind: ImportKind, mapping: dict, headers: list[str]) -> list[str]:
 class _Rows:
     """Turns data rows into typed values, collecting (column name, reason) errors: an import's hot path."""
 
-    def __init__(self, kind: ImportKind, parsed: Parsed, formulas: set):
+    def __init__(self, kind: ImportKind, parsed: Parsed, formulas: set[tuple[int, int]]) -> None:
         self.kind, self.labels, self.formulas = kind, parsed.columns, formulas
         # per column: key, index in the file, converter, name, formula cells refused, formula text refused
         self.plan = [
@@ -163,7 +181,9 @@ class _Rows:
              c.formula_text)
             for c in kind.columns
         ]  # fmt: skip
-        self.unique = [(c.key, c.unique, self.labels[c.key], {}) for c in kind.columns if c.unique]
+        self.unique: list[tuple[str, StrOrPromise, str, dict[Any, int]]] = [
+            (c.key, c.unique, self.labels[c.key], {}) for c in kind.columns if c.unique
+        ]
 
     def check(self, number: int, values: list) -> tuple[dict, list[tuple[str, str]]]:
         row: dict = {"row": number}
@@ -188,9 +208,8 @@ class _Rows:
         return row, errors
 
 
-def _converter(cell_type) -> Callable[[Any], Any]:
-    for_file = getattr(cell_type, "for_file", None)
-    return for_file() if for_file else cell_type
+def _converter(cell_type: Callable[[Any], Any] | PerFile) -> Callable[[Any], Any]:
+    return cell_type.for_file() if isinstance(cell_type, PerFile) else cell_type
 
 
 def parse(kind: ImportKind, data: bytes, filename: str) -> Parsed:

@@ -15,8 +15,10 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import partial
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -31,13 +33,14 @@ from wagewatch.accounts.models import JobStatus
 from wagewatch.lib import config
 from wagewatch.lib.validators import normalise_text
 
-from .kinds import Check, ImportKind, Parsed, Refused, parse
+from .kinds import AnyImportJob, Check, ImportKind, Parsed, Refused, parse
 
 log = logging.getLogger(__name__)
 IMPORT_BATCH = 1000  # rows an apply writes (and looks up) per statement
 UPLOAD_KEEP = datetime.timedelta(days=1)  # a preview not confirmed within a day is abandoned: its file goes
 PROGRESS_KEY = "ww:import-progress:{pk}"
 _KINDS: dict[str, ImportKind] = {}
+_T = TypeVar("_T")
 
 
 class PreviewGone(Exception):
@@ -53,14 +56,14 @@ def kind_of(name: str) -> ImportKind:
     return _KINDS[name]
 
 
-def batches(items: list, size: int = IMPORT_BATCH):
+def batches(items: list[_T], size: int = IMPORT_BATCH) -> Iterator[list[_T]]:
     """``items`` in consecutive slices of ``size``: an apply writes a batch per statement."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
 # ---------------------------------------------------------------- preview → confirm → run
-def preview(job, *, filename: str, data: bytes) -> tuple[object, Parsed, Check]:
+def preview(job: AnyImportJob, *, filename: str, data: bytes) -> tuple[AnyImportJob, Parsed, Check]:
     """Parse an upload once, run the kind's checks and save ``job`` (unsaved, its kind and scope set) as a
     preview holding the result; nothing else is written. An unreadable file raises reading.ImportFileError."""
     kind = kind_of(job.kind)
@@ -80,7 +83,7 @@ def preview(job, *, filename: str, data: bytes) -> tuple[object, Parsed, Check]:
     return job, parsed, check
 
 
-def confirm(job):
+def confirm(job: AnyImportJob) -> AnyImportJob:
     """Confirm a clean preview: small files (and kinds never queued) run now, large ones in Celery."""
     model = type(job)
     changed = (
@@ -99,12 +102,12 @@ def confirm(job):
     return job
 
 
-def run(model, job_id: int) -> str:
+def run(model: type[AnyImportJob], job_id: int) -> str:
     """Run a confirmed import once (the Celery task's body): all rows or none, then its file is deleted."""
     return jobs.job_run(model, job_id, _run)
 
 
-def _run(job) -> None:
+def _run(job: AnyImportJob) -> None:
     model = type(job)
     try:
         parsed = stored(job)
@@ -129,7 +132,7 @@ def progress_set(percent: int, *, pk: int) -> None:
         log.warning("import progress not cached", exc_info=True)
 
 
-def progress(job) -> int:
+def progress(job: AnyImportJob) -> int:
     """How far a job is, in percent (a running one's from the cache, when the cache answers)."""
     if job.status == JobStatus.RUNNING:
         try:
@@ -140,7 +143,7 @@ def progress(job) -> int:
 
 
 # ---------------------------------------------------------------- what the preview keeps
-def _encode(value):
+def _encode(value: object) -> dict[str, object]:
     if isinstance(value, datetime.datetime):
         return {"$dt": value.isoformat()}
     if isinstance(value, datetime.date):
@@ -154,7 +157,7 @@ def _encode(value):
     raise TypeError(f"{type(value).__name__} is not kept by an import preview")
 
 
-_DECODE = {
+_DECODE: dict[str, Callable[[Any], object]] = {
     "$dt": datetime.datetime.fromisoformat,
     "$d": datetime.date.fromisoformat,
     "$t": datetime.time.fromisoformat,
@@ -163,7 +166,7 @@ _DECODE = {
 }
 
 
-def _decode(obj: dict):
+def _decode(obj: dict[str, Any]) -> object:
     if len(obj) == 1:
         ((key, value),) = obj.items()
         if key in _DECODE:
@@ -182,7 +185,7 @@ def _pack(parsed: Parsed, *, clean: bool) -> bytes:
     return json.dumps(kept, default=_encode, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def stored(job) -> Parsed:
+def stored(job: AnyImportJob) -> Parsed:
     """What the job's preview kept: typed rows, column names, and the rows in error as they were."""
     if not job.file:
         raise PreviewGone(job.pk)
@@ -195,7 +198,7 @@ def stored(job) -> Parsed:
                   rows=kept["rows"], raw=kept["raw"])  # fmt: skip
 
 
-def preview_rows(job, *, limit: int) -> list[dict]:
+def preview_rows(job: AnyImportJob, *, limit: int) -> list[dict]:
     """The typed rows of a clean preview of at most ``limit`` rows, to list before the user confirms."""
     if job.stage != job.Stage.PREVIEW or not job.file or job.error_count or job.total_rows > limit:
         return []
@@ -205,14 +208,14 @@ def preview_rows(job, *, limit: int) -> list[dict]:
         return []
 
 
-def error_sheet(job, *, reveal: bool) -> tuple:
+def error_sheet(job: AnyImportJob, *, reveal: bool) -> tuple[str, list[str], Iterator[list[object]]]:
     """The rows of the file that have errors, as they were, with an 错误信息 column (for write_workbook).
 
     Personal numbers (the kind's masked columns) are masked as in the exports unless the user may reveal them.
     Raises PreviewGone when the preview's file is gone.
     """
     kept = stored(job)
-    reasons = defaultdict(list)
+    reasons: defaultdict[int, list[str]] = defaultdict(list)
     for e in job.errors:
         reasons[e["row"]].append(f"{e['column']}：{e['message']}")
     columns = [] if reveal else kind_of(job.kind).columns
@@ -225,7 +228,7 @@ def error_sheet(job, *, reveal: bool) -> tuple:
     return (_("错误明细"), [_("行号"), *kept.headers, _("错误信息")], rows)
 
 
-def _cell(value, mask=None):
+def _cell(value: object, mask: Callable[[Any], str] | None = None) -> object:
     if isinstance(value, str):
         value = normalise_text(value)
     if mask is None or value in (None, ""):
@@ -236,14 +239,14 @@ def _cell(value, mask=None):
 
 
 # ---------------------------------------------------------------- the file leaves MEDIA_ROOT
-def upload_delete(job) -> None:
+def upload_delete(job: AnyImportJob) -> None:
     """Delete what an import kept of its upload (personal data) from MEDIA_ROOT and forget its name."""
     if job.file.name:
         job.file.delete(save=False)
     type(job).objects.filter(pk=job.pk).exclude(file="").update(file="")
 
 
-def uploads_cleanup(model, *, now=None) -> int:
+def uploads_cleanup(model: type[AnyImportJob], *, now: datetime.datetime | None = None) -> int:
     """Delete the files of previews not confirmed within a day (and any left by a finished import)."""
     now = now or timezone.now()
     stale = model.objects.exclude(file="").filter(

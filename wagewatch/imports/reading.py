@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineSheet, CalamineWorkbook
 
 from wagewatch.lib.uploads import check_spreadsheet_upload
 
@@ -24,7 +24,7 @@ class ImportFileError(Exception):
 class Table:
     """A file's first sheet as read once: ``rows()`` walks it again from memory, never from the file."""
 
-    def __init__(self, data: bytes, filename: str):
+    def __init__(self, data: bytes, filename: str) -> None:
         try:  # zip bombs, XML entities and non-spreadsheets are refused before anything unpacks them
             check_spreadsheet_upload(data, filename)
         except ValidationError as exc:
@@ -55,7 +55,7 @@ def _read_csv(data: bytes) -> str:
     raise ImportFileError(_("无法识别文件编码，请另存为 UTF-8 或 GB18030 编码的 CSV"))
 
 
-def _read_xlsx(data: bytes):
+def _read_xlsx(data: bytes) -> CalamineSheet:
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
     except Exception as exc:  # calamine raises its own error types for broken files

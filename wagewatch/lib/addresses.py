@@ -3,9 +3,10 @@
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, or the X-Forwarded-For entry the trusted proxies vouch for."""
     remote = request.META.get("REMOTE_ADDR") or "0.0.0.0"
     proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)

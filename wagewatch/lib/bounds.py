@@ -9,9 +9,9 @@ writes (PostgreSQL ``integer``, money ``numeric(16, 2)``). Errors are Chinese th
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
 from django.core import validators
@@ -24,6 +24,15 @@ from rest_framework import serializers
 
 from . import config
 from .validators import formula_errors
+
+if TYPE_CHECKING:  # what the mixins below are mixed into
+    _FormBase = forms.BaseForm
+    _SerializerBase = serializers.Serializer
+else:
+    _FormBase = _SerializerBase = object
+
+Column = models.Field | models.ForeignObjectRel  # what a form field is stored in
+FormOrSerializerField = forms.Field | serializers.Field
 
 
 class DecimalColumn(TypedDict):
@@ -55,7 +64,7 @@ def text_max_length() -> int:
     return config.TEXT_MAX_LENGTH()
 
 
-def integer_range(column=None) -> tuple[int | None, int | None]:
+def integer_range(column: Column | None = None) -> tuple[int | None, int | None]:
     """(low, high) an integer column holds in SQL, as on PostgreSQL; no column: a plain ``integer``.
 
     Not this connection's range: SQLite enforces none, and the bounds must not depend on the database a
@@ -65,7 +74,9 @@ def integer_range(column=None) -> tuple[int | None, int | None]:
     return BaseDatabaseOperations.integer_field_ranges[internal]
 
 
-def decimal_digits(column=None, field_digits=(None, None)) -> tuple[int, int]:
+def decimal_digits(
+    column: Column | None = None, field_digits: tuple[int | None, int | None] = (None, None)
+) -> tuple[int, int]:
     """(max_digits, decimal_places) of the column, else of the field, else of a money column."""
     if isinstance(column, models.DecimalField):
         return column.max_digits, column.decimal_places
@@ -79,7 +90,7 @@ def decimal_limit(max_digits: int, decimal_places: int) -> Decimal:
     return Decimal(10) ** (max_digits - decimal_places) - Decimal(10) ** -decimal_places
 
 
-def column_of(model, name: str | None):
+def column_of(model: type[models.Model] | None, name: str | None) -> Column | None:
     """The model field a form/serializer field is stored in, or None."""
     if model is None or not name:
         return None
@@ -106,13 +117,13 @@ def check_date(value: datetime.date, low: datetime.date, high: datetime.date, *,
 class DateInRange:
     """A date between ``date_min()`` and ``date_max()``; a past event (``past=True``) not after today."""
 
-    def __init__(self, *, past: bool):
+    def __init__(self, *, past: bool) -> None:
         self.past = past
 
-    def __call__(self, value) -> None:
+    def __call__(self, value: datetime.date) -> None:
         check_date(value, *date_limits(past=self.past), past=self.past)
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, DateInRange) and other.past == self.past
 
 
@@ -125,21 +136,23 @@ def range_pairs(names: Iterable[str], declared: Iterable[tuple[str, str]] = ()) 
     return pairs + [p for p in declared if p not in pairs]
 
 
-def range_error(first_label, last_label) -> str:
+def range_error(first_label: object, last_label: object) -> str:
     return _("%(last)s不能早于%(first)s") % {"first": first_label, "last": last_label}
 
 
 # ---------------------------------------------------------------- applying them to a field
 
 
-def _checked(field, kind, pick) -> object | None:
+def _checked(
+    field: FormOrSerializerField, kind: type[validators.BaseValidator], pick: Callable[[list[Any]], Any]
+) -> Any:
     """The strictest limit the field's validators already enforce (its max_length/max_value attribute may
     be set without one: AuthenticationForm sets the username's max_length after the field is built)."""
     limits = [v.limit_value for v in field.validators if type(v) is kind]
     return pick(limits) if limits else None
 
 
-def _limit_number(field, low, high) -> None:
+def _limit_number(field: Any, low: Decimal | int | None, high: Decimal | int | None) -> None:
     """Narrow the field's min/max to (low, high); a stricter bound already on the field stays."""
     current = _checked(field, validators.MaxValueValidator, min)
     if high is not None and (current is None or current > high):
@@ -151,7 +164,7 @@ def _limit_number(field, low, high) -> None:
         field.validators.append(validators.MinValueValidator(low, message=TOO_SMALL))
 
 
-def _limit_text(field, column) -> None:
+def _limit_text(field: forms.CharField | serializers.CharField, column: Column | None) -> None:
     limit = text_max_length()
     if isinstance(column, models.CharField) and column.max_length:
         limit = min(limit, column.max_length)
@@ -161,7 +174,7 @@ def _limit_text(field, column) -> None:
         field.validators.append(validators.MaxLengthValidator(limit, message=TOO_LONG))
 
 
-def _limit_decimal(field, column) -> None:
+def _limit_decimal(field: forms.DecimalField | serializers.DecimalField, column: Column | None) -> None:
     max_digits, places = decimal_digits(column, (field.max_digits, field.decimal_places))
     limit = decimal_limit(max_digits, places)
     _limit_number(field, -limit, limit)
@@ -170,7 +183,7 @@ def _limit_decimal(field, column) -> None:
         field.validators.append(validators.DecimalValidator(None, places))
 
 
-def bound_field(field, column, *, past: bool) -> None:
+def bound_field(field: FormOrSerializerField, column: Column | None, *, past: bool) -> None:
     """Give one form or serializer field the bounds of its column and of the plausible dates."""
     if isinstance(field, forms.DecimalField | serializers.DecimalField):
         _limit_decimal(field, column)
@@ -191,7 +204,7 @@ def bound_field(field, column, *, past: bool) -> None:
 # ---------------------------------------------------------------- the mixins
 
 
-class BoundedFormMixin:
+class BoundedFormMixin(_FormBase):
     """Bounds every field of a Django form; see the module docstring."""
 
     bounds_model: type[models.Model] | None = None  # the model a plain form writes
@@ -199,28 +212,32 @@ class BoundedFormMixin:
     future_dates: tuple[str, ...] | str = ()
     date_ranges: tuple[tuple[str, str], ...] = ()  # pairs not named x_from/x_to or start/end
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model = getattr(getattr(self, "_meta", None), "model", None) or self.bounds_model
         for name, field in self.fields.items():
             past = self.future_dates != "__all__" and name not in self.future_dates
             bound_field(field, column_of(model, name), past=past)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data is None:  # a parent's clean() may return None: cleaned_data is kept as it is
+            data = self.cleaned_data
         for first, last in range_pairs(self.fields, self.date_ranges):
             if data.get(first) and data.get(last) and data[last] < data[first]:
                 self.add_error(last, range_error(self.fields[first].label, self.fields[last].label))
         return data
 
 
-class NoFormulaMixin:
+class NoFormulaMixin(_FormBase):
     """A form that refuses, on its field, text a spreadsheet would run as a formula."""
 
-    def clean(self):
-        data = super().clean()  # type: ignore[misc]
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data is None:  # a parent's clean() may return None: cleaned_data is kept as it is
+            data = self.cleaned_data
         for name, message in formula_errors(data).items():
-            self.add_error(name, message)  # type: ignore[attr-defined]
+            self.add_error(name, message)
         return data
 
 
@@ -238,14 +255,14 @@ class BoundedAdminForm(BoundedModelForm):
     future_dates = "__all__"
 
 
-class BoundedSerializerMixin:
+class BoundedSerializerMixin(_SerializerBase):
     """Bounds every writable field of a DRF serializer; see the module docstring."""
 
     bounds_model: type[models.Model] | None = None
     future_dates: tuple[str, ...] = ()
     date_ranges: tuple[tuple[str, str], ...] = ()
 
-    def get_fields(self):
+    def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         model = getattr(getattr(self, "Meta", None), "model", None) or self.bounds_model
         for name, field in fields.items():
@@ -255,7 +272,7 @@ class BoundedSerializerMixin:
                 bound_field(field, column, past=name not in self.future_dates)
         return fields
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> Any:
         attrs = super().to_internal_value(data)
         errors = {
             last: [range_error(self.fields[first].label or first, self.fields[last].label or last)]

@@ -27,12 +27,12 @@ def _card_key(key: str) -> bytes:
     return _derive(key, _CARD_KEY_LABEL)
 
 
-def card_digits(number) -> str:
+def card_digits(number: object) -> str:
     """The digits of a card number as typed (spaces, dashes and other separators dropped)."""
     return _NOT_DIGITS.sub("", "" if number is None else str(number))
 
 
-def card_hash(number) -> str:
+def card_hash(number: object) -> str:
     """HMAC-SHA256 hex of the card number's digits; '' when it has none or is masked (6228 **** 1234)."""
     digits = card_digits(number)
     if not digits or "*" in str(number):
@@ -40,7 +40,7 @@ def card_hash(number) -> str:
     return hmac.new(_card_key(_keys()[0]), digits.encode("ascii"), hashlib.sha256).hexdigest()
 
 
-def validate_card_number(value) -> str:
+def validate_card_number(value: object) -> str:
     """The digits of a wage-card number typed with spaces or dashes, or a ValidationError in Chinese."""
     text = _SEPARATORS.sub("", "" if value is None else str(value))
     low, high = CARD_DIGITS

@@ -4,6 +4,8 @@ over them), a line. The one chart engine of the pages and the PDF reports.
 Each function returns markup safe to insert in a page or in a PDF template (labels are escaped).
 """
 
+from collections.abc import Iterable
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -19,11 +21,11 @@ def _svg(width: int, height: int, body: list[str], title: str) -> SafeString:
     return mark_safe(head + "".join(body) + "</svg>")
 
 
-def _num(value) -> str:
+def _num(value: object) -> str:
     return "—" if value is None else str(value)
 
 
-def _top(values) -> float:
+def _top(values: Iterable[float | None]) -> float:
     return max([float(v or 0) for v in values] + [1])
 
 
@@ -61,7 +63,7 @@ def _legend(names: list[str]) -> list[str]:
     ]
 
 
-def _overlay(name: str, values: list, points: list[tuple[float, float]], color: str) -> list[str]:
+def _overlay(name: str, values: list[float], points: list[tuple[float, float]], color: str) -> list[str]:
     """A line over the columns, one point a group, each with its value as a tooltip."""
     dots = [
         f'<circle cx="{x}" cy="{y}" r="3" fill="{color}"><title>{escape(name)} {_num(v)}</title></circle>'
@@ -76,8 +78,8 @@ def columns(
     *,
     line: tuple[str, list[float]] | None = None,
     title: str = "",
-    width=640,
-    height=220,
+    width: int = 640,
+    height: int = 220,
 ) -> SafeString:
     """Grouped columns: one group per label, one column per series; legend on top; ``line`` (name, values),
     when given, drawn over the groups on the same scale."""
@@ -88,7 +90,7 @@ def columns(
     bar = step * 0.8 / max(1, len(series))
     base = height - pad
 
-    def rise(value) -> float:
+    def rise(value: float | None) -> float:
         return round((base - legend - 6) * float(value or 0) / top, 1)
 
     body = [
@@ -115,7 +117,15 @@ def columns(
     return _svg(width, height, body, title)
 
 
-def line(labels: list[str], values: list[float], *, title: str = "", unit: str = "", width=640, height=200):
+def line(
+    labels: list[str],
+    values: list[float],
+    *,
+    title: str = "",
+    unit: str = "",
+    width: int = 640,
+    height: int = 200,
+) -> SafeString:
     """One line with its points labelled (e.g. the deposit balance at each month's end)."""
     pad = 34
     top = _top(values)

@@ -6,13 +6,17 @@ the legal band), ``E103`` an operational value the settings do not define, ``W10
 (a misspelt override would otherwise be ignored).
 """
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 
 from . import config, law  # noqa: F401  (importing law declares the legal numbers)
 
 
-def wagewatch_values(app_configs=None, **kwargs) -> list[CheckMessage]:
+def wagewatch_values(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """Read every declared value once; report each fault with the value's source as the hint."""
     faults: dict[str, config.ValueFault] = {}
     for value in config.declared():

@@ -7,13 +7,14 @@ Callers pass values already in database form (encrypted text, dates, bools, numb
 import datetime
 import io
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import connection
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return "\\N"
     if value is True:
@@ -25,7 +26,7 @@ def _text(value) -> str:
     return str(value).translate(_ESCAPES)
 
 
-def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert ``rows`` into ``table`` in one statement; returns how many."""
     rows = list(rows)
     if not rows:

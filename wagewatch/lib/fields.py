@@ -22,14 +22,18 @@ import hashlib
 import hmac
 import os
 from functools import lru_cache
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django import forms
 from django.conf import settings
 from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Expression, Lookup, Transform
 from django.db.models.lookups import Exact
 
 _HASH_KEY_LABEL = b"wagewatch:keyed-hash:v1"
@@ -98,7 +102,7 @@ def keyed_hash(value: str) -> str:
 class _BlankOnlyExact(Exact):
     """Exact match on an encrypted field works only for '': ciphertexts of the same value differ."""
 
-    def get_prep_lookup(self):
+    def get_prep_lookup(self) -> Any:
         if self.rhs != "":
             raise FieldError(
                 f"{self.lhs.output_field.name} is encrypted: search its *_hash field with keyed_hash()"
@@ -111,32 +115,34 @@ class EncryptedCharField(models.TextField):
 
     description = "Encrypted text"
 
-    def get_lookup(self, lookup_name):
+    def get_lookup(self, lookup_name: str) -> type[Lookup] | None:
         if lookup_name == "exact":
             return _BlankOnlyExact
         if lookup_name == "isnull":
             return super().get_lookup(lookup_name)
         return None  # Django raises FieldError: "Unsupported lookup ..."
 
-    def get_transform(self, lookup_name):
+    def get_transform(self, lookup_name: str) -> type[Transform] | None:
         return None
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str | None:
         if value is None or isinstance(value, str):
             return value
         return str(value)
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(
+        self, value: str | None, expression: Expression, connection: BaseDatabaseWrapper
+    ) -> str | None:
         if value is None or value == "":
             return value
         return decrypt(value)
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> str | None:
         value = self.to_python(models.Field.get_prep_value(self, value))
         if value is None or value == "":
             return value
         return encrypt(value)
 
-    def formfield(self, **kwargs):
+    def formfield(self, **kwargs: Any) -> forms.Field | None:
         # A one-line input, not the Textarea a TextField would get.
         return models.Field.formfield(self, **{"max_length": self.max_length, **kwargs})

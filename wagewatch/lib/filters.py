@@ -8,12 +8,13 @@ error page). The selector narrows its scoped queryset with the same FilterSet fr
 """
 
 import datetime
-from typing import ClassVar
+from typing import Any
 
 import django_filters
 from django import forms
 from django.contrib import messages
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,11 +24,18 @@ class ListFilter(django_filters.FilterSet):
     date-dependent filters (overdue, open) are computed for; ``form_kwargs``: what the form is built with."""
 
     search_fields: tuple[str, ...] = ()
-    form_kwargs: ClassVar[dict] = {}
+    form_kwargs: dict[str, Any] = {}
 
     q = django_filters.CharFilter(method="search")
 
-    def __init__(self, data=None, queryset=None, *, today: datetime.date | None = None, form_kwargs=None):
+    def __init__(
+        self,
+        data: Any = None,
+        queryset: QuerySet | None = None,
+        *,
+        today: datetime.date | None = None,
+        form_kwargs: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(data, QuerySet() if queryset is None else queryset)  # the page needs only the form
         self.today = today or timezone.localdate()
         self.form_kwargs = {**self.form_kwargs, **(form_kwargs or {})}
@@ -39,7 +47,7 @@ class ListFilter(django_filters.FilterSet):
             self._form = self._meta.form(self.data if self.is_bound else None, **self.form_kwargs)
         return self._form
 
-    def search(self, queryset, _name, value):
+    def search(self, queryset: QuerySet, _name: str, value: str | None) -> QuerySet:
         """Rows where any of ``search_fields`` contains the text (case-insensitive)."""
         text = (value or "").strip()
         if not text:
@@ -50,7 +58,7 @@ class ListFilter(django_filters.FilterSet):
         return queryset.filter(found)
 
     @classmethod
-    def apply(cls, queryset: QuerySet, values: dict, **kwargs) -> QuerySet:
+    def apply(cls, queryset: QuerySet, values: dict[str, Any], **kwargs: Any) -> QuerySet:
         """``queryset`` narrowed by each filter named in ``values`` (clean values, as the form gives them;
         a name without a filter is ignored)."""
         filterset = cls(queryset=queryset, **kwargs)
@@ -60,14 +68,16 @@ class ListFilter(django_filters.FilterSet):
         return queryset
 
 
-def page_query(request) -> str:
+def page_query(request: HttpRequest) -> str:
     """The list's query string without its page number (the pagination links and the export keep it)."""
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
 
 
-def page_filters(filterset_class, request, **form_kwargs) -> tuple[forms.Form, dict]:
+def page_filters(
+    filterset_class: type[ListFilter], request: HttpRequest, **form_kwargs: Any
+) -> tuple[forms.Form, dict[str, Any]]:
     """(form, clean values) of a list page's filters from its query string; a bad parameter leaves the
     list unfiltered and is told in a Chinese message naming the field."""
     form = filterset_class(request.GET or None, form_kwargs=form_kwargs).form
@@ -76,7 +86,9 @@ def page_filters(filterset_class, request, **form_kwargs) -> tuple[forms.Form, d
     if form.is_valid():
         return form, form.cleaned_data
     problems = [
-        f"{form.fields[name].label}：{'；'.join(errors)}" if name in form.fields else "；".join(errors)
+        f"{form.fields[name].label}：{'；'.join(map(str, errors))}"
+        if name in form.fields
+        else "；".join(map(str, errors))
         for name, errors in form.errors.items()
     ]
     messages.error(request, _("筛选条件有误，未按条件筛选：%(problems)s") % {"problems": "；".join(problems)})

@@ -1,10 +1,14 @@
 """A service's refusal shown on the form that asked for it, or as a message after a POST."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest
 
 
-def add_service_errors(form, exc: ValidationError) -> None:
+def add_service_errors(form: BaseForm, exc: ValidationError) -> None:
     """Put a service's ValidationError on ``form``: field errors on their fields, the rest on the form."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -13,7 +17,7 @@ def add_service_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def run_step(request, call, ok: str) -> bool:
+def run_step(request: HttpRequest, call: Callable[[], object], ok: str) -> bool:
     """Run a service step for a redirect-after-POST view: its refusal (ValidationError) is shown as an error
     message instead of an error page, success as ``ok``; True when it went through."""
     try:

@@ -13,7 +13,7 @@ _SEPARATORS = re.compile(r"[\s\-]")
 _NAME_KEEP = frozenset(" ·•.-")
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     try:
         return "" if value is None else str(value).strip()
     except ValueError:  # an int too large to print
@@ -27,17 +27,17 @@ def _keep_ends(text: str, head: int, tail: int) -> str:
     return text[:head] + "*" * (len(text) - head - tail) + text[len(text) - tail :]
 
 
-def mask_id(value) -> str:
+def mask_id(value: object) -> str:
     """An ID number with only its first 3 and last 4 characters shown: 110***********1234."""
     return _keep_ends(_SEPARATORS.sub("", _text(value)), 3, 4)
 
 
-def mask_phone(value) -> str:
+def mask_phone(value: object) -> str:
     """A phone number with its first 3 and last 4 digits shown: 138****5678."""
     return _keep_ends(_SEPARATORS.sub("", _text(value)), 3, 4)
 
 
-def mask_card(value) -> str:
+def mask_card(value: object) -> str:
     """A bank card or account number in groups of four, first and last 4 shown: 6222 **** **** 1234."""
     number = _SEPARATORS.sub("", _text(value))
     if len(number) <= 4:
@@ -49,7 +49,7 @@ def mask_card(value) -> str:
     return " ".join([number[:4], *groups, number[-4:]])
 
 
-def mask_name(value) -> str:
+def mask_name(value: object) -> str:
     """A person's name with only the surname shown: 张* , 欧阳** ; separators such as · are kept."""
     name = _text(value)
     keep = 2 if len(name) > 2 and name[:2] in COMPOUND_SURNAMES else 1

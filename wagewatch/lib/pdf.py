@@ -1,12 +1,14 @@
 """PDF from a Django template with WeasyPrint; CJK text in Noto Sans CJK SC, subset and embedded."""
 
+from typing import Any
+
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.encoding import escape_uri_path
 
 
-def render_pdf(template: str, context: dict, *, request=None) -> bytes:
+def render_pdf(template: str, context: dict[str, Any], *, request: HttpRequest | None = None) -> bytes:
     """Render ``template`` (HTML with print CSS; extend ``pdf/base.html``) to PDF bytes."""
     from weasyprint import HTML  # imported late: pango loads only when a PDF is made
 

@@ -56,7 +56,7 @@ def _check_xlsx(data: bytes) -> None:
             _check_xml_head(archive, member)
 
 
-def _check_members(members) -> None:
+def _check_members(members: list[zipfile.ZipInfo]) -> None:
     if len(members) > MAX_MEMBERS:
         raise ValidationError(_("Excel 文件结构异常（压缩成员过多），已拒绝"))
     unpacked = sum(m.file_size for m in members)
@@ -65,7 +65,7 @@ def _check_members(members) -> None:
         raise ValidationError(_("Excel 文件解压后体积异常（疑似压缩炸弹），已拒绝"))
 
 
-def _check_xml_head(archive: zipfile.ZipFile, member) -> None:
+def _check_xml_head(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
     with archive.open(member) as fh:
         head = fh.read(XML_SCAN_BYTES).upper()
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:

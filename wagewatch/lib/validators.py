@@ -8,6 +8,7 @@ import datetime
 import re
 import time
 import unicodedata
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -29,7 +30,7 @@ _MOBILE_PREFIX = re.compile(r"^(?:\+86|0086|86)(?=1[0-9]{10}$)")
 _ASCII_DIGITS = frozenset("0123456789")
 
 
-def _to_text(value) -> str:
+def _to_text(value: object) -> str:
     """Any input as a str (None and bools give ''); raises ValueError when it has no usable text form."""
     if value is None or isinstance(value, bool):
         return ""
@@ -51,7 +52,7 @@ def _half_width(text: str) -> str:
     return text.translate(_HALF_WIDTH).translate(_INVISIBLE)
 
 
-def normalise_text(value) -> str:
+def normalise_text(value: object) -> str:
     """Trim, collapse inner whitespace and turn full-width ASCII into half-width; None gives ''."""
     try:
         text = _to_text(value)
@@ -60,7 +61,7 @@ def normalise_text(value) -> str:
     return _WHITESPACE.sub(" ", _half_width(text)).strip()
 
 
-def looks_like_formula(value) -> bool:
+def looks_like_formula(value: object) -> bool:
     """True when text would be read as a spreadsheet formula (= + - @, or a leading tab/CR); numbers never."""
     if not isinstance(value, str):
         return False
@@ -74,13 +75,13 @@ def looks_like_formula(value) -> bool:
 FORMULA_REFUSED = _("内容不能以 = + - @ 开头（疑似公式）")
 
 
-def formula_errors(values: dict) -> dict:
+def formula_errors(values: dict[str, Any]) -> dict[str, Any]:
     """{name: message} for each value a spreadsheet would run as a formula: the one check that keeps such
     text out of what is stored (it would end up in exports)."""
     return {name: FORMULA_REFUSED for name, value in values.items() if looks_like_formula(value)}
 
 
-def _compact(value, *, drop: str, label) -> str:
+def _compact(value: object, *, drop: str, label: object) -> str:
     """Half-width, stripped text with the separators in `drop` removed; blank or huge input is invalid."""
     params = {"label": label}
     try:
@@ -125,7 +126,7 @@ def _birth_date(number: str) -> datetime.date:
     return born
 
 
-def validate_resident_id(value) -> str:
+def validate_resident_id(value: object) -> str:
     """Return the 18-character resident ID number (GB 11643) normalised, or raise ValidationError."""
     if isinstance(value, float):
         # Excel stored the number as a float: the last digits are already lost.
@@ -175,7 +176,13 @@ def _in_span(span: str, year: int) -> bool:
     return (not start.isdigit() or year >= int(start)) and (not end.isdigit() or year <= int(end))
 
 
-def resident_id_info(value) -> dict:
+class ResidentIdInfo(TypedDict):
+    birth_date: datetime.date
+    sex: str  # "M" / "F"
+    birthplace: str | None
+
+
+def resident_id_info(value: object) -> ResidentIdInfo:
     """Birth date, sex ('M'/'F') and birthplace (or None) of a valid resident ID; else ValidationError."""
     number = validate_resident_id(value)
     birth_date = _birth_date(number)
@@ -186,7 +193,7 @@ def resident_id_info(value) -> dict:
     }
 
 
-def validate_uscc(value) -> str:
+def validate_uscc(value: object) -> str:
     """Return the 18-character unified social credit code (GB 32100) upper-cased, or raise ValidationError."""
     code = _compact(value, drop="-", label=_("统一社会信用代码")).upper()
     if len(code) != 18:
@@ -203,7 +210,7 @@ def validate_uscc(value) -> str:
     return code
 
 
-def validate_mobile(value) -> str:
+def validate_mobile(value: object) -> str:
     """Return a mainland mobile number as 11 digits (spaces, dashes, +86 allowed); else ValidationError."""
     text = _compact(value, drop="-()", label=_("手机号码"))
     number = _MOBILE_PREFIX.sub("", text)

@@ -14,10 +14,11 @@ import calendar
 import datetime
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 import chinese_calendar
 from django.apps import apps
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
@@ -135,7 +136,10 @@ def spans_year(year: int | None, *, start: str, dues: tuple[str, ...]) -> Q:
     return flagged & Q(**{f"{start}__lte": datetime.date(year, 12, 31)}) & reaches
 
 
-def rewrite_changed(rows, fields: list[str], recompute: Callable) -> int:
+_M = TypeVar("_M", bound=Model)
+
+
+def rewrite_changed(rows: QuerySet[_M], fields: list[str], recompute: Callable[[_M], object]) -> int:
     """Apply ``recompute(row)`` to each row of the queryset ``rows``; write back, with a history row each
     saying why, only the rows whose ``fields`` changed (the nightly run rewrites nothing else)."""
     changed = []

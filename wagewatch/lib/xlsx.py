@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -24,14 +25,14 @@ _BAD_FILENAME_CHARS = re.compile(r'[\x00-\x1f\x7f/\\"]')
 _NATIVE = (int, float, Decimal, datetime.date, datetime.time, datetime.timedelta)
 
 
-def escape_cell(value):
+def escape_cell(value: Any) -> Any:
     """Prefix ' to text a spreadsheet would run as a formula (= + - @ tab CR); other values unchanged."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
-def _cell_value(value):
+def _cell_value(value: object) -> object:
     """A value openpyxl writes as data: numbers and dates as such, everything else as escaped text."""
     if value is None or isinstance(value, bool):
         return value
@@ -45,7 +46,7 @@ def _cell_value(value):
     return escape_cell(ILLEGAL_CHARACTERS_RE.sub("", text)[:_MAX_CELL_TEXT])
 
 
-def _sheet_title(title, used: set[str]) -> str:
+def _sheet_title(title: object, used: set[str]) -> str:
     """A sheet title Excel accepts: no []:*?/\\, at most 31 characters, unique in the workbook."""
     base = _BAD_TITLE_CHARS.sub("_", str(title or "Sheet")).strip("'")[:31] or "Sheet"
     candidate, n = base, 1
@@ -56,7 +57,7 @@ def _sheet_title(title, used: set[str]) -> str:
     return candidate
 
 
-def write_workbook(sheets: list[tuple[str, list[str], Iterable]]) -> bytes:
+def write_workbook(sheets: list[tuple[str, list[str], Iterable[Iterable[object]]]]) -> bytes:
     """An .xlsx file of (title, headers, rows) sheets: bold frozen header row, formula-safe text cells."""
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
@@ -73,7 +74,7 @@ def write_workbook(sheets: list[tuple[str, list[str], Iterable]]) -> bytes:
     return buffer.getvalue()
 
 
-def _header_cell(sheet, header, font: Font) -> WriteOnlyCell:
+def _header_cell(sheet: Any, header: object, font: Font) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=_cell_value(header))
     cell.font = font
     return cell
