@@ -8,6 +8,7 @@ from wagewatch.accounts.access import townships_for
 from wagewatch.accounts.models import Department, Township
 from wagewatch.lib.bounds import BoundedForm, BoundedModelForm, NoFormulaMixin
 from wagewatch.lib.cardhash import validate_card_number
+from wagewatch.lib.formfields import field_of
 from wagewatch.lib.validators import validate_mobile, validate_resident_id
 
 from .models import Inspection, LabourCostTransfer, Payroll, Project, RosterEntry, WageAccount
@@ -49,7 +50,7 @@ class ProjectForm(NoFormulaMixin, BoundedModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None:
-            self.fields["township"].queryset = townships_for(user)
+            field_of(self, "township", forms.ModelChoiceField).queryset = townships_for(user)
 
     def clean(self):
         data = super().clean()

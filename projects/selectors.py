@@ -1,8 +1,11 @@
 """Reads for projects: the filtered project list, a project's roster, account, payroll and inspections."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from wagewatch.accounts.access import get_for_user
+from wagewatch.accounts.roles import AnyUser
 
 from .filters import ProjectFilter
 from .models import Inspection, LabourCostTransfer, Payroll, Project, RosterEntry
@@ -20,14 +23,14 @@ SORTS = {
 LIST_FILTERS = ("township", "department", "investment_type", "status", "risk_grade")
 
 
-def project_for_user(*, user, pk, write: bool = False) -> Project:
+def project_for_user(*, user: AnyUser, pk: object, write: bool = False) -> Project:
     """The project for its pages (any app's tab): 404 unless the user sees it; ``write``: 403 unless he
     does field work."""
     qs = Project.objects.select_related("township", "department", "builder", "contractor")
     return get_for_user(qs, user, pk, write=write)
 
 
-def project_list(*, user, filters: dict | None = None) -> QuerySet:
+def project_list(*, user: AnyUser, filters: dict[str, Any] | None = None) -> QuerySet[Project]:
     """Projects the user may see, filtered, searched (name, code, enterprise), sorted; one query a page."""
     filters = filters or {}
     qs = Project.objects.visible_to(user).select_related("township", "department", "builder", "contractor")
@@ -36,7 +39,7 @@ def project_list(*, user, filters: dict | None = None) -> QuerySet:
     return qs.order_by(order, "pk") if order else qs.order_by("-start_date", "code", "pk")
 
 
-def project_roster(*, project: Project) -> QuerySet:
+def project_roster(*, project: Project) -> QuerySet[RosterEntry]:
     """The project's roster entries with worker and employer."""
     return (
         RosterEntry.objects.filter(project=project)
@@ -45,17 +48,17 @@ def project_roster(*, project: Project) -> QuerySet:
     )
 
 
-def project_transfers(*, project: Project) -> QuerySet:
+def project_transfers(*, project: Project) -> QuerySet[LabourCostTransfer]:
     """Labour-cost transfers of the project, newest month first."""
     return LabourCostTransfer.objects.filter(project=project).order_by("-month", "-id")
 
 
-def project_payrolls(*, project: Project) -> QuerySet:
+def project_payrolls(*, project: Project) -> QuerySet[Payroll]:
     """Payroll months of the project, newest first."""
     return Payroll.objects.filter(project=project).order_by("-month")
 
 
-def project_inspections(*, project: Project) -> QuerySet:
+def project_inspections(*, project: Project) -> QuerySet[Inspection]:
     """Inspections of the project with their inspectors."""
     return Inspection.objects.filter(project=project).prefetch_related("inspectors").order_by("-date", "-id")
 

@@ -1,10 +1,13 @@
 """Writes for projects: enterprises, projects, workers, rosters, accounts, transfers, payroll, inspections."""
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,18 +34,20 @@ from .models import (
     Worker,
 )
 
+_M = TypeVar("_M", bound=models.Model)
 
-def _clean_text(field: str, value) -> str:
+
+def _clean_text(field: str, value: object) -> str:
     """Trimmed text; formula-like text is refused so it is never stored."""
     if errors := formula_errors({field: value}):
         raise ValidationError(errors)
     return normalise_text(value)
 
 
-def _full_clean(obj, *, user=None):
+def _full_clean(obj: _M, *, user: User | None = None) -> _M:
     obj.full_clean()
     if user is not None:
-        obj._history_user = user
+        vars(obj)["_history_user"] = user  # the user django-simple-history names in the row save() writes
     obj.save()
     return obj
 
@@ -67,7 +72,7 @@ def enterprise_get_or_create(
     return _full_clean(enterprise), True
 
 
-def enterprise_update(*, enterprise: Enterprise, user=None, **fields) -> Enterprise:
+def enterprise_update(*, enterprise: Enterprise, user: User | None = None, **fields: Any) -> Enterprise:
     """Change an enterprise's fields (USCC re-validated)."""
     if "uscc" in fields:
         fields["uscc"] = validate_uscc(fields["uscc"])
@@ -77,7 +82,7 @@ def enterprise_update(*, enterprise: Enterprise, user=None, **fields) -> Enterpr
 
 
 def _check_project(project: Project) -> None:
-    errors = {}
+    errors: dict[str, Any] = {}
     if project.start_date and project.planned_finish and project.planned_finish < project.start_date:
         errors["planned_finish"] = _("计划竣工日期不能早于开工日期")
     if project.completed_on and project.start_date and project.completed_on < project.start_date:
@@ -89,14 +94,14 @@ def _check_project(project: Project) -> None:
         raise ValidationError(errors)
 
 
-def project_create(*, user=None, **fields) -> Project:
+def project_create(*, user: User | None = None, **fields: Any) -> Project:
     """Create a project after validation (dates in order, no formula text, enterprises valid)."""
     project = Project(**fields)
     _check_project(project)
     return _full_clean(project, user=user)
 
 
-def project_update(*, project: Project, user=None, **fields) -> Project:
+def project_update(*, project: Project, user: User | None = None, **fields: Any) -> Project:
     """Change a project's fields after the same validation as on create."""
     for key, value in fields.items():
         setattr(project, key, value)
@@ -104,7 +109,7 @@ def project_update(*, project: Project, user=None, **fields) -> Project:
     return _full_clean(project, user=user)
 
 
-def project_upsert(*, code: str, user=None, **fields) -> tuple[Project, bool]:
+def project_upsert(*, code: str, user: User | None = None, **fields: Any) -> tuple[Project, bool]:
     """Create the project with this code, or update it; returns (project, created)."""
     code = _clean_text("code", code)
     if not code:
@@ -121,7 +126,7 @@ def subcontract_save(
     enterprise: Enterprise,
     scope: str = "",
     amount: Decimal | None = None,
-    signed_on=None,
+    signed_on: date | None = None,
 ) -> Subcontract:
     """Record (or update) a subcontract of the project."""
     sub, _created = Subcontract.objects.update_or_create(
@@ -152,7 +157,7 @@ def identity_conflict_message(*, worker: Worker, name: str) -> tuple[str, str]:
     return "phone", _("此身份证号已在其他项目登记，联系电话为%(phone)s") % {"phone": phone}
 
 
-def workers_held_elsewhere(*, worker_ids: list[int], user) -> set[int]:
+def workers_held_elsewhere(*, worker_ids: list[int], user: User | None) -> set[int]:
     """Of these workers, those on a roster outside the user's jurisdiction (his visible_to); no user: all."""
     if not worker_ids:
         return set()
@@ -162,7 +167,9 @@ def workers_held_elsewhere(*, worker_ids: list[int], user) -> set[int]:
     return set(entries.values_list("worker_id", flat=True))
 
 
-def worker_upsert(*, id_number: str, name: str, phone: str = "", user=None) -> tuple[Worker, bool]:
+def worker_upsert(
+    *, id_number: str, name: str, phone: str = "", user: User | None = None
+) -> tuple[Worker, bool]:
     """The worker with this ID (matched by keyed hash), created or updated; sex and birth from the ID.
 
     His name and phone change only from within every jurisdiction that holds his roster entries (or by office
@@ -196,7 +203,9 @@ def worker_upsert(*, id_number: str, name: str, phone: str = "", user=None) -> t
     return worker, created
 
 
-def roster_entry_save(*, project: Project, worker: Worker, user=None, **fields) -> RosterEntry:
+def roster_entry_save(
+    *, project: Project, worker: Worker, user: User | None = None, **fields: Any
+) -> RosterEntry:
     """Put a worker on a project's roster, or update his entry there."""
     entry = RosterEntry.objects.filter(project=project, worker=worker).first() or RosterEntry(
         project=project, worker=worker
@@ -209,7 +218,7 @@ def roster_entry_save(*, project: Project, worker: Worker, user=None, **fields) 
     return _full_clean(entry, user=user)
 
 
-def wage_account_save(*, project: Project, user=None, **fields) -> WageAccount:
+def wage_account_save(*, project: Project, user: User | None = None, **fields: Any) -> WageAccount:
     """Open or change the project's dedicated wage account."""
     account = WageAccount.objects.filter(project=project).first() or WageAccount(project=project)
     for key, value in fields.items():
@@ -217,7 +226,9 @@ def wage_account_save(*, project: Project, user=None, **fields) -> WageAccount:
     return _full_clean(account, user=user)
 
 
-def transfer_create(*, project: Project, month: date, amount: Decimal, transferred_on: date, **extra):
+def transfer_create(
+    *, project: Project, month: date, amount: Decimal, transferred_on: date, **extra: Any
+) -> LabourCostTransfer:
     """Record a labour-cost transfer for a month (stored as the month's first day)."""
     transfer = LabourCostTransfer(
         project=project, month=month.replace(day=1), amount=amount, transferred_on=transferred_on, **extra
@@ -227,7 +238,7 @@ def transfer_create(*, project: Project, month: date, amount: Decimal, transferr
     return _full_clean(transfer)
 
 
-def payroll_save(*, project: Project, month: date, **fields) -> Payroll:
+def payroll_save(*, project: Project, month: date, **fields: Any) -> Payroll:
     """Record (or correct) the payroll of a project-month."""
     payroll = Payroll.objects.filter(project=project, month=month.replace(day=1)).first() or Payroll(
         project=project, month=month.replace(day=1)
@@ -242,7 +253,14 @@ def payroll_save(*, project: Project, month: date, **fields) -> Payroll:
 
 
 @transaction.atomic
-def inspection_save(*, project: Project, user, inspectors=(), inspection: Inspection | None = None, **fields):
+def inspection_save(
+    *,
+    project: Project,
+    user: User,
+    inspectors: Iterable[User] = (),
+    inspection: Inspection | None = None,
+    **fields: Any,
+) -> Inspection:
     """Create or update a site inspection with its seven checks."""
     inspection = inspection or Inspection(project=project, created_by=user)
     for key, value in fields.items():

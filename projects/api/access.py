@@ -1,5 +1,6 @@
 """Who calls the API and what they reach: people by visible_to, banks by the accounts they hold."""
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, permissions, viewsets
 
@@ -85,9 +86,9 @@ class ScopedViewSet(viewsets.GenericViewSet):
     """Read endpoints over ``base_queryset`` narrowed by ``scoped`` through ``project_lookup``."""
 
     permission_classes = [ApiAccess]
-    client_kinds = (ApiClient.Kind.PLATFORM,)
+    client_kinds: tuple[str, ...] = (ApiClient.Kind.PLATFORM,)
     project_lookup: str | None = "project"
-    base_queryset = None
+    base_queryset: QuerySet  # set by each endpoint
 
     def get_queryset(self):
         return scoped(self.base_queryset.all(), self.request.user, project=self.project_lookup)

@@ -1,7 +1,9 @@
 """The bank feeds: labour-cost transfers and payroll, listed and pushed in all-or-nothing batches."""
 
 import hashlib
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,6 +22,11 @@ from wagewatch.lib.bounds import BoundedModelSerializer, BoundedSerializer
 from .. import services
 from ..models import ApiClient, LabourCostTransfer, Payroll, WageAccount
 from .access import ScopedViewSet, feed_projects
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+_V = TypeVar("_V", bound=Callable[..., Any])
 
 # ---------------------------------------------------------------- feeds: read side
 
@@ -128,7 +135,8 @@ class BatchErrorSerializer(BoundedSerializer):
 
 
 class BatchErrorsSerializer(BoundedSerializer):
-    errors = BatchErrorSerializer(many=True)
+    # a declared field (the metaclass moves it into ``fields``), not the ``errors`` property it shadows
+    errors = BatchErrorSerializer(many=True)  # type: ignore[assignment]
 
 
 class DetailSerializer(BoundedSerializer):
@@ -187,8 +195,8 @@ class FeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
 
     client_kinds = (ApiClient.Kind.BANK, ApiClient.Kind.PLATFORM)
     parser_classes = [JSONParser]
-    model = None
-    item_serializer = None
+    model: type[LabourCostTransfer] | type[Payroll]  # set by each feed
+    item_serializer: type[FeedItemSerializer]
     compared: tuple[str, ...] = ()
 
     def create(self, request, *args, **kwargs):
@@ -309,12 +317,16 @@ class FeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         ):
             raise IdempotencyConflict
 
+    def save_item(self, *, item: dict[str, Any], ref: str, client: ApiClient | None) -> Any:
+        """Store one item of a valid batch (each feed says how)."""
+        raise NotImplementedError
+
 
 class IdempotencyConflict(Exception):
     """The Idempotency-Key was used before for a different batch."""
 
 
-def _feed_docs(name: str, item):
+def _feed_docs(name: "StrOrPromise", item: type[serializers.Serializer]) -> Callable[[_V], _V]:
     return extend_schema_view(
         list=extend_schema(summary=_("%(n)s列表") % {"n": name}),
         retrieve=extend_schema(summary=_("%(n)s详情") % {"n": name}),

@@ -1,5 +1,7 @@
 """Workers (one record per person in the county) and the real-name rosters of projects."""
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -10,6 +12,9 @@ from wagewatch.lib.fields import EncryptedCharField
 from wagewatch.lib.masking import mask_id, mask_phone
 
 from .core import Enterprise, Project, ProjectChildQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class WorkerQuerySet(models.QuerySet):
@@ -37,6 +42,9 @@ class Worker(models.Model):
     history = HistoricalRecords(
         excluded_fields=["id_number", "phone"], history_change_reason_field=models.TextField(null=True)
     )
+    # set before a save, read by django-simple-history: who made the change and why
+    _history_user: "User | None"
+    _change_reason: str
 
     objects = WorkerQuerySet.as_manager()
 

@@ -8,7 +8,7 @@ error page). The selector narrows its scoped queryset with the same FilterSet fr
 """
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import django_filters
 from django import forms
@@ -17,6 +17,8 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+_QS = TypeVar("_QS", bound=QuerySet)
 
 
 class ListFilter(django_filters.FilterSet):
@@ -58,7 +60,7 @@ class ListFilter(django_filters.FilterSet):
         return queryset.filter(found)
 
     @classmethod
-    def apply(cls, queryset: QuerySet, values: dict[str, Any], **kwargs: Any) -> QuerySet:
+    def apply(cls, queryset: _QS, values: dict[str, Any], **kwargs: Any) -> _QS:
         """``queryset`` narrowed by each filter named in ``values`` (clean values, as the form gives them;
         a name without a filter is ignored)."""
         filterset = cls(queryset=queryset, **kwargs)
