@@ -9,8 +9,8 @@ from .selectors import can_see_reporter
 class CaseEventInline(admin.TabularInline):
     model = CaseEvent
     extra = 0
-    fields = ["at", "actor", "action", "note"]
-    readonly_fields = fields
+    readonly_fields = ("at", "actor", "action", "note")
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

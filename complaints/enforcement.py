@@ -106,6 +106,7 @@ def order_refer(
 
 
 def _refer_case(order: EnforcementOrder, user, on: datetime.date) -> None:
+    assert order.complaint_id is not None  # only an order of a case is referred with it
     case = Complaint.objects.select_for_update().get(pk=order.complaint_id)
     text = _("依据 %(n)s 移送公安 %(t)s") % {"n": order.number, "t": order.referral_note}
     if case.status == Complaint.Status.FILED:

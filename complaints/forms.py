@@ -1,5 +1,7 @@
 """Forms of the complaints app: ledger filters, staff intake, case steps, orders and the public form."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -9,9 +11,15 @@ from projects.models import Enterprise, Hazard, Inspection, Project
 from wagewatch.accounts.access import townships_for
 from wagewatch.accounts.models import Role, Township
 from wagewatch.lib.bounds import BoundedForm
+from wagewatch.lib.formfields import field_of
 from wagewatch.lib.validators import validate_mobile, validate_resident_id
 
 from .models import Complaint, EnforcementOrder, Interview
+
+if TYPE_CHECKING:  # PersonMixin is mixed into a form
+    _FormBase = forms.Form
+else:
+    _FormBase = object
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DEADLINE_CHOICES = [("", _("全部")), ("soon", _("即将到期")), ("overdue", _("已超期"))]
@@ -45,7 +53,7 @@ def find_enterprise(text: str) -> Enterprise | None:
     return Enterprise.objects.filter(Q(uscc=text.upper()) | Q(name=text)).order_by("pk").first()
 
 
-class PersonMixin:
+class PersonMixin(_FormBase):
     """Normalise the complainant's mobile number and (optional) ID number."""
 
     def clean_complainant_phone(self):
@@ -84,8 +92,10 @@ class IntakeForm(PersonMixin, BoundedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.visible_to(user).only("pk", "name", "code")
-        self.fields["township"].queryset = townships_for(user)
+        field_of(self, "project", forms.ModelChoiceField).queryset = Project.objects.visible_to(user).only(
+            "pk", "name", "code"
+        )
+        field_of(self, "township", forms.ModelChoiceField).queryset = townships_for(user)
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
@@ -130,8 +140,10 @@ class _DocumentForm(BoundedForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["project"].queryset = Project.objects.visible_to(user).only("pk", "name", "code")
-        self.fields["hazard"].queryset = Hazard.objects.visible_to(user)
+        field_of(self, "project", forms.ModelChoiceField).queryset = Project.objects.visible_to(user).only(
+            "pk", "name", "code"
+        )
+        field_of(self, "hazard", forms.ModelChoiceField).queryset = Hazard.objects.visible_to(user)
 
     def clean_enterprise(self):
         enterprise = find_enterprise(self.cleaned_data["enterprise"])
@@ -173,7 +185,7 @@ class OrderForm(_DocumentForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["inspection"].queryset = Inspection.objects.visible_to(user)
+        field_of(self, "inspection", forms.ModelChoiceField).queryset = Inspection.objects.visible_to(user)
 
 
 class ComplyForm(BoundedForm):
@@ -212,7 +224,7 @@ class DocumentFilterForm(BoundedForm):
         super().__init__(*args, **kwargs)
         if interviews:
             del self.fields["kind"]
-            self.fields["status"].choices = INTERVIEW_STATUS_CHOICES
+            field_of(self, "status", forms.ChoiceField).choices = INTERVIEW_STATUS_CHOICES
 
 
 def _staff_users():
@@ -245,7 +257,7 @@ class InterviewForm(_DocumentForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["interviewers"].queryset = _staff_users()
+        field_of(self, "interviewers", forms.ModelChoiceField).queryset = _staff_users()
 
 
 class PublicComplaintForm(PersonMixin, BoundedForm):

@@ -1,5 +1,7 @@
 """Complaint cases (投诉举报) with their legal deadlines, and enforcement documents."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,9 @@ from projects.models import MONEY, Enterprise, Hazard, Inspection, Project
 from wagewatch.accounts.access import ScopedQuerySet
 from wagewatch.accounts.models import Township
 from wagewatch.lib import config
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 from wagewatch.lib.fields import EncryptedCharField
 from wagewatch.lib.masking import mask_id, mask_phone
 
@@ -122,6 +127,8 @@ class Complaint(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     history = HistoricalRecords(excluded_fields=["complainant_phone", "complainant_id_number"])
+    _history_user: "User | None"  # set before a save, read by django-simple-history: who made the change
+    days_left: int | None  # set on the dashboard's rows (selectors.cases_due)
 
     objects = ComplaintQuerySet.as_manager()
 
@@ -216,6 +223,7 @@ class NumberedDocument(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    _history_user: "User | None"  # set before a save, read by django-simple-history: who made the change
 
     objects = DocumentQuerySet.as_manager()
 

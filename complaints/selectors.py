@@ -1,21 +1,36 @@
 """Reads for complaint cases and enforcement orders."""
 
+import datetime
+from collections.abc import Iterable
+from typing import Any, TypedDict
+
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from projects.models import Project
 from wagewatch.accounts import roles
+from wagewatch.accounts.roles import AnyUser
 from wagewatch.lib import config, law
 from wagewatch.lib.qr import qr_svg
 from wagewatch.lib.workdays import workdays_between
 
 from .filters import ORDER_STATUS, ComplaintFilter, InterviewFilter, OrderFilter
-from .models import Complaint, EnforcementOrder, Interview
+from .models import CaseEvent, Complaint, EnforcementOrder, Interview
 
 
-def arrears_enterprise_ids(*, since, until):
+class EnforcementCounts(TypedDict):
+    """Documents issued in a period (the reports' enforcement figures)."""
+
+    interviews: int
+    rectify_orders: int
+    pay_orders: int
+    criminal_referrals: int
+
+
+def arrears_enterprise_ids(*, since: datetime.date, until: datetime.date) -> QuerySet[Complaint, int]:
     """Enterprise ids with an arrears record: a case closed in [since, until] with money recovered or
     outcome 立案查处 / 移送公安 (DESIGN §2)."""
     return (
@@ -34,14 +49,14 @@ def arrears_enterprise_ids(*, since, until):
     )
 
 
-def can_see_reporter(user, complaint: Complaint) -> bool:
+def can_see_reporter(user: AnyUser, complaint: Complaint) -> bool:
     """举报人 identity: the handling inspector, approvers and admins only (劳动保障监察条例 art. 9)."""
     if roles.is_approver(user):
         return True
     return roles.is_inspector(user) and complaint.handler_id == user.pk
 
 
-def complaint_list(*, user, filters: dict):
+def complaint_list(*, user: AnyUser, filters: dict[str, Any]) -> QuerySet[Complaint]:
     """Cases this user may see, filtered; rows carry project, township and handler (no N+1)."""
     qs = (
         Complaint.objects.visible_to(user)
@@ -51,7 +66,7 @@ def complaint_list(*, user, filters: dict):
     return ComplaintFilter.apply(qs, filters).order_by("-received_at", "-id")
 
 
-def due_date(complaint: Complaint):
+def due_date(complaint: Complaint) -> datetime.date | None:
     """The deadline that runs now: acceptance while received, closure while filed; else None."""
     if complaint.status == Complaint.Status.RECEIVED:
         return complaint.accept_due
@@ -60,7 +75,7 @@ def due_date(complaint: Complaint):
     return None
 
 
-def workdays_left(complaint: Complaint, today=None) -> int | None:
+def workdays_left(complaint: Complaint, today: datetime.date | None = None) -> int | None:
     """Working days from today to the running deadline (negative when overdue)."""
     due = due_date(complaint)
     if due is None:
@@ -68,7 +83,7 @@ def workdays_left(complaint: Complaint, today=None) -> int | None:
     return workdays_between(today or timezone.localdate(), due)
 
 
-def cases_due(user, *, limit: int = 20) -> list[Complaint]:
+def cases_due(user: AnyUser, *, limit: int = 20) -> list[Complaint]:
     """Open cases of this user due soon or overdue, for the dashboard (one query)."""
     qs = Complaint.objects.visible_to(user).filter(deadline_state__in=["soon", "overdue"])
     if roles.is_inspector(user):
@@ -79,12 +94,14 @@ def cases_due(user, *, limit: int = 20) -> list[Complaint]:
     return rows
 
 
-def event_list(*, complaint: Complaint):
+def event_list(*, complaint: Complaint) -> QuerySet[CaseEvent]:
     """The case's timeline, oldest first."""
     return complaint.events.select_related("actor").order_by("at", "id")
 
 
-def order_list(*, user, filters: dict, today=None):
+def order_list(
+    *, user: AnyUser, filters: dict[str, Any], today: datetime.date | None = None
+) -> QuerySet[EnforcementOrder]:
     """Enforcement orders this user may see, filtered by kind, status, township, year and text."""
     qs = EnforcementOrder.objects.visible_to(user).select_related(
         "enterprise", "project", "complaint", "township"
@@ -92,13 +109,15 @@ def order_list(*, user, filters: dict, today=None):
     return OrderFilter.apply(qs, filters, today=today).order_by("-year", "-seq", "kind")
 
 
-def interview_list(*, user, filters: dict, today=None):
+def interview_list(
+    *, user: AnyUser, filters: dict[str, Any], today: datetime.date | None = None
+) -> QuerySet[Interview]:
     """Interviews this user may see, filtered by status (pending/fulfilled/overdue), township, year, text."""
     qs = Interview.objects.visible_to(user).select_related("enterprise", "project", "complaint", "township")
     return InterviewFilter.apply(qs, filters, today=today).order_by("-year", "-seq")
 
 
-def orders_overdue(user, *, limit: int = 20) -> list[EnforcementOrder]:
+def orders_overdue(user: AnyUser, *, limit: int = 20) -> list[EnforcementOrder]:
     """Orders past their deadline without compliance that this user may see, for the dashboard (one query
     after the user's profile)."""
     today = timezone.localdate()
@@ -106,7 +125,9 @@ def orders_overdue(user, *, limit: int = 20) -> list[EnforcementOrder]:
     return list(qs.select_related("enterprise", "township").order_by("deadline", "pk")[:limit])
 
 
-def enforcement_counts(*, start, end, township_ids=None) -> dict:
+def enforcement_counts(
+    *, start: datetime.date, end: datetime.date, township_ids: Iterable[int] | None = None
+) -> EnforcementCounts:
     """Documents issued in [start, end] for the reports: interviews by interview date, orders by issue date,
     criminal referrals by referral date; two queries whatever the data."""
     orders = EnforcementOrder.objects.filter(
@@ -122,10 +143,15 @@ def enforcement_counts(*, start, end, township_ids=None) -> dict:
         pay_orders=Count("pk", filter=issued & Q(kind=EnforcementOrder.Kind.PAY)),
         criminal_referrals=Count("pk", filter=Q(referred_on__gte=start, referred_on__lte=end)),
     )
-    return {"interviews": interviews.count(), **row}
+    return {
+        "interviews": interviews.count(),
+        "rectify_orders": row["rectify_orders"],
+        "pay_orders": row["pay_orders"],
+        "criminal_referrals": row["criminal_referrals"],
+    }
 
 
-def notice_board_context(*, project) -> dict:
+def notice_board_context(*, project: Project) -> dict[str, Any]:
     """Everything 条例 art. 34 asks the site notice board to show, plus the QR code to the public form."""
     url = f"{settings.SITE_URL}{reverse('complaints:public_project', args=[project.code])}"
     return {

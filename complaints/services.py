@@ -2,18 +2,22 @@
 
 import datetime
 from decimal import Decimal
+from typing import Any, TypeGuard, TypeVar
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from projects.models import Enterprise, Hazard, Inspection, Project
 from wagewatch.accounts import roles
 from wagewatch.accounts.access import may_work_in
-from wagewatch.accounts.models import Role
+from wagewatch.accounts.models import Role, Township
 from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.accounts.numbering import next_number
 from wagewatch.lib import config, law
@@ -21,12 +25,20 @@ from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.periods import years_before
 from wagewatch.lib.workdays import add_workdays_info, rewrite_changed, spans_year
 
-from .models import CaseEvent, Complaint, ComplaintAttachment, EnforcementOrder
+from .models import CaseEvent, Complaint, ComplaintAttachment, EnforcementOrder, NumberedDocument
 
 S = Complaint.Status
+_D = TypeVar("_D", bound=NumberedDocument)
+Amount = Decimal | int | str | None  # a sum as a form or a caller gives it
 
 
-def document_township(*, complaint=None, project=None, inspection=None, hazard=None):
+def document_township(
+    *,
+    complaint: Complaint | None = None,
+    project: Project | None = None,
+    inspection: Inspection | None = None,
+    hazard: Hazard | None = None,
+) -> int | None:
     """The township of an enforcement document: from its project, case, inspection or hazard."""
     if project is not None:
         return project.township_id
@@ -39,7 +51,16 @@ def document_township(*, complaint=None, project=None, inspection=None, hazard=N
     return None
 
 
-def document_new(model, *, user, sequence: str, on: datetime.date, refused: str, links: dict, **fields):
+def document_new(
+    model: type[_D],
+    *,
+    user: User,
+    sequence: str,
+    on: datetime.date,
+    refused: str,
+    links: dict[str, Any],
+    **fields: Any,
+) -> _D:
     """An unsaved ``model`` document numbered next in ``sequence`` for ``on``'s year (gap-free: call inside
     a transaction), in the township of what ``links`` names; PermissionDenied(``refused``) where the user
     may not work."""
@@ -56,17 +77,17 @@ def document_new(model, *, user, sequence: str, on: datetime.date, refused: str,
 def order_create(
     *,
     kind: str,
-    enterprise,
+    enterprise: Enterprise,
     deadline: datetime.date,
     requirement: str,
-    user,
-    complaint=None,
-    project=None,
-    inspection=None,
-    amount=0,
+    user: User,
+    complaint: Complaint | None = None,
+    project: Project | None = None,
+    inspection: Inspection | None = None,
+    amount: Amount = 0,
     legal_basis: str = "",
     served_on: datetime.date | None = None,
-    hazard=None,
+    hazard: Hazard | None = None,
 ) -> EnforcementOrder:
     """Issue an order with the next gap-free number for its kind and year."""
     issued_on = timezone.localdate()
@@ -95,7 +116,16 @@ def order_create(
     return order
 
 
-def document_day(document, *, field: str, on: datetime.date, user, refused: str, done: str, earliest=None):
+def document_day(
+    document: _D,
+    *,
+    field: str,
+    on: datetime.date,
+    user: User,
+    refused: str,
+    done: str,
+    earliest: tuple[datetime.date, str] | None = None,
+) -> _D:
     """Record the day of a document's follow-up step (served, complied with, fulfilled) in ``field``: once, by
     a user who works in its township, not before ``earliest`` (a (date, message) pair) when given."""
     if not may_work_in(user, document.township_id):
@@ -110,7 +140,7 @@ def document_day(document, *, field: str, on: datetime.date, user, refused: str,
     return document
 
 
-def order_comply(*, order: EnforcementOrder, on: datetime.date, user) -> EnforcementOrder:
+def order_comply(*, order: EnforcementOrder, on: datetime.date, user: User) -> EnforcementOrder:
     """Record that the order was complied with on ``on``."""
     refused, done = _("无权操作该执法文书"), _("该文书已记录履行")
     return document_day(order, field="complied_on", on=on, user=user, refused=refused, done=done)
@@ -119,22 +149,22 @@ def order_comply(*, order: EnforcementOrder, on: datetime.date, user) -> Enforce
 # ---- complaint cases -------------------------------------------------------------------------
 
 
-def _event(complaint: Complaint, user, action: str, note: str = "") -> CaseEvent:
+def _event(complaint: Complaint, user: User | None, action: str, note: str = "") -> CaseEvent:
     return CaseEvent.objects.create(
         complaint=complaint, actor=user if _is_user(user) else None, action=action, note=note
     )
 
 
-def _is_user(user) -> bool:
+def _is_user(user: User | None) -> TypeGuard[User]:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
-def _save(complaint: Complaint, user, fields: list[str]) -> None:
+def _save(complaint: Complaint, user: User | None, fields: list[str]) -> None:
     complaint._history_user = user if _is_user(user) else None
     complaint.save(update_fields=fields)
 
 
-def _require(complaint: Complaint, user, *, statuses) -> None:
+def _require(complaint: Complaint, user: User, *, statuses: list[str]) -> None:
     """The user may work on this case and the case is in one of ``statuses``."""
     if not roles.can_edit_field_work(user) or not may_work_in(user, complaint.township_id):
         raise PermissionDenied(_("无权办理该案件"))
@@ -144,7 +174,9 @@ def _require(complaint: Complaint, user, *, statuses) -> None:
         )
 
 
-def is_out_of_time(*, received: datetime.date, arrears_from, arrears_to) -> bool:
+def is_out_of_time(
+    *, received: datetime.date, arrears_from: datetime.date | None, arrears_to: datetime.date | None
+) -> bool:
     """The arrears period ended more than the limitation period (劳动保障监察条例 art. 20) before receipt."""
     last = arrears_to or arrears_from
     if last is None:
@@ -154,21 +186,21 @@ def is_out_of_time(*, received: datetime.date, arrears_from, arrears_to) -> bool
 
 def complaint_receive(
     *,
-    user,
+    user: User | None,
     channel: str,
     complainant_name: str,
     complainant_phone: str,
     description: str,
-    respondent=None,
+    respondent: Enterprise | None = None,
     respondent_name: str = "",
-    project=None,
-    township=None,
+    project: Project | None = None,
+    township: Township | None = None,
     complainant_id_number: str = "",
     workers_involved: int = 1,
-    amount_claimed=0,
-    arrears_from=None,
-    arrears_to=None,
-    received_at=None,
+    amount_claimed: Amount = 0,
+    arrears_from: datetime.date | None = None,
+    arrears_to: datetime.date | None = None,
+    received_at: datetime.datetime | None = None,
 ) -> Complaint:
     """Register a case (staff intake, or the public form with user=None) with its number and deadline."""
     township_id = project.township_id if project is not None else getattr(township, "pk", None)
@@ -213,7 +245,9 @@ def complaint_receive(
 
 
 @transaction.atomic
-def complaint_triage(*, complaint: Complaint, user, township, handler=None) -> Complaint:
+def complaint_triage(
+    *, complaint: Complaint, user: User, township: Township, handler: User | None = None
+) -> Complaint:
     """Office staff set the township (and optionally the handling inspector) of a case."""
     if not roles.is_office(user):
         raise PermissionDenied(_("只有治欠办可以分派案件"))
@@ -234,7 +268,7 @@ def complaint_triage(*, complaint: Complaint, user, township, handler=None) -> C
 
 
 @transaction.atomic
-def complaint_accept(*, complaint: Complaint, user, on: datetime.date | None = None) -> Complaint:
+def complaint_accept(*, complaint: Complaint, user: User, on: datetime.date | None = None) -> Complaint:
     """Accept (受理) a received case; the accepting inspector becomes its handler if it has none."""
     _require(complaint, user, statuses=[S.RECEIVED])
     complaint.status = S.ACCEPTED
@@ -248,7 +282,7 @@ def complaint_accept(*, complaint: Complaint, user, on: datetime.date | None = N
 
 
 @transaction.atomic
-def complaint_refuse(*, complaint: Complaint, user, reason: str) -> Complaint:
+def complaint_refuse(*, complaint: Complaint, user: User, reason: str) -> Complaint:
     """Refuse (不予受理) a received case, with the reason."""
     _require(complaint, user, statuses=[S.RECEIVED])
     if not (reason or "").strip():
@@ -263,7 +297,7 @@ def complaint_refuse(*, complaint: Complaint, user, reason: str) -> Complaint:
 
 
 @transaction.atomic
-def complaint_file(*, complaint: Complaint, user, on: datetime.date | None = None) -> Complaint:
+def complaint_file(*, complaint: Complaint, user: User, on: datetime.date | None = None) -> Complaint:
     """File (立案) an accepted case: it must close within 60 working days."""
     _require(complaint, user, statuses=[S.ACCEPTED])
     complaint.status = S.FILED
@@ -276,7 +310,7 @@ def complaint_file(*, complaint: Complaint, user, on: datetime.date | None = Non
 
 
 @transaction.atomic
-def complaint_extend(*, complaint: Complaint, user, reason: str) -> Complaint:
+def complaint_extend(*, complaint: Complaint, user: User, reason: str) -> Complaint:
     """Extend a filed case by 30 working days: once, and only by an approver (recorded)."""
     if not roles.is_approver(user):
         raise PermissionDenied(_("延期须经有审批权限的负责人批准"))
@@ -285,6 +319,7 @@ def complaint_extend(*, complaint: Complaint, user, reason: str) -> Complaint:
         raise ValidationError(_("案件已延期一次，不能再次延期"))
     if not (reason or "").strip():
         raise ValidationError(_("请填写延期理由"))
+    assert complaint.close_due is not None  # a filed case has its closure deadline
     complaint.close_due, complete = _extended_due(complaint.close_due)
     complaint.calendar_complete = complaint.calendar_complete and complete
     complaint.extended = True
@@ -303,9 +338,9 @@ def complaint_extend(*, complaint: Complaint, user, reason: str) -> Complaint:
 def complaint_close(
     *,
     complaint: Complaint,
-    user,
+    user: User,
     outcome: str,
-    amount_recovered=0,
+    amount_recovered: Amount = 0,
     workers_paid: int = 0,
     note: str = "",
     on: datetime.date | None = None,
@@ -339,7 +374,7 @@ def complaint_close(
 
 @transaction.atomic
 def complaint_set_flags(
-    *, complaint: Complaint, user, supervised: bool, leader: str, group_incident: bool
+    *, complaint: Complaint, user: User, supervised: bool, leader: str, group_incident: bool
 ) -> Complaint:
     """Office staff mark a case 挂牌督办 / 领导包案 / 群体性."""
     if not roles.is_office(user):
@@ -366,7 +401,7 @@ def complaint_set_flags(
     return complaint
 
 
-def mark_deadlines(*, today: datetime.date | None = None) -> dict:
+def mark_deadlines(*, today: datetime.date | None = None) -> dict[str, int]:
     """Set deadline_state (soon / overdue / '') on open cases in three set-based updates."""
     today = today or timezone.localdate()
     soon_limit = add_workdays_info(today, config.COMPLAINT_DUE_SOON_WORKDAYS())[0]
@@ -396,9 +431,12 @@ def _notify_deadlines(cases: list[Complaint], today: datetime.date) -> None:
     """One message per case and state to its handler (or its township's inspectors); never twice."""
     for case in cases:
         due = case.accept_due if case.status == S.RECEIVED else case.close_due
+        assert due is not None  # only cases with a running deadline are passed here
         state = "overdue" if due < today else "soon"
         users = (
-            [case.handler] if case.handler_id else recipients(roles=[Role.INSPECTOR], township=case.township)
+            [case.handler]
+            if case.handler is not None
+            else recipients(roles=[Role.INSPECTOR], township=case.township)
         )
         title = (_("案件 %(n)s 已超期") if state == "overdue" else _("案件 %(n)s 即将到期")) % {
             "n": case.number
@@ -416,13 +454,13 @@ ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".
 
 
 @transaction.atomic
-def attachment_add(*, complaint: Complaint, user, upload) -> ComplaintAttachment:
+def attachment_add(*, complaint: Complaint, user: User, upload: UploadedFile) -> ComplaintAttachment:
     """Attach an uploaded file (type and size checked) to a case the user may work on."""
     _require(complaint, user, statuses=list(S.values))
     name = (upload.name or "").rsplit("/", 1)[-1][:200]
     if not name.lower().endswith(ATTACHMENT_TYPES):
         raise ValidationError(_("只能上传 PDF、图片、Word、Excel 或文本文件"))
-    if upload.size > settings.MAX_UPLOAD_BYTES:
+    if (upload.size or 0) > settings.MAX_UPLOAD_BYTES:
         raise ValidationError(_("文件过大"))
     attachment = ComplaintAttachment.objects.create(
         complaint=complaint, file=upload, name=name, uploaded_by=user

@@ -1,5 +1,6 @@
 """Pages of the complaints app: case ledger, case detail and steps, intake, orders, project tab."""
 
+from collections.abc import Callable
 from functools import partial
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from wagewatch.accounts import once, roles
 from wagewatch.accounts.access import get_for_user, may_work_in
 from wagewatch.accounts.services import reveal_record
 from wagewatch.lib.addresses import client_address
+from wagewatch.lib.bounds import BoundedForm
 from wagewatch.lib.filters import page_filters, page_query
 from wagewatch.lib.formerrors import run_step
 from wagewatch.lib.pdf import pdf_response, render_pdf
@@ -158,15 +160,16 @@ def _run_step(request, case: Complaint, step: str):
         return services.complaint_accept(complaint=case, user=request.user)
     if step == "file":
         return services.complaint_file(complaint=case, user=request.user)
-    form_class, service = {
+    steps: dict[str, tuple[type[BoundedForm], Callable[..., Complaint]]] = {
         "refuse": (forms.RefuseForm, services.complaint_refuse),
         "extend": (forms.ExtendForm, services.complaint_extend),
         "close": (forms.CloseForm, services.complaint_close),
         "triage": (forms.TriageForm, services.complaint_triage),
         "flags": (forms.FlagsForm, services.complaint_set_flags),
-    }.get(step, (None, None))
-    if form_class is None:
+    }
+    if step not in steps:
         raise Http404
+    form_class, service = steps[step]
     form = form_class(post)
     if not form.is_valid():
         raise ValidationError([e for errors in form.errors.values() for e in errors])

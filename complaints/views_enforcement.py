@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +29,9 @@ from wagewatch.lib.xlsx import write_workbook, xlsx_response
 from . import enforcement, forms, selectors, services
 from .exports import INTERVIEW_HEADERS, ORDER_HEADERS, interview_row, order_row
 from .filters import InterviewFilter, OrderFilter
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from .models import Complaint, EnforcementOrder, Interview
 
 PAGE_SIZE = 50
@@ -144,10 +148,10 @@ class _Kind:
     form: type
     initial: Callable  # request -> the form's initial data
     service: Callable
-    done: str  # the success message, %(n)s the document's number
+    done: "StrOrPromise"  # the success message, %(n)s the document's number
     page: Callable  # document -> where to go once it is issued
     template: str
-    title: str
+    title: "StrOrPromise"
 
 
 ORDER = _Kind(
@@ -225,6 +229,7 @@ def order_step(request, pk, step):
     _field_staff(request)
     order = _get_order_for_user(request, pk)
     dated = {"serve": enforcement.order_serve, "comply": services.order_comply}
+    call: Callable[[], object]
     if step == "refer":
         form = forms.ReferForm(request.POST)
         form.is_valid()

@@ -79,9 +79,10 @@ def page_query(request: HttpRequest) -> str:
 
 def page_filters(
     filterset_class: type[ListFilter], request: HttpRequest, **form_kwargs: Any
-) -> tuple[forms.Form, dict[str, Any]]:
-    """(form, clean values) of a list page's filters from its query string; a bad parameter leaves the
-    list unfiltered and is told in a Chinese message naming the field."""
+) -> tuple[Any, dict[str, Any]]:
+    """(form, clean values) of a list page's filters from its query string (the form: the FilterSet's
+    ``Meta.form``); a bad parameter leaves the list unfiltered and is told in a Chinese message naming the
+    field."""
     form = filterset_class(request.GET or None, form_kwargs=form_kwargs).form
     if not form.is_bound:
         return form, {}
