@@ -8,8 +8,8 @@ from .models import BlacklistEntry, BlacklistStep, IntegrityGrade, NoArrearsCert
 class StepInline(admin.TabularInline):
     model = BlacklistStep
     extra = 0
-    fields = ["at", "actor", "step", "note"]
-    readonly_fields = fields
+    readonly_fields = ("at", "actor", "step", "note")
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -20,8 +20,8 @@ class PersonInline(admin.TabularInline):
     model = ResponsiblePerson
     extra = 0
     # ID numbers are encrypted personal data: shown masked only, changed through the office pages.
-    fields = ["name", "role", "masked_id"]
-    readonly_fields = fields
+    readonly_fields = ("name", "role", "masked_id")
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

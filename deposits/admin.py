@@ -32,15 +32,15 @@ class _ReadOnlyMixin:
 class EntryInline(_ReadOnlyMixin, admin.TabularInline):
     model = DepositEntry
     extra = 0
-    fields = ["date", "kind", "amount", "order", "note", "created_by"]
-    readonly_fields = fields
+    readonly_fields = ("date", "kind", "amount", "order", "note", "created_by")
+    fields = readonly_fields
 
 
 class GuaranteeInline(admin.TabularInline):
     model = Guarantee
     extra = 0
-    fields = ["issuer_kind", "issuer_name", "number", "amount", "valid_from", "valid_to", "released_on"]
-    readonly_fields = fields
+    readonly_fields = ("issuer_kind", "issuer_name", "number", "amount", "valid_from", "valid_to", "released_on")
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
