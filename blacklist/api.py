@@ -46,7 +46,7 @@ class BlacklistViewSet(ReadOnlyScopedViewSet):
 
     serializer_class = PublicEntrySerializer
     client_kinds = (ApiClient.Kind.BANK, ApiClient.Kind.PLATFORM)
-    filterset_fields = []
+    filterset_fields: list[str] = []
 
     def get_queryset(self):
         return selectors.public_entries(on=timezone.localdate())

@@ -4,8 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.models import EnforcementOrder
 from projects.models import Enterprise
 from wagewatch.lib.bounds import BoundedForm
+from wagewatch.lib.formfields import field_of
 from wagewatch.lib.validators import validate_uscc
 
 from .models import BlacklistEntry, Grade, ResponsiblePerson
@@ -22,15 +24,19 @@ class FilterForm(BoundedForm):
     q = forms.CharField(label=_("企业名称/信用代码"), required=False, max_length=50)
 
 
+class _OrderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: EnforcementOrder) -> str:
+        return f"{obj.number} {obj.enterprise.name}（{obj.amount}元）"
+
+
 class ProposeForm(BoundedForm):
-    order = forms.ModelChoiceField(label=_("逾期未履行的责令支付文书"), queryset=None)
+    order = _OrderChoiceField(label=_("逾期未履行的责令支付文书"), queryset=None)
     basis_kind = forms.ChoiceField(label=_("列入情形"), choices=BlacklistEntry.BasisKind.choices)
     reason = forms.CharField(label=_("列入事由"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
 
     def __init__(self, *args, orders, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["order"].queryset = orders
-        self.fields["order"].label_from_instance = lambda o: f"{o.number} {o.enterprise.name}（{o.amount}元）"
+        field_of(self, "order", forms.ModelChoiceField).queryset = orders
 
 
 class OnForm(BoundedForm):

@@ -1,5 +1,7 @@
 """失信联合惩戒名单 (令第45号) with its steps, integrity grades (守法诚信等级), no-arrears certificates."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,6 +16,9 @@ from wagewatch.accounts.roles import is_inspector, is_office
 from wagewatch.lib import config
 from wagewatch.lib.fields import EncryptedCharField
 from wagewatch.lib.masking import mask_id
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class BlacklistEntryQuerySet(models.QuerySet):
@@ -108,6 +113,7 @@ class BlacklistEntry(models.Model):
     removal_reason = models.TextField(_("移出理由"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
+    _history_user: "User | None"  # set before a save, read by django-simple-history: who made the change
 
     objects = BlacklistEntryQuerySet.as_manager()
 
@@ -164,6 +170,7 @@ class ResponsiblePerson(models.Model):
     id_number = EncryptedCharField(_("公民身份号码"), blank=True)
     id_number_hash = models.CharField(max_length=64, db_index=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["id_number"])
+    _history_user: "User | None"  # set before a save, read by django-simple-history: who made the change
 
     class Meta:
         ordering = ["entry", "id"]
@@ -229,6 +236,7 @@ class IntegrityGrade(models.Model):
     )
     overridden_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
+    _history_user: "User | None"  # set before a save, read by django-simple-history: who made the change
 
     objects = CountyQuerySet.as_manager()
 
@@ -268,6 +276,7 @@ class NoArrearsCertificate(models.Model):
     revoked = models.BooleanField(_("已撤销"), default=False)
     revoked_reason = models.TextField(_("撤销理由"), blank=True)
     history = HistoricalRecords()
+    _history_user: "User | None"  # set before a save, read by django-simple-history: who made the change
 
     objects = CountyQuerySet.as_manager()  # an office matter
 

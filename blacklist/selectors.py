@@ -3,36 +3,49 @@
 import datetime
 import hashlib
 import hmac
+from collections.abc import Iterable
+from typing import TypedDict, TypeVar
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Manager, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.models import Complaint, EnforcementOrder
 from projects.models import Enterprise, Hazard
+from wagewatch.accounts.roles import AnyUser
 from wagewatch.lib import law
 
 from .models import BlacklistEntry, Grade, IntegrityGrade, NoArrearsCertificate
 
 _EFFECTIVE_C = Q(override_grade=Grade.C) | Q(override_grade="", computed_grade=Grade.C)
+_M = TypeVar("_M", bound=Model)
 
 
-def listed_enterprise_ids(*, on: datetime.date):
+class CertificateCheck(TypedDict):
+    """What the public check of a no-arrears certificate says."""
+
+    genuine: bool
+    valid: bool
+    certificate: NoArrearsCertificate | None
+    message: str
+
+
+def listed_enterprise_ids(*, on: datetime.date) -> QuerySet[BlacklistEntry, int]:
     """Values-list queryset of enterprise ids on the blacklist that day (by date: expiry needs no job)."""
     return BlacklistEntry.objects.listed_on(on).values_list("enterprise_id", flat=True).distinct()
 
 
-def grade_of(*, enterprise, year: int) -> str:
+def grade_of(*, enterprise: Enterprise | int, year: int) -> str:
     """ "A"/"B"/"C" for the enterprise and year: the stored grade (override first), else computed now."""
-    enterprise_id = getattr(enterprise, "pk", enterprise)
+    enterprise_id = enterprise.pk if isinstance(enterprise, Enterprise) else enterprise
     row = IntegrityGrade.objects.filter(enterprise_id=enterprise_id, year=year).first()
     if row is not None:
         return row.grade
     return compute_grades(year=year, enterprise_ids=[enterprise_id]).get(enterprise_id, (Grade.A, ""))[0]
 
 
-def c_graded_enterprise_ids(*, year: int):
+def c_graded_enterprise_ids(*, year: int) -> QuerySet[IntegrityGrade, int]:
     """Values-list queryset of enterprise ids whose stored grade for the year (override first) is C."""
     return IntegrityGrade.objects.filter(_EFFECTIVE_C, year=year).values_list("enterprise_id", flat=True)
 
@@ -44,11 +57,13 @@ def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
-def _restrict(qs, field: str, enterprise_ids):
+def _restrict(
+    qs: QuerySet[_M] | Manager[_M], field: str, enterprise_ids: Iterable[int] | None
+) -> QuerySet[_M] | Manager[_M]:
     return qs if enterprise_ids is None else qs.filter(**{f"{field}__in": enterprise_ids})
 
 
-def compute_grades(*, year: int, enterprise_ids=None) -> dict[int, tuple[str, str]]:
+def compute_grades(*, year: int, enterprise_ids: Iterable[int] | None = None) -> dict[int, tuple[str, str]]:
     """enterprise id → (grade, reasons) for enterprises with a record in the year; absent means A.
 
     Punished = a case closed in the year as 立案查处 or 移送公安. C = punished 3+ times, a group incident,
@@ -150,12 +165,12 @@ def certificate_code(cert: NoArrearsCertificate) -> str:
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()[:16]
 
 
-def certificate_verify(*, serial: str, code: str, on: datetime.date) -> dict:
+def certificate_verify(*, serial: str, code: str, on: datetime.date) -> CertificateCheck:
     """Public check of a certificate: {"genuine", "valid", "certificate", "message"}."""
     # a NUL character never gets here: RejectNulMiddleware answers 400 first
     cert = NoArrearsCertificate.objects.select_related("enterprise").filter(serial=serial.strip()).first()
     genuine = bool(cert and code and _same(certificate_code(cert), code.strip()))
-    if not genuine:
+    if cert is None or not genuine:
         return {
             "genuine": False,
             "valid": False,
@@ -178,7 +193,7 @@ def _same(a: str, b: str) -> bool:
 # ---- pages ----
 
 
-def public_entries(*, on: datetime.date):
+def public_entries(*, on: datetime.date) -> QuerySet[BlacklistEntry]:
     """Entries shown on the public page that day: enterprise data only."""
     return (
         BlacklistEntry.objects.listed_on(on)
@@ -197,7 +212,9 @@ def public_entries(*, on: datetime.date):
     )
 
 
-def entry_list(*, user, status: str = "", q: str = "", on: datetime.date | None = None):
+def entry_list(
+    *, user: AnyUser, status: str = "", q: str = "", on: datetime.date | None = None
+) -> QuerySet[BlacklistEntry]:
     """Entries the user may see, filtered by status and enterprise name/USCC."""
     qs = BlacklistEntry.objects.visible_to(user).select_related("enterprise", "basis_order", "proposed_by")
     if status == "in_force" and on:
@@ -209,7 +226,7 @@ def entry_list(*, user, status: str = "", q: str = "", on: datetime.date | None 
     return qs.order_by("-proposed_on", "-id")
 
 
-def ignored_pay_orders(*, user, on: datetime.date):
+def ignored_pay_orders(*, user: AnyUser, on: datetime.date) -> QuerySet[EnforcementOrder]:
     """Orders to pay, visible to the user, whose deadline passed without compliance (proposal basis)."""
     return (
         EnforcementOrder.objects.visible_to(user)
@@ -219,7 +236,7 @@ def ignored_pay_orders(*, user, on: datetime.date):
     )
 
 
-def grade_list(*, year: int, grade: str = "", q: str = ""):
+def grade_list(*, year: int, grade: str = "", q: str = "") -> QuerySet[IntegrityGrade]:
     """Stored grades of a year, filtered by effective grade and enterprise name/USCC."""
     qs = IntegrityGrade.objects.filter(year=year).select_related("enterprise")
     if grade in Grade.values:
@@ -229,7 +246,7 @@ def grade_list(*, year: int, grade: str = "", q: str = ""):
     return qs.order_by("enterprise__name", "id")
 
 
-def certificate_list(*, user, q: str = ""):
+def certificate_list(*, user: AnyUser, q: str = "") -> QuerySet[NoArrearsCertificate]:
     """Certificates the user may see, newest first, filtered by serial or enterprise."""
     qs = NoArrearsCertificate.objects.visible_to(user).select_related("enterprise")
     if q:
@@ -240,18 +257,20 @@ def certificate_list(*, user, q: str = ""):
 # ---- figures for the reports (flows by date, stocks on a day; DESIGN §3) ----
 
 
-def entries_listed_between(*, since: datetime.date, until: datetime.date):
+def entries_listed_between(*, since: datetime.date, until: datetime.date) -> QuerySet[BlacklistEntry]:
     """Entries added to the published list in [since, until] (flow)."""
     return BlacklistEntry.objects.filter(listed_on__range=(since, until))
 
 
-def entries_ended_between(*, since: datetime.date, until: datetime.date):
+def entries_ended_between(*, since: datetime.date, until: datetime.date) -> QuerySet[BlacklistEntry]:
     """Entries taken off the list in [since, until], early or at expiry (flow)."""
     removed = Q(removed_on__range=(since, until))
     expired = Q(removed_on__isnull=True, expires_on__range=(since, until))
     return BlacklistEntry.objects.filter(listed_on__isnull=False).filter(removed | expired)
 
 
-def certificates_issued_between(*, since: datetime.date, until: datetime.date):
+def certificates_issued_between(
+    *, since: datetime.date, until: datetime.date
+) -> QuerySet[NoArrearsCertificate]:
     """Certificates issued in [since, until] (flow)."""
     return NoArrearsCertificate.objects.filter(issued_on__range=(since, until))

@@ -8,6 +8,7 @@ decide once the enterprise's statement is recorded, or once the defence period h
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -15,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.models import EnforcementOrder
+from complaints.models import Complaint, EnforcementOrder
+from projects.models import Enterprise
 from wagewatch.accounts import roles
 from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
@@ -39,15 +41,15 @@ from .selectors import certificate_code, certificate_refusals, compute_grades
 S = BlacklistEntry.Status
 
 
-def _user(user):
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
+def _user(user: User | None) -> User | None:
+    return user if user is not None and user.is_authenticated else None
 
 
-def _step(entry: BlacklistEntry, user, step: str, note: str = "") -> BlacklistStep:
+def _step(entry: BlacklistEntry, user: User | None, step: str, note: str = "") -> BlacklistStep:
     return BlacklistStep.objects.create(entry=entry, actor=_user(user), step=step, note=note)
 
 
-def _save(entry: BlacklistEntry, user, fields: list[str]) -> None:
+def _save(entry: BlacklistEntry, user: User | None, fields: list[str]) -> None:
     entry._history_user = _user(user)
     entry.save(update_fields=fields)
 
@@ -57,26 +59,32 @@ def _lock(entry: BlacklistEntry) -> BlacklistEntry:
     return BlacklistEntry.objects.select_for_update().get(pk=entry.pk)
 
 
-def _require(entry: BlacklistEntry, *, statuses, action: str) -> None:
+def _require(entry: BlacklistEntry, *, statuses: list[str], action: str) -> None:
     if entry.status not in statuses:
         raise ValidationError(
             _("当前状态为“%(s)s”，不能%(a)s") % {"s": entry.get_status_display(), "a": action}
         )
 
 
-def _require_approver(user) -> None:
+def _require_approver(user: User) -> None:
     if not roles.is_approver(user):
         raise PermissionDenied(_("只有具有审批权限的人员才能作出决定"))
 
 
-def _require_staff(user) -> None:
+def _require_staff(user: User) -> None:
     if not (roles.is_office(user) or roles.is_inspector(user)):
         raise PermissionDenied(_("无权办理失信名单事项"))
 
 
 @transaction.atomic
 def blacklist_propose(
-    *, order: EnforcementOrder, basis_kind: str, reason: str, user, complaint=None, on=None
+    *,
+    order: EnforcementOrder,
+    basis_kind: str,
+    reason: str,
+    user: User,
+    complaint: Complaint | None = None,
+    on: datetime.date | None = None,
 ) -> BlacklistEntry:
     """Propose listing the enterprise of an ignored order to pay (inspectors, office, admin)."""
     _require_staff(user)
@@ -127,7 +135,9 @@ def _notify_approvers(entry: BlacklistEntry) -> None:
 
 
 @transaction.atomic
-def blacklist_issue_notice(*, entry: BlacklistEntry, user, on=None) -> BlacklistEntry:
+def blacklist_issue_notice(
+    *, entry: BlacklistEntry, user: User, on: datetime.date | None = None
+) -> BlacklistEntry:
     """Issue the prior notice (事先告知书) with the next gap-free number; the defence period starts."""
     _require_approver(user)
     entry = _lock(entry)
@@ -156,11 +166,14 @@ def blacklist_issue_notice(*, entry: BlacklistEntry, user, on=None) -> Blacklist
 
 
 @transaction.atomic
-def blacklist_record_statement(*, entry: BlacklistEntry, statement: str, user, on=None) -> BlacklistEntry:
+def blacklist_record_statement(
+    *, entry: BlacklistEntry, statement: str, user: User, on: datetime.date | None = None
+) -> BlacklistEntry:
     """Record the enterprise's statement and defence (陈述申辩), within the defence period."""
     _require_staff(user)
     entry = _lock(entry)
     _require(entry, statuses=[S.NOTICED], action=_("记录陈述申辩"))
+    assert entry.notice_date is not None and entry.defence_due is not None  # set with the notice
     on = on or timezone.localdate()
     if not (statement or "").strip():
         raise ValidationError(_("请填写陈述申辩内容"))
@@ -175,11 +188,14 @@ def blacklist_record_statement(*, entry: BlacklistEntry, statement: str, user, o
 
 
 @transaction.atomic
-def blacklist_decide(*, entry: BlacklistEntry, to_list: bool, reasons: str, user, on=None) -> BlacklistEntry:
+def blacklist_decide(
+    *, entry: BlacklistEntry, to_list: bool, reasons: str, user: User, on: datetime.date | None = None
+) -> BlacklistEntry:
     """Decide to list or not (approvers), once a statement is recorded or the defence period has passed."""
     _require_approver(user)
     entry = _lock(entry)
     _require(entry, statuses=[S.NOTICED, S.STATED], action=_("作出决定"))
+    assert entry.defence_due is not None  # set with the notice
     on = on or timezone.localdate()
     if entry.status == S.NOTICED and on <= entry.defence_due:
         raise ValidationError(
@@ -196,11 +212,14 @@ def blacklist_decide(*, entry: BlacklistEntry, to_list: bool, reasons: str, user
 
 
 @transaction.atomic
-def blacklist_publish(*, entry: BlacklistEntry, user, on=None) -> BlacklistEntry:
+def blacklist_publish(
+    *, entry: BlacklistEntry, user: User, on: datetime.date | None = None
+) -> BlacklistEntry:
     """List and publish a decided entry for three years (approvers)."""
     _require_approver(user)
     entry = _lock(entry)
     _require(entry, statuses=[S.DECIDED_LIST], action=_("列入公示"))
+    assert entry.decided_on is not None  # set with the decision
     on = on or timezone.localdate()
     if on < entry.decided_on:
         raise ValidationError(_("列入日期不能早于决定日期"))
@@ -213,7 +232,7 @@ def blacklist_publish(*, entry: BlacklistEntry, user, on=None) -> BlacklistEntry
 
 @transaction.atomic
 def blacklist_person_add(
-    *, entry: BlacklistEntry, name: str, role: str, id_number: str, user
+    *, entry: BlacklistEntry, name: str, role: str, id_number: str, user: User
 ) -> ResponsiblePerson:
     """Record a responsible person listed with the enterprise; the ID number is stored encrypted."""
     _require_staff(user)
@@ -238,13 +257,14 @@ def blacklist_remove_early(
     arrears_paid_on: datetime.date | None,
     commitment_filed_on: datetime.date | None,
     reason: str,
-    user,
-    on=None,
+    user: User,
+    on: datetime.date | None = None,
 ) -> BlacklistEntry:
     """Remove early (approvers): arrears paid, listed 6 months or more, credit commitment filed."""
     _require_approver(user)
     entry = _lock(entry)
     _require(entry, statuses=[S.LISTED], action=_("提前移出"))
+    assert entry.listed_on is not None and entry.expires_on is not None  # set when published
     on = on or timezone.localdate()
     if entry.expires_on <= on:
         raise ValidationError(_("该记录已期满"))
@@ -318,7 +338,9 @@ def grade_compute_year(*, year: int) -> int:
 
 
 @transaction.atomic
-def grade_override(*, enterprise, year: int, grade: str, reason: str, user) -> IntegrityGrade:
+def grade_override(
+    *, enterprise: Enterprise, year: int, grade: str, reason: str, user: User
+) -> IntegrityGrade:
     """Set (or clear with grade="") a manual grade for the year (approvers); a reason is required."""
     _require_approver(user)
     if grade and grade not in Grade.values:
@@ -343,7 +365,9 @@ def grade_override(*, enterprise, year: int, grade: str, reason: str, user) -> I
 
 
 @transaction.atomic
-def certificate_issue(*, enterprise, purpose: str, user, on=None) -> NoArrearsCertificate:
+def certificate_issue(
+    *, enterprise: Enterprise, purpose: str, user: User, on: datetime.date | None = None
+) -> NoArrearsCertificate:
     """Issue a no-arrears certificate (approvers), refused with the reasons when the record forbids it."""
     _require_approver(user)
     on = on or timezone.localdate()
@@ -368,7 +392,7 @@ def certificate_issue(*, enterprise, purpose: str, user, on=None) -> NoArrearsCe
 
 
 @transaction.atomic
-def certificate_revoke(*, cert: NoArrearsCertificate, reason: str, user) -> NoArrearsCertificate:
+def certificate_revoke(*, cert: NoArrearsCertificate, reason: str, user: User) -> NoArrearsCertificate:
     """Revoke a certificate (approvers); the public check then shows it as not valid."""
     _require_approver(user)
     if not (reason or "").strip():
@@ -391,6 +415,7 @@ def blacklist_deadlines_recompute(year: int | None = None) -> int:
     )
 
     def again(entry: BlacklistEntry) -> None:
+        assert entry.notice_date is not None  # filtered above
         entry.defence_due, entry.calendar_complete = _defence_due(entry.notice_date)
 
     fields = ["defence_due", "calendar_complete"]

@@ -1,5 +1,7 @@
 """Office pages of the blacklist: list, entry steps, proposals, grades, certificates."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +17,7 @@ from complaints.models import EnforcementOrder
 from wagewatch.accounts import once, roles
 from wagewatch.accounts.access import get_for_user
 from wagewatch.lib import config
+from wagewatch.lib.bounds import BoundedForm
 from wagewatch.lib.filters import page_query
 from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.qr import qr_svg
@@ -136,7 +139,7 @@ def entry_detail(request, pk):
     return render(request, "blacklist/detail.html", context)
 
 
-STEPS = {
+STEPS: dict[str, tuple[type[BoundedForm], Callable[..., object]]] = {
     "notice": (forms.OnForm, services.blacklist_issue_notice),
     "statement": (forms.StatementForm, services.blacklist_record_statement),
     "decide": (forms.DecideForm, services.blacklist_decide),
@@ -152,9 +155,9 @@ def entry_step(request, pk, step):
     """Run one step of the procedure; the service refuses steps out of order."""
     _staff(request)
     entry = _get_entry_for_user(request, pk)
-    form_class, service = STEPS.get(step, (None, None))
-    if form_class is None:
+    if step not in STEPS:
         raise Http404
+    form_class, service = STEPS[step]
     form = form_class(request.POST)
     detail = reverse("blacklist:detail", args=[entry.pk])
 

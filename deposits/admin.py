@@ -39,7 +39,15 @@ class EntryInline(_ReadOnlyMixin, admin.TabularInline):
 class GuaranteeInline(admin.TabularInline):
     model = Guarantee
     extra = 0
-    readonly_fields = ("issuer_kind", "issuer_name", "number", "amount", "valid_from", "valid_to", "released_on")
+    readonly_fields = (
+        "issuer_kind",
+        "issuer_name",
+        "number",
+        "amount",
+        "valid_from",
+        "valid_to",
+        "released_on",
+    )
     fields = readonly_fields
     can_delete = False
 
