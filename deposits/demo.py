@@ -65,6 +65,7 @@ def _draw(projects, today, user) -> None:
     cash = WageDeposit.objects.filter(form="cash", balance__gt=0, project__in=projects).select_related(
         "project"
     )
+    deposit: WageDeposit | None
     for deposit in cash:
         if deposit.entries.filter(kind="drawn").exists():
             return

@@ -6,10 +6,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.models import EnforcementOrder
 from projects.forms import ProjectFilterForm
 from projects.models import Project
 from wagewatch.lib import law
 from wagewatch.lib.bounds import BoundedForm, NoFormulaMixin
+from wagewatch.lib.formfields import field_of
 
 from .models import Guarantee, WageDeposit
 
@@ -41,14 +43,16 @@ class EntryForm(_Form):
 
 
 class DrawForm(_Form):
-    order = forms.ModelChoiceField(label=_("依据文书（逾期未履行的责令支付）"), queryset=None)
+    order: "forms.ModelChoiceField[EnforcementOrder]" = forms.ModelChoiceField(
+        label=_("依据文书（逾期未履行的责令支付）"), queryset=None
+    )
     amount = _money(_("动用金额（元）"))
     date = _day(_("日期"))
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args, orders=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["order"].queryset = orders
+        field_of(self, "order", forms.ModelChoiceField).queryset = orders
 
 
 class ReturnStartForm(_Form):
@@ -95,7 +99,9 @@ class AdvanceForm(_Form):
 
     def __init__(self, *args, projects=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = projects if projects is not None else Project.objects.none()
+        field_of(self, "project", forms.ModelChoiceField).queryset = (
+            projects if projects is not None else Project.objects.none()
+        )
 
 
 class RecoverForm(_Form):
@@ -111,8 +117,9 @@ class ImportForm(BoundedForm):
 class DepositFilterForm(ProjectFilterForm):
     """The ledger's filters: its project's township and department, the deposit's form and status."""
 
-    investment_type = None
-    risk_grade = None
+    # Django's way to drop an inherited declared field; the stubs type the attribute as the field only
+    investment_type = None  # type: ignore[assignment]
+    risk_grade = None  # type: ignore[assignment]
     form = forms.ChoiceField(
         label=_("缴纳形式"), choices=[("", _("全部")), *WageDeposit.Form.choices], required=False
     )

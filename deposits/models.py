@@ -1,6 +1,7 @@
 """Wage deposits (工资保证金), guarantee letters (保函), their ledger and the emergency revolving fund."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,9 @@ from projects.models import Enterprise, Project
 from wagewatch.accounts.access import CountyQuerySet, ScopedQuerySet
 from wagewatch.accounts.models import Township
 from wagewatch.lib.bounds import MONEY
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 ZERO = Decimal("0.00")
 
@@ -60,6 +64,7 @@ class WageDeposit(models.Model):
     calendar_complete = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
+    _history_user: "User | None"  # set before a save, read by django-simple-history: who made the change
 
     objects = DepositQuerySet.as_manager()
 

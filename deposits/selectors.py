@@ -2,16 +2,19 @@
 cross-app contract."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypedDict
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from blacklist.selectors import listed_enterprise_ids
 from complaints.models import EnforcementOrder
 from complaints.selectors import arrears_enterprise_ids
 from projects.models import LabourCostTransfer, Payroll, Project
+from wagewatch.accounts.roles import AnyUser
 from wagewatch.lib import bounds, law
 from wagewatch.lib.periods import month_starts, years_before
 
@@ -20,9 +23,20 @@ from .models import ZERO, DepositEntry, EmergencyAdvance, Guarantee, WageDeposit
 
 FEN = Decimal("0.01")
 HUNDRED = Decimal(100)
+Amount = Decimal | int | float | str  # a sum as a form, a file or a caller gives it
 
 
-def money(value) -> Decimal:
+class LedgerMonth(TypedDict):
+    """One month of a project's wage-account ledger."""
+
+    month: datetime.date
+    transfer: Decimal | None
+    payroll: Payroll | None
+    missing_transfer: bool
+    missing_payroll: bool
+
+
+def money(value: Amount) -> Decimal:
     """A Decimal built from text (Excel floats like 77.06999999999999 stay exact), rounded to the fen."""
     if not isinstance(value, Decimal):
         value = Decimal(str(value))
@@ -40,11 +54,11 @@ class Record:
 
 @dataclass(frozen=True)
 class _Facts:
-    arrears_2y: set
-    arrears_1y: set
-    blacklisted: set
+    arrears_2y: set[int]
+    arrears_1y: set[int]
+    blacklisted: set[int]
 
-    def record(self, enterprise_id) -> Record:
+    def record(self, enterprise_id: int) -> Record:
         return Record(
             enterprise_id in self.arrears_2y,
             enterprise_id in self.arrears_1y,
@@ -149,7 +163,7 @@ class DepositPosition:
         return not self.exempt and self.held < self.required
 
 
-def deposit_positions(*, projects_qs, on: datetime.date) -> dict[int, DepositPosition]:
+def deposit_positions(*, projects_qs: QuerySet[Project], on: datetime.date) -> dict[int, DepositPosition]:
     """project_id → its DepositPosition on ``on``, for every project of ``projects_qs``: 6 queries."""
     rows = list(
         projects_qs.order_by().values(
@@ -185,7 +199,7 @@ def deposit_positions(*, projects_qs, on: datetime.date) -> dict[int, DepositPos
 LIST_FILTERS = ("township", "department", "form", "status")
 
 
-def deposit_list(*, user, filters: dict | None = None):
+def deposit_list(*, user: AnyUser, filters: dict[str, Any] | None = None) -> QuerySet[WageDeposit]:
     """Deposits this user may see, filtered; rows carry project, township, department and contractor."""
     qs = WageDeposit.objects.visible_to(user).select_related(
         "project__township", "project__department", "project__contractor"
@@ -193,7 +207,9 @@ def deposit_list(*, user, filters: dict | None = None):
     return DepositFilter.apply(qs, filters or {}).order_by("project__township__sort", "project__code", "id")
 
 
-def positions_for_deposits(deposits, *, on) -> dict[int, DepositPosition]:
+def positions_for_deposits(
+    deposits: Iterable[WageDeposit], *, on: datetime.date
+) -> dict[int, DepositPosition]:
     """deposit_positions for a page (or export) of deposits."""
     ids = [d.project_id for d in deposits]
     if not ids:
@@ -201,7 +217,7 @@ def positions_for_deposits(deposits, *, on) -> dict[int, DepositPosition]:
     return deposit_positions(projects_qs=Project.objects.filter(pk__in=ids), on=on)
 
 
-def drawable_orders(*, deposit: WageDeposit, on: datetime.date, user):
+def drawable_orders(*, deposit: WageDeposit, on: datetime.date, user: AnyUser) -> QuerySet[EnforcementOrder]:
     """Unpaid pay orders past their deadline against the project or its contractor (the basis of a draw)."""
     return (
         EnforcementOrder.objects.visible_to(user)
@@ -211,7 +227,7 @@ def drawable_orders(*, deposit: WageDeposit, on: datetime.date, user):
     )
 
 
-def fund_summary(*, user):
+def fund_summary(*, user: AnyUser) -> dict[str, Decimal]:
     """Totals advanced and recovered over the emergency advances this user may see."""
     totals = EmergencyAdvance.objects.visible_to(user).aggregate(
         advanced=Sum("amount"), recovered=Sum("recovered")
@@ -219,7 +235,7 @@ def fund_summary(*, user):
     return {k: v or ZERO for k, v in totals.items()}
 
 
-def account_ledger(*, project: Project, today: datetime.date) -> list[dict]:
+def account_ledger(*, project: Project, today: datetime.date) -> list[LedgerMonth]:
     """Per month from contract signing to now: labour cost in, payroll out, gaps flagged (2 queries)."""
     end = min(today, project.completed_on) if project.completed_on else today
     # a contract date typed before the bounds existed (year 1) would list 24,000 months
@@ -234,7 +250,7 @@ def account_ledger(*, project: Project, today: datetime.date) -> list[dict]:
         p.month: p
         for p in Payroll.objects.filter(project=project).only("month", "gross", "net", "paid_on", "paid")
     }
-    rows = []
+    rows: list[LedgerMonth] = []
     for month in reversed(months):
         payroll = payrolls.get(month)
         rows.append(

@@ -1,10 +1,13 @@
 """Writes of the deposits app. Balances change only here, under a row lock (select_for_update)."""
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -29,29 +32,36 @@ from .models import (
     Guarantee,
     WageDeposit,
 )
-from .selectors import money, required_deposit
+from .selectors import Amount, money, required_deposit
 
 RETURN_START_FIELDS = [
     "work_completed_on", "promise_received_on", "notice_from", "notice_to", "review_due", "calendar_complete"
 ]  # fmt: skip
 Kind = DepositEntry.Kind
+_M = TypeVar("_M", bound=models.Model)
 
 
-def _positive(amount) -> Decimal:
+def _positive(amount: Amount) -> Decimal:
     amount = money(amount)
     if amount <= 0:
         raise ValidationError({"amount": _("金额必须大于0")})
     return amount
 
 
-def _saved(obj, user, **kwargs):
+def _saved(obj: _M, user: User | None, **kwargs: Any) -> _M:
     if user is not None:
-        obj._history_user = user
+        vars(obj)["_history_user"] = user  # the user django-simple-history names in the row save() writes
     obj.save(**kwargs)
     return obj
 
 
-def _move_balance(account, entry, user, *, shortfall: str) -> None:
+def _move_balance(
+    account: WageDeposit | EmergencyFund,
+    entry: DepositEntry | FundEntry,
+    user: User | None,
+    *,
+    shortfall: str,
+) -> None:
     """Save ``entry`` and move ``account.balance`` by its signed amount; the caller holds the row lock.
 
     Refused (``shortfall`` % balance) when the balance would go below zero.
@@ -63,7 +73,9 @@ def _move_balance(account, entry, user, *, shortfall: str) -> None:
     _saved(account, user, update_fields=["balance"])
 
 
-def deposit_open(*, project: Project, form: str = WageDeposit.Form.CASH, user=None) -> WageDeposit:
+def deposit_open(
+    *, project: Project, form: str = WageDeposit.Form.CASH, user: User | None = None
+) -> WageDeposit:
     """The project's deposit record, created (empty) when it has none."""
     deposit, created = WageDeposit.objects.get_or_create(project=project, defaults={"form": form})
     if created and user is not None:
@@ -72,7 +84,14 @@ def deposit_open(*, project: Project, form: str = WageDeposit.Form.CASH, user=No
 
 
 def _post(
-    *, deposit_id: int, kind: str, amount, on: datetime.date, user, note: str = "", order=None
+    *,
+    deposit_id: int,
+    kind: str,
+    amount: Amount,
+    on: datetime.date,
+    user: User | None,
+    note: str = "",
+    order: EnforcementOrder | None = None,
 ) -> DepositEntry:
     """Lock the deposit row, write one entry and move the balance by its signed amount."""
     amount = _positive(amount)
@@ -87,18 +106,22 @@ def _post(
     return entry
 
 
-def deposit_pay_in(*, deposit: WageDeposit, amount, on: datetime.date, user, note: str = "") -> DepositEntry:
+def deposit_pay_in(
+    *, deposit: WageDeposit, amount: Amount, on: datetime.date, user: User, note: str = ""
+) -> DepositEntry:
     """Record cash paid into the deposit (缴存)."""
     return _post(deposit_id=deposit.pk, kind=Kind.PAID_IN, amount=amount, on=on, user=user, note=note)
 
 
-def deposit_top_up(*, deposit: WageDeposit, amount, on: datetime.date, user, note: str = "") -> DepositEntry:
+def deposit_top_up(
+    *, deposit: WageDeposit, amount: Amount, on: datetime.date, user: User, note: str = ""
+) -> DepositEntry:
     """Record the contractor topping the deposit up after a draw (补足)."""
     return _post(deposit_id=deposit.pk, kind=Kind.TOPPED_UP, amount=amount, on=on, user=user, note=note)
 
 
 def deposit_opening_balance(
-    *, deposit: WageDeposit, amount, on: datetime.date, user=None
+    *, deposit: WageDeposit, amount: Amount, on: datetime.date, user: User | None = None
 ) -> DepositEntry | None:
     """Go-live: the balance held before the system (期初余额), once per deposit; repeating it is a no-op."""
     existing = deposit.entries.filter(kind=Kind.OPENING).first()
@@ -135,7 +158,13 @@ def _check_unpaid(order_id: int, amount: Decimal, *, lock: bool) -> None:
 
 
 def deposit_draw(
-    *, deposit: WageDeposit, order: EnforcementOrder, amount, on: datetime.date, user, note: str = ""
+    *,
+    deposit: WageDeposit,
+    order: EnforcementOrder,
+    amount: Amount,
+    on: datetime.date,
+    user: User,
+    note: str = "",
 ) -> DepositEntry:
     """Draw on the deposit to pay wages (动用): only against an ignored pay order, within the balance
     and within what the order still leaves unpaid (checked under the order's row lock)."""
@@ -152,7 +181,13 @@ def deposit_draw(
 
 
 def draw_request_create(
-    *, deposit: WageDeposit, order: EnforcementOrder, amount, user, note: str = "", on: datetime.date
+    *,
+    deposit: WageDeposit,
+    order: EnforcementOrder,
+    amount: Amount,
+    user: User,
+    note: str = "",
+    on: datetime.date,
 ) -> DrawRequest:
     """An inspector asks for a draw; office staff decide."""
     amount = _positive(amount)
@@ -166,7 +201,7 @@ def draw_request_create(
     return _saved(request, user)
 
 
-def draw_request_decide(*, request: DrawRequest, approve: bool, user, on: datetime.date) -> DrawRequest:
+def draw_request_decide(*, request: DrawRequest, approve: bool, user: User, on: datetime.date) -> DrawRequest:
     """Approve (the draw is written) or refuse a pending request; a decided one cannot change."""
     with transaction.atomic():
         request = DrawRequest.objects.select_for_update().get(pk=request.pk)
@@ -186,7 +221,7 @@ def draw_request_decide(*, request: DrawRequest, approve: bool, user, on: dateti
         return _saved(request, user)
 
 
-def _update_locked(deposit_id: int, user, step) -> WageDeposit:
+def _update_locked(deposit_id: int, user: User, step: Callable[[WageDeposit], list[str]]) -> WageDeposit:
     """Lock the deposit row, let ``step`` change some fields (it returns their names), save only those.
 
     Never a save of a copy read before the lock: that would write back a stale ``balance``.
@@ -197,7 +232,7 @@ def _update_locked(deposit_id: int, user, step) -> WageDeposit:
         return _saved(locked, user, update_fields=fields)
 
 
-def deposit_exempt(*, deposit: WageDeposit, reason: str, user, on: datetime.date) -> WageDeposit:
+def deposit_exempt(*, deposit: WageDeposit, reason: str, user: User, on: datetime.date) -> WageDeposit:
     """Apply the exemption the rules proposed (免缴), with the user's reason."""
     reason = (reason or "").strip()
     if not reason:
@@ -223,8 +258,8 @@ def deposit_return_start(
     deposit: WageDeposit,
     completed_on: datetime.date,
     promise_received_on: datetime.date,
-    notice_from,
-    user,
+    notice_from: datetime.date,
+    user: User,
 ) -> WageDeposit:
     """Completion + written no-arrears promise → 30-day notice; the review is due 5 working days later."""
     if promise_received_on < completed_on:
@@ -245,7 +280,7 @@ def deposit_return_start(
     return _update_locked(deposit.pk, user, start)
 
 
-def deposit_review_done(*, deposit: WageDeposit, on: datetime.date, user) -> WageDeposit:
+def deposit_review_done(*, deposit: WageDeposit, on: datetime.date, user: User) -> WageDeposit:
     """The review after the notice is done; the money is due back within 3 working days."""
 
     def review(locked: WageDeposit) -> list[str]:
@@ -259,7 +294,7 @@ def deposit_review_done(*, deposit: WageDeposit, on: datetime.date, user) -> Wag
     return _update_locked(deposit.pk, user, review)
 
 
-def deposit_return(*, deposit: WageDeposit, on: datetime.date, user) -> WageDeposit:
+def deposit_return(*, deposit: WageDeposit, on: datetime.date, user: User) -> WageDeposit:
     """Return the whole cash balance (an entry) and release the letters; the deposit is closed."""
     with transaction.atomic():
         locked = WageDeposit.objects.select_for_update().get(pk=deposit.pk)
@@ -277,6 +312,7 @@ def deposit_return(*, deposit: WageDeposit, on: datetime.date, user) -> WageDepo
 
 def _return_deadlines_again(deposit: WageDeposit) -> WageDeposit:
     """Review and return deadlines from the stored notice end and review day, with today's calendar."""
+    assert deposit.notice_to is not None  # only deposits with a notice are recomputed
     deposit.review_due, complete = add_workdays_info(deposit.notice_to, law.DEPOSIT_REVIEW_WORKDAYS())
     if deposit.review_done_on:
         deposit.return_due, more = add_workdays_info(deposit.review_done_on, law.DEPOSIT_RETURN_WORKDAYS())
@@ -299,7 +335,12 @@ def deposit_deadlines_recompute(year: int | None = None) -> int:
 
 
 def guarantee_flags(
-    *, amount: Decimal, valid_from, valid_to, required: Decimal, project: Project
+    *,
+    amount: Decimal,
+    valid_from: datetime.date | None,
+    valid_to: datetime.date | None,
+    required: Decimal,
+    project: Project,
 ) -> list[str]:
     """Why a letter falls short: below the required amount, valid under 1 year, ending before the contract."""
     flags = []
@@ -321,11 +362,11 @@ def guarantee_register(
     issuer_kind: str,
     issuer_name: str,
     number: str,
-    amount,
-    valid_from,
-    valid_to,
-    user,
-    on,
+    amount: Amount,
+    valid_from: datetime.date | None,
+    valid_to: datetime.date | None,
+    user: User,
+    on: datetime.date,
 ) -> Guarantee:
     """Register a guarantee letter, flagged when it does not meet the rules (it is still recorded)."""
     amount = _positive(amount)
@@ -414,7 +455,15 @@ def fund_get() -> EmergencyFund:
     return EmergencyFund.objects.get_or_create(key="county")[0]
 
 
-def _fund_post(*, kind: str, amount: Decimal, on, user, note: str = "", advance=None) -> FundEntry:
+def _fund_post(
+    *,
+    kind: str,
+    amount: Decimal,
+    on: datetime.date,
+    user: User,
+    note: str = "",
+    advance: EmergencyAdvance | None = None,
+) -> FundEntry:
     fund_get()
     with transaction.atomic():
         fund = EmergencyFund.objects.select_for_update().get(key="county")
@@ -425,7 +474,7 @@ def _fund_post(*, kind: str, amount: Decimal, on, user, note: str = "", advance=
     return entry
 
 
-def fund_capital_in(*, amount, on: datetime.date, user, note: str = "") -> FundEntry:
+def fund_capital_in(*, amount: Amount, on: datetime.date, user: User, note: str = "") -> FundEntry:
     """Money put into the fund (财政注资)."""
     return _fund_post(kind=FundEntry.Kind.CAPITAL, amount=_positive(amount), on=on, user=user, note=note)
 
@@ -433,12 +482,12 @@ def fund_capital_in(*, amount, on: datetime.date, user, note: str = "") -> FundE
 def advance_pay(
     *,
     enterprise: Enterprise,
-    amount,
+    amount: Amount,
     workers: int,
     on: datetime.date,
-    user,
+    user: User,
     project: Project | None = None,
-    note="",
+    note: str = "",
 ) -> EmergencyAdvance:
     """Advance wages to workers out of the fund (垫付); refused beyond the fund's balance."""
     amount = _positive(amount)
@@ -461,7 +510,7 @@ def advance_pay(
 
 
 def advance_recover(
-    *, advance: EmergencyAdvance, amount, on: datetime.date, user, note: str = ""
+    *, advance: EmergencyAdvance, amount: Amount, on: datetime.date, user: User, note: str = ""
 ) -> FundEntry:
     """Money recovered from the employer back into the fund (追回), never more than is outstanding."""
     amount = _positive(amount)

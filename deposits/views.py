@@ -1,5 +1,6 @@
 """Pages of deposits: the ledger (保证金台账), a deposit, the project tab, the account ledger, the fund."""
 
+from collections.abc import Callable
 from functools import partial
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ from wagewatch.accounts import once
 from wagewatch.accounts.access import get_for_user
 from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.roles import can_edit_field_work, is_admin, is_office
+from wagewatch.lib.bounds import BoundedForm
 from wagewatch.lib.filters import page_filters
 from wagewatch.lib.formerrors import run_step
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
@@ -223,7 +225,7 @@ def return_step(request, pk, step):
     deposit = _get_deposit_for_user(request, pk)
     _require_edit(request)
     form = forms.ReturnStartForm(request.POST) if step == "start" else forms.DayForm(request.POST)
-    calls = {
+    calls: dict[str, Callable[..., WageDeposit]] = {
         "start": services.deposit_return_start,
         "review": services.deposit_review_done,
         "return": services.deposit_return,
@@ -272,10 +274,8 @@ def project_tab(request, pk):
         _require_edit(request)
         form = forms.OpenForm(request.POST)
         if form.is_valid():
-            deposit = services.deposit_open(
-                project=project, form=form.cleaned_data["form"], user=request.user
-            )
-            return redirect("deposits:detail", deposit.pk)
+            opened = services.deposit_open(project=project, form=form.cleaned_data["form"], user=request.user)
+            return redirect("deposits:detail", opened.pk)
     deposit = WageDeposit.objects.filter(project=project).first()
     required, reasons, proposed = selectors.required_deposit(project=project, on=timezone.localdate())
     context = {
@@ -338,6 +338,8 @@ def fund_action(request, action, pk=None):
     if not is_office(request.user):
         raise PermissionDenied
     user = request.user
+    form: BoundedForm
+    call: Callable[..., object]
     if action == "capital":
         form = forms.CapitalForm(request.POST)
         call = partial(services.fund_capital_in, user=user)
