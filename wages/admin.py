@@ -20,9 +20,9 @@ class PayLineAdmin(ScopedHistoryAdmin):
     date_hierarchy = "month"
 
     @admin.display(description=_("姓名"))
-    def worker_name(self, obj):
+    def worker_name(self, obj: PayLine) -> str:
         return obj.entry.worker.name
 
     @admin.display(description=_("公民身份号码"))
-    def masked_id(self, obj):
+    def masked_id(self, obj: PayLine) -> str:
         return obj.entry.worker.masked_id

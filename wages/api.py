@@ -9,6 +9,7 @@ numbers leave the API masked.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -17,7 +18,9 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
 
 from projects.api import client_of
 from projects.api.access import ScopedViewSet
@@ -99,24 +102,24 @@ class PayLineItemSerializer(FeedItemSerializer):
         max_digits=12, decimal_places=2, min_value=Decimal(0), required=False, help_text=_("扣款（元）")
     )
 
-    def validate_id_number(self, value):
+    def validate_id_number(self, value: str) -> str:
         try:
             return validate_resident_id(value)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from exc
 
-    def validate_card_number(self, value):
+    def validate_card_number(self, value: str) -> str:
         try:
             return validate_card_number(value)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from exc
 
-    def validate_status(self, value):
+    def validate_status(self, value: str) -> str:
         if value.strip() not in STATUSES:
             raise serializers.ValidationError(_("银行处理结果应为“成功”或“失败”"))
         return STATUSES[value.strip()]
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
         if attrs["status"] == PayLine.BankStatus.FAILED and not attrs.get("bank_reason", "").strip():
             raise serializers.ValidationError({"reason": _("处理结果为失败时须填写失败原因")})
@@ -137,7 +140,7 @@ class PayLineResultsSerializer(BoundedSerializer):
     items = PayLineResultSerializer(many=True)
 
 
-def _bank_line(item: dict) -> BankLine:
+def _bank_line(item: dict[str, Any]) -> BankLine:
     return BankLine(
         project=item["project"],
         month=item["month"],
@@ -187,7 +190,8 @@ class PayLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     )
     filterset_class = PayLineFilter
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        assert request.user.is_authenticated  # ApiAccess lets in signed-in callers only
         lines, errors = self._validate(request)
         if lines is None:
             return Response({"errors": errors}, status=400)
@@ -207,7 +211,7 @@ class PayLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
             return Response({"detail": _("并发提交冲突，请重试")}, status=409)
         return Response({"items": results}, status=201 if written else 200)
 
-    def handle_exception(self, exc):
+    def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, ParseError):  # malformed JSON: answered in the batch error format too
             message = str(_("请求体不是有效的JSON"))
             return Response(
@@ -215,14 +219,15 @@ class PayLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
             )
         return super().handle_exception(exc)
 
-    def _validate(self, request) -> tuple[list | None, list[dict]]:
+    def _validate(self, request: Request) -> tuple[list[BankLine | None] | None, list[dict]]:
         """(a BankLine per item — None for a refused one — and the errors so far); (None, errors) for a
         body that is not a batch at all."""
         data = request.data
         if not isinstance(data, list) or not data or len(data) > MAX_BATCH:
             message = _("请求体应为1至%(n)d个条目的数组") % {"n": MAX_BATCH}
             return None, [{"index": None, "field": "non_field_errors", "message": str(message)}]
-        errors, items = [], []
+        errors: list[dict] = []
+        items: list[Any] = []  # an item's validated data, or None for a refused one
         for index, raw in enumerate(data):
             ser = PayLineItemSerializer(data=raw)
             valid = ser.is_valid()
@@ -240,8 +245,9 @@ class PayLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         ], errors
 
     @staticmethod
-    def _duplicate_references(items) -> list[dict]:
-        errors, seen = [], set()
+    def _duplicate_references(items: list[Any]) -> list[dict]:
+        errors: list[dict] = []
+        seen = set()
         for index, item in enumerate(items):
             ref = item and item["bank_reference"]
             if ref and ref in seen:
@@ -251,6 +257,6 @@ class PayLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         return errors
 
 
-def register(router) -> None:
+def register(router: BaseRouter) -> None:
     """Put the pay-line endpoints on the /api/v1/ router."""
     router.register("pay-lines", PayLineViewSet, basename="payline")

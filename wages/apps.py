@@ -7,7 +7,7 @@ class WagesConfig(AppConfig):
     label = "wages"
     verbose_name = _("工资明细")
 
-    def ready(self):
+    def ready(self) -> None:
         from projects.views import TAB_CONTEXT
 
         from .views import overview_context, payroll_context

@@ -5,6 +5,8 @@ arrears ledger show something real. Projects with ``i % 3 == 2`` keep reporting 
 
 import datetime
 from decimal import Decimal
+from io import TextIOBase
+from typing import Any
 
 from django.utils import timezone
 
@@ -30,7 +32,7 @@ def _months_back(first: datetime.date, n: int) -> datetime.date:
     return datetime.date(y, m + 1, 1)
 
 
-def seed(*, stdout) -> None:
+def seed(*, stdout: TextIOBase) -> None:
     today = timezone.localdate()
     projects = Project.objects.filter(code__startswith="DEMO-").order_by("code")
     n = 0
@@ -59,10 +61,12 @@ def _fault(i: int, k: int, back: int) -> str:
     return ""
 
 
-def _line(project, entry, month, *, fault: str, today) -> None:
+def _line(
+    project: Project, entry: RosterEntry, month: datetime.date, *, fault: str, today: datetime.date
+) -> None:
     paid_on = payday_date(month, project.payday) - datetime.timedelta(days=1)
     card = "6217000011112222" if fault == "wrong_card" else _card(entry)
-    values = {
+    values: dict[str, Any] = {
         "project": project,
         "days": Decimal("22.0") if month.month % 2 else Decimal("24.5"),
         "due": DUE,
@@ -84,9 +88,15 @@ def _line(project, entry, month, *, fault: str, today) -> None:
     PayLine.objects.update_or_create(entry=entry, month=month, defaults=values)
 
 
-_NOTHING_PAID = {"net": None, "paid_on": None, "bank_reference": None, "bank_status": "", "card_masked": ""}
+_NOTHING_PAID: dict[str, Any] = {
+    "net": None,
+    "paid_on": None,
+    "bank_reference": None,
+    "bank_status": "",
+    "card_masked": "",
+}
 _NOTHING_PAID |= {"card_hash": ""}
-_FAULTS = {
+_FAULTS: dict[str, dict[str, Any]] = {
     "attendance": {**_NOTHING_PAID, "due": None, "source": PayLine.Source.ATTENDANCE, "signed": False},
     "unpaid": {**_NOTHING_PAID, "source": PayLine.Source.SHEET, "signed": False},
     "pay_sheet": {"source": PayLine.Source.SHEET},

@@ -1,6 +1,19 @@
 """Sheets for .xlsx exports of pay lines (write_workbook escapes formula text): ID and card always masked."""
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+
+from .models import PayLine
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from .selectors import Owed
+
+    OwedLine = WithAnnotations[PayLine, Owed]
 
 HEADERS = [
     "项目编号", "项目名称", "工资月份", "姓名", "公民身份号码", "出勤天数", "应发工资（元）", "扣款（元）",
@@ -9,11 +22,11 @@ HEADERS = [
 ]  # fmt: skip
 
 
-def _yes_no(value) -> str:
+def _yes_no(value: bool | None) -> str:
     return "" if value is None else (_("是") if value else _("否"))
 
 
-def _row(line) -> list:
+def _row(line: "OwedLine") -> list[object]:
     worker = line.entry.worker
     owed = _("金额不明") if line.owed_unknown else line.owed
     return [
@@ -24,6 +37,6 @@ def _row(line) -> list:
     ]  # fmt: skip
 
 
-def lines_sheet(lines, *, title: str) -> tuple:
+def lines_sheet(lines: "QuerySet[OwedLine]", *, title: str) -> tuple[str, list[str], Iterator[list[object]]]:
     """Pay lines annotated by ``selectors.lines_with_owed`` (with project and entry__worker selected)."""
     return (title, [_(h) for h in HEADERS], (_row(line) for line in lines.iterator(chunk_size=1000)))

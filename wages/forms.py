@@ -1,13 +1,17 @@
 """The pay-line form: one worker's month entered by hand (工资支付表)."""
 
+import datetime
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import RosterEntry
+from projects.models import Project, RosterEntry
 from wagewatch.lib.bounds import BoundedModelForm
 from wagewatch.lib.cardhash import validate_card_number
 from wagewatch.lib.fields import keyed_hash
+from wagewatch.lib.formfields import field_of
 from wagewatch.lib.validators import validate_resident_id
 
 from .models import PayLine
@@ -35,20 +39,20 @@ class PayLineForm(BoundedModelForm):
         widgets = {"month": MONTH, "paid_on": DATE}
         help_texts = {"net": _("实际支付给工人的金额；未支付留空")}
 
-    def __init__(self, *args, project, **kwargs):
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.project = project
-        self.fields["month"].input_formats = ["%Y-%m", "%Y-%m-%d"]
+        field_of(self, "month", forms.DateField).input_formats = ["%Y-%m", "%Y-%m-%d"]
         if self.instance.pk:  # the worker of a line does not change
             self.fields["id_number"].disabled = True
             self.fields["id_number"].required = False
             self.initial["id_number"] = self.instance.entry.worker.masked_id
             self.initial["card_number"] = self.instance.card_masked
 
-    def clean_month(self):
+    def clean_month(self) -> datetime.date:
         return self.cleaned_data["month"].replace(day=1)
 
-    def clean_id_number(self):
+    def clean_id_number(self) -> str:
         if self.instance.pk:
             return ""
         number = validate_resident_id(self.cleaned_data["id_number"])
@@ -60,13 +64,13 @@ class PayLineForm(BoundedModelForm):
         self.entry = entry
         return number
 
-    def clean_card_number(self):
+    def clean_card_number(self) -> str:
         card = self.cleaned_data.get("card_number", "").strip()
         if not card or (self.instance.pk and card == self.instance.card_masked):
             return ""
         return validate_card_number(card)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         due, deductions = data.get("due"), data.get("deductions")
         if due is not None and deductions is not None and deductions > due:
@@ -78,9 +82,9 @@ class PayLineForm(BoundedModelForm):
             self.add_error("bank_reason", _("处理结果为失败时须填写失败原因"))
         return data
 
-    def _post_clean(self):
+    def _post_clean(self) -> None:
         # the line's worker-month is checked by the service (the entry is not a form field)
         if not self.instance.pk and hasattr(self, "entry"):
             self.instance.entry = self.entry
             self.instance.project = self.project
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # a Django ModelForm hook the stubs do not declare

@@ -7,6 +7,8 @@ the bank's result (成功 / 失败). Owed money and the arrears stock are comput
 wages/selectors.py.
 """
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -16,8 +18,12 @@ from simple_history.models import HistoricalRecords
 
 from projects.models import ApiClient, Project, RosterEntry
 from wagewatch.accounts.access import ScopedQuerySet
+from wagewatch.lib.bounds import DecimalColumn
 
-WAGE = {"max_digits": 12, "decimal_places": 2}
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+WAGE: DecimalColumn = {"max_digits": 12, "decimal_places": 2}
 
 
 class PayLineQuerySet(ScopedQuerySet):
@@ -78,6 +84,7 @@ class PayLine(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
+    _history_user: "User | None"  # set before a save, read by django-simple-history: who made the change
 
     objects = PayLineQuerySet.as_manager()
 
@@ -117,7 +124,7 @@ class PayLine(models.Model):
             return None
         return self.card_hash == self.entry.card_hash
 
-    def clean(self):
+    def clean(self) -> None:
         if self.month and self.month.day != 1:
             raise ValidationError({"month": _("工资月份应为该月第一天")})
         if self.entry_id and self.project_id and self.entry.project_id != self.project_id:

@@ -21,9 +21,10 @@ Every function here is one SQL query however many lines there are (aggregates, n
 
 import calendar
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal, TypedDict, overload
 
 from django.db.models import (
     BooleanField,
@@ -31,6 +32,7 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    Func,
     Max,
     Min,
     Q,
@@ -41,7 +43,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 
-from projects.models import Payroll
+from projects.models import Payroll, Project
 from wagewatch.lib import law
 
 from .models import PayLine
@@ -66,6 +68,15 @@ class Arrears:
 
 
 NO_ARREARS = Arrears(0, ZERO, None)
+
+
+class Owed(TypedDict):
+    """What ``owed_lines`` and ``lines_with_owed`` annotate a line with (on their day)."""
+
+    paid_by: Decimal
+    owed: Decimal
+    owed_unknown: bool
+
 
 # the key each grouping sums by: a worker, a project, the employer (else the general contractor), a township
 GROUP_KEYS = {
@@ -103,7 +114,7 @@ def _fell_due_before(on: datetime.date) -> Q:
     return Q(month__lt=previous) | Q(month=previous, project__payday__lt=cut.day)
 
 
-def _paid(on: datetime.date):
+def _paid(on: datetime.date) -> Case:
     """What reached the worker by ``on``: net, unless the bank failed it or it was paid after ``on``."""
     counted = Q(net__isnull=False) & ~Q(bank_status=PayLine.BankStatus.FAILED)
     counted &= Q(paid_on__isnull=True) | Q(paid_on__lte=on)
@@ -149,7 +160,7 @@ def lines_with_owed(lines: QuerySet, *, on: datetime.date) -> QuerySet:
     )
 
 
-def _sums():
+def _sums() -> dict[str, Func]:
     return {
         "n_workers": Count("entry__worker_id", distinct=True),
         "n_amount": Coalesce(Sum("owed"), Value(ZERO), output_field=AMOUNT),
@@ -158,12 +169,16 @@ def _sums():
     }
 
 
+@overload
+def _money(value: Decimal) -> Decimal: ...
+@overload
+def _money(value: None) -> None: ...
 def _money(value: Decimal | None) -> Decimal | None:
     """Yuan to the fen whatever the database returned (SQLite gives ``Decimal('6000')``)."""
     return None if value is None else Decimal(value).quantize(CENT)
 
 
-def _arrears(row: dict) -> Arrears:
+def _arrears(row: dict[str, Any]) -> Arrears:
     return Arrears(row["n_workers"], _money(row["n_amount"]), row["n_oldest"], row["n_unknown"])
 
 
@@ -209,8 +224,8 @@ def arrears_ledger(lines: QuerySet, *, on: datetime.date) -> Ledger:
     )
 
 
-def _fold(rows: list[dict], key) -> dict[int, Arrears]:
-    groups: dict[int, dict] = {}
+def _fold(rows: list[dict[str, Any]], key: Callable[[dict[str, Any]], int]) -> dict[int, Arrears]:
+    groups: dict[int, dict[str, Any]] = {}
     for r in rows:
         g = groups.setdefault(key(r), {"workers": set(), "amount": ZERO, "oldest": None, "unknown": 0})
         g["workers"].add(r["entry__worker_id"])
@@ -290,7 +305,7 @@ def payroll_from_lines(lines: QuerySet) -> dict[tuple[int, datetime.date], Payro
     return {(r["project_id"], r["month"]): _payroll_month(r) for r in rows}
 
 
-def _payroll_month(r: dict) -> PayrollMonth:
+def _payroll_month(r: dict[str, Any]) -> PayrollMonth:
     via = (r["n_not_via"] == 0) if r["n_paid"] else None
     return PayrollMonth(
         r["month"],
@@ -305,7 +320,7 @@ def _payroll_month(r: dict) -> PayrollMonth:
     )
 
 
-def project_payroll(project) -> list[PayrollMonth]:
+def project_payroll(project: Project) -> list[PayrollMonth]:
     """The project's months, newest first: from its pay lines where it has any, else as reported (two
     queries)."""
     months = {

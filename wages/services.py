@@ -6,9 +6,12 @@ kept masked and as a keyed hash, never in full.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -55,7 +58,7 @@ class BankLine:
     due: Decimal | None = None
     deductions: Decimal | None = None
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, Any]:
         """The line's stored fields as the bank reports them."""
         values = {
             "net": self.net,
@@ -73,12 +76,12 @@ class BankLine:
 class BatchErrors(Exception):
     """Every refused line of a batch as {index, field, message}: nothing of the batch is stored."""
 
-    def __init__(self, errors: list[dict]):
+    def __init__(self, errors: list[dict]) -> None:
         super().__init__(errors)
         self.errors = errors
 
 
-def _error(index: int, field: str, message) -> dict:
+def _error(index: int, field: str, message: object) -> dict:
     return {"index": index, "field": field, "message": str(message)}
 
 
@@ -101,7 +104,7 @@ def _match_roster(lines: list[BankLine | None], errors: list[dict]) -> list[Rost
     """Each line's roster entry; a worker not registered on the project that month is an error."""
     entries, matched, seen = _entries(lines), [], set()
     for index, line in enumerate(lines):
-        entry = line and entries.get((line.project.pk, keyed_hash(line.id_number)))
+        entry = entries.get((line.project.pk, keyed_hash(line.id_number))) if line is not None else None
         if line is None:
             pass
         elif entry is None:
@@ -113,13 +116,15 @@ def _match_roster(lines: list[BankLine | None], errors: list[dict]) -> list[Rost
             errors.append(_error(index, "name", _("姓名与花名册不符")))
         elif (entry.pk, line.month) in seen:
             errors.append(_error(index, "id_number", _("同一批次中该工人该月重复")))
-        if entry is not None:
+        if entry is not None and line is not None:
             seen.add((entry.pk, line.month))
         matched.append(entry or None)
     return matched
 
 
-def _locked(lines: list[BankLine | None], entries: list, client: ApiClient | None):
+def _locked(
+    lines: list[BankLine | None], entries: list[RosterEntry | None], client: ApiClient | None
+) -> tuple[dict[str, PayLine], dict[tuple[int, datetime.date], PayLine]]:
     """The stored lines these may replay or update, row-locked: by the caller's references and by
     worker-month (one query)."""
     present = [line for line in lines if line is not None]
@@ -136,11 +141,16 @@ def _locked(lines: list[BankLine | None], entries: list, client: ApiClient | Non
 _RESULT_FIELDS = ("paid_on", "bank_status", "bank_reason")
 
 
-def _same(stored: PayLine, values: dict, fields) -> bool:
+def _same(stored: PayLine, values: dict[str, Any], fields: Iterable[str]) -> bool:
     return all(getattr(stored, f) == values[f] for f in fields)
 
 
-def _decide(line: BankLine, entry, by_ref: dict, by_key: dict) -> tuple[PayLine | None, str | None]:
+def _decide(
+    line: BankLine,
+    entry: RosterEntry,
+    by_ref: dict[str, PayLine],
+    by_key: dict[tuple[int, datetime.date], PayLine],
+) -> tuple[PayLine | None, str | None]:
     """(the stored line to replay or update, or None to create; an error message or None)."""
     values = line.values()
     held = by_ref.get(line.bank_reference)
@@ -158,12 +168,22 @@ def _decide(line: BankLine, entry, by_ref: dict, by_key: dict) -> tuple[PayLine 
     return current, None
 
 
-def _prepared(lines, entries, by_ref, by_key, client, errors) -> tuple[list, list, list]:
+def _prepared(
+    lines: list[BankLine | None],
+    entries: list[RosterEntry | None],
+    by_ref: dict[str, PayLine],
+    by_key: dict[tuple[int, datetime.date], PayLine],
+    client: ApiClient | None,
+    errors: list[dict],
+) -> tuple[list[PayLine | None], list[PayLine], list[PayLine]]:
     """(every line's PayLine or None, those to create, those to update) with the bank's values set."""
-    now, stored, create, update = timezone.now(), [], [], []
+    now = timezone.now()
+    stored: list[PayLine | None] = []
+    create: list[PayLine] = []
+    update: list[PayLine] = []
     for index, (line, entry) in enumerate(zip(lines, entries, strict=True)):
-        obj, message = (None, None) if entry is None else _decide(line, entry, by_ref, by_key)
-        if entry is None or message:
+        obj, message = (None, None) if line is None or entry is None else _decide(line, entry, by_ref, by_key)
+        if line is None or entry is None or message:
             if message:
                 errors.append(_error(index, "bank_reference", message))
             stored.append(None)
@@ -182,7 +202,7 @@ def _prepared(lines, entries, by_ref, by_key, client, errors) -> tuple[list, lis
 
 
 def pay_lines_from_bank(
-    *, lines: list[BankLine | None], client: ApiClient | None, user
+    *, lines: list[BankLine | None], client: ApiClient | None, user: User | None
 ) -> tuple[list[dict], bool]:
     """Store a batch of bank pay lines all or nothing (call inside a transaction): new lines created, a
     failed line re-sent updated, a replay left as it is. ``None`` stands for a line the caller refused
@@ -199,6 +219,7 @@ def pay_lines_from_bank(
         {"index": n, "id": obj.pk, "project": obj.project_id, "entry": obj.entry_id,
          "bank_reference": obj.bank_reference}
         for n, obj in enumerate(stored)
+        if obj is not None  # every line was stored: a refused one raised BatchErrors above
     ]  # fmt: skip
     return results, bool(create or update)
 
@@ -207,7 +228,7 @@ _BANK_FIELDS = ["net", "paid_on", "via_account", "card_masked", "card_hash", "ba
 _BANK_FIELDS += ["due", "deductions", "bank_reference", "api_client", "updated_at"]
 
 
-def _write(create: list[PayLine], update: list[PayLine], user) -> None:
+def _write(create: list[PayLine], update: list[PayLine], user: User | None) -> None:
     reason = _("银行代发明细")
     if create:
         bulk_create_with_history(create, PayLine, default_user=user, default_change_reason=reason)
@@ -221,7 +242,13 @@ def _write(create: list[PayLine], update: list[PayLine], user) -> None:
 
 
 def pay_line_save(
-    *, entry: RosterEntry, month: datetime.date, user, line: PayLine | None = None, card: str = "", **fields
+    *,
+    entry: RosterEntry,
+    month: datetime.date,
+    user: User,
+    line: PayLine | None = None,
+    card: str = "",
+    **fields: Any,
 ) -> PayLine:
     """Create or correct one worker's line for a month (工资支付表 entered by hand); the line is
     row-locked while it changes."""

@@ -2,10 +2,14 @@
 by township, enterprise and project, and one enterprise's arrears. Views stay short (STYLE.md)."""
 
 import datetime
+from collections.abc import Callable, Iterable
 from functools import partial
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,7 +22,7 @@ from projects.selectors import project_for_user
 from projects.views import project_tabs
 from wagewatch.accounts import once
 from wagewatch.accounts.models import Township
-from wagewatch.accounts.roles import can_edit_field_work
+from wagewatch.accounts.roles import AuthenticatedHttpRequest, can_edit_field_work
 from wagewatch.lib.bounds import date_limits
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
@@ -29,7 +33,7 @@ from .models import PayLine
 PAGE_SIZE = 50
 
 
-def _get_line_for_user(request, project, pk) -> PayLine:
+def _get_line_for_user(request: HttpRequest, project: Project, pk: int) -> PayLine:
     """A line of a project the user may see (the child fetched through its scoped parent)."""
     return get_object_or_404(PayLine.objects.select_related("entry__worker"), pk=pk, project=project)
 
@@ -51,7 +55,7 @@ def _day(value: str | None) -> datetime.date:
     return day if low <= day <= high else high
 
 
-def _tab(request, project, template, **context):
+def _tab(request: HttpRequest, project: Project, template: str, **context: Any) -> HttpResponse:
     context.update(
         project=project, active_tab="wages", project_tabs=project_tabs(project), title=project.name
     )
@@ -60,13 +64,15 @@ def _tab(request, project, template, **context):
 
 
 @login_required
-def project_tab(request, pk):
+def project_tab(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = project_for_user(user=request.user, pk=pk)
     today = timezone.localdate()
     months = selectors.project_payroll(project)
     lined = [m.month for m in months if m.derived]
     month = _month(request.GET.get("month", "")) or (lined[0] if lined else None)
-    lines = selectors.lines_with_owed(PayLine.objects.filter(project=project, month=month), on=today)
+    # no month yet: month=None is ``IS NULL``, no line (the stubs allow no None for a non-null field)
+    month_lines = PayLine.objects.filter(project=project, month=month)  # type: ignore[misc]
+    lines = selectors.lines_with_owed(month_lines, on=today)
     lines = lines.select_related("entry__worker").order_by("entry__team", "entry_id")
     page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
     stock = selectors.arrears(PayLine.objects.filter(project=project), on=today)
@@ -77,7 +83,7 @@ def project_tab(request, pk):
 
 
 @login_required
-def line_form(request, pk, line_pk=None):
+def line_form(request: AuthenticatedHttpRequest, pk: int, line_pk: int | None = None) -> HttpResponse:
     project = project_for_user(user=request.user, pk=pk, write=True)
     line = _get_line_for_user(request, project, line_pk) if line_pk else None
     if request.method == "POST" and (first := once.replayed(request)):
@@ -97,7 +103,7 @@ def line_form(request, pk, line_pk=None):
 
 
 @login_required
-def project_export(request, pk):
+def project_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every pay line of the project, with what each owes today (ID and card masked)."""
     project = project_for_user(user=request.user, pk=pk)
     lines = selectors.lines_with_owed(PayLine.objects.filter(project=project), on=timezone.localdate())
@@ -106,7 +112,7 @@ def project_export(request, pk):
     return xlsx_response(f"{project.code}_{_('工资明细')}", write_workbook([sheet]))
 
 
-def _done(call, project) -> str:
+def _done(call: Callable[[], PayLine], project: Project) -> str:
     line = call()
     return reverse("wages:project_tab", args=[project.pk]) + f"?month={line.month:%Y-%m}"
 
@@ -114,7 +120,7 @@ def _done(call, project) -> str:
 # ---------------------------------------------------------------- on the projects app's tabs (TAB_CONTEXT)
 
 
-def overview_context(request, project) -> dict:
+def overview_context(request: HttpRequest, project: Project) -> dict[str, Any]:
     """The project overview's arrears card (one query)."""
     on = timezone.localdate()
     card = render_to_string(
@@ -129,7 +135,7 @@ def overview_context(request, project) -> dict:
     return {"overview_cards": [card]}
 
 
-def payroll_context(request, project) -> dict:
+def payroll_context(request: HttpRequest, project: Project) -> dict[str, Any]:
     """The payroll tab's months: summed from pay lines where the project has them (two queries)."""
     note = _("“明细汇总”的月份由工资明细计算，“报送总数”的月份为项目报送的汇总数。")
     return {"payrolls": selectors.project_payroll(project), "payroll_note": note}
@@ -139,7 +145,7 @@ def payroll_context(request, project) -> dict:
 
 
 @login_required
-def arrears(request):
+def arrears(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The arrears stock on a day in the user's scope, by township, enterprise and project."""
     on = _day(request.GET.get("on"))
     ledger = selectors.arrears_ledger(PayLine.objects.visible_to(request.user), on=on)
@@ -155,7 +161,7 @@ def arrears(request):
 
 
 @login_required
-def arrears_export(request):
+def arrears_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The lines owed on the day in the user's scope (ID and card masked): the ledger's rows."""
     on = _day(request.GET.get("on"))
     lines = selectors.owed_lines(PayLine.objects.visible_to(request.user), on=on)
@@ -164,14 +170,14 @@ def arrears_export(request):
     return xlsx_response(f"{_('欠薪明细')}_{on:%Y%m%d}", write_workbook([sheet]))
 
 
-def _named(objects, stock: dict) -> list[dict]:
+def _named(objects: Iterable[Model], stock: dict[int, selectors.Arrears]) -> list[dict[str, Any]]:
     """Rows of (object, its arrears), largest amount first."""
     rows = [{"obj": obj, "arrears": stock[obj.pk]} for obj in objects]
     return sorted(rows, key=lambda r: (-r["arrears"].amount, -r["arrears"].workers, str(r["obj"])))
 
 
 @login_required
-def enterprise(request, pk):
+def enterprise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One enterprise's arrears in the user's scope: per project, and the workers owed."""
     firm = get_object_or_404(Enterprise, pk=pk)
     on = _day(request.GET.get("on"))
