@@ -1,6 +1,7 @@
 """Admin of the risk sweep: rules' thresholds, severity and switch (admins), hazards (scoped), run records."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import Hazard, RiskRule, SweepRun
@@ -15,13 +16,13 @@ class RiskRuleAdmin(SimpleHistoryAdmin):
     readonly_fields = ["code"]
     fields = ["code", "name", "description", "severity", "thresholds", "enabled", "sort"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a rule is code plus a row: rows come from the registry (risk_rules_sync)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: RiskRule | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: RiskRule | None = None) -> bool:
         return roles.is_admin(request.user)
 
 
@@ -42,7 +43,7 @@ class HazardAdmin(ScopedHistoryAdmin):
     list_select_related = ["project", "rule", "department"]
     readonly_fields = [f.name for f in Hazard._meta.fields]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # hazards are written only by the sweep and by close-out
 
 
@@ -52,5 +53,5 @@ class SweepRunAdmin(admin.ModelAdmin):
     list_filter = ["status", "trigger"]
     readonly_fields = [f.name for f in SweepRun._meta.fields]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

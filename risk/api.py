@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
+from rest_framework.routers import BaseRouter
 
 from projects.api import ReadOnlyScopedViewSet
 from projects.models import Hazard
@@ -46,6 +47,6 @@ class HazardViewSet(ReadOnlyScopedViewSet):
     filterset_class = HazardFilter
 
 
-def register(router) -> None:
+def register(router: BaseRouter) -> None:
     """Put the hazards endpoint on the /api/v1/ router."""
     router.register("hazards", HazardViewSet, basename="hazard")

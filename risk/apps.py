@@ -6,7 +6,7 @@ class RiskConfig(AppConfig):
     name = "risk"
     verbose_name = _("欠薪隐患")
 
-    def ready(self):
+    def ready(self) -> None:
         from wagewatch.lib import workdays
 
         from . import tasks  # noqa: F401  registers the sweep task's job model with wagewatch.accounts.jobs

@@ -1,5 +1,7 @@
 """Demo county: the rule rows and one sweep over the demo projects (idempotent: the sweep reconciles)."""
 
+from io import TextIOBase
+
 from django.utils import timezone
 
 from projects.models import SweepRun
@@ -8,7 +10,7 @@ from wagewatch.accounts import jobs
 from .services import risk_rules_sync, sweep_run
 
 
-def seed(*, stdout) -> None:
+def seed(*, stdout: TextIOBase) -> None:
     added = risk_rules_sync()
     run = SweepRun.objects.create(
         trigger=SweepRun.Trigger.MANUAL, status="running", started_at=timezone.now()

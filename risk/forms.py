@@ -1,5 +1,8 @@
 """Forms of the risk pages: hazard list filters and the close-out (销号) note."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +11,7 @@ from wagewatch.accounts.models import Department, Township
 from wagewatch.lib.bounds import BoundedForm
 
 
-def _blank(choices):
+def _blank(choices: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
     return [("", _("全部")), *choices]
 
 

@@ -7,11 +7,16 @@ import contextlib
 import contextvars
 import datetime
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from django.db.models import QuerySet
 
 from projects.models import Project
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 log = logging.getLogger(__name__)
 
@@ -26,16 +31,20 @@ class Finding(NamedTuple):
     detail: str
 
 
-RuleFunc = Callable[..., dict[int, Finding]]
+Thresholds = dict[str, Any]  # a RiskRule row's thresholds (JSON)
+# a rule: (projects, thresholds, today) -> {project_id: Finding}
+RuleFunc = Callable[[QuerySet[Project], Thresholds, datetime.date], dict[int, Finding]]
+Row = Mapping[str, Any]  # one aggregate row of a rule's query, with the project's "pk"
+Found = tuple[int | None, str] | None  # what a rule's ``build`` makes of a row: (severity, detail), or None
 
 
 @dataclass(frozen=True)
 class RuleSpec:
     code: str
-    name: str
-    description: str
+    name: "StrOrPromise"
+    description: "StrOrPromise"
     severity: int
-    thresholds: dict = field(default_factory=dict)
+    thresholds: Thresholds = field(default_factory=dict)
     sort: int = 0
     func: RuleFunc | None = None
 
@@ -43,7 +52,14 @@ class RuleSpec:
 REGISTRY: dict[str, RuleSpec] = {}
 
 
-def rule(code: str, *, name: str, description: str, severity: int = GENERAL, thresholds=None):
+def rule(
+    code: str,
+    *,
+    name: "StrOrPromise",
+    description: "StrOrPromise",
+    severity: int = GENERAL,
+    thresholds: Thresholds | None = None,
+) -> Callable[[RuleFunc], RuleFunc]:
     """Register a rule function under ``code`` with the defaults of its RiskRule row."""
 
     def register(func: RuleFunc) -> RuleFunc:
@@ -57,11 +73,13 @@ def rule(code: str, *, name: str, description: str, severity: int = GENERAL, thr
 
 # ---- per-project failures: logged and skipped, the rule goes on ----
 
-_failures: contextvars.ContextVar[dict | None] = contextvars.ContextVar("risk_failures", default=None)
+_failures: contextvars.ContextVar[dict[int, str] | None] = contextvars.ContextVar(
+    "risk_failures", default=None
+)
 
 
 @contextlib.contextmanager
-def capture_failures():
+def capture_failures() -> Iterator[dict[int, str]]:
     """Collect {project_id: error text} of projects a rule could not evaluate."""
     failures: dict[int, str] = {}
     token = _failures.set(failures)
@@ -71,7 +89,7 @@ def capture_failures():
         _failures.reset(token)
 
 
-def collect(rows: Iterable[dict], build: Callable[[dict], tuple | None]) -> dict[int, Finding]:
+def collect(rows: Iterable[Row], build: Callable[[Row], Found]) -> dict[int, Finding]:
     """Findings of ``build`` over aggregate rows (each with "pk"); a row that raises is logged and skipped."""
     found: dict[int, Finding] = {}
     for row in rows:

@@ -1,17 +1,30 @@
 """Reads of the risk sweep: the hazard list (欠薪隐患清单), the dashboard and the run records."""
 
 import datetime
+from typing import Any, TypedDict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from projects.models import Hazard, Project, SweepRun
 from wagewatch.accounts.models import Department, Township
+from wagewatch.accounts.roles import AnyUser
 
 TREND_WEEKS = 12
 
 
-def hazard_list(*, user, filters: dict, today: datetime.date | None = None):
+class TrendWeek(TypedDict):
+    """Hazards of one week: opened and closed in it, open at its end."""
+
+    week: datetime.date
+    opened: int
+    closed: int
+    open: int
+
+
+def hazard_list(
+    *, user: AnyUser, filters: dict[str, Any], today: datetime.date | None = None
+) -> QuerySet[Hazard]:
     """Hazards the user may see, filtered; one query with the related rows it shows."""
     today = today or timezone.localdate()
     qs = Hazard.objects.visible_to(user).select_related(
@@ -33,7 +46,7 @@ def hazard_list(*, user, filters: dict, today: datetime.date | None = None):
     return qs.order_by("status", "-severity", "deadline", "-id")
 
 
-def project_hazards(*, user, project: Project):
+def project_hazards(*, user: AnyUser, project: Project) -> QuerySet[Hazard]:
     """A project's hazards, open first (the project tab)."""
     return (
         Hazard.objects.visible_to(user)
@@ -43,7 +56,7 @@ def project_hazards(*, user, project: Project):
     )
 
 
-def grade_counts(*, user, today: datetime.date) -> list[dict]:
+def grade_counts(*, user: AnyUser, today: datetime.date) -> list[dict[str, Any]]:
     """Active projects the user may see, counted by grade (one query)."""
     counts = dict(
         Project.objects.visible_to(user)
@@ -55,7 +68,7 @@ def grade_counts(*, user, today: datetime.date) -> list[dict]:
     return [{"grade": g, "label": label, "n": counts.get(g, 0)} for g, label in Project.Grade.choices]
 
 
-def open_by(*, user, dimension: str) -> list[dict]:
+def open_by(*, user: AnyUser, dimension: str) -> list[dict[str, Any]]:
     """Open hazards the user may see by township or department: general / serious / total (one query)."""
     lookup = {"township": "project__township", "department": "department"}[dimension]
     rows = (
@@ -70,7 +83,7 @@ def open_by(*, user, dimension: str) -> list[dict]:
         .order_by()
     )
     counts = {r[lookup]: r for r in rows}
-    model = Township if dimension == "township" else Department
+    model: type[Township | Department] = Township if dimension == "township" else Department
     names = model.objects.filter(pk__in=list(counts)).order_by("sort", "code").values_list("pk", "name")
     return [{"name": name, **counts[pk]} for pk, name in names]
 
@@ -85,11 +98,11 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def hazard_trend(*, user, today: datetime.date) -> list[dict]:
+def hazard_trend(*, user: AnyUser, today: datetime.date) -> list[TrendWeek]:
     """Per week: hazards opened, closed, and open at the week's end, from timestamps (one query)."""
     starts = week_starts(today)
     bounds = [(_midnight(s), _midnight(s + datetime.timedelta(weeks=1))) for s in starts]
-    aggregates = {}
+    aggregates: dict[str, Count] = {}
     for i, (lo, hi) in enumerate(bounds):
         end = min(hi, timezone.now())
         aggregates[f"o{i}"] = Count("pk", filter=Q(opened_at__gte=lo, opened_at__lt=hi))
@@ -104,6 +117,6 @@ def hazard_trend(*, user, today: datetime.date) -> list[dict]:
     ]
 
 
-def sweep_runs(*, limit: int = 50):
+def sweep_runs(*, limit: int = 50) -> QuerySet[SweepRun]:
     """The latest sweep runs with who asked for them."""
     return SweepRun.objects.select_related("created_by").order_by("-created_at", "-id")[:limit]

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -60,7 +61,7 @@ def sweep_run(*, run: SweepRun, today: datetime.date | None = None) -> SweepRun:
     return run
 
 
-def sweep_request(*, user=None, trigger: str = SweepRun.Trigger.MANUAL) -> SweepRun:
+def sweep_request(*, user: User | None = None, trigger: str = SweepRun.Trigger.MANUAL) -> SweepRun:
     """Queue a sweep (a row, then the task after commit); refused while another one is queued or running."""
     if trigger == SweepRun.Trigger.MANUAL and not roles.is_office(user):
         raise PermissionDenied
@@ -73,7 +74,7 @@ def sweep_request(*, user=None, trigger: str = SweepRun.Trigger.MANUAL) -> Sweep
     return run
 
 
-def may_close(user, hazard: Hazard) -> bool:
+def may_close(user: User, hazard: Hazard) -> bool:
     """Office/admin, the inspector of the project's township, or a user of the hazard's department."""
     if roles.is_office(user):
         return True
@@ -85,7 +86,7 @@ def may_close(user, hazard: Hazard) -> bool:
     return roles.is_department(user) and profile.department_id == hazard.department_id
 
 
-def hazard_close(*, hazard: Hazard, user, note: str) -> Hazard:
+def hazard_close(*, hazard: Hazard, user: User, note: str) -> Hazard:
     """Close (销号) an open hazard with a note; refused while its rule still fires on fresh data."""
     if not may_close(user, hazard):
         raise PermissionDenied

@@ -8,9 +8,11 @@ history rows, and one UPDATE of project grades.
 import datetime
 import logging
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
+from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery, Value
+from django.db.models import Max, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,14 +22,21 @@ from projects.models import Hazard, Project, RiskRule
 from wagewatch.lib import law
 from wagewatch.lib.workdays import add_workdays_info
 
-from .rules import REGISTRY, Finding, capture_failures
+from .rules import REGISTRY, capture_failures
 
 log = logging.getLogger(__name__)
 
 
+class Rated(NamedTuple):
+    """A finding with its severity settled (the rule's own where the rule left it to the row)."""
+
+    severity: int
+    detail: str
+
+
 @dataclass
 class Evaluation:
-    findings: dict[int, dict[int, Finding]] = field(default_factory=dict)  # rule id → project → finding
+    findings: dict[int, dict[int, Rated]] = field(default_factory=dict)  # rule id → project → finding
     skipped: dict[int, set[int]] = field(default_factory=dict)  # rule id → projects that failed
     errors: list[dict] = field(default_factory=list)
 
@@ -39,25 +48,25 @@ class Changes:
     closed: list[Hazard] = field(default_factory=list)
 
 
-def thresholds_of(rule: RiskRule) -> dict:
+def thresholds_of(rule: RiskRule) -> dict[str, Any]:
     """The row's thresholds over the registry's defaults (a key added in code needs no data edit)."""
     spec = REGISTRY.get(rule.code)
     return {**(spec.thresholds if spec else {}), **(rule.thresholds or {})}
 
 
 def evaluate_rule(
-    rule: RiskRule, projects, today: datetime.date
-) -> tuple[dict[int, Finding], dict[int, str]]:
+    rule: RiskRule, projects: QuerySet[Project], today: datetime.date
+) -> tuple[dict[int, Rated], dict[int, str]]:
     """{project_id: (severity, detail)} for one rule, and the projects it could not evaluate."""
     spec = REGISTRY.get(rule.code)
-    if spec is None:
+    if spec is None or spec.func is None:
         raise LookupError(_("规则 %(c)s 没有对应的程序") % {"c": rule.code})
     with capture_failures() as failures:
         raw = spec.func(projects, thresholds_of(rule), today)
-    return {pid: Finding(sev or rule.severity, detail) for pid, (sev, detail) in raw.items()}, failures
+    return {pid: Rated(sev or rule.severity, detail) for pid, (sev, detail) in raw.items()}, failures
 
 
-def evaluate(rules: list[RiskRule], projects, today: datetime.date) -> Evaluation:
+def evaluate(rules: list[RiskRule], projects: QuerySet[Project], today: datetime.date) -> Evaluation:
     """Run each rule; a rule that fails is logged and skipped, its hazards left as they are."""
     result = Evaluation()
     for rule in rules:
@@ -114,7 +123,7 @@ def reconcile(evaluation: Evaluation, departments: dict[int, int], today: dateti
     return changes
 
 
-def save_changes(changes: Changes, *, user=None) -> None:
+def save_changes(changes: Changes, *, user: User | None = None) -> None:
     """Write the changes in bulk, each with its history rows."""
     if changes.opened:
         bulk_create_with_history(changes.opened, Hazard, default_user=user)
@@ -125,7 +134,7 @@ def save_changes(changes: Changes, *, user=None) -> None:
         bulk_update_with_history(changes.closed, Hazard, fields, default_user=user)
 
 
-def grade_expression():
+def grade_expression() -> Coalesce:
     """A project's grade: the worst severity of its open hazards, 0 when none."""
     worst = (
         Hazard.objects.filter(project=OuterRef("pk"), status=Hazard.Status.OPEN)
@@ -137,7 +146,7 @@ def grade_expression():
     return Coalesce(Subquery(worst), Value(Project.Grade.NONE))
 
 
-def update_grades(projects=None) -> int:
+def update_grades(projects: QuerySet[Project] | None = None) -> int:
     """Set risk_grade on the projects whose worst open hazard changed; one UPDATE."""
     grade = grade_expression()
     qs = Project.objects.all() if projects is None else projects

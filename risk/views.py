@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,7 +15,9 @@ from projects.models import Hazard
 from projects.selectors import project_for_user
 from wagewatch.accounts import roles
 from wagewatch.accounts.access import get_for_user
+from wagewatch.accounts.roles import AuthenticatedHttpRequest
 from wagewatch.lib import charts
+from wagewatch.lib.bounds import BoundedForm
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import forms, selectors, services
@@ -22,24 +26,24 @@ from .exports import HAZARD_HEADERS, hazard_row
 PAGE_SIZE = 50
 
 
-def _get_hazard_for_user(request, pk) -> Hazard:
+def _get_hazard_for_user(request: HttpRequest, pk: int) -> Hazard:
     related = Hazard.objects.select_related("project", "project__township", "rule", "department", "closed_by")
     return get_for_user(related, request.user, pk)
 
 
-def _filters(request) -> tuple[forms.HazardFilterForm, dict]:
+def _filters(request: HttpRequest) -> tuple[forms.HazardFilterForm, dict]:
     form = forms.HazardFilterForm(request.GET or None)
     return form, (form.cleaned_data if form.is_valid() else {})
 
 
-def _query(request) -> str:
+def _query(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
 
 
 @login_required
-def hazard_list(request):
+def hazard_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """欠薪隐患清单: filters, pagination, export link."""
     form, data = _filters(request)
     today = timezone.localdate()
@@ -56,7 +60,7 @@ def hazard_list(request):
 
 
 @login_required
-def hazard_export(request):
+def hazard_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The hazard list as .xlsx, same filters and scope."""
     _form, data = _filters(request)
     rows = (hazard_row(h) for h in selectors.hazard_list(user=request.user, filters=data).iterator(2000))
@@ -65,13 +69,15 @@ def hazard_export(request):
 
 
 @login_required
-def hazard_detail(request, pk):
+def hazard_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One hazard: its data, close-out form (when allowed) and change history."""
     hazard = _get_hazard_for_user(request, pk)
     return _detail(request, hazard, forms.HazardCloseForm())
 
 
-def _detail(request, hazard: Hazard, form, status=200):
+def _detail(
+    request: AuthenticatedHttpRequest, hazard: Hazard, form: BoundedForm, status: int = 200
+) -> HttpResponse:
     may_close = hazard.status == Hazard.Status.OPEN and services.may_close(request.user, hazard)
     history = hazard.history.select_related("history_user").order_by("-history_date", "-history_id")
     context = {
@@ -86,7 +92,7 @@ def _detail(request, hazard: Hazard, form, status=200):
 
 @login_required
 @require_POST
-def hazard_close(request, pk):
+def hazard_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """销号: a note, refused while the rule still fires."""
     hazard = _get_hazard_for_user(request, pk)
     if not services.may_close(request.user, hazard):
@@ -104,7 +110,7 @@ def hazard_close(request, pk):
 
 
 @login_required
-def project_tab(request, pk):
+def project_tab(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The hazards tab of a project page."""
     project = project_for_user(user=request.user, pk=pk)
     hazards = selectors.project_hazards(user=request.user, project=project)
@@ -113,7 +119,7 @@ def project_tab(request, pk):
 
 
 @login_required
-def dashboard(request):
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Counts by grade, township and department, and the 12-week trend."""
     today = timezone.localdate()
     user = request.user
@@ -129,7 +135,7 @@ def dashboard(request):
     return render(request, "risk/dashboard.html", context)
 
 
-def trend_chart(trend: list[dict]):
+def trend_chart(trend: list[selectors.TrendWeek]) -> SafeString:
     """The 12-week trend as an SVG: opened and closed hazards as columns, the open count as a line."""
     weeks = [f"{w['week']:%m/%d}" for w in trend]
     return charts.columns(
@@ -143,7 +149,7 @@ def trend_chart(trend: list[dict]):
 
 
 @login_required
-def sweep_list(request):
+def sweep_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Sweep run records, with the "run now" button for office staff."""
     if not (roles.is_office(request.user) or roles.is_inspector(request.user)):
         raise PermissionDenied
@@ -159,7 +165,7 @@ def sweep_list(request):
 
 @login_required
 @require_POST
-def sweep_now(request):
+def sweep_now(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Queue a manual sweep (runs in-process when there is no broker)."""
     if not roles.is_office(request.user):
         raise PermissionDenied

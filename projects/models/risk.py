@@ -1,5 +1,7 @@
 """The arrears-risk sweep's records: its rules, the hazards it opens and its runs."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,9 @@ from wagewatch.accounts.access import ScopedQuerySet
 from wagewatch.accounts.models import Department, Job
 
 from .core import Project
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class RiskRule(models.Model):
@@ -75,6 +80,7 @@ class Hazard(models.Model):
     close_note = models.TextField(_("销号说明"), blank=True)
     auto_closed = models.BooleanField(_("自动销号"), default=False)
     history = HistoricalRecords()
+    _history_user: "User | None"  # set before a save, read by django-simple-history: who made the change
 
     objects = HazardQuerySet.as_manager()
 

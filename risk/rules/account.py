@@ -1,14 +1,17 @@
 """Rules on the wage account (DESIGN §2 obligation 2): opened in time, fed with labour cost every month."""
 
-from django.db.models import F
+import datetime
+
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from projects import obligations
+from projects.models import Project
 from wagewatch.lib import law
 from wagewatch.lib.periods import months_before
 
-from ..registry import SERIOUS, collect, day_text, rule
+from ..registry import SERIOUS, Finding, Found, Row, Thresholds, collect, day_text, rule
 
 
 @rule(
@@ -17,7 +20,9 @@ from ..registry import SERIOUS, collect, day_text, rule
     description=gettext_lazy("合同签订后超过规定天数（days）仍未开设农民工工资专用账户。"),
     thresholds={"days": law.ACCOUNT_OPEN_DAYS()},
 )
-def account_missing(projects, thresholds, today):
+def account_missing(
+    projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date
+) -> dict[int, Finding]:
     days = int(thresholds["days"])
     rows = (
         projects.filter(obligations.account_overdue_q(today, days=days))
@@ -36,7 +41,9 @@ def account_missing(projects, thresholds, today):
     ),
     thresholds={"general_months": law.LABOUR_COST_CYCLE_MONTHS(), "serious_months": 2},
 )
-def transfer_late(projects, thresholds, today):
+def transfer_late(
+    projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date
+) -> dict[int, Finding]:
     general_cut = months_before(today, int(thresholds["general_months"]))
     serious_cut = months_before(today, int(thresholds["serious_months"]))
     rows = (
@@ -46,7 +53,7 @@ def transfer_late(projects, thresholds, today):
         .values("pk", "last", "ref")
     )
 
-    def build(r):
+    def build(r: Row) -> Found:
         level = SERIOUS if r["ref"] < serious_cut else None
         if r["last"] is None:
             return level, _("开工（%(d)s）以来建设单位未拨付人工费") % {"d": day_text(r["ref"])}

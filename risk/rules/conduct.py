@@ -2,16 +2,17 @@
 
 import datetime
 
-from django.db.models import Case, Count, F, Max, Q, Value, When
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from blacklist.selectors import c_graded_enterprise_ids, listed_enterprise_ids
 from complaints.models import Complaint
+from projects.models import Project
 from wagewatch.lib import law
 
-from ..registry import SERIOUS, collect, rule
+from ..registry import SERIOUS, Finding, Found, Row, Thresholds, collect, rule
 
 
 @rule(
@@ -22,7 +23,9 @@ from ..registry import SERIOUS, collect, rule
     ),
     thresholds={"days": 90, "serious_workers": law.GROUP_INCIDENT_WORKERS()},
 )
-def complaints(projects, thresholds, today):
+def complaints(
+    projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date
+) -> dict[int, Finding]:
     since = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min)) - datetime.timedelta(
         days=int(thresholds["days"])
     )
@@ -31,12 +34,13 @@ def complaints(projects, thresholds, today):
         Complaint.objects.filter(project__in=projects.values("pk"), received_at__gte=since)
         .exclude(status__in=[Complaint.Status.CLOSED, Complaint.Status.REFUSED])
         .values("project_id")
-        .annotate(pk=F("project_id"), n=Count("pk"), top=Max("workers_involved"))
+        # each row names its project "pk", as collect() reads it (the stubs refuse an annotation named pk)
+        .annotate(pk=F("project_id"), n=Count("pk"), top=Max("workers_involved"))  # type: ignore[no-redef]
         .values("pk", "n", "top")
         .order_by()
     )
 
-    def build(r):
+    def build(r: Row) -> Found:
         level = SERIOUS if r["top"] >= big else None
         text = _("近%(d)s天有%(n)s件欠薪投诉未办结（最多涉及%(w)s人）")
         return level, text % {"d": thresholds["days"], "n": r["n"], "w": r["top"]}
@@ -50,7 +54,9 @@ def complaints(projects, thresholds, today):
     description=gettext_lazy("施工总承包单位列入失信联合惩戒名单，或守法诚信等级为C级（当年或上一年度）。"),
     severity=SERIOUS,
 )
-def bad_credit(projects, thresholds, today):
+def bad_credit(
+    projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date
+) -> dict[int, Finding]:
     listed = listed_enterprise_ids(on=today)
     graded_c = Q(contractor_id__in=c_graded_enterprise_ids(year=today.year)) | Q(
         contractor_id__in=c_graded_enterprise_ids(year=today.year - 1)
@@ -61,7 +67,7 @@ def bad_credit(projects, thresholds, today):
         .values("pk", "listed", "contractor__name")
     )
 
-    def build(r):
+    def build(r: Row) -> Found:
         if r["listed"]:
             return None, _("总承包单位%(e)s已列入失信联合惩戒名单") % {"e": r["contractor__name"]}
         return None, _("总承包单位%(e)s守法诚信等级为C级") % {"e": r["contractor__name"]}

@@ -3,14 +3,15 @@ and in the reports' coverage; a letter about to expire warns, an expired one mak
 
 import datetime
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from deposits.models import Guarantee
 from deposits.selectors import DepositPosition, deposit_positions
+from projects.models import Project
 
-from ..registry import SERIOUS, collect, day_text, rule
+from ..registry import SERIOUS, Finding, Found, Thresholds, collect, day_text, rule
 
 
 @rule(
@@ -22,7 +23,9 @@ from ..registry import SERIOUS, collect, day_text, rule
     ),
     thresholds={"warning_days": 30},
 )
-def deposit_short(projects, thresholds, today):
+def deposit_short(
+    projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date
+) -> dict[int, Finding]:
     warn_until = today + datetime.timedelta(days=int(thresholds["warning_days"]))
     positions = deposit_positions(projects_qs=projects, on=today)
     # deposit_positions reports letters in force only; an expired, unreleased letter is the serious case.
@@ -40,7 +43,9 @@ def deposit_short(projects, thresholds, today):
     return collect(rows, lambda r: _deposit_finding(r["position"], r["expired_on"], warn_until))
 
 
-def _deposit_finding(pos: DepositPosition, expired_on, warn_until) -> tuple | None:
+def _deposit_finding(
+    pos: DepositPosition, expired_on: datetime.date | None, warn_until: datetime.date
+) -> Found:
     if pos.short:
         if expired_on:
             text = _("保函已于%(d)s到期，现有保证金%(c)s元，低于应缴%(r)s元")

@@ -1,21 +1,22 @@
 """Rules on wages (DESIGN §2 obligations 3 and 6): paid every month, to everyone who worked, at least the
 minimum wage."""
 
+import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from projects import obligations
-from projects.models import Payroll
+from projects.models import Payroll, Project
 from wagewatch.lib import law
 from wagewatch.lib.periods import month_start, months_between
 
-from ..registry import SERIOUS, collect, month_text, rule
+from ..registry import SERIOUS, Finding, Found, Row, Thresholds, collect, month_text, rule
 
 
-def _latest_paid(column: str, today):
+def _latest_paid(column: str, today: datetime.date) -> Subquery:
     """``column`` of the project's latest payroll month paid by ``today``."""
     paid = Payroll.objects.filter(project=OuterRef("pk"), paid_on__isnull=False, paid_on__lte=today)
     return Subquery(paid.order_by("-month").values(column)[:1])
@@ -28,7 +29,9 @@ def _latest_paid(column: str, today):
     severity=SERIOUS,
     thresholds={"lookback_months": 12},
 )
-def payroll_late(projects, thresholds, today):
+def payroll_late(
+    projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date
+) -> dict[int, Finding]:
     last_due = obligations.wages_due_month(today)
     window = month_start(last_due, -(int(thresholds["lookback_months"]) - 1))
     paid = Q(payrolls__month__range=(window, last_due), payrolls__paid_on__isnull=False)
@@ -38,7 +41,7 @@ def payroll_late(projects, thresholds, today):
         .values("pk", "start_date", "paid_months")
     )
 
-    def build(r):
+    def build(r: Row) -> Found:
         due = months_between(max(window, month_start(r["start_date"])), last_due)
         unpaid = due - min(r["paid_months"], due)
         if unpaid <= 0:
@@ -57,7 +60,9 @@ def payroll_late(projects, thresholds, today):
     ),
     thresholds={"serious_share": "0.10"},
 )
-def payroll_short(projects, thresholds, today):
+def payroll_short(
+    projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date
+) -> dict[int, Finding]:
     share = Decimal(str(thresholds["serious_share"]))
     rows = (
         projects.annotate(
@@ -69,7 +74,7 @@ def payroll_short(projects, thresholds, today):
         .values("pk", "p_month", "p_attended", "p_paid")
     )
 
-    def build(r):
+    def build(r: Row) -> Found:
         unpaid = r["p_attended"] - r["p_paid"]
         level = SERIOUS if Decimal(unpaid) >= share * r["p_attended"] else None
         text = _("%(m)s工资：出勤%(a)s人，实发%(p)s人，%(u)s人未发放")
@@ -87,7 +92,7 @@ def payroll_short(projects, thresholds, today):
     ),
     thresholds={"minimum_wage": None},
 )
-def low_pay(projects, thresholds, today):
+def low_pay(projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date) -> dict[int, Finding]:
     minimum = Decimal(str(thresholds.get("minimum_wage") or law.MINIMUM_WAGE_MONTHLY()))
     rows = (
         projects.annotate(
@@ -100,7 +105,7 @@ def low_pay(projects, thresholds, today):
         .values("pk", "p_month", "p_gross", "p_paid")
     )
 
-    def build(r):
+    def build(r: Row) -> Found:
         average = (Decimal(r["p_gross"]) / r["p_paid"]).quantize(Decimal("0.01"))
         text = _("%(m)s人均应发工资%(a)s元，低于最低工资标准%(min)s元")
         return None, text % {"m": month_text(r["p_month"]), "a": average, "min": minimum}
