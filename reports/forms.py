@@ -10,6 +10,7 @@ from wagewatch.accounts import roles
 from wagewatch.accounts.access import departments_for, townships_for
 from wagewatch.accounts.models import Department, Township
 from wagewatch.lib.bounds import BoundedForm
+from wagewatch.lib.formfields import field_of
 from wagewatch.lib.periods import month_start, quarter_start
 
 from .figures import COUNTY, DEPARTMENT, TOWNSHIP, Scope, may_use_scope
@@ -50,9 +51,10 @@ class ReportForm(BoundedForm):
         self.user = user
         if not roles.is_office(user):
             allowed = TOWNSHIP if roles.is_inspector(user) else DEPARTMENT
-            self.fields["scope"].choices = [c for c in ReportRun.Scope.choices if c[0] == allowed]
-        self.fields["township"].queryset = townships_for(user)
-        self.fields["department"].queryset = departments_for(user)
+            choices = [c for c in ReportRun.Scope.choices if c[0] == allowed]
+            field_of(self, "scope", forms.ChoiceField).choices = choices
+        field_of(self, "township", forms.ModelChoiceField).queryset = townships_for(user)
+        field_of(self, "department", forms.ModelChoiceField).queryset = departments_for(user)
 
     def clean(self):
         data = super().clean()
@@ -75,9 +77,9 @@ class ReportForm(BoundedForm):
         if kind_scope == DEPARTMENT and not dept:
             raise forms.ValidationError(_("请选择部门"))
         scope = Scope(COUNTY)
-        if kind_scope == TOWNSHIP:
+        if kind_scope == TOWNSHIP and town:
             scope = Scope(TOWNSHIP, town.pk, None, town.name)
-        elif kind_scope == DEPARTMENT:
+        elif kind_scope == DEPARTMENT and dept:
             scope = Scope(DEPARTMENT, None, dept.pk, dept.name)
         if not may_use_scope(self.user, scope):
             raise forms.ValidationError(_("您无权查看该范围的报表"))

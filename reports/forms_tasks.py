@@ -1,5 +1,7 @@
 """Forms of the key-task pages: list filters, create/edit, progress report, review."""
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
@@ -10,6 +12,7 @@ from wagewatch.accounts import roles
 from wagewatch.accounts.access import townships_for
 from wagewatch.accounts.models import Department, Township
 from wagewatch.lib.bounds import BoundedForm, BoundedModelForm
+from wagewatch.lib.formfields import field_of
 
 from .models import KeyTask
 
@@ -17,15 +20,15 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ATTACHMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "wps", "txt", "zip"]
 
 
-def unit_choices(user) -> list[tuple[str, str]]:
+def unit_choices(user) -> list[tuple[Any, Any]]:
     """Units the user may filter by: all for the office, his townships for an inspector, none otherwise."""
     if roles.is_office(user):
         depts = [(f"d{d.pk}", d.name) for d in Department.objects.only("pk", "name")]
         towns = [(f"t{t.pk}", t.name) for t in Township.objects.only("pk", "name")]
         return [("", _("全部")), (_("部门"), depts), (_("乡镇"), towns)]
     if roles.is_inspector(user):
-        towns = townships_for(user).only("pk", "name")
-        return [("", _("全部")), *((f"t{t.pk}", t.name) for t in towns)]
+        own = townships_for(user).only("pk", "name")
+        return [("", _("全部")), *((f"t{t.pk}", t.name) for t in own)]
     return []
 
 
@@ -43,7 +46,7 @@ class TaskFilterForm(BoundedForm):
         super().__init__(*args, **kwargs)
         choices = unit_choices(user)
         if choices:
-            self.fields["unit"].choices = choices
+            field_of(self, "unit", forms.ChoiceField).choices = choices
         else:
             del self.fields["unit"]
 

@@ -9,6 +9,7 @@ office and admins.
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,6 +25,17 @@ from wagewatch.lib import config
 
 from .filters import TaskFilter
 from .models import KeyTask, TaskAssignment, TaskProgress
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class Latest(TypedDict):
+    """The latest progress a task or a unit's assignment is annotated with."""
+
+    latest_on: datetime.date | None
+    latest_text: str | None
+
 
 A = TaskAssignment.Status
 
@@ -196,7 +208,7 @@ def _latest_progress(user, field: str):
     return Subquery(visible.order_by("-on", "-created_at", "-pk").values(field)[:1])
 
 
-def task_list(*, user, filters: dict | None = None) -> QuerySet[KeyTask]:
+def task_list(*, user, filters: dict | None = None) -> "QuerySet[WithAnnotations[KeyTask, Latest]]":
     """Tasks this user may see, filtered, with their units and the latest progress he may read."""
     qs = TaskFilter.apply(KeyTask.objects.visible_to(user), filters or {})
     units = TaskAssignment.objects.select_related("department", "township")
@@ -252,7 +264,7 @@ def task_progress_summary(*, user, start: datetime.date, end: datetime.date) -> 
     return [_summary_row(a, end) for a in rows]
 
 
-def _summary_row(a: TaskAssignment, end: datetime.date) -> dict:
+def _summary_row(a: "WithAnnotations[TaskAssignment, Latest]", end: datetime.date) -> dict:
     task = a.task
     return {
         "task_id": task.pk,

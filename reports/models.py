@@ -1,5 +1,7 @@
 """Models of the office's desk: key tasks (重点工作任务清单); report models follow below."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,9 @@ from wagewatch.accounts.access import ScopedQuerySet
 from wagewatch.accounts.models import Department, Job, Township
 from wagewatch.accounts.roles import is_office
 from wagewatch.lib import config
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Key tasks ------------------------------------------------------------------------------------------------
 
@@ -54,6 +59,7 @@ class KeyTask(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     done_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     history = HistoricalRecords()
+    _history_user: "User | None"  # set before a save, read by django-simple-history: who made the change
 
     objects = KeyTaskQuerySet.as_manager()
 
@@ -105,6 +111,7 @@ class TaskAssignment(models.Model):
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     history = HistoricalRecords()
+    _history_user: "User | None"  # set before a save, read by django-simple-history: who made the change
 
     objects = TaskAssignmentQuerySet.as_manager()
 
@@ -159,6 +166,7 @@ class TaskProgress(models.Model):
     )
     created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
     history = HistoricalRecords()
+    _history_user: "User | None"  # set before a save, read by django-simple-history: who made the change
 
     objects = TaskProgressQuerySet.as_manager()
 

@@ -4,8 +4,10 @@ import datetime
 import time
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from wagewatch.accounts import jobs
@@ -20,12 +22,12 @@ from .pdf import build_pdf
 BULLETINS = (ReportRun.Kind.WEEKLY, ReportRun.Kind.MONTHLY)
 
 
-def _find(*, kind: str, scope: Scope, start, end):
+def _find(*, kind: str, scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[ReportRun]:
     return ReportRun.objects.select_for_update().filter(kind=kind, scope_key=scope.key, start=start, end=end)
 
 
 def report_request(
-    *, user, kind: str, scope: Scope, start: datetime.date, end: datetime.date, plan: str = ""
+    *, user: User, kind: str, scope: Scope, start: datetime.date, end: datetime.date, plan: str = ""
 ) -> ReportRun:
     """Queue a report; the same kind + scope + range reuses its row (done and unchanged: kept as is;
     otherwise re-rendered in place), never a second row."""
@@ -52,7 +54,7 @@ def report_request(
     return run
 
 
-def _reset(run: ReportRun, *, user, plan: str) -> None:
+def _reset(run: ReportRun, *, user: User, plan: str) -> None:
     run.plan = plan
     run.status, run.progress, run.error = JobStatus.QUEUED, 0, ""
     run.created_by, run.queued_at = user, timezone.now()

@@ -2,6 +2,7 @@
 the office dashboard."""
 
 import datetime
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
@@ -94,7 +95,7 @@ def dashboard(request):
     """The office's desk: cards and charts of the report figures for the user's scope, this year to date."""
     today = timezone.localdate()
     scope = default_scope(request.user)
-    context = {"data": None, "scope": scope, "title": _("工作台"), "today": today}
+    context: dict[str, Any] = {"data": None, "scope": scope, "title": _("工作台"), "today": today}
     if scope is not None:
         data = report_data(scope=scope, start=datetime.date(today.year, 1, 1), end=today)
         context.update(

@@ -2,6 +2,7 @@
 
 import os
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +23,9 @@ from . import forms_tasks as forms
 from . import keytasks
 from .filters import TaskFilter
 from .models import KeyTask, TaskAssignment, TaskProgress
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 PAGE_SIZE = 50
 
@@ -66,7 +70,7 @@ EXPORT_HEADERS = ["序号", "任务名称", "任务内容", "任务来源", "牵
                   "是否超期", "最新进展日期", "最新进展"]  # fmt: skip
 
 
-def _export_row(n: int, task: KeyTask) -> list:
+def _export_row(n: int, task: "WithAnnotations[KeyTask, keytasks.Latest]") -> list:
     units = "、".join(f"{a.unit}（{a.get_status_display()}）" for a in task.assignments.all())
     return [
         n, task.title, task.description, task.get_source_display(), task.lead_person, units, task.deadline,
@@ -139,7 +143,7 @@ def assignment_report(request, pk):
     assignment = _get_assignment_for_user(request, pk)
     form = forms.ProgressForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("reports:task_detail", pk=assignment.task_id)
     call = partial(keytasks.progress_report, assignment=assignment, user=request.user, **form.cleaned_data)
     run_step(request, call, _("已报送进展"))
@@ -173,7 +177,7 @@ def progress_attachment(request, pk):
         handle = progress.attachment.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    name = os.path.basename(progress.attachment.name)
+    name = os.path.basename(progress.attachment.name or "")
     response = FileResponse(
         handle, as_attachment=True, filename=name, content_type="application/octet-stream"
     )

@@ -22,8 +22,10 @@ def _units(scope: Scope) -> tuple[dict[int, str], dict[int, str]]:
     towns = Township.objects.order_by("sort", "code")
     depts = Department.objects.filter(kind=Department.Kind.INDUSTRY).order_by("sort", "code")
     if scope.kind == TOWNSHIP:
+        assert scope.township_id is not None  # a township scope names its township
         towns = towns.filter(pk=scope.township_id)
     if scope.kind == DEPARTMENT:
+        assert scope.department_id is not None  # a department scope names its department
         depts = Department.objects.filter(pk=scope.department_id)
     return dict(towns.values_list("pk", "name")), dict(depts.values_list("pk", "name"))
 

@@ -1,6 +1,8 @@
 """Complaint, inspection and order figures (flows by the date of each step; overdue cases at the end)."""
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django.db.models import Count, F, Q, Sum
 
@@ -60,7 +62,7 @@ def complaint_figures(scope: Scope, start: datetime.date, end: datetime.date) ->
     return row
 
 
-def overdue_by_unit(scope: Scope, end: datetime.date) -> list[dict]:
+def overdue_by_unit(scope: Scope, end: datetime.date) -> list[Mapping[str, Any]]:
     """Cases overdue on ``end`` per (township, project department), for the rankings (one query)."""
     return list(
         Complaint.objects.filter(scope.q(Complaint))
@@ -94,7 +96,10 @@ def order_counts(scope: Scope, start: datetime.date, end: datetime.date) -> dict
             orders_rectify=Count("pk", filter=Q(kind=EnforcementOrder.Kind.RECTIFY)),
         )
         return {**row, "interviews": None}
-    township_ids = [scope.township_id] if scope.kind == "township" else None
+    township_ids = None
+    if scope.kind == "township":
+        assert scope.township_id is not None  # a township scope names its township
+        township_ids = [scope.township_id]
     found = complaint_selectors.enforcement_counts(start=start, end=end, township_ids=township_ids)
     pay, rectify = found["pay_orders"], found["rectify_orders"]
     return {

@@ -6,6 +6,8 @@ written before history was kept — counts with its current severity.
 """
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -63,7 +65,7 @@ def hazard_figures(scope: Scope, start: datetime.date, end: datetime.date) -> di
     }
 
 
-def open_by_unit(scope: Scope, end: datetime.date) -> list[dict]:
+def open_by_unit(scope: Scope, end: datetime.date) -> list[Mapping[str, Any]]:
     """Hazards open at the end of ``end`` per (township, department) pair, for the rankings (one query)."""
     return list(
         Hazard.objects.filter(scope.q(Hazard))

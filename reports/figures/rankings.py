@@ -1,6 +1,9 @@
 """Rankings of the weekly dispatch and monthly bulletin: townships and departments by open hazards,
 overdue cases, labour-cost transfers and payroll missed (from rows the report has already read)."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 
@@ -22,9 +25,16 @@ def _rank(table: dict[int, dict]) -> list[dict]:
     return rows
 
 
-def rankings(*, projects: list[dict], hazards: list[dict], cases: list[dict], towns, depts) -> dict:
+def rankings(
+    *,
+    projects: list[dict],
+    hazards: list[Mapping[str, Any]],
+    cases: list[Mapping[str, Any]],
+    towns: dict[int, str],
+    depts: dict[int, str],
+) -> dict[str, Any]:
     """{"townships": [...], "departments": [...]}, worst first; units with nothing to report stay listed."""
-    out = {}
+    out: dict[str, Any] = {}
     for key, names, p_field, h_field, c_field in (
         ("townships", towns, "township_id", "project__township_id", "township_id"),
         ("departments", depts, "department_id", "department_id", "project__department_id"),
