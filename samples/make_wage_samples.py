@@ -13,6 +13,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -74,7 +75,8 @@ def with_check_digit(first17: str) -> str:
 
 def roster_workers() -> list[dict]:
     """The roster's workers on site in MONTH with EMPLOYER, in roster order."""
-    rows = CalamineWorkbook.from_path(str(ROSTER)).get_sheet_by_index(0).to_python()
+    # our own sample roster: its date columns hold dates
+    rows: list[list[Any]] = CalamineWorkbook.from_path(str(ROSTER)).get_sheet_by_index(0).to_python()
     month_end = dt.date(MONTH.year, MONTH.month + 1, 1) - dt.timedelta(days=1)
     workers = []
     for r in rows[3:]:
@@ -128,7 +130,7 @@ def titled(ws, title: str, subtitles: list[str], headers: list[str]) -> None:
 
 
 def total_row(rows: list[list], width: int) -> list:
-    row = ["合计"] + [None] * (width - 1)
+    row: list[object] = ["合计"] + [None] * (width - 1)
     for col in (7, 8, 9):
         row[col] = sum(Decimal(str(r[col])) for r in rows if isinstance(r[col], (int, float, Decimal)))
     return row
