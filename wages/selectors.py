@@ -1,0 +1,148 @@
+"""Reads of pay lines: what each line still owes and the arrears stock (欠薪) on a day (DESIGN §8).
+
+A line falls due on its project's payday in the month after the line's month (the 31st is the last day
+of a shorter month) plus the grace days (``WAGEWATCH["WAGE_PAY_GRACE_DAYS"]``). On a day D a line is
+*owed* when it fell due before D and, counting only what was paid on or before D:
+
+- paid = ``net`` unless the bank reported the transfer failed (失败: nothing reached the worker) or it
+  was paid after D; a line with ``net`` and no pay date counts as paid (its date is not known, so it is
+  not claimed as arrears);
+- owed = what should have reached the worker − paid, when above zero: what should have reached him is
+  due − deductions, or, where the wage due is not known (a bank line with no pay sheet), the amount the
+  bank was told to pay (``net``) — so a failed bank transfer is owed in full;
+- a line with days attended and neither a wage due nor an amount sent is owed an *unknown amount*: the
+  worker counts among the workers owed, the amount counts as 0, and ``Arrears.unknown`` counts such lines.
+
+So a stock on a past day comes out right: a payment made after D does not reduce the stock on D. The
+lines' current values are used (a bank result or a correction recorded later applies to past days too).
+
+Every function here is one SQL query however many lines there are (aggregates, no Python loops).
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from django.conf import settings
+from django.db.models import Case, Count, DecimalField, F, Min, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest
+
+from .models import PayLine
+
+ZERO = Decimal("0.00")
+AMOUNT = DecimalField(max_digits=14, decimal_places=2)
+Grouping = Literal["worker", "project", "enterprise", "township"]
+
+
+@dataclass(frozen=True)
+class Arrears:
+    """Arrears owed on a day: workers owed, amount owed (yuan) and the oldest unpaid month."""
+
+    workers: int
+    amount: Decimal
+    oldest_month: datetime.date | None
+    unknown: int = 0  # owed lines whose amount is unknown (days attended, no wage due, nothing sent)
+
+    def __bool__(self) -> bool:
+        return self.workers > 0
+
+
+NO_ARREARS = Arrears(0, ZERO, None)
+
+# the key each grouping sums by: a worker, a project, the employer (else the general contractor), a township
+GROUP_KEYS = {
+    "worker": F("entry__worker_id"),
+    "project": F("project_id"),
+    "enterprise": Coalesce("entry__employer_id", "project__contractor_id"),
+    "township": F("project__township_id"),
+}
+
+
+def grace_days() -> int:
+    """Days after the agreed payday before unpaid wages count as owed (a county setting, default 0)."""
+    return settings.WAGEWATCH["WAGE_PAY_GRACE_DAYS"]
+
+
+def payday_date(month: datetime.date, payday: int) -> datetime.date:
+    """The agreed payday for ``month``'s wages: day ``payday`` of the next month, at most its last day."""
+    year, number = (month.year + 1, 1) if month.month == 12 else (month.year, month.month + 1)
+    return datetime.date(year, number, min(payday, calendar.monthrange(year, number)[1]))
+
+
+def due_date(month: datetime.date, payday: int) -> datetime.date:
+    """The last day ``month``'s wages may be paid on time: the payday plus the grace days."""
+    return payday_date(month, payday) + datetime.timedelta(days=grace_days())
+
+
+def _fell_due_before(on: datetime.date) -> Q:
+    """Lines whose due date (payday + grace) is before ``on``, without date arithmetic in SQL.
+
+    With E = on − grace in month Y: a line of a month before Y−1 fell due in a month before Y; a line of
+    month Y−1 falls due on day min(payday, length of Y) of Y, which is before E exactly when payday < E.day.
+    """
+    cut = on - datetime.timedelta(days=grace_days())
+    previous = (cut.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    return Q(month__lt=previous) | Q(month=previous, project__payday__lt=cut.day)
+
+
+def _paid(on: datetime.date):
+    """What reached the worker by ``on``: net, unless the bank failed it or it was paid after ``on``."""
+    counted = Q(net__isnull=False) & ~Q(bank_status=PayLine.BankStatus.FAILED)
+    counted &= Q(paid_on__isnull=True) | Q(paid_on__lte=on)
+    return Case(When(counted, then=F("net")), default=Value(ZERO), output_field=AMOUNT)
+
+
+def owed_lines(lines: QuerySet, *, on: datetime.date) -> QuerySet:
+    """The lines owed on ``on``, annotated with ``paid_by`` (paid by then) and ``owed`` (yuan; 0 when
+    the amount is unknown)."""
+    expected = Coalesce(F("due") - F("deductions"), F("net"), output_field=AMOUNT)
+    return (
+        lines.filter(_fell_due_before(on))
+        .annotate(paid_by=_paid(on))
+        .annotate(gap=expected - F("paid_by"))
+        .filter(Q(gap__gt=0) | Q(gap__isnull=True, days__gt=0))
+        .annotate(owed=Greatest(Coalesce("gap", Value(ZERO)), Value(ZERO), output_field=AMOUNT))
+    )
+
+
+def _sums():
+    return {
+        "n_workers": Count("entry__worker_id", distinct=True),
+        "n_amount": Coalesce(Sum("owed"), Value(ZERO), output_field=AMOUNT),
+        "n_oldest": Min("month"),
+        "n_unknown": Count("pk", filter=Q(gap__isnull=True)),
+    }
+
+
+def _arrears(row: dict) -> Arrears:
+    return Arrears(row["n_workers"], row["n_amount"], row["n_oldest"], row["n_unknown"])
+
+
+def arrears(lines: QuerySet, *, on: datetime.date) -> Arrears:
+    """The arrears stock of these lines on ``on``: workers owed, amount, oldest month (one query)."""
+    return _arrears(owed_lines(lines, on=on).aggregate(**_sums()))
+
+
+def arrears_by(lines: QuerySet, *, on: datetime.date, by: Grouping) -> dict[int, Arrears]:
+    """The arrears stock on ``on`` per worker, project, enterprise or township id (one query).
+
+    The enterprise is the worker's employer on the roster, else the project's general contractor (who
+    answers for unpaid wages on his site). Keys with nothing owed are absent.
+    """
+    rows = (
+        owed_lines(lines, on=on)
+        .annotate(group_key=GROUP_KEYS[by])
+        .values("group_key")
+        .annotate(**_sums())
+        .order_by()
+    )
+    return {row["group_key"]: _arrears(row) for row in rows}
+
+
+def enterprise_lines_q(enterprise_id: int) -> Q:
+    """Lines an enterprise answers for: its own workers', and those without an employer on its sites."""
+    return Q(entry__employer_id=enterprise_id) | Q(
+        entry__employer_id__isnull=True, project__contractor_id=enterprise_id
+    )
