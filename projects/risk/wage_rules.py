@@ -5,8 +5,8 @@ workers behind each project's finding (largest amounts first, at most LIST_LIMIT
 window function in SQL) with the project's totals alongside. The hazard detail lists those workers with
 masked ID numbers, so the hazard is updated when the list changes and closed when the lines clear.
 
-- WORKER_UNPAID  worked (days or a wage due on the line) and nothing paid by payday + grace + ``days``;
-- WORKER_SHORT   paid, but less than due − deductions, by payday + grace + ``days``;
+- WORKER_UNPAID  owed (wages.selectors.owed_lines) ``days`` after payday + grace, and nothing paid;
+- WORKER_SHORT   owed ``days`` after payday + grace, and part of it paid (less than due − deductions);
 - CARD_MISMATCH  paid to a card whose keyed hash is not the one registered on the roster (last months);
 - OFF_ACCOUNT    paid in cash or from another account than the dedicated one (last months);
 - BANK_FAILED    the bank's result is 失败 and no new payment came within ``days`` of the attempt.
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wages.models import PayLine
+from wages.selectors import _fell_due_before, owed_lines
 from wagewatch.lib.masking import mask_id
 
 from .rules import SERIOUS, Finding, collect, month_start, rule
@@ -37,44 +38,9 @@ ZERO = Value(Decimal("0.00"), output_field=MONEY)
 FAILED = PayLine.BankStatus.FAILED
 
 
-# ---- when a line is due, what it paid ----
-
-
-def payday_date(month: datetime.date, payday: int) -> datetime.date:
-    """The agreed payday of ``month``'s wages: day ``payday`` of the next month, clamped to its length."""
-    following = month_start(month, 1)
-    last = (month_start(following, 1) - datetime.timedelta(days=1)).day
-    return following.replace(day=min(payday, last))
-
-
-def past_due(today: datetime.date, extra_days: int = 0, prefix: str = "") -> Q:
-    """Lines whose payday + grace + ``extra_days`` is before ``today``: one month bound per payday.
-
-    The payday is a project column (1–31), so the bound is worked out here for each payday and paydays
-    with the same bound share one clause; the SQL compares dates only (any database, index-friendly).
-    """
-    lag = datetime.timedelta(days=WAGES["WAGE_PAY_GRACE_DAYS"] + extra_days)
-    paydays: dict[datetime.date, list[int]] = defaultdict(list)
-    for payday in range(1, 32):
-        month = month_start(today)
-        while payday_date(month, payday) + lag >= today:
-            month = month_start(month, -1)
-        paydays[month].append(payday)
-    q = Q(pk__in=[])
-    for last_month, days in paydays.items():
-        q |= Q(**{f"{prefix}project__payday__in": days, f"{prefix}month__lte": last_month})
-    return q
-
-
-def paid_expression(today: datetime.date):
-    """What a line paid as of ``today``: its net, unless the bank failed it or it is dated later."""
-    nothing = Q(net__isnull=True) | Q(bank_status=FAILED) | Q(paid_on__gt=today)
-    return Case(When(nothing, then=ZERO), default=F("net"), output_field=MONEY)
-
-
-def owed_expression(today: datetime.date):
-    """due − deductions − paid (None when the line has no due)."""
-    return F("due") - F("deductions") - paid_expression(today)
+def fell_due_before(day: datetime.date) -> Q:
+    """Lines whose payday + grace is before ``day`` (wages.selectors' definition)."""
+    return _fell_due_before(day)
 
 
 # ---- the one query of every rule ----
@@ -179,16 +145,13 @@ SERIOUS_WORKERS = WAGES["GROUP_INCIDENT_WORKERS"]
     thresholds={"days": WAGES["WORKER_UNPAID_DAYS"], "serious_workers": SERIOUS_WORKERS},
 )
 def worker_unpaid(projects, thresholds, today):
-    worked = Q(days__gt=0) | Q(due__gt=0)
-    unpaid = Q(net__isnull=True) | Q(net=0) | Q(paid_on__gt=today)
     lines = (
-        _lines(projects)
-        .filter(past_due(today, int(thresholds["days"])), worked, unpaid)
+        owed_lines(_lines(projects), on=today)
+        .filter(fell_due_before(today - datetime.timedelta(days=int(thresholds["days"]))), paid_by=0)
         .exclude(bank_status=FAILED)
     )
-    amount = Coalesce(F("due") - F("deductions"), ZERO)
     text = _("%(n)s名工人自%(first)s起工资逾期未发放，合计%(amount)s元")
-    return worker_findings(lines, amount, thresholds, text, unknown=Q(due__isnull=True))
+    return worker_findings(lines, F("owed"), thresholds, text, unknown=Q(gap__isnull=True))
 
 
 @rule(
@@ -200,13 +163,8 @@ def worker_unpaid(projects, thresholds, today):
     thresholds={"days": WAGES["WORKER_UNPAID_DAYS"], "serious_workers": SERIOUS_WORKERS},
 )
 def worker_short(projects, thresholds, today):
-    lines = (
-        _lines(projects)
-        .filter(past_due(today, int(thresholds["days"])), net__gt=0, due__isnull=False)
-        .exclude(paid_on__gt=today)
-        .exclude(bank_status=FAILED)
-        .alias(owed=owed_expression(today))
-        .filter(owed__gt=0)
+    lines = owed_lines(_lines(projects), on=today).filter(
+        fell_due_before(today - datetime.timedelta(days=int(thresholds["days"]))), paid_by__gt=0
     )
     text = _("%(n)s名工人自%(first)s起工资未足额发放，少发合计%(amount)s元")
     return worker_findings(lines, F("owed"), thresholds, text)
@@ -262,10 +220,8 @@ def off_account(projects, thresholds, today):
     thresholds={"days": WAGES["BANK_FAILED_REPAY_DAYS"], "serious_workers": SERIOUS_WORKERS},
 )
 def bank_failed(projects, thresholds, today):
-    days = int(thresholds["days"])
-    attempted_long_ago = Q(paid_on__lt=today - datetime.timedelta(days=days)) | (
-        Q(paid_on__isnull=True) & past_due(today, days)
-    )
+    cut = today - datetime.timedelta(days=int(thresholds["days"]))
+    attempted_long_ago = Q(paid_on__lt=cut) | (Q(paid_on__isnull=True) & fell_due_before(cut))
     lines = _lines(projects).filter(attempted_long_ago, bank_status=FAILED)
     amount = Coalesce("net", F("due") - F("deductions"), ZERO)
     text = _("%(n)s名工人自%(first)s起的银行代发失败，逾期未重新发放，合计%(amount)s元")

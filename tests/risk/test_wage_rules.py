@@ -14,7 +14,6 @@ from projects.models import Hazard, Project, RiskRule, SweepRun
 from projects.risk.rules import GENERAL, SERIOUS, month_start
 from projects.risk.services import risk_rules_sync, sweep_run
 from projects.risk.sweep import evaluate_rule
-from projects.risk.wage_rules import past_due, payday_date
 from tests.projects.factories import make_roster_entry
 from tests.wages.factories import CARD, make_pay_line
 from wages.models import PayLine
@@ -32,9 +31,9 @@ WAGE_RULES = ["WORKER_UNPAID", "WORKER_SHORT", "CARD_MISMATCH", "OFF_ACCOUNT", "
 LONG_AGO = TODAY - datetime.timedelta(days=20)
 
 
-def finding(code, project):
+def finding(code, project, today=TODAY):
     risk_rules_sync()
-    found, failures = evaluate_rule(RiskRule.objects.get(code=code), Project.objects.active_on(TODAY), TODAY)
+    found, failures = evaluate_rule(RiskRule.objects.get(code=code), Project.objects.active_on(today), today)
     assert not failures
     return found.get(project.pk)
 
@@ -107,31 +106,21 @@ def test_unpaid_counts_a_worker_without_due_as_amount_unknown(project):
 
 
 def test_unpaid_waits_for_payday_plus_grace_plus_days(project, settings):
-    this_month = month_start(TODAY, -1)
-    Project.objects.filter(pk=project.pk).update(payday=31)
-    make_pay_line(entry_of(project), this_month, net=None, paid_on=None, bank_status="")
-    due_day = payday_date(this_month, 31)
-    expected = due_day < TODAY
-    assert (finding("WORKER_UNPAID", project) is not None) == expected
-    rule = RiskRule.objects.get(code="WORKER_UNPAID")
-    rule.thresholds = {"days": 40}
-    rule.save()
-    assert finding("WORKER_UNPAID", project) is None
+    Project.objects.filter(pk=project.pk).update(payday=15)
+    make_pay_line(entry_of(project), OLDER, net=None, paid_on=None, bank_status="")
+    payday = month_start(OLDER, 1).replace(day=15)
 
+    def fires(day, days=0):
+        RiskRule.objects.filter(code="WORKER_UNPAID").update(thresholds={"days": days})
+        return finding("WORKER_UNPAID", project, today=day) is not None
 
-def test_payday_is_clamped_to_the_month_and_past_due_matches_it():
-    assert payday_date(datetime.date(2026, 1, 1), 31) == datetime.date(2026, 2, 28)
-    assert payday_date(datetime.date(2026, 1, 1), 15) == datetime.date(2026, 2, 15)
-    assert payday_date(datetime.date(2026, 12, 1), 5) == datetime.date(2027, 1, 5)
-    bounds = {
-        tuple(dict(clause.children)["project__payday__in"]): dict(clause.children)["month__lte"]
-        for clause in past_due(datetime.date(2026, 3, 16)).children[1:]
-    }
-    # on 16 March, February's wages are overdue where the payday is the 15th or earlier; else January's
-    assert bounds == {
-        tuple(range(1, 16)): datetime.date(2026, 2, 1),
-        tuple(range(16, 32)): datetime.date(2026, 1, 1),
-    }
+    risk_rules_sync()
+    assert not fires(payday) and fires(payday + datetime.timedelta(days=1))
+    assert not fires(payday + datetime.timedelta(days=3), days=3)
+    assert fires(payday + datetime.timedelta(days=4), days=3)
+    settings.WAGEWATCH = {**settings.WAGEWATCH, "WAGE_PAY_GRACE_DAYS": 2}
+    assert not fires(payday + datetime.timedelta(days=5), days=3)
+    assert fires(payday + datetime.timedelta(days=6), days=3)
 
 
 def test_failed_bank_line_is_not_counted_unpaid_and_waits_its_repay_days(project):
