@@ -317,3 +317,28 @@ class ClaimantForm(BoundedModelForm):
         if first and last and (last.year - first.year) * 12 + last.month - first.month >= MAX_MONTHS:
             self.add_error("month_to", _("一次最多登记%(n)s个月") % {"n": MAX_MONTHS})
         return data
+
+
+class WageCheckForm(BoundedForm):
+    """A worker's own wage check: the three things the roster holds about him."""
+
+    id_number = forms.CharField(
+        label=_("身份证号码"),
+        max_length=24,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "text", "autocapitalize": "characters"}
+        ),
+    )
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(
+        label=_("手机号码"),
+        max_length=20,
+        help_text=_("登记在本项目花名册上的手机号码"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_id_number(self):
+        return validate_resident_id(self.cleaned_data["id_number"])
+
+    def clean_phone(self):
+        return validate_mobile(self.cleaned_data["phone"])

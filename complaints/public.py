@@ -94,16 +94,21 @@ def _wave(image: Image.Image) -> Image.Image:
     return out
 
 
-def rate_limited(address: str, kind: str) -> bool:
-    """True when ``address`` has used up its attempts of ``kind`` in the window (reads only)."""
-    return _recent(address, kind).count() >= _limit(kind)
+def rate_limited(address: str, kind: str, *, id_hash: str = "") -> bool:
+    """True when ``address`` (or, for a wage check, the ID hash) has used up its attempts of ``kind``
+    in the window (reads only)."""
+    if _recent(kind, address=address).count() >= _limit(kind):
+        return True
+    return bool(id_hash) and _recent(kind, id_hash=id_hash).count() >= _limit(kind)
 
 
-def rate_limit_hit(address: str, kind: str) -> bool:
-    """Count one attempt of ``kind`` (a solved captcha); False, and not counted, when past the limit."""
-    hit = PublicHit.objects.create(address=address, kind=kind, at=timezone.now())
+def rate_limit_hit(address: str, kind: str, *, id_hash: str = "") -> bool:
+    """Count one attempt of ``kind`` (a solved captcha); False, and not counted, when past the limit
+    of the address or of the ID hash."""
+    hit = PublicHit.objects.create(address=address, kind=kind, at=timezone.now(), id_hash=id_hash)
     # of two racing attempts the earlier row wins: the limit is never passed
-    if _recent(address, kind).filter(pk__lte=hit.pk).count() > _limit(kind):
+    whose = [{"address": address}, {"id_hash": id_hash}] if id_hash else [{"address": address}]
+    if any(_recent(kind, **who).filter(pk__lte=hit.pk).count() > _limit(kind) for who in whose):
         hit.delete()
         return False
     if _rng.random() < 0.01:
@@ -111,12 +116,14 @@ def rate_limit_hit(address: str, kind: str) -> bool:
     return True
 
 
-def _recent(address: str, kind: str):
+def _recent(kind: str, **who):
     window = timedelta(minutes=settings.WAGEWATCH["PUBLIC_FORM_RATE_WINDOW_MINUTES"])
-    return PublicHit.objects.filter(address=address, kind=kind, at__gt=timezone.now() - window)
+    return PublicHit.objects.filter(kind=kind, at__gt=timezone.now() - window, **who)
 
 
 def _limit(kind: str) -> int:
     if kind == PublicHit.Kind.LOOKUP:
         return settings.WAGEWATCH["PUBLIC_LOOKUP_RATE_LIMIT"]
+    if kind == PublicHit.Kind.WAGECHECK:
+        return settings.WAGEWATCH["WORKER_CHECK_RATE_LIMIT"]
     return settings.WAGEWATCH["PUBLIC_FORM_RATE_LIMIT"]

@@ -180,8 +180,10 @@ def enforcement_counts(*, start, end, township_ids=None) -> dict:
 
 
 def notice_board_context(*, project) -> dict:
-    """Everything 条例 art. 34 asks the site notice board to show, plus the QR code to the public form."""
+    """Everything 条例 art. 34 asks the site notice board to show, plus the QR codes to the public complaint
+    form and to the worker's own wage check, both carrying the project."""
     url = f"{settings.SITE_URL}{reverse('complaints:public_project', args=[project.code])}"
+    check_url = f"{settings.SITE_URL}{reverse('complaints:wagecheck', args=[project.code])}"
     wagewatch = settings.WAGEWATCH
     return {
         "project": project,
@@ -193,4 +195,6 @@ def notice_board_context(*, project) -> dict:
         "arbitration_phone": wagewatch.get("ARBITRATION_PHONE", ""),
         "form_url": url,
         "qr": mark_safe(qr_svg(url, scale=6)),
+        "check_url": check_url,
+        "check_qr": mark_safe(qr_svg(check_url, scale=6)),
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_enforcement, views_public
+from . import views, views_enforcement, views_public, views_wagecheck
 
 app_name = "complaints"
 
@@ -40,5 +40,13 @@ urlpatterns = [
     path("c/lookup/", views_public.public_error_guard(views_public.complaint_lookup), name="lookup"),
     path(
         "c/<str:code>/", views_public.public_error_guard(views_public.complaint_public), name="public_project"
+    ),
+    path(
+        "c/<str:code>/wages/", views_public.public_error_guard(views_wagecheck.wage_check), name="wagecheck"
+    ),
+    path(
+        "c/<str:code>/wages/complaint/",
+        views_public.public_error_guard(views_wagecheck.wage_check_complaint),
+        name="wagecheck_complaint",
     ),
 ]
