@@ -2,13 +2,14 @@
 
 Any wrong combination of ID number, name and phone gets the same neutral answer; attempts are limited per
 address and per ID hash (PublicHit kind "wagecheck", which keeps the ID's keyed hash, never the number).
-The page shows the worker's own months only; a match is remembered in the session (the roster entry's id,
-for a short while) so the complaint button needs no second typing of the numbers.
+The page shows the worker's own months only; its complaint button carries a signed, short-lived token
+naming the matched roster entry (its id only), so the tap needs no second typing of the numbers and the
+check itself writes no session row.
 """
 
 import logging
-import time
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +27,7 @@ from .models import PublicHit
 from .views_public import SESSION_KEY, _guard, _refused, _too_often, _with_captcha
 
 log = logging.getLogger(__name__)
-CHECKED = "wagecheck_entry"
+CHECK_SALT = "complaints.wagecheck"
 CHECK_MAX_AGE = 30 * 60  # seconds a check stays good for the complaint button
 TEMPLATE = "complaints/public/wagecheck.html"
 
@@ -61,15 +62,15 @@ def wage_check(request, code):
             )
     if entry is None:
         return _with_captcha(request, TEMPLATE, context, status=400)
-    request.session[CHECKED] = {"entry": entry.pk, "project": project.pk, "at": time.time()}
-    return render(request, "complaints/public/wagecheck_result.html", _result_context(request, entry))
+    return render(request, "complaints/public/wagecheck_result.html", _result_context(entry))
 
 
-def _result_context(request, entry: RosterEntry) -> dict:
+def _result_context(entry: RosterEntry) -> dict:
     months = wagecheck.worker_months(entry=entry)
     owed = wagecheck.unpaid_months(months)
     return {
         "project": entry.project,
+        "check": signing.dumps({"e": entry.pk, "p": entry.project_id}, salt=CHECK_SALT),
         "name": entry.worker.name,
         "months": months,
         "owed": owed,
@@ -79,12 +80,15 @@ def _result_context(request, entry: RosterEntry) -> dict:
 
 
 def _checked_entry(request, project: Project) -> RosterEntry | None:
-    """The roster entry of a recent successful check on this project in this session, else None."""
-    checked = request.session.get(CHECKED) or {}
-    if checked.get("project") != project.pk or time.time() - checked.get("at", 0) > CHECK_MAX_AGE:
+    """The roster entry named by the page's signed check token, if recent and of this project."""
+    try:
+        checked = signing.loads(request.POST.get("check", ""), salt=CHECK_SALT, max_age=CHECK_MAX_AGE)
+    except signing.BadSignature:  # also an expired one
+        return None
+    if not isinstance(checked, dict) or checked.get("p") != project.pk:
         return None
     return (
-        RosterEntry.objects.filter(pk=checked.get("entry"), project=project)
+        RosterEntry.objects.filter(pk=checked.get("e"), project=project)
         .select_related("worker", "project", "project__contractor", "employer")
         .first()
     )
@@ -107,7 +111,6 @@ def wage_check_complaint(request, code):
     def write() -> str:
         case = wagecheck.wagecheck_complaint(entry=entry)
         request.session[SESSION_KEY] = case.number
-        request.session.pop(CHECKED, None)
         return reverse("complaints:public_done")
 
     try:

@@ -57,11 +57,12 @@ def worker_match(*, project: Project, id_number: str, name: str, phone: str) -> 
     (the caller answers every mismatch alike). ``id_number`` and ``phone`` come validated."""
     entry = (
         RosterEntry.objects.filter(project=project, worker__id_number_hash=keyed_hash(id_number))
-        .select_related("worker", "project", "employer")
+        .select_related("worker")
         .first()
     )
     if entry is None or not _same_name(entry.worker.name, name) or not _same_phone(entry.worker.phone, phone):
         return None
+    entry.project = project
     return entry
 
 

@@ -2,9 +2,11 @@
 
 import datetime
 import logging
+import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -152,7 +154,8 @@ def test_one_tap_files_a_case_for_the_unpaid_months_with_the_worker_as_claimant(
     page = post(client, project, **who(entry)).content.decode()
     action = reverse("complaints:wagecheck_complaint", args=[project.code])
     token = token_in_form(page, action)
-    response = client.post(action, {"once_token": token})
+    check = re.search(r'name="check" value="([^"]+)"', page).group(1)
+    response = client.post(action, {"once_token": token, "check": check})
     assert response.status_code == 302 and response.url == reverse("complaints:public_done")
     case = Complaint.objects.get()
     worker = entry.worker
@@ -168,17 +171,31 @@ def test_one_tap_files_a_case_for_the_unpaid_months_with_the_worker_as_claimant(
         month(2),
     )
     assert case.number in client.get(response.url).content.decode()
-    again = client.post(action, {"once_token": token})  # a double tap: the first case, no second
+    again = client.post(action, {"once_token": token, "check": check})  # a double tap: the first case only
     assert again.status_code == 302 and Complaint.objects.count() == 1
 
 
-def test_complaint_button_needs_a_check_in_this_session(project, entry):
+def test_complaint_button_needs_a_recent_check_of_this_project(project, entry, township_a, department):
+    from django.core import signing
+
+    from complaints.views_wagecheck import CHECK_SALT
     from tests.once import with_token
 
     action = reverse("complaints:wagecheck_complaint", args=[project.code])
-    response = Client().post(action, with_token({}))
-    assert response.status_code == 302 and response.url == url(project)
+    elsewhere = healthy_project(township_a, department)
+    for check in (
+        "",
+        "forged",
+        signing.dumps({"e": entry.pk, "p": elsewhere.pk}, salt=CHECK_SALT),  # another project's check
+        signing.dumps({"e": entry.pk, "p": project.pk}, salt="another-salt"),
+    ):
+        response = Client().post(action, with_token({"check": check}))
+        assert response.status_code == 302 and response.url == url(project)
     assert not Complaint.objects.exists()
+    with time_machine.travel(timezone.now() - datetime.timedelta(minutes=31)):
+        old = signing.dumps({"e": entry.pk, "p": project.pk}, salt=CHECK_SALT)
+    response = Client().post(action, with_token({"check": old}))
+    assert response.status_code == 302 and response.url == url(project) and not Complaint.objects.exists()
 
 
 @pytest.mark.parametrize("extra_months", [0, 24])
@@ -191,9 +208,8 @@ def test_check_page_query_count_does_not_grow_with_lines(
     client = Client()
     key = client.get(url(project)).context["captcha_key"]
     answer = Captcha.objects.get(key=key).answer
-    # savepoint, project; rate limits: address and ID counts; captcha read, delete; hit insert, address and
-    # ID counts again; roster entry with worker, owed lines, lines; release; session: exists, savepoint,
-    # insert, release
-    with django_assert_num_queries(17):
+    # savepoint, project; rate limit: address and ID counted in one query; captcha read, delete; hit insert,
+    # counted again; roster entry with worker, owed lines, lines; release (no session row is written)
+    with django_assert_num_queries(11):
         response = client.post(url(project), {"captcha_key": key, "captcha": answer, **who(entry)})
     assert response.status_code == 200 and len(response.context["months"]) == 3 + extra_months
