@@ -8,6 +8,7 @@ from wagewatch.accounts.models import Township
 from wagewatch.accounts.roles import is_office
 from wagewatch.accounts.scoping import user_township_ids
 from wagewatch.lib.bounds import BoundedForm, BoundedModelForm
+from wagewatch.lib.cardhash import validate_card_number
 from wagewatch.lib.validators import looks_like_formula, validate_mobile, validate_resident_id
 
 from .models import Inspection, LabourCostTransfer, Payroll, Project, RosterEntry, WageAccount
@@ -63,6 +64,12 @@ class RosterEntryForm(_NoFormulaMixin, BoundedModelForm):
     id_number = forms.CharField(label=_("公民身份号码"), max_length=30)
     name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    card_number = forms.CharField(
+        label=_("工资卡号"),
+        max_length=40,
+        required=False,
+        help_text=_("只保存脱敏号码和用于核对代发卡号的密钥哈希；留空或保持显示的脱敏号码则不变"),
+    )
 
     class Meta:
         model = RosterEntry
@@ -81,6 +88,8 @@ class RosterEntryForm(_NoFormulaMixin, BoundedModelForm):
             self.initial["id_number"] = worker.id_number if reveal else worker.masked_id
             self.initial["name"] = worker.name
             self.initial["phone"] = worker.phone if reveal else worker.masked_phone
+        if self.instance.pk:
+            self.initial["card_number"] = self.instance.card_masked
 
     def clean_id_number(self):
         if self.worker is not None:
@@ -92,6 +101,13 @@ class RosterEntryForm(_NoFormulaMixin, BoundedModelForm):
         if self.worker is not None and phone == self.worker.masked_phone:
             return self.worker.phone  # left as shown: unchanged
         return validate_mobile(phone) if phone else ""
+
+    def clean_card_number(self):
+        """The card's digits, or '' to keep the stored card (left blank or as shown, masked)."""
+        card = self.cleaned_data.get("card_number", "").strip()
+        if not card or (self.instance.pk and card == self.instance.card_masked):
+            return ""
+        return validate_card_number(card)
 
     def clean(self):
         data = super().clean()

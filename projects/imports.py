@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
 from wagewatch.lib.bounds import check_date, date_limits
+from wagewatch.lib.cardhash import card_hash
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.masking import mask_card
 from wagewatch.lib.uploads import check_spreadsheet_upload
@@ -279,6 +280,7 @@ class _RowChecker:
         clean["pay_method"] = _PAY.get(pay, "other" if pay else "bank")
         card = normalise_text(raw.get("card")).replace(" ", "")
         clean["card_masked"] = mask_card(card) if card else ""
+        clean["card_hash"] = card_hash(card)
 
     def _person(self, raw, clean, errors):
         value = raw.get("id_number")

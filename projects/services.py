@@ -296,7 +296,7 @@ def roster_hashes_on_project(*, project: Project, hashes: list[str]) -> set[str]
 
 
 _ENTRY_FIELDS = ["employer", "employer_name", "team", "trade", "entry_date", "exit_date", "contract_signed"]
-_ENTRY_FIELDS += ["pay_method", "bank", "card_masked", "updated_at"]
+_ENTRY_FIELDS += ["pay_method", "bank", "card_masked", "card_hash", "updated_at"]
 
 
 def _entry(row: dict, *, project, worker_id, employers, now, pk=None) -> RosterEntry:
@@ -314,6 +314,7 @@ def _entry(row: dict, *, project, worker_id, employers, now, pk=None) -> RosterE
         pay_method=row["pay_method"],
         bank=row["bank"],
         card_masked=row["card_masked"],
+        card_hash=row["card_hash"],
         updated_at=now,
     )
 
@@ -326,6 +327,7 @@ _ENTRY_COLUMNS += [
     "pay_method",
     "bank",
     "card_masked",
+    "card_hash",
     "created_at",
     "updated_at",
 ]
@@ -378,7 +380,7 @@ def _write_batch(
             new_rows.append(
                 [project.pk, worker_id, employers.get(r["employer"]), r["employer"], r["team"], r["trade"],
                  r["entry_date"], r["exit_date"], r["contract_signed"], r["pay_method"], r["bank"],
-                 r["card_masked"], now, now]
+                 r["card_masked"], r["card_hash"], now, now]
             )  # fmt: skip
     copy_rows(RosterEntry._meta.db_table, _ENTRY_COLUMNS, new_rows)
     RosterEntry.objects.bulk_update(old_entries, _ENTRY_FIELDS)

@@ -21,7 +21,9 @@ from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.roles import can_edit_field_work, can_reveal
 from wagewatch.accounts.services import reveal_record
 from wagewatch.lib.addresses import client_address
+from wagewatch.lib.cardhash import card_hash
 from wagewatch.lib.formerrors import add_service_errors
+from wagewatch.lib.masking import mask_card
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import exports, selectors, services
@@ -44,12 +46,18 @@ TABS = [
     ("roster", gettext_lazy("花名册"), "projects:roster"),
     ("account", gettext_lazy("专用账户与拨付"), "projects:account"),
     ("payroll", gettext_lazy("工资发放"), "projects:payroll"),
+    ("wages", gettext_lazy("工资明细"), "wages:project_tab"),
     ("deposits", gettext_lazy("工资保证金"), "deposits:project_tab"),
     ("complaints", gettext_lazy("投诉案件"), "complaints:project_tab"),
     ("hazards", gettext_lazy("欠薪隐患"), "risk:project_tab"),
     ("inspections", gettext_lazy("现场检查"), "projects:inspections"),
     ("history", gettext_lazy("变更记录"), "projects:history"),
 ]
+
+# Apps above projects add to a tab's context without projects importing them (wages: the arrears card on
+# the overview, payroll months summed from pay lines): {tab key: [hook(request, project) -> dict]},
+# registered in the app's AppConfig.ready().
+TAB_CONTEXT: dict[str, list] = {}
 
 
 def _get_project_for_user(request, pk, *, edit=False) -> Project:
@@ -85,6 +93,8 @@ def project_tabs(project) -> list[dict]:
 def _tab(request, project, tab, template, **context):
     context.update(project=project, active_tab=tab, project_tabs=project_tabs(project), title=project.name)
     context.setdefault("can_edit", can_edit_field_work(request.user))
+    for hook in TAB_CONTEXT.get(tab, ()):
+        context.update(hook(request, project))
     return render(request, template, context)
 
 
@@ -218,6 +228,8 @@ def roster_entry_form(request, pk, entry_pk=None):
 def _save_roster_entry(request, form, project):
     data = dict(form.cleaned_data)
     ident = {k: data.pop(k) for k in ("id_number", "name", "phone")}
+    if card := data.pop("card_number", ""):  # the number itself is never stored
+        data.update(card_masked=mask_card(card), card_hash=card_hash(card))
 
     def call():
         worker, _created = services.worker_upsert(user=request.user, **ident)

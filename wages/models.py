@@ -109,6 +109,14 @@ class PayLine(models.Model):
     def __str__(self):
         return f"{self.month:%Y-%m} #{self.entry_id}"
 
+    @property
+    def card_matches(self) -> bool | None:
+        """Paid to the card registered on the roster (None when either card is not known).
+        Reads ``entry``: select it with the line."""
+        if not self.card_hash or not self.entry.card_hash:
+            return None
+        return self.card_hash == self.entry.card_hash
+
     def clean(self):
         if self.month and self.month.day != 1:
             raise ValidationError({"month": _("工资月份应为该月第一天")})

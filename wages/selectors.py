@@ -26,8 +26,23 @@ from decimal import Decimal
 from typing import Literal
 
 from django.conf import settings
-from django.db.models import Case, Count, DecimalField, F, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Greatest
+
+from projects.models import Payroll
 
 from .models import PayLine
 
@@ -94,16 +109,42 @@ def _paid(on: datetime.date):
     return Case(When(counted, then=F("net")), default=Value(ZERO), output_field=AMOUNT)
 
 
-def owed_lines(lines: QuerySet, *, on: datetime.date) -> QuerySet:
-    """The lines owed on ``on``, annotated with ``paid_by`` (paid by then) and ``owed`` (yuan; 0 when
-    the amount is unknown)."""
+def _with_gap(lines: QuerySet, on: datetime.date) -> QuerySet:
+    """``paid_by`` (paid by ``on``) and ``gap`` (what should have reached the worker less that; null when
+    neither a wage due nor an amount sent is known)."""
     expected = Coalesce(F("due") - F("deductions"), F("net"), output_field=AMOUNT)
+    return lines.annotate(paid_by=_paid(on)).annotate(gap=expected - F("paid_by"))
+
+
+_OWED = Q(gap__gt=0) | Q(gap__isnull=True, days__gt=0)
+
+
+def owed_lines(lines: QuerySet, *, on: datetime.date) -> QuerySet:
+    """The lines owed on ``on``, annotated with ``paid_by`` (paid by then), ``owed`` (yuan; 0 when the
+    amount is unknown) and ``owed_unknown``."""
     return (
-        lines.filter(_fell_due_before(on))
-        .annotate(paid_by=_paid(on))
-        .annotate(gap=expected - F("paid_by"))
-        .filter(Q(gap__gt=0) | Q(gap__isnull=True, days__gt=0))
-        .annotate(owed=Greatest(Coalesce("gap", Value(ZERO)), Value(ZERO), output_field=AMOUNT))
+        _with_gap(lines.filter(_fell_due_before(on)), on)
+        .filter(_OWED)
+        .annotate(
+            owed=Greatest(Coalesce("gap", Value(ZERO)), Value(ZERO), output_field=AMOUNT),
+            owed_unknown=Case(
+                When(gap__isnull=True, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+        )
+    )
+
+
+def lines_with_owed(lines: QuerySet, *, on: datetime.date) -> QuerySet:
+    """Every line, annotated with ``owed`` on ``on`` (0 when nothing is owed) and ``owed_unknown``
+    (owed an amount not known), for lists that mark the unpaid lines."""
+    late = _fell_due_before(on)
+    return _with_gap(lines, on).annotate(
+        owed=Case(When(late & Q(gap__gt=0), then=F("gap")), default=Value(ZERO), output_field=AMOUNT),
+        owed_unknown=Case(
+            When(late & Q(gap__isnull=True, days__gt=0), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
     )
 
 
@@ -123,6 +164,11 @@ def _arrears(row: dict) -> Arrears:
 def arrears(lines: QuerySet, *, on: datetime.date) -> Arrears:
     """The arrears stock of these lines on ``on``: workers owed, amount, oldest month (one query)."""
     return _arrears(owed_lines(lines, on=on).aggregate(**_sums()))
+
+
+def projects_with_lines_due(lines: QuerySet, *, on: datetime.date) -> int:
+    """Projects with a line fallen due before ``on`` (one query): with none, the stock that day is unknown."""
+    return lines.filter(_fell_due_before(on)).values("project_id").distinct().count()
 
 
 def arrears_by(lines: QuerySet, *, on: datetime.date, by: Grouping) -> dict[int, Arrears]:
@@ -146,3 +192,78 @@ def enterprise_lines_q(enterprise_id: int) -> Q:
     return Q(entry__employer_id=enterprise_id) | Q(
         entry__employer_id__isnull=True, project__contractor_id=enterprise_id
     )
+
+
+# ---------------------------------------------------------------- the payroll summary
+
+
+@dataclass(frozen=True)
+class PayrollMonth:
+    """A project-month of wages: summed from its pay lines where it has any (``derived``), else the
+    totals the project reported (Payroll)."""
+
+    month: datetime.date
+    attended: int
+    paid: int
+    gross: Decimal | None
+    net: Decimal
+    paid_on: datetime.date | None
+    via_account: bool | None
+    derived: bool
+    lines: int = 0
+
+    @property
+    def short(self) -> bool:
+        return self.paid < self.attended
+
+
+_PAID = Q(net__gt=0) & ~Q(bank_status=PayLine.BankStatus.FAILED)
+
+
+def payroll_from_lines(lines: QuerySet) -> dict[tuple[int, datetime.date], PayrollMonth]:
+    """Per (project id, month) from the lines (one query): attended = lines with days attended (or, days
+    unknown, a wage due); paid = lines with money that reached the worker (a failed transfer did not);
+    gross = wages due; net = money paid; paid on = the last payment; via the dedicated account only when
+    every paid line was."""
+    rows = (
+        lines.values("project_id", "month")
+        .annotate(
+            n_lines=Count("pk"),
+            n_attended=Count("pk", filter=Q(days__gt=0) | Q(days__isnull=True, due__gt=0)),
+            n_paid=Count("pk", filter=_PAID),
+            n_gross=Sum("due"),
+            n_net=Coalesce(Sum("net", filter=_PAID), Value(ZERO), output_field=AMOUNT),
+            n_paid_on=Max("paid_on", filter=_PAID),
+            n_not_via=Count("pk", filter=_PAID & ~Q(via_account=True)),
+        )
+        .order_by()
+    )
+    return {(r["project_id"], r["month"]): _payroll_month(r) for r in rows}
+
+
+def _payroll_month(r: dict) -> PayrollMonth:
+    via = (r["n_not_via"] == 0) if r["n_paid"] else None
+    return PayrollMonth(
+        r["month"],
+        r["n_attended"],
+        r["n_paid"],
+        r["n_gross"],
+        r["n_net"],
+        r["n_paid_on"],
+        via,
+        True,
+        r["n_lines"],
+    )
+
+
+def project_payroll(project) -> list[PayrollMonth]:
+    """The project's months, newest first: from its pay lines where it has any, else as reported (two
+    queries)."""
+    months = {
+        month: m for (_p, month), m in payroll_from_lines(PayLine.objects.filter(project=project)).items()
+    }
+    for p in Payroll.objects.filter(project=project).exclude(month__in=list(months)):
+        months[p.month] = PayrollMonth(
+            p.month, p.attended, p.paid, p.gross, p.net, p.paid_on, p.via_account, False
+        )
+    return [months[m] for m in sorted(months, reverse=True)]

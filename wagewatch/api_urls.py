@@ -9,9 +9,10 @@ import complaints.api
 import deposits.api
 import projects.api
 import projects.risk.api
+import wages.api
 
 router = DefaultRouter()
-for module in (projects.api, complaints.api, deposits.api, blacklist.api, projects.risk.api):
+for module in (projects.api, wages.api, complaints.api, deposits.api, blacklist.api, projects.risk.api):
     module.register(router)
 
 urlpatterns = [

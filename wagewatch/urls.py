@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("wagewatch.accounts.urls")),
     path("", include("projects.urls")),
     path("", include("projects.risk.urls")),
+    path("", include("wages.urls")),
     path("", include("complaints.urls")),
     path("", include("blacklist.urls")),
     path("", include("deposits.urls")),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from wagewatch.accounts.models import Department, Township
 
-from . import cases, hazards, money, projects, rankings, trend
+from . import cases, hazards, money, projects, rankings, trend, wages
 from .common import pct
 from .scope import COUNTY, DEPARTMENT, TOWNSHIP, Scope, check_scope, may_use_scope, scope_of
 
@@ -43,6 +43,7 @@ def report_data(*, scope: Scope, start: datetime.date, end: datetime.date, trend
         "by_department": projects.units(p["rows"], "department_id", depts),
         "complaints": c,
         "hazards": h,
+        "arrears": wages.arrears_figures(scope, start, end),
         "enforcement": cases.enforcement_figures(scope, start, end),
         "deposits": money.deposit_figures(scope, start, end),
         "fund": money.fund_figures(scope, start, end),
@@ -70,6 +71,12 @@ def problems(data: dict) -> list[str]:
         out.append(_("%(n)s条严重欠薪隐患尚未销号") % {"n": h["serious_end"]})
     if h["overdue_end"]:
         out.append(_("%(n)s条欠薪隐患超过整改期限未销号") % {"n": h["overdue_end"]})
+    owed = data["arrears"]["end"]
+    if owed["workers"]:
+        out.append(
+            _("按工资明细，期末仍有%(n)s名农民工被拖欠工资%(a)s万元，最早欠薪月份为%(m)s")
+            % {"n": owed["workers"], "a": owed["wan"], "m": f"{owed['oldest_month']:%Y-%m}"}
+        )
     for row in data["projects"]["coverage"]:
         if row["missing"]:
             out.append(row["problem"])
@@ -93,6 +100,10 @@ def figure_rows(data: dict) -> list[tuple[str, str, object, str]]:
     rows += [(s_p, _("投资类型：%(t)s") % {"t": r["label"]}, r["n"], _("个")) for r in p["by_investment"]]
     rows += [(s_p, _("覆盖率：%(t)s") % {"t": r["label"]}, r["rate"], "%") for r in p["coverage"]]
     rows += [
+        (s_p, _("工资发放数据按工资明细汇总"), p["payroll_from_lines"], _("个")),
+        (s_p, _("工资发放数据为报送总数"), p["payroll_reported"], _("个")),
+    ]
+    rows += [
         (s_c, _("受理登记"), c["received"], _("件")), (s_c, _("受理"), c["accepted"], _("件")),
         (s_c, _("立案"), c["filed"], _("件")), (s_c, _("结案"), c["closed"], _("件")),
         (s_c, _("结案率"), c["closure_rate"], "%"), (s_c, _("按期办结率"), c["on_time_rate"], "%"),
@@ -105,6 +116,7 @@ def figure_rows(data: dict) -> list[tuple[str, str, object, str]]:
     for lv in h["levels"]:
         rows += [(s_h, _("期初%(t)s") % {"t": lv["label"]}, lv["start"], _("条")),
                  (s_h, _("期末%(t)s") % {"t": lv["label"]}, lv["end"], _("条"))]  # fmt: skip
+    rows += arrears_rows(data["arrears"])
     rows += [
         (s_h, _("新发现"), h["opened"], _("条")), (s_h, _("销号"), h["closed"], _("条")),
         (s_h, _("期末无隐患项目占比"), p["clean_end_rate"], "%"),
@@ -128,4 +140,18 @@ def figure_rows(data: dict) -> list[tuple[str, str, object, str]]:
         (s_b, _("应急周转金垫付"), f["advanced"], _("万元")),
         (s_b, _("应急周转金追回"), f["recovered"], _("万元")),
     ]  # fmt: skip
+    return rows
+
+
+def arrears_rows(a: dict) -> list[tuple[str, str, object, str]]:
+    """期初/期末 arrears (a stock): workers owed, amount in 亿元, oldest month; "—" where not known."""
+    section, rows = _("欠薪（工资明细）"), []
+    for key, when in (("start", _("期初")), ("end", _("期末"))):
+        s = a[key]
+        month = f"{s['oldest_month']:%Y-%m}" if s["oldest_month"] else "—"
+        rows += [
+            (section, _("%(t)s被欠薪工人") % {"t": when}, s["workers"] if s["known"] else "—", _("人")),
+            (section, _("%(t)s欠薪金额") % {"t": when}, s["yi"] if s["known"] else "—", _("亿元")),
+            (section, _("%(t)s最早欠薪月份") % {"t": when}, month, ""),
+        ]
     return rows

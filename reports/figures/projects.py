@@ -1,5 +1,7 @@
 """Project figures: active projects (stock) by investment type, department and township, and the coverage
-of each obligation (DESIGN §2) among them. One query for the rows plus the deposit positions (6 queries)."""
+of each obligation (DESIGN §2) among them. One query for the rows plus the deposit positions (6 queries).
+The payroll obligations read the due month's pay lines where a project keeps them, else its reported
+totals; the figures say how many projects are of each kind."""
 
 import datetime
 
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from deposits.selectors import deposit_positions
 from projects.models import Hazard, LabourCostTransfer, Payroll, Project, RosterEntry
 from projects.risk.rules import month_start, months_before
+from wages.models import PayLine
 
 from .common import rate
 from .scope import Scope, day_after, day_start
@@ -45,6 +48,25 @@ def due_month(end: datetime.date) -> datetime.date:
     return month_start(end, -2)
 
 
+def _line_count(lines, condition: Q | None = None):
+    """A correlated COUNT over the project's pay lines of the due month (``condition``: which lines)."""
+    counted = Count("pk", filter=condition) if condition is not None else Count("pk")
+    return Coalesce(Subquery(lines.values("project").annotate(n=counted).values("n")[:1]), 0)
+
+
+def _line_figures(due: datetime.date, end: datetime.date) -> dict:
+    """The due month's payroll summed from pay lines (DESIGN §8), for projects that keep them: lines,
+    attended, paid by ``end`` (not failed), and paid lines not from the dedicated account."""
+    lines = PayLine.objects.filter(project=OuterRef("pk"), month=due).order_by()
+    paid = Q(net__gt=0, paid_on__lte=end) & ~Q(bank_status=PayLine.BankStatus.FAILED)
+    return {
+        "line_n": _line_count(lines),
+        "line_attended": _line_count(lines, Q(days__gt=0) | Q(days__isnull=True, due__gt=0)),
+        "line_paid": _line_count(lines, paid),
+        "line_not_via": _line_count(lines, paid & ~Q(via_account=True)),
+    }
+
+
 def _rows(scope: Scope, end: datetime.date) -> list[dict]:
     due = due_month(end)
     # .order_by(): the model's default ordering would join projects into every correlated subquery
@@ -68,14 +90,27 @@ def _rows(scope: Scope, end: datetime.date) -> list[dict]:
             pay_via=Subquery(payroll.values("via_account")[:1]),
             account_on=F("wage_account__opened_on"),
             hazard_open=open_hazard_at(day_after(end)),
+            **_line_figures(due, end),
         )
         .values(
             "pk", "code", "township_id", "department_id", "investment_type", "start_date", "contract_date",
             "wage_admin", "notice_board", "has_roster", "has_unsigned", "last_transfer", "pay_paid",
-            "pay_attended", "pay_via", "account_on", "hazard_open",
+            "pay_attended", "pay_via", "account_on", "hazard_open", "line_n", "line_attended", "line_paid",
+            "line_not_via",
         )
         .order_by("pk")
     )  # fmt: skip
+
+
+def _payroll_source(r: dict) -> None:
+    """The due month's payroll figures from the pay lines where the project has any, else as reported;
+    ``pay_source`` says which ("lines" / "reported" / None: neither)."""
+    if r["line_n"]:
+        r["pay_source"] = "lines"
+        r["pay_paid"] = r["line_paid"] if r["line_paid"] else -1
+        r["pay_attended"], r["pay_via"] = r["line_attended"], r["line_not_via"] == 0
+    else:
+        r["pay_source"] = "reported" if r["pay_paid"] >= 0 else None
 
 
 def _checks(r: dict, end: datetime.date, position: dict | None) -> dict[str, bool]:
@@ -83,6 +118,7 @@ def _checks(r: dict, end: datetime.date, position: dict | None) -> dict[str, boo
     days = settings.WAGEWATCH.get("ACCOUNT_OPEN_DAYS", 30)
     month_ago = months_before(end, 1)
     payroll_due = r["start_date"] < month_start(due_month(end), 1)
+    _payroll_source(r)
     paid = r["pay_paid"] >= 0
     account_due = r["contract_date"] + datetime.timedelta(days=days)
     on_time_account = r["account_on"] is not None and r["account_on"] <= min(end, account_due)
@@ -120,6 +156,7 @@ def project_figures(scope: Scope, start: datetime.date, end: datetime.date) -> d
             {"key": key, "label": _(label), "met": met, "missing": total - met, "total": total,
              "rate": rate(met, total), "problem": _(problem) % {"n": total - met}}
         )  # fmt: skip
+    sources = [r["pay_source"] for r in rows]
     at_start = _active_at_start(scope, start)
     clean_end = sum(1 for r in rows if not r["hazard_open"])
     return {
@@ -132,6 +169,8 @@ def project_figures(scope: Scope, start: datetime.date, end: datetime.date) -> d
         "clean_start_rate": rate(at_start["clean"], at_start["total"]),
         "clean_end": clean_end,
         "clean_end_rate": rate(clean_end, total),
+        "payroll_from_lines": sources.count("lines"),
+        "payroll_reported": sources.count("reported"),
     }
 
 

@@ -68,18 +68,21 @@ def payroll_item(project, **kw) -> dict:
 
 
 def make_project_records(project) -> dict:
-    """One record of every API-visible kind on ``project``: roster entry, transfer, payroll, deposit,
-    complaint (with a reporter) and hazard."""
+    """One record of every API-visible kind on ``project``: roster entry, pay line, transfer, payroll,
+    deposit, complaint (with a reporter) and hazard."""
     from complaints.models import Complaint
     from projects.models import Hazard, LabourCostTransfer, Payroll, RiskRule
     from tests.complaints.factories import make_complaint
     from tests.deposits.factories import make_deposit
     from tests.projects.factories import make_roster_entry
+    from tests.wages.factories import make_pay_line
 
     rule = RiskRule.objects.get_or_create(code="TRANSFER_LATE", defaults={"name": "人工费拨付不及时"})[0]
     month = datetime.date(2026, 3, 1)
+    entry = make_roster_entry(project)
     return {
-        "roster": make_roster_entry(project),
+        "roster": entry,
+        "pay_line": make_pay_line(entry, month, bank_reference=f"L{project.pk}"),
         "transfer": LabourCostTransfer.objects.create(
             project=project, month=month, amount=1000, transferred_on=month, bank_reference=f"T{project.pk}"
         ),

@@ -331,3 +331,17 @@ def test_a_failed_import_shows_a_plain_reason_not_a_python_error(project, inspec
     job.refresh_from_db()
     assert job.status == "failed" and job.error.startswith("后台任务出错")
     assert "FileNotFoundError" not in job.error and "No such file" not in job.error
+
+
+def test_import_keeps_the_card_masked_with_its_keyed_hash_only(project, inspector_a):
+    from wagewatch.lib.cardhash import card_hash
+
+    parsed = parse_roster(_read("roster_clean.xlsx"), "roster_clean.xlsx").rows[0]
+    job, _ = roster_import_preview(
+        project=project, user=inspector_a, filename="roster_clean.xlsx", data=_read("roster_clean.xlsx")
+    )
+    roster_import_confirm(job=job, user=inspector_a)
+    entry = RosterEntry.objects.get(project=project, worker__id_number_hash=keyed_hash(parsed["id_number"]))
+    assert entry.card_masked == parsed["card_masked"] and "*" in entry.card_masked
+    assert entry.card_hash == parsed["card_hash"] != "" and len(entry.card_hash) == 64
+    assert card_hash(entry.card_masked) == ""  # a masked number is never hashed

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from projects.models import Project, RosterEntry
 from tests.conftest import SAMPLES
-from tests.projects.factories import make_project, make_roster_entry, make_worker
+from tests.projects.factories import make_project, make_roster_entry, make_worker, valid_id
 from wagewatch.accounts.models import RevealLog
 
 
@@ -245,3 +245,28 @@ def test_office_resolves_identity_through_the_entry_form_with_history(
         office,
         "姓名：孙明 → 孙小明",
     )
+
+
+def test_roster_form_stores_the_card_masked_and_hashed_and_keeps_it_when_left_as_shown(
+    client_for, inspector_a, project_a
+):
+    from wagewatch.lib.cardhash import card_hash
+
+    c = client_for(inspector_a)
+    data = {"id_number": valid_id(), "name": "王五", "entry_date": "2024-03-05", "pay_method": "bank",
+            "card_number": "6228 4800 1234 5678 901"}  # fmt: skip
+    assert c.post(reverse("projects:roster_add", args=[project_a.pk]), data).status_code == 302
+    entry = RosterEntry.objects.get(project=project_a)
+    assert (entry.card_masked, entry.card_hash) == (
+        "6228 **** **** *** 8901",
+        card_hash("6228480012345678901"),
+    )
+    url = reverse("projects:roster_edit", args=[project_a.pk, entry.pk])
+    body = c.get(url).content.decode()
+    assert "6228 **** **** *** 8901" in body and "6228480012345678901" not in body
+    edit = {**data, "id_number": entry.worker.masked_id, "card_number": entry.card_masked, "team": "木工班组"}
+    assert c.post(url, edit).status_code == 302
+    entry.refresh_from_db()
+    assert entry.team == "木工班组" and entry.card_hash == card_hash("6228480012345678901")
+    r = c.post(url, {**edit, "card_number": "6228-48"})
+    assert "工资卡号应为10至25位数字" in r.context["form"].errors["card_number"]

@@ -2,12 +2,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from tests.projects.factories import make_project, make_roster_entry
 from tests.wages.factories import make_pay_line
 from wages.models import PayLine
-from wagewatch.lib.cardhash import card_hash
+from wagewatch.lib.cardhash import card_hash, validate_card_number
 from wagewatch.lib.fields import keyed_hash
 
 MARCH = datetime.date(2026, 3, 1)
@@ -23,7 +24,20 @@ def test_card_hash_counts_only_the_digits_and_differs_from_the_id_hash():
     assert card_hash("6228480012345671") != card_hash("6228480012345672")
     assert card_hash("6228480012345671") != keyed_hash("6228480012345671")
     assert len(card_hash("6228480012345671")) == 64
-    assert card_hash("") == card_hash(None) == card_hash(" - ") == ""
+    assert card_hash("") == card_hash(None) == card_hash(" - ") == card_hash("6228 **** **** 1234") == ""
+
+
+@pytest.mark.parametrize("typed", ["6228 4800 1234 5671", "6228-4800-1234-5671", " 6228480012345671 "])
+def test_card_number_typed_with_separators_is_its_digits(typed):
+    assert validate_card_number(typed) == "6228480012345671"
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "12345", "6228 **** 1234 5671", "62284800123456712345678901", "６２２８４８００１２３４"]
+)
+def test_card_number_that_is_not_10_to_25_digits_is_refused_in_chinese(typed):
+    with pytest.raises(ValidationError, match="工资卡号应为10至25位数字"):
+        validate_card_number(typed)
 
 
 def test_one_line_per_entry_and_month(entry):

@@ -16,6 +16,7 @@ MENU = [
     (_("执法文书"), "complaints:orders", FIELD),
     (_("工资保证金"), "deposits:list", ALL),
     (_("欠薪隐患"), "risk:hazards", ALL),
+    (_("欠薪台账"), "wages:arrears", ALL),
     (_("失信名单"), "blacklist:list", FIELD),
     (_("重点任务"), "reports:tasks", ALL),
     (_("统计报表"), "reports:index", ALL),

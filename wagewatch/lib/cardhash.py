@@ -11,10 +11,15 @@ import hmac
 import re
 from functools import lru_cache
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
 from .fields import _derive, _keys
 
 _CARD_KEY_LABEL = b"wagewatch:card-hash:v1"
 _NOT_DIGITS = re.compile(r"\D")
+_SEPARATORS = re.compile(r"[\s\-]")
+CARD_DIGITS = (10, 25)  # bank cards have 16-19 digits; passbook accounts and social-security cards vary
 
 
 @lru_cache(maxsize=8)
@@ -28,8 +33,19 @@ def card_digits(number) -> str:
 
 
 def card_hash(number) -> str:
-    """HMAC-SHA256 hex of the card number's digits; '' when it has none."""
+    """HMAC-SHA256 hex of the card number's digits; '' when it has none or is masked (6228 **** 1234)."""
     digits = card_digits(number)
-    if not digits:
+    if not digits or "*" in str(number):
         return ""
     return hmac.new(_card_key(_keys()[0]), digits.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def validate_card_number(value) -> str:
+    """The digits of a wage-card number typed with spaces or dashes, or a ValidationError in Chinese."""
+    text = _SEPARATORS.sub("", "" if value is None else str(value))
+    low, high = CARD_DIGITS
+    if not text.isascii() or not text.isdigit() or not low <= len(text) <= high:
+        raise ValidationError(
+            _("工资卡号应为%(low)d至%(high)d位数字"), code="invalid", params={"low": low, "high": high}
+        )
+    return text

@@ -1,0 +1,86 @@
+"""The pay-line form: one worker's month entered by hand (工资支付表)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import RosterEntry
+from wagewatch.lib.bounds import BoundedModelForm
+from wagewatch.lib.cardhash import validate_card_number
+from wagewatch.lib.fields import keyed_hash
+from wagewatch.lib.validators import validate_resident_id
+
+from .models import PayLine
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+
+
+class PayLineForm(BoundedModelForm):
+    """A new line names its worker by ID number, found on this project's roster; an edited line keeps its
+    worker. The card is typed in full and kept only masked and hashed."""
+
+    id_number = forms.CharField(label=_("公民身份号码"), max_length=30)
+    card_number = forms.CharField(
+        label=_("收款卡号"),
+        max_length=40,
+        required=False,
+        help_text=_("只保存脱敏号码和密钥哈希；留空或保持显示的脱敏号码则不变"),
+    )
+
+    class Meta:
+        model = PayLine
+        fields = ["month", "days", "due", "deductions", "net", "paid_on", "via_account", "bank_status"]
+        fields += ["bank_reason", "signed"]
+        widgets = {"month": MONTH, "paid_on": DATE}
+        help_texts = {"net": _("实际支付给工人的金额；未支付留空")}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.fields["month"].input_formats = ["%Y-%m", "%Y-%m-%d"]
+        if self.instance.pk:  # the worker of a line does not change
+            self.fields["id_number"].disabled = True
+            self.fields["id_number"].required = False
+            self.initial["id_number"] = self.instance.entry.worker.masked_id
+            self.initial["card_number"] = self.instance.card_masked
+
+    def clean_month(self):
+        return self.cleaned_data["month"].replace(day=1)
+
+    def clean_id_number(self):
+        if self.instance.pk:
+            return ""
+        number = validate_resident_id(self.cleaned_data["id_number"])
+        entry = RosterEntry.objects.filter(
+            project=self.project, worker__id_number_hash=keyed_hash(number)
+        ).first()
+        if entry is None:
+            raise ValidationError(_("该工人未在本项目实名制花名册中登记"))
+        self.entry = entry
+        return number
+
+    def clean_card_number(self):
+        card = self.cleaned_data.get("card_number", "").strip()
+        if not card or (self.instance.pk and card == self.instance.card_masked):
+            return ""
+        return validate_card_number(card)
+
+    def clean(self):
+        data = super().clean()
+        due, deductions = data.get("due"), data.get("deductions")
+        if due is not None and deductions is not None and deductions > due:
+            self.add_error("deductions", _("扣款不能多于应发工资"))
+        if (
+            data.get("bank_status") == PayLine.BankStatus.FAILED
+            and not (data.get("bank_reason") or "").strip()
+        ):
+            self.add_error("bank_reason", _("处理结果为失败时须填写失败原因"))
+        return data
+
+    def _post_clean(self):
+        # the line's worker-month is checked by the service (the entry is not a form field)
+        if not self.instance.pk and hasattr(self, "entry"):
+            self.instance.entry = self.entry
+            self.instance.project = self.project
+        super()._post_clean()

@@ -1,0 +1,251 @@
+"""Writes of pay lines: a bank's pay-line batch (代发明细) and a line entered by hand.
+
+A worker's identity comes only from the project's roster: a line for someone not registered on the
+project that month is refused (an unregistered worker on site is itself a finding). Card numbers are
+kept masked and as a keyed hash, never in full.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from projects.models import ApiClient, Project, RosterEntry
+from wagewatch.lib.cardhash import card_hash
+from wagewatch.lib.fields import keyed_hash
+from wagewatch.lib.masking import mask_card
+
+from .models import PayLine
+
+Status = PayLine.BankStatus
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    """The last day of ``month`` (given as any day of it)."""
+    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
+def on_roster_in(entry: RosterEntry, month: datetime.date) -> bool:
+    """The entry covers some day of ``month``: entered by its end, not left before its start."""
+    return entry.entry_date <= month_end(month) and (entry.exit_date is None or entry.exit_date >= month)
+
+
+@dataclass
+class BankLine:
+    """One line of a bank's batch, validated (``card`` is the full number: it is only hashed and masked)."""
+
+    project: Project
+    month: datetime.date
+    id_number: str
+    card: str
+    net: Decimal
+    paid_on: datetime.date
+    bank_status: str
+    bank_reference: str
+    bank_reason: str = ""
+    via_account: bool = True
+    name: str = ""
+    due: Decimal | None = None
+    deductions: Decimal | None = None
+
+    def values(self) -> dict:
+        """The line's stored fields as the bank reports them."""
+        values = {
+            "net": self.net,
+            "paid_on": self.paid_on,
+            "via_account": self.via_account,
+            "card_masked": mask_card(self.card),
+            "card_hash": card_hash(self.card),
+            "bank_status": self.bank_status,
+            "bank_reason": self.bank_reason,
+        }
+        values.update({f: getattr(self, f) for f in ("due", "deductions") if getattr(self, f) is not None})
+        return values
+
+
+class BatchErrors(Exception):
+    """Every refused line of a batch as {index, field, message}: nothing of the batch is stored."""
+
+    def __init__(self, errors: list[dict]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _error(index: int, field: str, message) -> dict:
+    return {"index": index, "field": field, "message": str(message)}
+
+
+# ---------------------------------------------------------------- a bank's batch
+
+
+def _entries(lines: list[BankLine | None]) -> dict[tuple[int, str], RosterEntry]:
+    """Roster entries of the batch's workers on its projects, by (project id, ID hash): one query."""
+    present = [line for line in lines if line is not None]
+    if not present:
+        return {}
+    rows = RosterEntry.objects.filter(
+        project__in={line.project.pk for line in present},
+        worker__id_number_hash__in={keyed_hash(line.id_number) for line in present},
+    ).select_related("worker")
+    return {(e.project_id, e.worker.id_number_hash): e for e in rows}
+
+
+def _match_roster(lines: list[BankLine | None], errors: list[dict]) -> list[RosterEntry | None]:
+    """Each line's roster entry; a worker not registered on the project that month is an error."""
+    entries, matched, seen = _entries(lines), [], set()
+    for index, line in enumerate(lines):
+        entry = line and entries.get((line.project.pk, keyed_hash(line.id_number)))
+        if line is None:
+            pass
+        elif entry is None:
+            errors.append(_error(index, "id_number", _("该工人未在本项目实名制花名册中登记")))
+        elif not on_roster_in(entry, line.month):
+            errors.append(_error(index, "id_number", _("该工人当月不在本项目花名册（进场、退场日期之外）")))
+            entry = None
+        elif line.name and line.name != entry.worker.name:
+            errors.append(_error(index, "name", _("姓名与花名册不符")))
+        elif (entry.pk, line.month) in seen:
+            errors.append(_error(index, "id_number", _("同一批次中该工人该月重复")))
+        if entry is not None:
+            seen.add((entry.pk, line.month))
+        matched.append(entry or None)
+    return matched
+
+
+def _locked(lines: list[BankLine | None], entries: list, client: ApiClient | None):
+    """The stored lines these may replay or update, row-locked: by the caller's references and by
+    worker-month (one query)."""
+    present = [line for line in lines if line is not None]
+    mine = Q(api_client=client) if client is not None else Q(api_client__isnull=True)
+    by_ref = mine & Q(bank_reference__in=[line.bank_reference for line in present])
+    keys = [e.pk for e in entries if e is not None]
+    months = {line.month for line in present}
+    rows = list(PayLine.objects.select_for_update().filter(by_ref | Q(entry__in=keys, month__in=months)))
+    client_id = client.pk if client is not None else None
+    refs = {r.bank_reference: r for r in rows if r.bank_reference and r.api_client_id == client_id}
+    return refs, {(r.entry_id, r.month): r for r in rows}
+
+
+_RESULT_FIELDS = ("paid_on", "bank_status", "bank_reason")
+
+
+def _same(stored: PayLine, values: dict, fields) -> bool:
+    return all(getattr(stored, f) == values[f] for f in fields)
+
+
+def _decide(line: BankLine, entry, by_ref: dict, by_key: dict) -> tuple[PayLine | None, str | None]:
+    """(the stored line to replay or update, or None to create; an error message or None)."""
+    values = line.values()
+    held = by_ref.get(line.bank_reference)
+    if held is not None:
+        if (held.entry_id, held.month) != (entry.pk, line.month):
+            return None, _("该银行流水号已用于其他工人或月份")
+        # under the same reference only the bank's result may change (a failed transfer re-sent, or a
+        # paid one returned): a different amount or card is a different transaction
+        if not _same(held, values, [f for f in values if f not in _RESULT_FIELDS]):
+            return None, _("该银行流水号已用于内容不同的记录")
+        return held, None
+    current = by_key.get((entry.pk, line.month))
+    if current is not None and current.bank_reference and current.bank_status != Status.FAILED:
+        return None, _("该工人该月工资已由其他银行流水号报送，只有失败的明细可以重新报送")
+    return current, None
+
+
+def _prepared(lines, entries, by_ref, by_key, client, errors) -> tuple[list, list, list]:
+    """(every line's PayLine or None, those to create, those to update) with the bank's values set."""
+    now, stored, create, update = timezone.now(), [], [], []
+    for index, (line, entry) in enumerate(zip(lines, entries, strict=True)):
+        obj, message = (None, None) if entry is None else _decide(line, entry, by_ref, by_key)
+        if entry is None or message:
+            if message:
+                errors.append(_error(index, "bank_reference", message))
+            stored.append(None)
+            continue
+        values = {**line.values(), "bank_reference": line.bank_reference, "api_client": client}
+        if obj is None:
+            obj = PayLine(entry=entry, project=line.project, month=line.month, source=PayLine.Source.BANK)
+            create.append(obj)
+        elif not _same(obj, values, values):
+            update.append(obj)
+        for key, value in values.items():
+            setattr(obj, key, value)
+        obj.updated_at = now
+        stored.append(obj)
+    return stored, create, update
+
+
+def pay_lines_from_bank(
+    *, lines: list[BankLine | None], client: ApiClient | None, user
+) -> tuple[list[dict], bool]:
+    """Store a batch of bank pay lines all or nothing (call inside a transaction): new lines created, a
+    failed line re-sent updated, a replay left as it is. ``None`` stands for a line the caller refused
+    already (nothing is then written). Returns (results per line, anything written); raises BatchErrors
+    listing every refused line. A fixed number of queries whatever the batch size."""
+    errors: list[dict] = []
+    entries = _match_roster(lines, errors)
+    by_ref, by_key = _locked(lines, entries, client)
+    stored, create, update = _prepared(lines, entries, by_ref, by_key, client, errors)
+    if errors or None in lines:
+        raise BatchErrors(sorted(errors, key=lambda e: e["index"]))
+    _write(create, update, user)
+    results = [
+        {"index": n, "id": obj.pk, "project": obj.project_id, "entry": obj.entry_id,
+         "bank_reference": obj.bank_reference}
+        for n, obj in enumerate(stored)
+    ]  # fmt: skip
+    return results, bool(create or update)
+
+
+_BANK_FIELDS = ["net", "paid_on", "via_account", "card_masked", "card_hash", "bank_status", "bank_reason"]
+_BANK_FIELDS += ["due", "deductions", "bank_reference", "api_client", "updated_at"]
+
+
+def _write(create: list[PayLine], update: list[PayLine], user) -> None:
+    reason = _("银行代发明细")
+    if create:
+        bulk_create_with_history(create, PayLine, default_user=user, default_change_reason=reason)
+    if update:
+        bulk_update_with_history(
+            update, PayLine, _BANK_FIELDS, default_user=user, default_change_reason=reason
+        )
+
+
+# ---------------------------------------------------------------- a line entered by hand
+
+
+def pay_line_save(
+    *, entry: RosterEntry, month: datetime.date, user, line: PayLine | None = None, card: str = "", **fields
+) -> PayLine:
+    """Create or correct one worker's line for a month (工资支付表 entered by hand); the line is
+    row-locked while it changes."""
+    month = month.replace(day=1)
+    if not on_roster_in(entry, month):
+        raise ValidationError({"month": _("该工人当月不在本项目花名册（进场、退场日期之外）")})
+    if line is None:
+        line = PayLine(entry=entry, project_id=entry.project_id, source=PayLine.Source.ENTRY)
+    else:
+        line = PayLine.objects.select_for_update().get(pk=line.pk)
+    taken = PayLine.objects.filter(entry=entry, month=month).exclude(pk=line.pk)
+    if taken.exists():
+        raise ValidationError({"month": _("该工人该月已有工资明细，请修改原明细")})
+    line.month = month
+    for key, value in fields.items():
+        setattr(line, key, value)
+    if card:
+        line.card_masked, line.card_hash = mask_card(card), card_hash(card)
+    line.updated_at = timezone.now()
+    line.full_clean()
+    line._history_user = user
+    try:
+        with transaction.atomic():
+            line.save()
+    except IntegrityError as exc:  # the same worker-month saved at the same moment by someone else
+        raise ValidationError({"month": _("该工人该月已有工资明细，请修改原明细")}) from exc
+    return line

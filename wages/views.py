@@ -1,0 +1,206 @@
+"""Wage pages: the project's 工资明细 tab with its arrears card, the line form, the arrears ledger (欠薪)
+by township, enterprise and project, and one enterprise's arrears. Views stay short (STYLE.md)."""
+
+import datetime
+from functools import partial
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from projects.models import Enterprise, Project
+from projects.views import project_tabs
+from wagewatch.accounts import once
+from wagewatch.accounts.models import Township
+from wagewatch.accounts.roles import can_edit_field_work
+from wagewatch.lib.bounds import date_limits
+from wagewatch.lib.xlsx import write_workbook, xlsx_response
+
+from . import exports, selectors, services
+from .forms import PayLineForm
+from .models import PayLine
+
+PAGE_SIZE = 50
+
+
+def _get_project_for_user(request, pk, *, edit=False) -> Project:
+    """The project if the user may see it (else 404); with edit=True also require field-work rights."""
+    project = get_object_or_404(
+        Project.objects.visible_to(request.user).select_related("township", "department"), pk=pk
+    )
+    if edit and not can_edit_field_work(request.user):
+        raise PermissionDenied
+    return project
+
+
+def _get_line_for_user(request, project, pk) -> PayLine:
+    """A line of a project the user may see (the child fetched through its scoped parent)."""
+    return get_object_or_404(PayLine.objects.select_related("entry__worker"), pk=pk, project=project)
+
+
+def _month(value: str) -> datetime.date | None:
+    try:
+        return datetime.datetime.strptime(value, "%Y-%m").date()  # noqa: DTZ007  a calendar month, no time
+    except (TypeError, ValueError):
+        return None
+
+
+def _day(value: str | None) -> datetime.date:
+    """A stock day from ?on=YYYY-MM-DD within the plausible range, else today."""
+    low, high = date_limits(past=True)
+    try:
+        day = datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return high
+    return day if low <= day <= high else high
+
+
+def _tab(request, project, template, **context):
+    context.update(
+        project=project, active_tab="wages", project_tabs=project_tabs(project), title=project.name
+    )
+    context.setdefault("can_edit", can_edit_field_work(request.user))
+    return render(request, template, context)
+
+
+@login_required
+def project_tab(request, pk):
+    project = _get_project_for_user(request, pk)
+    today = timezone.localdate()
+    months = selectors.project_payroll(project)
+    lined = [m.month for m in months if m.derived]
+    month = _month(request.GET.get("month", "")) or (lined[0] if lined else None)
+    lines = selectors.lines_with_owed(PayLine.objects.filter(project=project, month=month), on=today)
+    lines = lines.select_related("entry__worker").order_by("entry__team", "entry_id")
+    page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
+    stock = selectors.arrears(PayLine.objects.filter(project=project), on=today)
+    return _tab(
+        request, project, "wages/project_tab.html", months=months, month=month, page=page, arrears=stock,
+        today=today, query=urlencode({"month": f"{month:%Y-%m}"}) if month else "",
+    )  # fmt: skip
+
+
+@login_required
+def line_form(request, pk, line_pk=None):
+    project = _get_project_for_user(request, pk, edit=True)
+    line = _get_line_for_user(request, project, line_pk) if line_pk else None
+    if request.method == "POST" and (first := once.replayed(request)):
+        return first
+    form = PayLineForm(request.POST or None, instance=line, project=project)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("id_number")
+        card = data.pop("card_number")
+        entry = line.entry if line else form.entry
+        call = partial(services.pay_line_save, entry=entry, user=request.user, line=line, card=card, **data)
+        outcome = once.run_once_on_form(request, form, lambda: _done(call, project))
+        if outcome:
+            return redirect(outcome.url)
+    heading = _("修改工资明细") if line else _("登记工资明细")
+    return _tab(request, project, "projects/form.html", form=form, heading=heading)
+
+
+@login_required
+def project_export(request, pk):
+    """Every pay line of the project, with what each owes today (ID and card masked)."""
+    project = _get_project_for_user(request, pk)
+    lines = selectors.lines_with_owed(PayLine.objects.filter(project=project), on=timezone.localdate())
+    lines = lines.select_related("project", "entry__worker").order_by("-month", "entry__team", "entry_id")
+    sheet = exports.lines_sheet(lines, title=_("工资明细"))
+    return xlsx_response(f"{project.code}_{_('工资明细')}", write_workbook([sheet]))
+
+
+def _done(call, project) -> str:
+    line = call()
+    return reverse("wages:project_tab", args=[project.pk]) + f"?month={line.month:%Y-%m}"
+
+
+# ---------------------------------------------------------------- on the projects app's tabs (TAB_CONTEXT)
+
+
+def overview_context(request, project) -> dict:
+    """The project overview's arrears card (one query)."""
+    on = timezone.localdate()
+    card = render_to_string(
+        "wages/_arrears_card.html",
+        {
+            "arrears": selectors.arrears(PayLine.objects.filter(project=project), on=on),
+            "on": on,
+            "link": reverse("wages:project_tab", args=[project.pk]),
+        },
+        request=request,
+    )
+    return {"overview_cards": [card]}
+
+
+def payroll_context(request, project) -> dict:
+    """The payroll tab's months: summed from pay lines where the project has them (two queries)."""
+    note = _("“明细汇总”的月份由工资明细计算，“报送总数”的月份为项目报送的汇总数。")
+    return {"payrolls": selectors.project_payroll(project), "payroll_note": note}
+
+
+# ---------------------------------------------------------------- the arrears ledger
+
+
+@login_required
+def arrears(request):
+    """The arrears stock on a day in the user's scope, by township, enterprise and project."""
+    on = _day(request.GET.get("on"))
+    lines = PayLine.objects.visible_to(request.user)
+    by_project = selectors.arrears_by(lines, on=on, by="project")
+    by_enterprise = selectors.arrears_by(lines, on=on, by="enterprise")
+    by_township = selectors.arrears_by(lines, on=on, by="township")
+    context = {
+        "on": on,
+        "total": selectors.arrears(lines, on=on),
+        "townships": _named(Township.objects.filter(pk__in=by_township), by_township),
+        "enterprises": _named(Enterprise.objects.filter(pk__in=by_enterprise), by_enterprise),
+        "projects": _named(Project.objects.filter(pk__in=by_project), by_project),
+        "title": _("欠薪台账"),
+    }
+    return render(request, "wages/arrears.html", context)
+
+
+@login_required
+def arrears_export(request):
+    """The lines owed on the day in the user's scope (ID and card masked): the ledger's rows."""
+    on = _day(request.GET.get("on"))
+    lines = selectors.owed_lines(PayLine.objects.visible_to(request.user), on=on)
+    lines = lines.select_related("project", "entry__worker").order_by("project__code", "month", "entry_id")
+    sheet = exports.lines_sheet(lines, title=_("欠薪明细"))
+    return xlsx_response(f"{_('欠薪明细')}_{on:%Y%m%d}", write_workbook([sheet]))
+
+
+def _named(objects, stock: dict) -> list[dict]:
+    """Rows of (object, its arrears), largest amount first."""
+    rows = [{"obj": obj, "arrears": stock[obj.pk]} for obj in objects]
+    return sorted(rows, key=lambda r: (-r["arrears"].amount, -r["arrears"].workers, str(r["obj"])))
+
+
+@login_required
+def enterprise(request, pk):
+    """One enterprise's arrears in the user's scope: per project, and the workers owed."""
+    firm = get_object_or_404(Enterprise, pk=pk)
+    on = _day(request.GET.get("on"))
+    lines = PayLine.objects.visible_to(request.user).filter(selectors.enterprise_lines_q(firm.pk))
+    by_project = selectors.arrears_by(lines, on=on, by="project")
+    owed = (
+        selectors.owed_lines(lines, on=on).select_related("entry__worker", "project").order_by("month", "id")
+    )
+    page = Paginator(owed, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "firm": firm,
+        "on": on,
+        "total": selectors.arrears(lines, on=on),
+        "projects": _named(Project.objects.filter(pk__in=by_project), by_project),
+        "page": page,
+        "query": urlencode({"on": on.isoformat()}),
+        "title": firm.name,
+    }
+    return render(request, "wages/enterprise.html", context)
