@@ -47,6 +47,7 @@ from projects.models import Payroll
 from .models import PayLine
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 AMOUNT = DecimalField(max_digits=14, decimal_places=2)
 Grouping = Literal["worker", "project", "enterprise", "township"]
 
@@ -157,8 +158,13 @@ def _sums():
     }
 
 
+def _money(value: Decimal | None) -> Decimal | None:
+    """Yuan to the fen whatever the database returned (SQLite gives ``Decimal('6000')``)."""
+    return None if value is None else Decimal(value).quantize(CENT)
+
+
 def _arrears(row: dict) -> Arrears:
-    return Arrears(row["n_workers"], row["n_amount"], row["n_oldest"], row["n_unknown"])
+    return Arrears(row["n_workers"], _money(row["n_amount"]), row["n_oldest"], row["n_unknown"])
 
 
 def arrears(lines: QuerySet, *, on: datetime.date) -> Arrears:
@@ -166,9 +172,52 @@ def arrears(lines: QuerySet, *, on: datetime.date) -> Arrears:
     return _arrears(owed_lines(lines, on=on).aggregate(**_sums()))
 
 
-def projects_with_lines_due(lines: QuerySet, *, on: datetime.date) -> int:
-    """Projects with a line fallen due before ``on`` (one query): with none, the stock that day is unknown."""
-    return lines.filter(_fell_due_before(on)).values("project_id").distinct().count()
+def lines_fell_due(lines: QuerySet, *, on: datetime.date) -> bool:
+    """Some line fell due before ``on`` (one short query): with none, the stock that day is unknown."""
+    return lines.filter(_fell_due_before(on)).exists()
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """The arrears stock on a day in total and by township, enterprise and project (ids as keys)."""
+
+    total: Arrears
+    township: dict[int, Arrears]
+    enterprise: dict[int, Arrears]
+    project: dict[int, Arrears]
+
+
+def arrears_ledger(lines: QuerySet, *, on: datetime.date) -> Ledger:
+    """Every grouping of the stock from one scan (one query): the owed lines summed per worker and project
+    in SQL, those rows (one per worker owed on a project, not per line) folded per grouping here, counting
+    each worker once per group."""
+    rows = list(
+        owed_lines(lines, on=on)
+        .values("project_id", "entry__worker_id")
+        .annotate(
+            township=F("project__township_id"),
+            enterprise=GROUP_KEYS["enterprise"],
+            **_sums(),
+        )
+        .order_by()
+    )
+    return Ledger(
+        _fold(rows, lambda r: 0)[0] if rows else NO_ARREARS,
+        _fold(rows, lambda r: r["township"]),
+        _fold(rows, lambda r: r["enterprise"]),
+        _fold(rows, lambda r: r["project_id"]),
+    )
+
+
+def _fold(rows: list[dict], key) -> dict[int, Arrears]:
+    groups: dict[int, dict] = {}
+    for r in rows:
+        g = groups.setdefault(key(r), {"workers": set(), "amount": ZERO, "oldest": None, "unknown": 0})
+        g["workers"].add(r["entry__worker_id"])
+        g["amount"] += _money(r["n_amount"])
+        g["oldest"] = min(filter(None, (g["oldest"], r["n_oldest"])))
+        g["unknown"] += r["n_unknown"]
+    return {k: Arrears(len(g["workers"]), g["amount"], g["oldest"], g["unknown"]) for k, g in groups.items()}
 
 
 def arrears_by(lines: QuerySet, *, on: datetime.date, by: Grouping) -> dict[int, Arrears]:
@@ -247,8 +296,8 @@ def _payroll_month(r: dict) -> PayrollMonth:
         r["month"],
         r["n_attended"],
         r["n_paid"],
-        r["n_gross"],
-        r["n_net"],
+        _money(r["n_gross"]),
+        _money(r["n_net"]),
         r["n_paid_on"],
         via,
         True,

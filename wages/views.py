@@ -152,16 +152,13 @@ def payroll_context(request, project) -> dict:
 def arrears(request):
     """The arrears stock on a day in the user's scope, by township, enterprise and project."""
     on = _day(request.GET.get("on"))
-    lines = PayLine.objects.visible_to(request.user)
-    by_project = selectors.arrears_by(lines, on=on, by="project")
-    by_enterprise = selectors.arrears_by(lines, on=on, by="enterprise")
-    by_township = selectors.arrears_by(lines, on=on, by="township")
+    ledger = selectors.arrears_ledger(PayLine.objects.visible_to(request.user), on=on)
     context = {
         "on": on,
-        "total": selectors.arrears(lines, on=on),
-        "townships": _named(Township.objects.filter(pk__in=by_township), by_township),
-        "enterprises": _named(Enterprise.objects.filter(pk__in=by_enterprise), by_enterprise),
-        "projects": _named(Project.objects.filter(pk__in=by_project), by_project),
+        "total": ledger.total,
+        "townships": _named(Township.objects.filter(pk__in=ledger.township), ledger.township),
+        "enterprises": _named(Enterprise.objects.filter(pk__in=ledger.enterprise), ledger.enterprise),
+        "projects": _named(Project.objects.filter(pk__in=ledger.project), ledger.project),
         "title": _("欠薪台账"),
     }
     return render(request, "wages/arrears.html", context)

@@ -275,6 +275,7 @@ CELERY_BEAT_SCHEDULE = {
 DEMO_MODULES = [
     "wagewatch.accounts.demo",
     "projects.demo",
+    "wages.demo",
     "complaints.demo",
     "blacklist.demo",
     "deposits.demo",

@@ -5,7 +5,7 @@ the hazards — a campaign's summary opens with the arrears owed on its first da
 import datetime
 
 from wages.models import PayLine
-from wages.selectors import arrears, projects_with_lines_due
+from wages.selectors import arrears, lines_fell_due
 
 from .common import wan, yi
 from .scope import Scope
@@ -18,11 +18,9 @@ def arrears_scope_q(scope: Scope):
 
 def _stock(lines, day: datetime.date) -> dict:
     owed = arrears(lines, on=day)
-    covered = projects_with_lines_due(lines, on=day)
     return {
         "day": day,
-        "known": covered > 0,
-        "projects": covered,
+        "known": lines_fell_due(lines, on=day),
         "workers": owed.workers,
         "yuan": owed.amount,
         "wan": wan(owed.amount),

@@ -87,6 +87,14 @@ MATRIX = {
     "projects:inspection_add": (P, *FIELD_WRITE),
     "projects:inspection_edit": (("project", "inspection"), *FIELD_WRITE),
     "projects:history": (P, *READ_A),
+    # wages (pay lines, arrears); an enterprise's page shows only the arrears in the user's scope
+    "wages:project_tab": (P, *READ_A),
+    "wages:project_export": (P, *READ_A),
+    "wages:line_add": (P, *FIELD_WRITE),
+    "wages:line_edit": (("project", "pay_line"), *FIELD_WRITE),
+    "wages:arrears": (None, *ALL_OK),
+    "wages:arrears_export": (None, *ALL_OK),
+    "wages:enterprise": (("enterprise",), *ALL_OK),
     # risk
     "risk:hazards": (None, *ALL_OK),
     "risk:export": (None, *ALL_OK),
@@ -175,6 +183,8 @@ MATRIX = {
     "transfer-detail": (("pk:transfer",), *READ_A),
     "payroll-list": (None, *ALL_OK),
     "payroll-detail": (("pk:payroll",), *READ_A),
+    "payline-list": (None, *ALL_OK),
+    "payline-detail": (("pk:pay_line",), *READ_A),
     "complaint-list": (None, OK, ANY, OK),
     "complaint-detail": (("pk:complaint",), DENY, ANY, OK),
     "deposit-list": (None, *ALL_OK),
@@ -309,6 +319,8 @@ def samples(township_a, department, office, inspector_a):
         "report": report,
         "transfer": records["transfer"],
         "payroll": records["payroll"],
+        "pay_line": records["pay_line"],
+        "enterprise": project.contractor,
     }
 
 

