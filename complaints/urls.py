@@ -12,11 +12,7 @@ urlpatterns = [
     path("complaints/<int:pk>/reveal/", views.complaint_reveal, name="reveal"),
     path("complaints/<int:pk>/step/<slug:step>/", views.complaint_step, name="step"),
     path("complaints/<int:pk>/claimants/", views.claimant_add, name="claimant_add"),
-    path(
-        "complaints/<int:pk>/claimants/<int:claimant_pk>/remove/",
-        views.claimant_remove,
-        name="claimant_remove",
-    ),
+    path("complaints/claimants/<int:pk>/remove/", views.claimant_remove, name="claimant_remove"),
     path("complaints/<int:pk>/attach/", views.attachment_upload, name="attach"),
     path("complaints/attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("complaints/orders/", views_enforcement.order_list, name="orders"),

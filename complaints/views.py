@@ -173,11 +173,11 @@ def claimant_add(request, pk):
 
 @login_required
 @require_POST
-def claimant_remove(request, pk, claimant_pk):
-    """Remove a claimant entered by mistake."""
+def claimant_remove(request, pk):
+    """Remove a claimant entered by mistake (fetched through the cases this user may see)."""
     _field_staff(request)
-    case = _get_complaint_for_user(request, pk)
-    claimant = get_object_or_404(Claimant, pk=claimant_pk, complaint=case)
+    claimant = get_object_or_404(Claimant.objects.visible_to(request.user).select_related("complaint"), pk=pk)
+    case = claimant.complaint
     claimants.claimant_remove(claimant=claimant, user=request.user)
     messages.success(request, _("已删除投诉工人"))
     return redirect(reverse("complaints:detail", args=[case.pk]) + "#claimants")

@@ -183,3 +183,14 @@ def test_records_take_five_queries_whatever_the_claimants_and_lines(
     with django_assert_num_queries(5):
         records = claimant_records(complaint=case, user=office)
     assert len(records.claimants) == n
+
+
+def test_a_claimant_is_removed_only_by_who_may_work_the_case(case, inspector_a, inspector_b, client_for):
+    claimant = add(case)
+    url = reverse("complaints:claimant_remove", args=[claimant.pk])
+    assert client_for(inspector_b).post(url).status_code == 404  # another township's case
+    assert Claimant.objects.filter(pk=claimant.pk).exists()
+    response = client_for(inspector_a).post(url)
+    assert response.status_code == 302 and response.url.endswith("#claimants")
+    assert not Claimant.objects.filter(pk=claimant.pk).exists()
+    assert case.events.filter(action=CaseEvent.Action.CLAIMANT, note__startswith="删除投诉工人").exists()

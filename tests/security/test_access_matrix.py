@@ -114,7 +114,7 @@ MATRIX = {
     "complaints:step": (("complaint", "step:accept"), DENY, DENY, ANY),
     "complaints:attach": (("complaint",), DENY, DENY, ANY),
     "complaints:claimant_add": (("complaint",), DENY, DENY, ANY),
-    "complaints:claimant_remove": (("complaint", "claimant"), DENY, DENY, ANY),
+    "complaints:claimant_remove": (("claimant",), DENY, DENY, ANY),
     "complaints:attachment": (("attachment",), DENY, DENY, OK),
     "complaints:orders": (None, OK, ANY, OK),
     "complaints:order_create": (None, ANY, DENY, OK),
