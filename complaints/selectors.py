@@ -126,8 +126,10 @@ def enforcement_counts(*, start, end, township_ids=None) -> dict:
 
 
 def notice_board_context(*, project) -> dict:
-    """Everything 条例 art. 34 asks the site notice board to show, plus the QR code to the public form."""
+    """Everything 条例 art. 34 asks the site notice board to show, plus the QR codes to the public complaint
+    form and to the worker's own wage check, both carrying the project."""
     url = f"{settings.SITE_URL}{reverse('complaints:public_project', args=[project.code])}"
+    check_url = f"{settings.SITE_URL}{reverse('complaints:wagecheck', args=[project.code])}"
     return {
         "project": project,
         "subcontracts": project.subcontracts.select_related("enterprise").order_by("id"),
@@ -138,4 +140,6 @@ def notice_board_context(*, project) -> dict:
         "arbitration_phone": config.ARBITRATION_PHONE(),
         "form_url": url,
         "qr": mark_safe(qr_svg(url, scale=6)),
+        "check_url": check_url,
+        "check_qr": mark_safe(qr_svg(check_url, scale=6)),
     }
