@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from projects.models import Enterprise, Project
 from projects.selectors import project_for_user
-from projects.views import project_tabs
 from wagewatch.accounts import once
 from wagewatch.accounts.models import Township
 from wagewatch.accounts.roles import can_edit_field_work
@@ -52,9 +51,7 @@ def _day(value: str | None) -> datetime.date:
 
 
 def _tab(request, project, template, **context):
-    context.update(
-        project=project, active_tab="wages", project_tabs=project_tabs(project), title=project.name
-    )
+    context.update(project=project, active_tab="wages", title=project.name)
     context.setdefault("can_edit", can_edit_field_work(request.user))
     return render(request, template, context)
 
