@@ -151,58 +151,6 @@ class Complaint(models.Model):
         return mask_id(self.complainant_id_number)
 
 
-class ClaimantQuerySet(ScopedQuerySet):
-    township_lookup = "complaint__township"
-
-
-class Claimant(models.Model):
-    """A worker a case claims wages for: who, which months, how much (numbers encrypted, PIPL).
-
-    The ID number is found again on the rosters through ``id_number_hash`` (the same keyed hash as
-    projects.Worker's), so the case page can show what the pay records say about each claimant.
-    """
-
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="claimants")
-    name = models.CharField(_("姓名"), max_length=50)
-    id_number = EncryptedCharField(_("公民身份号码"))
-    id_number_hash = models.CharField(max_length=64, db_index=True, editable=False)
-    phone = EncryptedCharField(_("联系电话"), blank=True)
-    month_from = models.DateField(_("欠薪起始月份"), help_text=_("该月第一天"))
-    month_to = models.DateField(_("欠薪截止月份"), help_text=_("该月第一天"))
-    amount_claimed = models.DecimalField(_("反映欠薪金额（元）"), **MONEY, default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    history = HistoricalRecords(excluded_fields=["id_number", "phone"])
-
-    objects = ClaimantQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["complaint", "id"]
-        verbose_name = _("投诉涉及工人")
-        verbose_name_plural = _("投诉涉及工人")
-        constraints = [
-            models.UniqueConstraint(fields=["complaint", "id_number_hash"], name="claimant_once_per_case"),
-            models.CheckConstraint(
-                condition=Q(month_from__day=1) & Q(month_to__day=1) & Q(month_to__gte=models.F("month_from")),
-                name="claimant_months_in_order",
-            ),
-            models.CheckConstraint(condition=Q(amount_claimed__gte=0), name="claimant_amount_not_negative"),
-        ]
-
-    def __str__(self):
-        return f"{self.name} {self.masked_id}"
-
-    @property
-    def masked_id(self) -> str:
-        return mask_id(self.id_number)
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
-
-
 class CaseEventQuerySet(ScopedQuerySet):
     township_lookup = "complaint__township"
 
@@ -386,45 +334,6 @@ class Interview(NumberedDocument):
         return self.fulfilled_on is None and self.deadline is not None and self.deadline < on
 
 
-class Captcha(models.Model):
-    """A server-side challenge for the public form: single use, short-lived."""
-
-    key = models.CharField(max_length=40, unique=True)
-    answer = models.CharField(max_length=10)
-    # who asked for it: live challenges are capped per address (complaints/public.py)
-    address = models.GenericIPAddressField(db_index=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        verbose_name = _("验证码")
-        verbose_name_plural = _("验证码")
-
-
-class PublicHit(models.Model):
-    """One public-form attempt past the captcha by a client address (rate limit kept in the database);
-    a wage check also keeps the ID number's keyed hash, so it is limited per ID as well."""
-
-    class Kind(models.TextChoices):
-        SUBMIT = "submit", _("投诉提交")
-        LOOKUP = "lookup", _("进度查询")
-        WAGECHECK = "wagecheck", _("工资查询")
-
-    address = models.GenericIPAddressField()
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SUBMIT)
-    at = models.DateTimeField(default=timezone.now)
-    # the worker's own wage check: the keyed hash of the ID number typed (never the number itself)
-    id_hash = models.CharField(max_length=64, blank=True, default="")
-
-    class Meta:
-        verbose_name = _("公众提交记录")
-        verbose_name_plural = _("公众提交记录")
-        indexes = [
-            models.Index(fields=["address", "kind", "at"]),
-            models.Index(fields=["id_hash", "kind", "at"], name="publichit_id_hash_kind_at"),
-        ]
-
-
 class AttachmentQuerySet(ScopedQuerySet):
     township_lookup = "complaint__township"
 
@@ -449,3 +358,9 @@ class ComplaintAttachment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# claimants, and the public form's captcha and rate limit: their own modules, registered with the app here
+from .models_claimants import Claimant as Claimant  # noqa: E402
+from .models_public import Captcha as Captcha  # noqa: E402
+from .models_public import PublicHit as PublicHit  # noqa: E402
