@@ -43,7 +43,7 @@ from reports.figures.scope import Scope  # noqa: E402
 from reports.figures.wages import arrears_figures  # noqa: E402
 from tests.projects.factories import valid_id, valid_uscc  # noqa: E402
 from wages.models import PayLine  # noqa: E402
-from wages.selectors import _fell_due_before, arrears, arrears_by  # noqa: E402
+from wages.selectors import arrears, arrears_by, fell_due_before  # noqa: E402
 from wagewatch.accounts.models import Department, Profile, Role, Township  # noqa: E402
 from wagewatch.lib.cardhash import card_hash  # noqa: E402
 from wagewatch.lib.copy import copy_rows  # noqa: E402
@@ -258,7 +258,7 @@ def run(args) -> None:
         report(f"arrears by {by}", ms, q, f"{len(rows)} groups")
     ms, q, figs = timed(lambda: arrears_figures(Scope(), on - datetime.timedelta(days=90), on), runs=3)
     report("report figures (stock at start and end)", ms, q, f"end {figs['end']['yi']} 亿元")
-    due = PayLine.objects.filter(_fell_due_before(on), project__code__startswith=PREFIX).count()
+    due = PayLine.objects.filter(fell_due_before(on), project__code__startswith=PREFIX).count()
     same = stock.workers == hand[0] and stock.amount == hand[1]
     print(f"  (lines fallen due: {due:,}; the selector and the anchor agree: {same})")
     user = User.objects.create_user(f"{PREFIX.lower()}-office-{os.getpid()}")

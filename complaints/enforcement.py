@@ -18,8 +18,9 @@ from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.lib import config
 
+from .documents import document_day, document_new
 from .models import CaseEvent, Complaint, EnforcementOrder, Interview
-from .services import complaint_close, document_day, document_new
+from .services import complaint_close
 
 
 def _check(user, township_id, message: str) -> None:

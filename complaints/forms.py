@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Enterprise, Hazard, Inspection, Project
 from wagewatch.accounts.access import townships_for
 from wagewatch.accounts.models import Role, Township
-from wagewatch.lib.bounds import BoundedForm
+from wagewatch.lib.bounds import BoundedForm, BoundedModelForm
 from wagewatch.lib.formfields import field_of
 from wagewatch.lib.validators import validate_mobile, validate_resident_id
 
-from .models import Complaint, EnforcementOrder, Interview
+from .claimants import MAX_MONTHS
+from .models import Claimant, Complaint, EnforcementOrder, Interview
 
 if TYPE_CHECKING:  # PersonMixin is mixed into a form
     _FormBase = forms.Form
@@ -279,3 +280,71 @@ class PublicComplaintForm(PersonMixin, BoundedForm):
 class LookupForm(BoundedForm):
     number = forms.CharField(label=_("案件编号"), max_length=30)
     phone = forms.CharField(label=_("登记时的手机号码"), max_length=20)
+
+
+MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d", "%Y/%m"]
+
+
+class ClaimantForm(BoundedModelForm):
+    """A worker the case claims for, entered on the case page (numbers checked, stored encrypted)."""
+
+    class Meta:
+        model = Claimant
+        fields = ["name", "id_number", "phone", "month_from", "month_to", "amount_claimed"]
+        widgets = {"month_from": MONTH, "month_to": MONTH}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field_of(self, "id_number", forms.CharField).max_length = 18
+        self.fields["id_number"].widget.attrs.update(maxlength=18, autocomplete="off")
+        self.fields["phone"].widget.attrs.update(maxlength=20, inputmode="tel")
+        self.fields["amount_claimed"].required = False  # often not known per worker: 0
+        for name in ("month_from", "month_to"):
+            field_of(self, name, forms.DateField).input_formats = MONTH_FORMATS
+            self.fields[name].help_text = _("年-月，如 2026-03")
+
+    def clean_id_number(self):
+        return validate_resident_id(self.cleaned_data["id_number"])
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "")
+        return validate_mobile(value) if value else ""
+
+    def clean_month_from(self):
+        return self.cleaned_data["month_from"].replace(day=1)
+
+    def clean_month_to(self):
+        return self.cleaned_data["month_to"].replace(day=1)
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("month_from"), data.get("month_to")
+        if first and last and (last.year - first.year) * 12 + last.month - first.month >= MAX_MONTHS:
+            self.add_error("month_to", _("一次最多登记%(n)s个月") % {"n": MAX_MONTHS})
+        return data
+
+
+class WageCheckForm(BoundedForm):
+    """A worker's own wage check: the three things the roster holds about him."""
+
+    id_number = forms.CharField(
+        label=_("身份证号码"),
+        max_length=24,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "text", "autocapitalize": "characters"}
+        ),
+    )
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(
+        label=_("手机号码"),
+        max_length=20,
+        help_text=_("登记在本项目花名册上的手机号码"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_id_number(self):
+        return validate_resident_id(self.cleaned_data["id_number"])
+
+    def clean_phone(self):
+        return validate_mobile(self.cleaned_data["phone"])

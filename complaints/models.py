@@ -176,6 +176,7 @@ class CaseEvent(models.Model):
         FLAGS = "flags", _("督办标记")
         ATTACHED = "attached", _("上传附件")
         REFERRED = "referred", _("移送公安")
+        CLAIMANT = "claimant", _("投诉工人")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
@@ -341,38 +342,6 @@ class Interview(NumberedDocument):
         return self.fulfilled_on is None and self.deadline is not None and self.deadline < on
 
 
-class Captcha(models.Model):
-    """A server-side challenge for the public form: single use, short-lived."""
-
-    key = models.CharField(max_length=40, unique=True)
-    answer = models.CharField(max_length=10)
-    # who asked for it: live challenges are capped per address (complaints/public.py)
-    address = models.GenericIPAddressField(db_index=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        verbose_name = _("验证码")
-        verbose_name_plural = _("验证码")
-
-
-class PublicHit(models.Model):
-    """One public-form attempt past the captcha by a client address (rate limit kept in the database)."""
-
-    class Kind(models.TextChoices):
-        SUBMIT = "submit", _("投诉提交")
-        LOOKUP = "lookup", _("进度查询")
-
-    address = models.GenericIPAddressField()
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SUBMIT)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("公众提交记录")
-        verbose_name_plural = _("公众提交记录")
-        indexes = [models.Index(fields=["address", "kind", "at"])]
-
-
 class AttachmentQuerySet(ScopedQuerySet):
     township_lookup = "complaint__township"
 
@@ -397,3 +366,9 @@ class ComplaintAttachment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# claimants, and the public form's captcha and rate limit: their own modules, registered with the app here
+from .models_claimants import Claimant as Claimant  # noqa: E402
+from .models_public import Captcha as Captcha  # noqa: E402
+from .models_public import PublicHit as PublicHit  # noqa: E402

@@ -9,7 +9,7 @@ import secrets
 import unicodedata
 from datetime import timedelta
 
-from django.db.models import Subquery
+from django.db.models import Count, Q, Subquery
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
@@ -95,16 +95,18 @@ def _wave(image: Image.Image) -> Image.Image:
     return out
 
 
-def rate_limited(address: str, kind: str) -> bool:
-    """True when ``address`` has used up its attempts of ``kind`` in the window (reads only)."""
-    return _recent(address, kind).count() >= _limit(kind)
+def rate_limited(address: str, kind: str, *, id_hash: str = "") -> bool:
+    """True when ``address`` (or, for a wage check, the ID hash) has used up its attempts of ``kind``
+    in the window (reads only)."""
+    return _over(_recent(kind), kind, address, id_hash, allowed=_limit(kind) - 1)
 
 
-def rate_limit_hit(address: str, kind: str) -> bool:
-    """Count one attempt of ``kind`` (a solved captcha); False, and not counted, when past the limit."""
-    hit = PublicHit.objects.create(address=address, kind=kind, at=timezone.now())
+def rate_limit_hit(address: str, kind: str, *, id_hash: str = "") -> bool:
+    """Count one attempt of ``kind`` (a solved captcha); False, and not counted, when past the limit
+    of the address or of the ID hash."""
+    hit = PublicHit.objects.create(address=address, kind=kind, at=timezone.now(), id_hash=id_hash)
     # of two racing attempts the earlier row wins: the limit is never passed
-    if _recent(address, kind).filter(pk__lte=hit.pk).count() > _limit(kind):
+    if _over(_recent(kind).filter(pk__lte=hit.pk), kind, address, id_hash, allowed=_limit(kind)):
         hit.delete()
         return False
     if _rng.random() < 0.01:
@@ -112,12 +114,25 @@ def rate_limit_hit(address: str, kind: str) -> bool:
     return True
 
 
-def _recent(address: str, kind: str):
+def _recent(kind: str):
     window = timedelta(minutes=config.PUBLIC_FORM_RATE_WINDOW_MINUTES())
-    return PublicHit.objects.filter(address=address, kind=kind, at__gt=timezone.now() - window)
+    return PublicHit.objects.filter(kind=kind, at__gt=timezone.now() - window)
+
+
+def _over(hits, kind: str, address: str, id_hash: str, *, allowed: int) -> bool:
+    """More than ``allowed`` of ``hits`` came from the address, or carry the ID hash (one query)."""
+    if not id_hash:
+        return hits.filter(address=address).count() > allowed
+    by_address, by_id = Q(address=address), Q(id_hash=id_hash)
+    row = hits.filter(by_address | by_id).aggregate(
+        by_address=Count("pk", filter=by_address), by_id=Count("pk", filter=by_id)
+    )
+    return row["by_address"] > allowed or row["by_id"] > allowed
 
 
 def _limit(kind: str) -> int:
     if kind == PublicHit.Kind.LOOKUP:
         return config.PUBLIC_LOOKUP_RATE_LIMIT()
+    if kind == PublicHit.Kind.WAGECHECK:
+        return config.WORKER_CHECK_RATE_LIMIT()
     return config.PUBLIC_FORM_RATE_LIMIT()

@@ -152,8 +152,10 @@ def enforcement_counts(
 
 
 def notice_board_context(*, project: Project) -> dict[str, Any]:
-    """Everything 条例 art. 34 asks the site notice board to show, plus the QR code to the public form."""
+    """Everything 条例 art. 34 asks the site notice board to show, plus the QR codes to the public complaint
+    form and to the worker's own wage check, both carrying the project."""
     url = f"{settings.SITE_URL}{reverse('complaints:public_project', args=[project.code])}"
+    check_url = f"{settings.SITE_URL}{reverse('complaints:wagecheck', args=[project.code])}"
     return {
         "project": project,
         "subcontracts": project.subcontracts.select_related("enterprise").order_by("id"),
@@ -164,4 +166,6 @@ def notice_board_context(*, project: Project) -> dict[str, Any]:
         "arbitration_phone": config.ARBITRATION_PHONE(),
         "form_url": url,
         "qr": mark_safe(qr_svg(url, scale=6)),
+        "check_url": check_url,
+        "check_qr": mark_safe(qr_svg(check_url, scale=6)),
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_enforcement, views_public
+from . import views, views_enforcement, views_public, views_wagecheck
 
 app_name = "complaints"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("complaints/<int:pk>/", views.complaint_detail, name="detail"),
     path("complaints/<int:pk>/reveal/", views.complaint_reveal, name="reveal"),
     path("complaints/<int:pk>/step/<slug:step>/", views.complaint_step, name="step"),
+    path("complaints/<int:pk>/claimants/", views.claimant_add, name="claimant_add"),
+    path("complaints/claimants/<int:pk>/remove/", views.claimant_remove, name="claimant_remove"),
     path("complaints/<int:pk>/attach/", views.attachment_upload, name="attach"),
     path("complaints/attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("complaints/orders/", views_enforcement.order_list, name="orders"),
@@ -34,5 +36,13 @@ urlpatterns = [
     path("c/lookup/", views_public.public_error_guard(views_public.complaint_lookup), name="lookup"),
     path(
         "c/<str:code>/", views_public.public_error_guard(views_public.complaint_public), name="public_project"
+    ),
+    path(
+        "c/<str:code>/wages/", views_public.public_error_guard(views_wagecheck.wage_check), name="wagecheck"
+    ),
+    path(
+        "c/<str:code>/wages/complaint/",
+        views_public.public_error_guard(views_wagecheck.wage_check_complaint),
+        name="wagecheck_complaint",
     ),
 ]

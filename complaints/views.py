@@ -25,10 +25,10 @@ from wagewatch.lib.formerrors import run_step
 from wagewatch.lib.pdf import pdf_response, render_pdf
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
-from . import forms, selectors, services
+from . import claimants, forms, selectors, services
 from .exports import LEDGER_HEADERS, ledger_row
 from .filters import ComplaintFilter
-from .models import Complaint, ComplaintAttachment
+from .models import Claimant, Complaint, ComplaintAttachment
 
 PAGE_SIZE = 50
 
@@ -97,10 +97,11 @@ def complaint_create(request):
     return render(request, "complaints/form.html", {"form": form, "title": _("登记投诉案件")})
 
 
-def _detail_context(request, case: Complaint, *, revealed: bool = False) -> dict:
+def _detail_context(request, case: Complaint, *, revealed: bool = False, claimant_form=None) -> dict:
     user = request.user
     may_work = roles.can_edit_field_work(user) and may_work_in(user, case.township_id)
     S = Complaint.Status
+    records = claimants.claimant_records(complaint=case, user=user)
     return {
         "case": case,
         "title": case.number,
@@ -118,7 +119,12 @@ def _detail_context(request, case: Complaint, *, revealed: bool = False) -> dict
         "can_flag": roles.is_office(user),
         "refuse_form": forms.RefuseForm(),
         "extend_form": forms.ExtendForm(),
-        "close_form": forms.CloseForm(),
+        # the figures the pay records give, for the handler to confirm at closure
+        "close_form": forms.CloseForm(
+            initial={"amount_recovered": records.recovered, "workers_paid": records.workers_recovered}
+        ),
+        "records": records,
+        "claimant_form": claimant_form or forms.ClaimantForm(),
         "triage_form": forms.TriageForm(initial={"township": case.township_id}),
         "flags_form": forms.FlagsForm(
             initial={
@@ -139,6 +145,41 @@ def complaint_detail(request, pk):
     _field_staff(request)
     case = _get_complaint_for_user(request, pk)
     return render(request, "complaints/detail.html", _detail_context(request, case))
+
+
+@login_required
+@require_POST
+def claimant_add(request, pk):
+    """Add a worker the case claims for (name, ID number, phone, months, amount)."""
+    _field_staff(request)
+    case = _get_complaint_for_user(request, pk)
+    if first := once.replayed(request):
+        return first
+    form = forms.ClaimantForm(request.POST)
+    if form.is_valid():
+
+        def write() -> str:
+            claimants.claimant_add(complaint=case, user=request.user, **form.cleaned_data)
+            messages.success(request, _("已登记投诉工人"))
+            return reverse("complaints:detail", args=[case.pk]) + "#claimants"
+
+        outcome = once.run_once_on_form(request, form, write)
+        if outcome is not None:
+            return redirect(outcome.url)
+    context = _detail_context(request, case, claimant_form=form)
+    return render(request, "complaints/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def claimant_remove(request, pk):
+    """Remove a claimant entered by mistake (fetched through the cases this user may see)."""
+    _field_staff(request)
+    claimant = get_for_user(Claimant.objects.select_related("complaint"), request.user, pk)
+    case = claimant.complaint
+    claimants.claimant_remove(claimant=claimant, user=request.user)
+    messages.success(request, _("已删除投诉工人"))
+    return redirect(reverse("complaints:detail", args=[case.pk]) + "#claimants")
 
 
 @login_required

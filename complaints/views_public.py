@@ -41,21 +41,22 @@ def _with_captcha(request, template: str, context: dict, status: int = 200):
     return render(request, template, {**context, "captcha_image": image, "captcha_key": key}, status=status)
 
 
-def _guard(request, context: dict, kind: str):
+def _guard(request, context: dict, kind: str, *, id_hash: str = ""):
     """Rate limit, captcha, then count the attempt: a refusal response, or None to go on.
 
     A failed captcha is not counted (workers behind one site's Wi-Fi share an address); it only
-    sets ``captcha_error`` so the form is shown again with a new challenge.
+    sets ``captcha_error`` so the form is shown again with a new challenge. ``id_hash`` (the wage
+    check) limits the attempts per ID number as well, from any address.
     """
     address = client_address(request)
-    if public.rate_limited(address, kind):
+    if public.rate_limited(address, kind, id_hash=id_hash):
         return _too_often(request)
     if not public.captcha_consume(
         key=request.POST.get("captcha_key", ""), answer=request.POST.get("captcha", "")
     ):
         context["captcha_error"] = _("验证码错误或已过期，请重新填写。")
         return None
-    if not public.rate_limit_hit(address, kind):
+    if not public.rate_limit_hit(address, kind, id_hash=id_hash):
         return _too_often(request)
     return None
 

@@ -3,32 +3,27 @@
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Sum
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.models import EnforcementOrder
-from projects.models import Enterprise, Project
+from projects.models import Project
 from wagewatch.accounts import roles
-from wagewatch.accounts.models import Role
-from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.lib import law
 from wagewatch.lib.periods import years_before
 from wagewatch.lib.workdays import add_workdays_info, rewrite_changed, spans_year
 
+from .ledger import move_balance, positive_amount, saved
 from .models import (
     ZERO,
     DepositEntry,
     DrawRequest,
-    EmergencyAdvance,
-    EmergencyFund,
-    FundEntry,
     Guarantee,
     WageDeposit,
 )
@@ -39,38 +34,6 @@ RETURN_START_FIELDS = [
 ]  # fmt: skip
 Kind = DepositEntry.Kind
 _M = TypeVar("_M", bound=models.Model)
-
-
-def _positive(amount: Amount) -> Decimal:
-    amount = money(amount)
-    if amount <= 0:
-        raise ValidationError({"amount": _("金额必须大于0")})
-    return amount
-
-
-def _saved(obj: _M, user: User | None, **kwargs: Any) -> _M:
-    if user is not None:
-        vars(obj)["_history_user"] = user  # the user django-simple-history names in the row save() writes
-    obj.save(**kwargs)
-    return obj
-
-
-def _move_balance(
-    account: WageDeposit | EmergencyFund,
-    entry: DepositEntry | FundEntry,
-    user: User | None,
-    *,
-    shortfall: str,
-) -> None:
-    """Save ``entry`` and move ``account.balance`` by its signed amount; the caller holds the row lock.
-
-    Refused (``shortfall`` % balance) when the balance would go below zero.
-    """
-    if account.balance + entry.signed_amount < 0:
-        raise ValidationError({"amount": shortfall % {"balance": account.balance}})
-    _saved(entry, user)
-    account.balance += entry.signed_amount
-    _saved(account, user, update_fields=["balance"])
 
 
 def deposit_open(
@@ -94,7 +57,7 @@ def _post(
     order: EnforcementOrder | None = None,
 ) -> DepositEntry:
     """Lock the deposit row, write one entry and move the balance by its signed amount."""
-    amount = _positive(amount)
+    amount = positive_amount(amount)
     with transaction.atomic():
         deposit = WageDeposit.objects.select_for_update().get(pk=deposit_id)
         if deposit.status == WageDeposit.Status.RETURNED:
@@ -102,7 +65,7 @@ def _post(
         entry = DepositEntry(
             deposit=deposit, kind=kind, amount=amount, date=on, note=note, order=order, created_by=user
         )
-        _move_balance(deposit, entry, user, shortfall=_("金额超过保证金余额 %(balance)s 元"))
+        move_balance(deposit, entry, user, shortfall=_("金额超过保证金余额 %(balance)s 元"))
     return entry
 
 
@@ -171,7 +134,7 @@ def deposit_draw(
     if not roles.is_office(user):
         raise PermissionDenied(_("动用保证金须由治欠办审批"))
     _check_order(order, deposit, on)
-    amount = _positive(amount)
+    amount = positive_amount(amount)
     with transaction.atomic():
         # order row first, then the deposit row (in _post): every draw takes them in this order
         _check_unpaid(order.pk, amount, lock=True)
@@ -190,7 +153,7 @@ def draw_request_create(
     on: datetime.date,
 ) -> DrawRequest:
     """An inspector asks for a draw; office staff decide."""
-    amount = _positive(amount)
+    amount = positive_amount(amount)
     _check_order(order, deposit, on)
     _check_unpaid(order.pk, amount, lock=False)  # checked again under the lock when approved
     if amount > deposit.balance:
@@ -198,7 +161,7 @@ def draw_request_create(
             {"amount": _("金额超过保证金余额 %(balance)s 元") % {"balance": deposit.balance}}
         )
     request = DrawRequest(deposit=deposit, order=order, amount=amount, note=note, requested_by=user)
-    return _saved(request, user)
+    return saved(request, user)
 
 
 def draw_request_decide(*, request: DrawRequest, approve: bool, user: User, on: datetime.date) -> DrawRequest:
@@ -218,7 +181,7 @@ def draw_request_decide(*, request: DrawRequest, approve: bool, user: User, on: 
             )
         request.status = DrawRequest.Status.APPROVED if approve else DrawRequest.Status.REFUSED
         request.decided_by, request.decided_at = user, timezone.now()
-        return _saved(request, user)
+        return saved(request, user)
 
 
 def _update_locked(deposit_id: int, user: User, step: Callable[[WageDeposit], list[str]]) -> WageDeposit:
@@ -229,7 +192,7 @@ def _update_locked(deposit_id: int, user: User, step: Callable[[WageDeposit], li
     with transaction.atomic():
         locked = WageDeposit.objects.select_for_update().get(pk=deposit_id)
         fields = step(locked)
-        return _saved(locked, user, update_fields=fields)
+        return saved(locked, user, update_fields=fields)
 
 
 def deposit_exempt(*, deposit: WageDeposit, reason: str, user: User, on: datetime.date) -> WageDeposit:
@@ -304,10 +267,10 @@ def deposit_return(*, deposit: WageDeposit, on: datetime.date, user: User) -> Wa
             _post(deposit_id=locked.pk, kind=Kind.RETURNED, amount=locked.balance, on=on, user=user)
         for letter in deposit.guarantees.filter(released_on__isnull=True):
             letter.released_on = on
-            _saved(letter, user, update_fields=["released_on"])
+            saved(letter, user, update_fields=["released_on"])
         locked.refresh_from_db()
         locked.returned_on, locked.status = on, WageDeposit.Status.RETURNED
-        return _saved(locked, user, update_fields=["returned_on", "status"])
+        return saved(locked, user, update_fields=["returned_on", "status"])
 
 
 def _return_deadlines_again(deposit: WageDeposit) -> WageDeposit:
@@ -369,7 +332,7 @@ def guarantee_register(
     on: datetime.date,
 ) -> Guarantee:
     """Register a guarantee letter, flagged when it does not meet the rules (it is still recorded)."""
-    amount = _positive(amount)
+    amount = positive_amount(amount)
     if valid_from and valid_to and valid_to < valid_from:
         raise ValidationError({"valid_to": _("有效期截止日不能早于起始日")})
     required, _reasons, _proposed = required_deposit(project=deposit.project, on=on)
@@ -388,139 +351,18 @@ def guarantee_register(
     )
     letter.full_clean(exclude=["deposit", "created_by"])
     with transaction.atomic():
-        _saved(letter, user)
+        saved(letter, user)
         locked = WageDeposit.objects.select_for_update().get(pk=deposit.pk)
         if locked.form != WageDeposit.Form.GUARANTEE and locked.balance == 0:
             locked.form = WageDeposit.Form.GUARANTEE
-            _saved(locked, user, update_fields=["form"])
+            saved(locked, user, update_fields=["form"])
     return letter
 
 
-# ---- reminders (beat) ------------------------------------------------------------------------------
-
-
-def _tell(project: Project, *, key: str, title: str, body: str, url: str) -> int:
-    users = recipients(roles=(Role.OFFICE, Role.INSPECTOR), township=project.township_id)
-    return notify(users=users, event_key=key, title=title, body=body, url=url)
-
-
-def guarantee_expiry_remind(*, on: datetime.date) -> int:
-    """Tell the township's inspectors and the office of letters ending within a month (once per letter)."""
-    soon = on + datetime.timedelta(days=law.GUARANTEE_EXPIRY_WARNING_DAYS())
-    letters = (
-        Guarantee.objects.in_force(on)
-        .filter(valid_to__isnull=False, valid_to__lte=soon, deposit__returned_on__isnull=True)
-        .select_related("deposit__project")
-    )
-    sent = 0
-    for letter in letters:
-        project = letter.deposit.project
-        sent += _tell(
-            project,
-            key=f"deposits:guarantee-expiring:{letter.pk}:{letter.valid_to:%Y%m%d}",
-            title=_("保函即将到期：%(project)s") % {"project": project.name},
-            body=_("%(letter)s 于 %(day)s 到期，请督促施工总承包单位续保或改缴现金。")
-            % {"letter": letter, "day": letter.valid_to},
-            url=reverse("deposits:detail", args=[letter.deposit_id]),
-        )
-    return sent
-
-
-def return_overdue_remind(*, on: datetime.date) -> int:
-    """Tell of return-workflow steps past their deadline (review, return), once per step and deadline."""
-    sent = 0
-    returning = WageDeposit.objects.filter(status=WageDeposit.Status.RETURNING).select_related("project")
-    for deposit in returning:
-        for step, label, overdue, due in (
-            ("review", _("审核"), deposit.review_overdue(on), deposit.review_due),
-            ("return", _("退还"), deposit.return_overdue(on), deposit.return_due),
-        ):
-            if not overdue:
-                continue
-            sent += _tell(
-                deposit.project,
-                key=f"deposits:return-overdue:{deposit.pk}:{step}:{due:%Y%m%d}",
-                title=_("保证金%(step)s逾期：%(project)s") % {"step": label, "project": deposit.project.name},
-                body=_("期限 %(due)s 已过。") % {"due": due},
-                url=reverse("deposits:detail", args=[deposit.pk]),
-            )
-    return sent
-
-
-# ---- emergency revolving fund ----------------------------------------------------------------------
-
-
-def fund_get() -> EmergencyFund:
-    """The county's one fund row (created empty on first use)."""
-    return EmergencyFund.objects.get_or_create(key="county")[0]
-
-
-def _fund_post(
-    *,
-    kind: str,
-    amount: Decimal,
-    on: datetime.date,
-    user: User,
-    note: str = "",
-    advance: EmergencyAdvance | None = None,
-) -> FundEntry:
-    fund_get()
-    with transaction.atomic():
-        fund = EmergencyFund.objects.select_for_update().get(key="county")
-        entry = FundEntry(
-            fund=fund, kind=kind, amount=amount, date=on, advance=advance, note=note, created_by=user
-        )
-        _move_balance(fund, entry, user, shortfall=_("应急周转金余额不足（%(balance)s 元）"))
-    return entry
-
-
-def fund_capital_in(*, amount: Amount, on: datetime.date, user: User, note: str = "") -> FundEntry:
-    """Money put into the fund (财政注资)."""
-    return _fund_post(kind=FundEntry.Kind.CAPITAL, amount=_positive(amount), on=on, user=user, note=note)
-
-
-def advance_pay(
-    *,
-    enterprise: Enterprise,
-    amount: Amount,
-    workers: int,
-    on: datetime.date,
-    user: User,
-    project: Project | None = None,
-    note: str = "",
-) -> EmergencyAdvance:
-    """Advance wages to workers out of the fund (垫付); refused beyond the fund's balance."""
-    amount = _positive(amount)
-    if workers < 1:
-        raise ValidationError({"workers": _("垫付人数至少为1")})
-    with transaction.atomic():
-        advance = EmergencyAdvance(
-            project=project,
-            enterprise=enterprise,
-            township_id=project.township_id if project else None,
-            amount=amount,
-            workers=workers,
-            paid_on=on,
-            note=note,
-            created_by=user,
-        )
-        _saved(advance, user)
-        _fund_post(kind=FundEntry.Kind.ADVANCE, amount=amount, on=on, user=user, note=note, advance=advance)
-    return advance
-
-
-def advance_recover(
-    *, advance: EmergencyAdvance, amount: Amount, on: datetime.date, user: User, note: str = ""
-) -> FundEntry:
-    """Money recovered from the employer back into the fund (追回), never more than is outstanding."""
-    amount = _positive(amount)
-    with transaction.atomic():
-        advance = EmergencyAdvance.objects.select_for_update().get(pk=advance.pk)
-        if amount > advance.outstanding:
-            raise ValidationError({"amount": _("超过未追回金额 %(left)s 元") % {"left": advance.outstanding}})
-        entry = _fund_post(
-            kind=FundEntry.Kind.RECOVERY, amount=amount, on=on, user=user, note=note, advance=advance
-        )
-        advance.recovered += amount
-        _saved(advance, user, update_fields=["recovered"])
-    return entry
+# reminders (beat) and the emergency fund: their own modules, one import for the callers
+from .fund import advance_pay as advance_pay  # noqa: E402
+from .fund import advance_recover as advance_recover  # noqa: E402
+from .fund import fund_capital_in as fund_capital_in  # noqa: E402
+from .fund import fund_get as fund_get  # noqa: E402
+from .reminders import guarantee_expiry_remind as guarantee_expiry_remind  # noqa: E402
+from .reminders import return_overdue_remind as return_overdue_remind  # noqa: E402

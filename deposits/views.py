@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from projects.models import Project
 from projects.selectors import project_for_user
-from projects.views import project_tabs
 from wagewatch.accounts import once
 from wagewatch.accounts.access import get_for_user
 from wagewatch.accounts.models import Department, Township
@@ -281,7 +280,6 @@ def project_tab(request, pk):
     context = {
         "project": project,
         "active_tab": "deposits",
-        "project_tabs": project_tabs(project),
         "deposit": deposit,
         "required": required,
         "reasons": reasons,
@@ -300,7 +298,6 @@ def account(request, pk):
     context = {
         "project": project,
         "active_tab": "account",
-        "project_tabs": project_tabs(project),
         "rows": rows,
         "missing": sum(1 for r in rows if r["missing_transfer"] or r["missing_payroll"]),
         "title": project.name,

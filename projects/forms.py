@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagewatch.accounts.access import townships_for
 from wagewatch.accounts.models import Department, Township
 from wagewatch.lib.bounds import BoundedForm, BoundedModelForm, NoFormulaMixin
-from wagewatch.lib.cardhash import validate_card_number
+from wagewatch.lib.cardhash import card_number_input
 from wagewatch.lib.formfields import field_of
 from wagewatch.lib.validators import validate_mobile, validate_resident_id
 
@@ -112,10 +112,8 @@ class RosterEntryForm(NoFormulaMixin, BoundedModelForm):
 
     def clean_card_number(self):
         """The card's digits, or '' to keep the stored card (left blank or as shown, masked)."""
-        card = self.cleaned_data.get("card_number", "").strip()
-        if not card or (self.instance.pk and card == self.instance.card_masked):
-            return ""
-        return validate_card_number(card)
+        shown = self.instance.card_masked if self.instance.pk else ""
+        return card_number_input(self.cleaned_data.get("card_number"), shown=shown)
 
     def clean(self):
         data = super().clean()

@@ -76,7 +76,7 @@ def project_tabs(project) -> list[dict]:
 
 
 def _tab(request, project, tab, template, **context):
-    context.update(project=project, active_tab=tab, project_tabs=project_tabs(project), title=project.name)
+    context.update(project=project, active_tab=tab, title=project.name)
     context.setdefault("can_edit", can_edit_field_work(request.user))
     for hook in TAB_CONTEXT.get(tab, ()):
         context.update(hook(request, project))

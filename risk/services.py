@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from projects.models import Hazard, Project, RiskRule, SweepRun
 from wagewatch.accounts import jobs, roles
+from wagewatch.accounts.access import may_work_in
 from wagewatch.accounts.models import JobStatus
 from wagewatch.lib import law
 from wagewatch.lib.workdays import add_workdays_info, rewrite_changed, spans_year
@@ -59,6 +60,29 @@ def sweep_run(*, run: SweepRun, today: datetime.date | None = None) -> SweepRun:
         fields = ["projects_checked", "hazards_opened", "hazards_changed", "hazards_closed", "errors"]
         SweepRun.objects.filter(pk=run.pk).update(**{f: getattr(run, f) for f in fields})
     return run
+
+
+def may_sweep_project(user: User, project: Project) -> bool:
+    """Office/admin, or an inspector of the project's township."""
+    return may_work_in(user, project.township_id)
+
+
+def sweep_project(*, project: Project, user: User, today: datetime.date | None = None) -> sweep.Changes:
+    """Run every enabled rule for one project now (on demand) and reconcile its hazards and grade."""
+    if not may_sweep_project(user, project):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    risk_rules_sync()
+    with transaction.atomic():
+        # the rule rows' lock serialises this with a county sweep, as two county sweeps are
+        rules = [r for r in RiskRule.objects.select_for_update().order_by("sort", "code") if r.enabled]
+        projects = Project.objects.active_on(today).filter(pk=project.pk)
+        departments = dict(projects.values_list("pk", "department_id"))
+        evaluation = sweep.evaluate(rules, projects, today)
+        changes = sweep.reconcile(evaluation, departments, today, only_these=True)
+        sweep.save_changes(changes, user=user)
+        sweep.update_grades(Project.objects.filter(pk=project.pk))
+    return changes
 
 
 def sweep_request(*, user: User | None = None, trigger: str = SweepRun.Trigger.MANUAL) -> SweepRun:

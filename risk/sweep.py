@@ -85,12 +85,20 @@ def evaluate(rules: list[RiskRule], projects: QuerySet[Project], today: datetime
     return result
 
 
-def reconcile(evaluation: Evaluation, departments: dict[int, int], today: datetime.date) -> Changes:
-    """Compare findings with the open hazards of the evaluated rules; returns unsaved changes."""
+def reconcile(
+    evaluation: Evaluation, departments: dict[int, int], today: datetime.date, *, only_these: bool = False
+) -> Changes:
+    """Compare findings with the open hazards of the evaluated rules; returns unsaved changes.
+
+    ``only_these``: the evaluation covered just the projects of ``departments`` (a sweep of one project),
+    so the other projects' hazards are left alone.
+    """
     now = timezone.now()
     deadline, complete = add_workdays_info(today, law.HAZARD_RECTIFY_WORKDAYS())
     changes = Changes()
     open_hazards = Hazard.objects.filter(status=Hazard.Status.OPEN, rule_id__in=list(evaluation.findings))
+    if only_these:
+        open_hazards = open_hazards.filter(project_id__in=list(departments))
     seen: set[tuple[int, int]] = set()
     for hazard in open_hazards:
         key = (hazard.rule_id, hazard.project_id)
@@ -101,7 +109,7 @@ def reconcile(evaluation: Evaluation, departments: dict[int, int], today: dateti
                 hazard.status, hazard.closed_at, hazard.auto_closed = Hazard.Status.CLOSED, now, True
                 hazard.close_note = _("信号消除，系统自动销号")
                 changes.closed.append(hazard)
-        elif finding[0] != hazard.severity:
+        elif finding != (hazard.severity, hazard.detail):  # a new level, or new workers behind it
             hazard.severity, hazard.detail = finding
             changes.changed.append(hazard)
     for rule_id, found in evaluation.findings.items():

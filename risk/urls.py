@@ -13,4 +13,5 @@ urlpatterns = [
     path("hazards/<int:pk>/", views.hazard_detail, name="detail"),
     path("hazards/<int:pk>/close/", views.hazard_close, name="close"),
     path("projects/<int:pk>/hazards/", views.project_tab, name="project_tab"),
+    path("projects/<int:pk>/hazards/sweep/", views.project_sweep, name="project_sweep"),
 ]

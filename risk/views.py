@@ -114,8 +114,25 @@ def project_tab(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The hazards tab of a project page."""
     project = project_for_user(user=request.user, pk=pk)
     hazards = selectors.project_hazards(user=request.user, project=project)
-    context = {"project": project, "active_tab": "hazards", "hazards": hazards, "title": project.name}
+    context = {
+        "project": project,
+        "active_tab": "hazards",
+        "hazards": hazards,
+        "may_sweep": services.may_sweep_project(request.user, project),
+        "title": project.name,
+    }
     return render(request, "risk/project_tab.html", context)
+
+
+@login_required
+@require_POST
+def project_sweep(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Re-run every rule for one project now (on demand), then back to its hazards tab."""
+    project = project_for_user(user=request.user, pk=pk)
+    changes = services.sweep_project(project=project, user=request.user)
+    counts = {"o": len(changes.opened), "c": len(changes.changed), "x": len(changes.closed)}
+    messages.success(request, _("已重新核查：新发现%(o)s项，更新%(c)s项，自动销号%(x)s项") % counts)
+    return redirect("risk:project_tab", pk=project.pk)
 
 
 @login_required

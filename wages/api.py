@@ -16,7 +16,6 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
-from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,6 +26,7 @@ from projects.api.access import ScopedViewSet
 from projects.api.feeds import (
     MAX_BATCH,
     BatchErrorsSerializer,
+    BatchParseErrors,
     DetailSerializer,
     FeedItemSerializer,
     MonthFilter,
@@ -179,7 +179,7 @@ def _bank_line(item: dict[str, Any]) -> BankLine:
         },
     ),
 )
-class PayLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class PayLineViewSet(BatchParseErrors, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Per-worker pay lines: listed in the caller's scope; POST a bank's batch (a JSON array)."""
 
     serializer_class = PayLineSerializer
@@ -210,14 +210,6 @@ class PayLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         else:
             return Response({"detail": _("并发提交冲突，请重试")}, status=409)
         return Response({"items": results}, status=201 if written else 200)
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, ParseError):  # malformed JSON: answered in the batch error format too
-            message = str(_("请求体不是有效的JSON"))
-            return Response(
-                {"errors": [{"index": None, "field": "non_field_errors", "message": message}]}, 400
-            )
-        return super().handle_exception(exc)
 
     def _validate(self, request: Request) -> tuple[list[BankLine | None] | None, list[dict]]:
         """(a BankLine per item — None for a refused one — and the errors so far); (None, errors) for a

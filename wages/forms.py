@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project, RosterEntry
 from wagewatch.lib.bounds import BoundedModelForm
-from wagewatch.lib.cardhash import validate_card_number
+from wagewatch.lib.cardhash import card_number_input
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.formfields import field_of
 from wagewatch.lib.validators import validate_resident_id
@@ -65,10 +65,8 @@ class PayLineForm(BoundedModelForm):
         return number
 
     def clean_card_number(self) -> str:
-        card = self.cleaned_data.get("card_number", "").strip()
-        if not card or (self.instance.pk and card == self.instance.card_masked):
-            return ""
-        return validate_card_number(card)
+        shown = self.instance.card_masked if self.instance.pk else ""
+        return card_number_input(self.cleaned_data.get("card_number"), shown=shown)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -103,7 +103,7 @@ def due_date(month: datetime.date, payday: int) -> datetime.date:
     return payday_date(month, payday) + datetime.timedelta(days=grace_days())
 
 
-def _fell_due_before(on: datetime.date) -> Q:
+def fell_due_before(on: datetime.date) -> Q:
     """Lines whose due date (payday + grace) is before ``on``, without date arithmetic in SQL.
 
     With E = on − grace in month Y: a line of a month before Y−1 fell due in a month before Y; a line of
@@ -135,7 +135,7 @@ def owed_lines(lines: QuerySet, *, on: datetime.date) -> QuerySet:
     """The lines owed on ``on``, annotated with ``paid_by`` (paid by then), ``owed`` (yuan; 0 when the
     amount is unknown) and ``owed_unknown``."""
     return (
-        _with_gap(lines.filter(_fell_due_before(on)), on)
+        _with_gap(lines.filter(fell_due_before(on)), on)
         .filter(_OWED)
         .annotate(
             owed=Greatest(Coalesce("gap", Value(ZERO)), Value(ZERO), output_field=AMOUNT),
@@ -149,7 +149,7 @@ def owed_lines(lines: QuerySet, *, on: datetime.date) -> QuerySet:
 def lines_with_owed(lines: QuerySet, *, on: datetime.date) -> QuerySet:
     """Every line, annotated with ``owed`` on ``on`` (0 when nothing is owed) and ``owed_unknown``
     (owed an amount not known), for lists that mark the unpaid lines."""
-    late = _fell_due_before(on)
+    late = fell_due_before(on)
     return _with_gap(lines, on).annotate(
         owed=Case(When(late & Q(gap__gt=0), then=F("gap")), default=Value(ZERO), output_field=AMOUNT),
         owed_unknown=Case(
@@ -189,7 +189,7 @@ def arrears(lines: QuerySet, *, on: datetime.date) -> Arrears:
 
 def lines_fell_due(lines: QuerySet, *, on: datetime.date) -> bool:
     """Some line fell due before ``on`` (one short query): with none, the stock that day is unknown."""
-    return lines.filter(_fell_due_before(on)).exists()
+    return lines.filter(fell_due_before(on)).exists()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from projects.models import Enterprise, Project
 from projects.selectors import project_for_user
-from projects.views import project_tabs
 from wagewatch.accounts import once
 from wagewatch.accounts.models import Township
 from wagewatch.accounts.roles import AuthenticatedHttpRequest, can_edit_field_work
@@ -56,9 +55,7 @@ def _day(value: str | None) -> datetime.date:
 
 
 def _tab(request: HttpRequest, project: Project, template: str, **context: Any) -> HttpResponse:
-    context.update(
-        project=project, active_tab="wages", project_tabs=project_tabs(project), title=project.name
-    )
+    context.update(project=project, active_tab="wages", title=project.name)
     context.setdefault("can_edit", can_edit_field_work(request.user))
     return render(request, template, context)
 

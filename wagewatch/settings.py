@@ -331,6 +331,12 @@ WAGEWATCH = {
     "PUBLIC_FORM_RATE_LIMIT": 30,
     "PUBLIC_LOOKUP_RATE_LIMIT": 30,
     "PUBLIC_FORM_RATE_WINDOW_MINUTES": 60,
+    # A worker's own wage check (查工资): attempts per address and per ID number in the window above.
+    "WORKER_CHECK_RATE_LIMIT": 10,
+    # Wage reconciliation rules' defaults (admins edit the rule rows): days after payday + grace before an
+    # unpaid worker is a hazard, and days a bank has to re-pay a failed pay line.
+    "WORKER_UNPAID_DAYS": 0,
+    "BANK_FAILED_REPAY_DAYS": 5,
     # Live (unexpired, unused) captcha rows kept: per address, and in all.
     "PUBLIC_CAPTCHA_PER_ADDRESS": 100,
     "PUBLIC_CAPTCHA_MAX": 20000,

@@ -190,7 +190,19 @@ def _resolve_projects(items: list[dict], user) -> tuple[list, list[dict]]:
     return projects, errors
 
 
-class FeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class BatchParseErrors:
+    """A viewset mixin: a body that is not JSON is answered in the batch error format, like any other."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, ParseError):
+            message = str(_("请求体不是有效的JSON"))
+            return Response(
+                {"errors": [{"index": None, "field": "non_field_errors", "message": message}]}, 400
+            )
+        return super().handle_exception(exc)  # type: ignore[misc]  # the viewset's, after this mixin
+
+
+class FeedViewSet(BatchParseErrors, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """List and read a feed; POST a batch (a JSON array), stored all or nothing, idempotently."""
 
     client_kinds = (ApiClient.Kind.BANK, ApiClient.Kind.PLATFORM)
@@ -218,14 +230,6 @@ class FeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         else:
             return Response({"detail": _("并发提交冲突，请重试")}, status=409)
         return Response({"items": results}, status=201 if created else 200)
-
-    def handle_exception(self, exc):
-        if isinstance(exc, ParseError):  # malformed JSON: answered in the batch error format too
-            message = str(_("请求体不是有效的JSON"))
-            return Response(
-                {"errors": [{"index": None, "field": "non_field_errors", "message": message}]}, 400
-            )
-        return super().handle_exception(exc)
 
     def _validate(self, request) -> tuple[list[dict], list[dict]]:
         data = request.data

@@ -16,7 +16,7 @@ How to add a risk rule:
 from ..registry import GENERAL, REGISTRY, SERIOUS, Finding, RuleSpec, capture_failures, collect, rule
 
 # isort: off
-from . import account, wages, deposit, site, conduct  # noqa: F401  registers the rules, in this order
+from . import account, wages, deposit, site, conduct, paylines  # noqa: F401  registers the rules, in this order
 # isort: on
 
 __all__ = ["GENERAL", "REGISTRY", "SERIOUS", "Finding", "RuleSpec", "capture_failures", "collect", "rule"]

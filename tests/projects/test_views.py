@@ -337,3 +337,14 @@ def test_error_workbook_lists_the_rows_the_identity_check_refused(
     assert [(row[0], row[1]) for row in rows] == [(2, "孙小明"), (3, "周五")]
     assert held.id_number not in str(rows) and held.masked_id in str(rows)
     assert "此身份证号已在其他项目登记为孙明" in rows[0][-1]
+
+
+def test_every_apps_project_tab_shows_the_whole_tab_bar(client_for, office, project_a):
+    """The risk and complaints tabs drew their own bar from URL names and left out 工资明细: one bar now."""
+    from projects import views
+
+    c = client_for(office)
+    for _key, _label, name in views.TABS:
+        body = c.get(reverse(name, args=[project_a.pk])).content.decode()
+        links = [reverse(n, args=[project_a.pk]) for _k, _l, n in views.TABS]
+        assert all(f'href="{link}"' in body for link in links), name

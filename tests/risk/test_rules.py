@@ -37,8 +37,10 @@ def test_registry_holds_the_design_table_and_sync_creates_rows():
     assert list(REGISTRY) == [
         "ACCOUNT_MISSING", "TRANSFER_LATE", "PAYROLL_LATE", "PAYROLL_SHORT", "LOW_PAY",
         "DEPOSIT_SHORT", "NOTICE_BOARD", "COMPLAINTS", "BAD_CREDIT",
+        # the wage reconciliation rules (projects/risk/wage_rules.py, issue 16)
+        "WORKER_UNPAID", "WORKER_SHORT", "CARD_MISMATCH", "OFF_ACCOUNT", "BANK_FAILED",
     ]  # fmt: skip
-    assert risk_rules_sync() == 9
+    assert risk_rules_sync() == 14
     assert risk_rules_sync() == 0
     assert RiskRule.objects.get(code="PAYROLL_LATE").severity == SERIOUS
 

@@ -22,13 +22,14 @@ from django.utils import timezone
 
 from blacklist.services import certificate_issue
 from complaints import enforcement
+from complaints.claimants import claimant_create
 from complaints.models import ComplaintAttachment
 from deposits.models import DrawRequest, EmergencyAdvance
 from projects.models import ImportJob, Inspection
 from reports.models import ReportRun, TaskProgress
 from tests.api.factories import make_project_records
 from tests.blacklist.factories import make_listed, make_pay_order
-from tests.projects.factories import make_project
+from tests.projects.factories import make_project, valid_id
 from tests.reports.factories_keytasks import make_task
 from wagewatch.accounts.models import JobStatus
 
@@ -43,6 +44,8 @@ PUBLIC = {
     "complaints:public_done": None,
     "complaints:lookup": None,
     "complaints:public_project": ("code",),
+    "complaints:wagecheck": ("code",),
+    "complaints:wagecheck_complaint": ("code",),  # POST only; without a signed check it goes back to the form
     "blacklist:public": None,
     "blacklist:verify": ("serial",),
     "set_language": None,
@@ -101,6 +104,7 @@ MATRIX = {
     "risk:detail": (("hazard",), *READ_A),
     "risk:close": (("hazard",), DENY, ANY, OK),
     "risk:project_tab": (P, *READ_A),
+    "risk:project_sweep": (P, DENY, DENY, OK),
     # complaints (department users do not handle cases)
     "complaints:list": (None, OK, ANY, OK),
     "complaints:export": (None, OK, ANY, OK),
@@ -109,6 +113,8 @@ MATRIX = {
     "complaints:reveal": (("complaint",), DENY, DENY, OK),
     "complaints:step": (("complaint", "step:accept"), DENY, DENY, ANY),
     "complaints:attach": (("complaint",), DENY, DENY, ANY),
+    "complaints:claimant_add": (("complaint",), DENY, DENY, ANY),
+    "complaints:claimant_remove": (("claimant",), DENY, DENY, ANY),
     "complaints:attachment": (("attachment",), DENY, DENY, OK),
     "complaints:orders": (None, OK, ANY, OK),
     "complaints:order_create": (None, ANY, DENY, OK),
@@ -281,6 +287,13 @@ def samples(township_a, department, office, inspector_a):
         created_by=office,
     )
     inspection = Inspection.objects.create(project=project, date=datetime.date(2026, 3, 1), created_by=office)
+    claimant = claimant_create(
+        complaint=records["complaint"],
+        name="刘大力",
+        id_number=valid_id(),
+        month_from=datetime.date(2026, 1, 1),
+        month_to=datetime.date(2026, 2, 1),
+    )
     return {
         "project": project,
         "code": project.code,
@@ -290,6 +303,7 @@ def samples(township_a, department, office, inspector_a):
         "deposit_import": deposit_import,
         "hazard": records["hazard"],
         "complaint": records["complaint"],
+        "claimant": claimant,
         "attachment": attachment,
         "order": order,
         "interview": interview,

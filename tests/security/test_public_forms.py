@@ -1,6 +1,7 @@
 """Hostile input on every public page: any input gets a clean answer (200/302/400/404/429), never a 500.
 
-Pages: the complaint form (/c/ and /c/<project code>/), the case lookup (/c/lookup/), the certificate
+Pages: the complaint form (/c/ and /c/<project code>/), the case lookup (/c/lookup/), the worker's wage
+check (/c/<project code>/wages/ and its complaint button), the certificate
 verification (/verify/<serial>/?code=…) and the published blacklist (/blacklist/public/ with any query).
 Posts carry a solved captcha so the input reaches the form and the service behind it.
 """
@@ -76,6 +77,7 @@ def no_rate_limit(settings):
         **settings.WAGEWATCH,
         "PUBLIC_FORM_RATE_LIMIT": 10**9,
         "PUBLIC_LOOKUP_RATE_LIMIT": 10**9,
+        "WORKER_CHECK_RATE_LIMIT": 10**9,
     }
 
 
@@ -132,6 +134,18 @@ def test_case_lookup_answers_cleanly(no_rate_limit, number, phone, captcha):
     }
     response = client.post(url, data)
     assert response.status_code in CLEAN, response.status_code
+
+
+@PROPERTY
+@given(id_number=value, name=value, phone=value)
+def test_wage_check_answers_cleanly(no_rate_limit, id_number, name, phone):
+    project = make_project()
+    client = Client()
+    url = reverse("complaints:wagecheck", args=[project.code])
+    response = _post(client, url, {"id_number": id_number, "name": name, "phone": phone})
+    assert response.status_code in CLEAN, response.status_code
+    complaint = reverse("complaints:wagecheck_complaint", args=[project.code])
+    assert client.post(complaint, with_token({"x": id_number})).status_code in CLEAN
 
 
 def test_public_form_without_captcha_or_over_the_limit_is_refused_cleanly(settings):

@@ -49,3 +49,12 @@ def validate_card_number(value: object) -> str:
             _("工资卡号应为%(low)d至%(high)d位数字"), code="invalid", params={"low": low, "high": high}
         )
     return text
+
+
+def card_number_input(value: str | None, *, shown: str = "") -> str:
+    """A form's card-number field: the digits of a new number, or '' to keep the stored card when the field
+    is left blank or as it was shown (``shown``, the stored card masked)."""
+    card = (value or "").strip()
+    if not card or (shown and card == shown):
+        return ""
+    return validate_card_number(card)

@@ -143,12 +143,21 @@ PUBLIC_LOOKUP_RATE_LIMIT = Value("PUBLIC_LOOKUP_RATE_LIMIT", int, low=1, source=
 PUBLIC_FORM_RATE_WINDOW_MINUTES = Value(
     "PUBLIC_FORM_RATE_WINDOW_MINUTES", int, low=1, source="the window of the two limits above"
 )
+WORKER_CHECK_RATE_LIMIT = Value(
+    "WORKER_CHECK_RATE_LIMIT", int, low=1, source="a worker's wage checks per address and per ID number"
+)
 PUBLIC_CAPTCHA_PER_ADDRESS = Value(
     "PUBLIC_CAPTCHA_PER_ADDRESS", int, low=1, source="live captchas per address"
 )
 PUBLIC_CAPTCHA_MAX = Value("PUBLIC_CAPTCHA_MAX", int, low=1, source="live captchas in all")
 IMPORT_SYNC_MAX_ROWS = Value(
     "IMPORT_SYNC_MAX_ROWS", int, low=0, source="a roster import with more rows runs on Celery with progress"
+)
+WORKER_UNPAID_DAYS = Value(
+    "WORKER_UNPAID_DAYS", int, low=0, source="days after payday + grace before an unpaid worker is a hazard"
+)
+BANK_FAILED_REPAY_DAYS = Value(
+    "BANK_FAILED_REPAY_DAYS", int, low=0, source="days to re-pay a failed bank pay line before it is a hazard"
 )
 DATE_MIN_YEAR = Value("DATE_MIN_YEAR", int, source="earliest year a form accepts (env, checked in settings)")
 DATE_MAX_YEARS_AHEAD = Value("DATE_MAX_YEARS_AHEAD", int, source="latest year a form accepts, years ahead")
