@@ -22,27 +22,23 @@ from wagewatch.accounts import roles
 from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.accounts.numbering import next_number
-from wagewatch.lib import config, law
+from wagewatch.lib import law
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.periods import add_months
 from wagewatch.lib.validators import validate_resident_id
 from wagewatch.lib.workdays import add_workdays_info, rewrite_changed, spans_year
 
+from .acting import _require_approver, _user
 from .models import (
     BlacklistEntry,
     BlacklistStep,
     Grade,
     IntegrityGrade,
-    NoArrearsCertificate,
     ResponsiblePerson,
 )
-from .selectors import certificate_code, certificate_refusals, compute_grades
+from .selectors import compute_grades
 
 S = BlacklistEntry.Status
-
-
-def _user(user: User | None) -> User | None:
-    return user if user is not None and user.is_authenticated else None
 
 
 def _step(entry: BlacklistEntry, user: User | None, step: str, note: str = "") -> BlacklistStep:
@@ -64,11 +60,6 @@ def _require(entry: BlacklistEntry, *, statuses: list[str], action: str) -> None
         raise ValidationError(
             _("当前状态为“%(s)s”，不能%(a)s") % {"s": entry.get_status_display(), "a": action}
         )
-
-
-def _require_approver(user: User) -> None:
-    if not roles.is_approver(user):
-        raise PermissionDenied(_("只有具有审批权限的人员才能作出决定"))
 
 
 def _require_staff(user: User) -> None:
@@ -361,48 +352,6 @@ def grade_override(
     return row
 
 
-# ---- no-arrears certificates ----
-
-
-@transaction.atomic
-def certificate_issue(
-    *, enterprise: Enterprise, purpose: str, user: User, on: datetime.date | None = None
-) -> NoArrearsCertificate:
-    """Issue a no-arrears certificate (approvers), refused with the reasons when the record forbids it."""
-    _require_approver(user)
-    on = on or timezone.localdate()
-    if not (purpose or "").strip():
-        raise ValidationError(_("请填写证明用途"))
-    refusals = certificate_refusals(enterprise=enterprise, on=on)
-    if refusals:
-        raise ValidationError(refusals)
-    seq = next_number(name="certificate", year=on.year)
-    cert = NoArrearsCertificate(
-        enterprise=enterprise,
-        serial=f"{config.CERTIFICATE_PREFIX()}{on.year}{seq:05d}",
-        issued_on=on,
-        valid_until=on + datetime.timedelta(days=law.CERTIFICATE_VALID_DAYS() - 1),
-        purpose=purpose.strip(),
-        issued_by=_user(user),
-    )
-    cert.code = certificate_code(cert)
-    cert._history_user = _user(user)
-    cert.save()
-    return cert
-
-
-@transaction.atomic
-def certificate_revoke(*, cert: NoArrearsCertificate, reason: str, user: User) -> NoArrearsCertificate:
-    """Revoke a certificate (approvers); the public check then shows it as not valid."""
-    _require_approver(user)
-    if not (reason or "").strip():
-        raise ValidationError(_("请填写撤销理由"))
-    cert.revoked, cert.revoked_reason = True, reason.strip()
-    cert._history_user = _user(user)
-    cert.save(update_fields=["revoked", "revoked_reason"])
-    return cert
-
-
 def _defence_due(notice_date: datetime.date) -> tuple[datetime.date, bool]:
     """End of the statement period a prior notice starts, and whether holiday data covered it."""
     return add_workdays_info(notice_date, law.BLACKLIST_DEFENCE_WORKDAYS())
@@ -420,3 +369,8 @@ def blacklist_deadlines_recompute(year: int | None = None) -> int:
 
     fields = ["defence_due", "calendar_complete"]
     return rewrite_changed(flagged, fields, again)
+
+
+# the no-arrears certificates: their own module, one import for the callers
+from .certificates import certificate_issue as certificate_issue  # noqa: E402
+from .certificates import certificate_revoke as certificate_revoke  # noqa: E402
