@@ -275,7 +275,7 @@ def test_certificates_page_query_count_is_constant(client_for, office, n, django
     NoArrearsCertificate.objects.bulk_create(
         NoArrearsCertificate(
             enterprise=make_enterprise(),
-            serial=f"T{i:05d}",
+            serial=f"ZQCERT{i:05d}",
             issued_on=TODAY,
             valid_until=TODAY,
             purpose="投标",
@@ -286,7 +286,8 @@ def test_certificates_page_query_count_is_constant(client_for, office, n, django
     # savepoint, session, user, profile, paginator COUNT, unread badge, page joined with enterprise, release
     with django_assert_num_queries(8):
         response = client.get(reverse("blacklist:certificates"))
-    assert response.content.decode().count("T0") == n
+    # a prefix no token or id on the page can contain ("T0" could: the test failed now and then)
+    assert response.content.decode().count("ZQCERT") == n
 
 
 def test_admin_pages_load(client_for, admin, office, project):
