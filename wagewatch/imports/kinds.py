@@ -5,9 +5,10 @@ column and Chinese reason. Nothing here touches the database except what a kind'
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,15 +20,25 @@ HEADER_SCAN_ROWS = 20  # the header row is looked for among the first rows (titl
 _HEADER_NOISE = re.compile(r"[\s*＊:：]|（必填）|\(必填\)")
 
 
+class PerFile(Protocol):
+    """A column type that prepares its converter once a file (``cells.Date``, ``cells.Choice``)."""
+
+    def for_file(self) -> Callable[[Any], Any]: ...
+
+
 @dataclass(frozen=True)
 class Column:
     """A field of an import and the header texts it is known by (the first names it if the file lacks it)."""
 
     key: str
     headers: tuple[str, ...]
-    type: Callable[[Any], Any]  # cells.Text(), cells.Date(), …: cell -> typed value, or ValidationError
+    type: (
+        Callable[[Any], Any] | PerFile
+    )  # cells.Text(), cells.Date(), …: cell -> typed value, or ValidationError
     mask: Callable[[Any], str] | None = None  # personal numbers: masked in the error workbook unless revealed
-    unique: str = ""  # a value repeated within the file is an error: this reason, with %(n)d the first row
+    unique: str | Promise = (
+        ""  # a value repeated within the file is an error: this reason, with %(n)d the first row
+    )
     formula_cells: bool = False  # True: a formula cell counts by its computed value; False: it is refused
     formula_text: bool = True  # text that starts like a formula (= + - @) is refused before ``type`` sees it
 
@@ -72,6 +83,7 @@ class Parsed:
     errors: list[RowError] = field(default_factory=list)
     total: int = 0  # data rows (blank rows are not counted)
     ignored: list[str] = field(default_factory=list)  # "E列“离职日期”": columns that are not imported
+    notes: dict[str, Any] = field(default_factory=dict)  # what a kind's ``aside`` kept (e.g. a 合计 row)
     raw: list[tuple[int, list]] = field(default_factory=list)  # rows in error as they were, for the workbook
     table: Table | None = field(default=None, repr=False)
 
@@ -89,11 +101,17 @@ class ImportKind:
     name = ""  # the job's kind (ImportJob.Kind)
     columns: tuple[Column, ...] = ()
     identify: tuple[str, ...] = ()  # the fields whose headers make a row the header row
-    header_missing = ""  # the reason a file without such a row is refused
-    required_columns: tuple[str, ...] = ()  # a file without one of these columns is refused
+    header_missing: str | Promise = ""  # the reason a file without such a row is refused
+    # a file without one of these columns is refused; a tuple entry names columns of which one is enough
+    required_columns: tuple[str | tuple[str, ...], ...] = ()
     not_data = frozenset({"序号", "编号", "行号"})  # headers read on purpose and not listed as ignored
     formula_message = gettext_lazy("单元格是公式或以 = + - @ 开头，不予导入")
     background = True  # above IMPORT_SYNC_MAX_ROWS rows the run is queued for Celery; False: always at once
+
+    def aside(self, number: int, values: list, parsed: Parsed) -> bool:
+        """True for a non-blank row that is not data (a pay sheet's 合计 row): it is neither checked nor
+        counted; the kind may keep what it needs of it in ``parsed.notes``."""
+        return False
 
     def check_row(self, row: dict, error: Callable[[str, str], None]) -> None:
         """Cross-field checks and derived values of one typed row; ``error(field, reason)``."""
@@ -163,7 +181,9 @@ class _Rows:
              c.formula_text)
             for c in kind.columns
         ]  # fmt: skip
-        self.unique = [(c.key, c.unique, self.labels[c.key], {}) for c in kind.columns if c.unique]
+        self.unique: list[tuple[str, str | Promise, str, dict]] = [
+            (c.key, c.unique, self.labels[c.key], {}) for c in kind.columns if c.unique
+        ]
 
     def check(self, number: int, values: list) -> tuple[dict, list[tuple[str, str]]]:
         row: dict = {"row": number}
@@ -188,9 +208,8 @@ class _Rows:
         return row, errors
 
 
-def _converter(cell_type) -> Callable[[Any], Any]:
-    for_file = getattr(cell_type, "for_file", None)
-    return for_file() if for_file else cell_type
+def _converter(cell_type: Callable[[Any], Any] | PerFile) -> Callable[[Any], Any]:
+    return cell_type.for_file() if hasattr(cell_type, "for_file") else cell_type
 
 
 def parse(kind: ImportKind, data: bytes, filename: str) -> Parsed:
@@ -198,19 +217,21 @@ def parse(kind: ImportKind, data: bytes, filename: str) -> Parsed:
     table = Table(data, filename)
     rows = table.rows()
     header_row, mapping, headers = _find_header(kind, rows)
-    labels = {c.key: c.headers[0] for c in kind.columns}
-    missing = [labels[key] for key in kind.required_columns if key not in mapping]
+    missing = _missing(kind, mapping)
     if missing:
         raise ImportFileError(_("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)})
     parsed = Parsed(header_row, headers, mapping, _labels(kind, mapping, headers), table=table)
     parsed.ignored = _ignored(kind, mapping, headers)
     checker, formulas = _Rows(kind, parsed, table.formulas), table.formulas
     unnamed = {i for i, text in enumerate(headers) if not text}
+    aside = kind.aside
     for number, values in rows:
         if not any(normalise_text(v) for v in values) and not any(
             (number, i) in formulas for i in range(len(values))
         ):
             continue  # blank row
+        if aside(number, values, parsed):
+            continue
         parsed.total += 1
         _note_unnamed(parsed, unnamed, values)
         row, errors = checker.check(number, values)
@@ -219,6 +240,17 @@ def parse(kind: ImportKind, data: bytes, filename: str) -> Parsed:
         else:
             parsed.rows.append(row)
     return parsed
+
+
+def _missing(kind: ImportKind, mapping: dict[str, int]) -> list[str]:
+    """The names of the required columns the file lacks ("A或B" where either would do)."""
+    labels = {c.key: c.headers[0] for c in kind.columns}
+    missing = []
+    for required in kind.required_columns:
+        keys = (required,) if isinstance(required, str) else required
+        if not any(key in mapping for key in keys):
+            missing.append(_("或").join(labels[key] for key in keys))
+    return missing
 
 
 def _note_unnamed(parsed: Parsed, unnamed: set[int], values: list) -> None:
