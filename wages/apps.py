@@ -7,10 +7,16 @@ class WagesConfig(AppConfig):
     label = "wages"
     verbose_name = _("工资明细")
 
-    def ready(self):
+    def ready(self) -> None:
         from projects.views import TAB_CONTEXT
+        from projects.views_import import IMPORT_PAGES
+        from wagewatch.imports import pipeline
 
-        from .views import overview_context, payroll_context
+        from . import views
+        from .imports import ATTENDANCE, PAY_SHEET
 
-        TAB_CONTEXT.setdefault("overview", []).append(overview_context)
-        TAB_CONTEXT.setdefault("payroll", []).append(payroll_context)
+        TAB_CONTEXT.setdefault("overview", []).append(views.overview_context)
+        TAB_CONTEXT.setdefault("payroll", []).append(views.payroll_context)
+        IMPORT_PAGES.update(views.IMPORT_PAGES)
+        pipeline.register(PAY_SHEET)
+        pipeline.register(ATTENDANCE)
