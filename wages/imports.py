@@ -25,6 +25,7 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -149,7 +150,7 @@ def match_roster(job: ImportJob, parsed: Parsed) -> list[dict]:
             errors.append(
                 _error(parsed, row, "id_number", _("该工人当月不在本项目花名册（进场、退场日期之外）"))
             )
-        elif row.get("name") and row["name"] != normalise_text(ref.name):
+        elif row.get("name") and row["name"] != ref.name and row["name"] != normalise_text(ref.name):
             message = _("姓名与花名册登记的“%(name)s”不符") % {"name": ref.name}
             errors.append(_error(parsed, row, "name", message))
         else:
@@ -192,7 +193,8 @@ class _WageImport(ImportKind):
         if errors:
             lines = "；".join(_("第%(row)d行 %(column)s：%(message)s") % e for e in errors)
             raise Refused(errors, _("花名册已变更，全部未导入：%(lines)s") % {"lines": lines})
-        rows = [[row["entry"], *(row[f] for f in self.fields)] for row in parsed.rows]
+        values = itemgetter("entry", *self.fields)
+        rows = [values(row) for row in parsed.rows]
         project, month = _scope(job)
         return services.pay_lines_import(
             project=project, month=month, fields=self.fields, rows=rows, source=self.source,

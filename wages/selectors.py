@@ -23,7 +23,7 @@ import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from django.db.models import (
     BooleanField,
@@ -321,9 +321,9 @@ def project_payroll(project) -> list[PayrollMonth]:
 # ---------------------------------------------------------------- what a wage import matches rows to
 
 
-@dataclass(frozen=True)
-class RosterRef:
-    """A roster entry as a wage import matches a row to it: the worker's name and the days it covers."""
+class RosterRef(NamedTuple):
+    """A roster entry as a wage import matches a row to it: the worker's name and the days it covers (a
+    tuple: a project's whole roster is read at once)."""
 
     id: int
     name: str
