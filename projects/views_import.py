@@ -3,8 +3,11 @@
 status and error workbook, through the import pipeline (wagewatch/imports). Only users who may write the
 project see a job: it is fetched through the project (``project_for_user(write=True)``)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -67,20 +70,26 @@ def import_page(request: HttpRequest, job: ImportJob, template: str, **context) 
     return _tab(request, job.project, pages.tab, template, job=job, pages=pages, back=back, **context)
 
 
+def preview_or_refuse(form: forms.Form, preview: Callable[[], ImportJob]) -> HttpResponse | None:
+    """Check a valid upload into a preview job: the redirect to its page, or None with the reason the file
+    is refused (unreadable, a column missing) on the form's file field."""
+    try:
+        job = preview()
+    except ImportFileError as exc:
+        form.add_error("file", str(exc))
+        return None
+    return redirect("projects:import_preview", pk=job.pk)
+
+
 @login_required
 def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_for_user(user=request.user, pk=pk, write=True)
     form = RosterImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            job, _parsed = roster_import_preview(
-                project=project, user=request.user, filename=upload.name, data=upload.read()
-            )
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            return redirect("projects:import_preview", pk=job.pk)
+        preview = partial(roster_import_preview, project=project, user=request.user, filename=upload.name)
+        if done := preview_or_refuse(form, lambda: preview(data=upload.read())[0]):
+            return done
     help_text = _("表头可在标题行之下；身份证号相同的人员将更新而不是重复添加。先预检，确认后才写入。")
     return _tab(request, project, "roster", "projects/import_upload.html", form=form,
                 heading=_("导入花名册"), help=help_text)  # fmt: skip

@@ -8,10 +8,12 @@ from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,16 +21,15 @@ from django.utils.translation import gettext_lazy
 from projects.models import Enterprise, ImportJob, Project
 from projects.selectors import project_for_user
 from projects.views import project_tabs
-from projects.views_import import ImportPages
+from projects.views_import import ImportPages, preview_or_refuse
 from wagewatch.accounts import once
 from wagewatch.accounts.models import Township
 from wagewatch.accounts.roles import can_edit_field_work
-from wagewatch.imports.reading import ImportFileError
 from wagewatch.lib.bounds import date_limits
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import exports, selectors, services
-from .forms import AttendanceImportForm, PayLineForm, PaySheetImportForm
+from .forms import AttendanceImportForm, PayLineForm, PaySheetImportForm, WageImportForm
 from .imports import wage_import_preview
 from .models import PayLine
 
@@ -39,7 +40,7 @@ IMPORT_PAGES: dict[str, ImportPages] = {
                       gettext_lazy("提示（确认前请核对）"))
     for kind in (ImportJob.Kind.PAY_SHEET, ImportJob.Kind.ATTENDANCE)
 }  # fmt: skip
-_UPLOADS = {
+_UPLOADS: dict[str, tuple[type[WageImportForm], Promise, Promise]] = {
     ImportJob.Kind.PAY_SHEET: (PaySheetImportForm, gettext_lazy("导入工资支付表"), gettext_lazy(
         "一个用工单位一个月的工资支付表；表头可在标题行之下，合计行不导入。工人须在本项目当月的花名册中。"
         "先预检，确认后才写入。")),
@@ -117,22 +118,24 @@ def line_form(request, pk, line_pk=None):
 
 
 @login_required
-def import_upload(request, pk, kind):
+def import_upload(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Upload a pay sheet or attendance file for a month: checked into a preview job, nothing written."""
     project = project_for_user(user=request.user, pk=pk, write=True)
     form_class, heading, help_text = _UPLOADS[kind]
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            job = wage_import_preview(
-                kind=kind, project=project, user=request.user, month=data["month"],
-                pay_date=data.get("pay_date"), filename=data["file"].name, data=data["file"].read(),
-            )  # fmt: skip
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            return redirect("projects:import_preview", pk=job.pk)
+        data, upload = form.cleaned_data, form.cleaned_data["file"]
+        preview = partial(
+            wage_import_preview,
+            kind=kind,
+            project=project,
+            user=request.user,
+            month=data["month"],
+            pay_date=data.get("pay_date"),
+            filename=upload.name,
+        )
+        if done := preview_or_refuse(form, lambda: preview(data=upload.read())):
+            return done
     return _tab(request, project, "projects/import_upload.html", form=form, heading=heading, help=help_text)
 
 
