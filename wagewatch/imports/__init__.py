@@ -31,5 +31,7 @@ How to add an import (wages/imports.py, the pay sheet 工资支付表 and attend
 3. ``pipeline.register(KIND)`` in the app's ``AppConfig.ready()``.
 4. Views: build ``ImportJob(kind=..., created_by=user, <scope>)`` and call ``pipeline.preview``; confirm with
    ``pipeline.confirm``; list ``pipeline.preview_rows``, poll ``pipeline.progress``, serve
-   ``pipeline.error_sheet``. The Celery task (projects.tasks.run_import) runs every kind.
+   ``pipeline.error_sheet``. An import into a project needs only its upload view (``preview_or_refuse``) and
+   an ``ImportPages`` entry in ``projects.views_import.IMPORT_PAGES``: those pages do the rest. The Celery
+   task (projects.tasks.run_import) runs every kind.
 """
