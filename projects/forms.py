@@ -184,11 +184,17 @@ class InspectionForm(NoFormulaMixin, BoundedModelForm):
         return data
 
 
-class RosterImportForm(BoundedForm):
-    file = forms.FileField(label=_("花名册文件"), help_text=_("Excel（.xlsx）或 CSV（UTF-8 / GB18030）"))
+class ImportFileForm(BoundedForm):
+    """An import's upload: an .xlsx or .csv file (its content is checked by the import pipeline)."""
+
+    file = forms.FileField(label=_("文件"), help_text=_("Excel（.xlsx）或 CSV（UTF-8 / GB18030）"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise ValidationError(_("只支持 .xlsx 或 .csv 文件"))
         return upload
+
+
+class RosterImportForm(ImportFileForm):
+    file = forms.FileField(label=_("花名册文件"), help_text=_("Excel（.xlsx）或 CSV（UTF-8 / GB18030）"))

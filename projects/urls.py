@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_import
 
 app_name = "projects"
 
@@ -15,12 +15,12 @@ urlpatterns = [
     path("projects/<int:pk>/roster/<int:entry_pk>/edit/", views.roster_entry_form, name="roster_edit"),
     path("projects/<int:pk>/roster/<int:entry_pk>/reveal/", views.roster_reveal, name="roster_reveal"),
     path("projects/<int:pk>/roster/export/", views.roster_export, name="roster_export"),
-    path("projects/<int:pk>/roster/import/", views.import_upload, name="import_upload"),
-    path("projects/imports/<int:pk>/", views.import_preview, name="import_preview"),
-    path("projects/imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
-    path("projects/imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
-    path("projects/imports/<int:pk>/status/", views.import_status, name="import_status"),
-    path("projects/imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("projects/<int:pk>/roster/import/", views_import.import_upload, name="import_upload"),
+    path("projects/imports/<int:pk>/", views_import.import_preview, name="import_preview"),
+    path("projects/imports/<int:pk>/confirm/", views_import.import_confirm, name="import_confirm"),
+    path("projects/imports/<int:pk>/progress/", views_import.import_progress, name="import_progress"),
+    path("projects/imports/<int:pk>/status/", views_import.import_status, name="import_status"),
+    path("projects/imports/<int:pk>/errors.xlsx", views_import.import_errors, name="import_errors"),
     path("projects/<int:pk>/account/", views.account, name="account"),
     path("projects/<int:pk>/account/edit/", views.account_edit, name="account_edit"),
     path("projects/<int:pk>/account/transfers/add/", views.transfer_add, name="transfer_add"),

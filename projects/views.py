@@ -1,4 +1,5 @@
-"""Project pages: list, detail tabs, forms, roster import and exports. Views stay short (STYLE.md)."""
+"""Project pages: list, detail tabs, forms and exports (the import pages: views_import.py). Views stay short
+(STYLE.md)."""
 
 from functools import partial
 
@@ -6,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -18,8 +18,6 @@ from wagewatch.accounts import once
 from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.roles import can_edit_field_work, can_reveal
 from wagewatch.accounts.services import reveal_record
-from wagewatch.imports import pipeline
-from wagewatch.imports.reading import ImportFileError
 from wagewatch.lib.addresses import client_address
 from wagewatch.lib.cardhash import card_hash
 from wagewatch.lib.filters import page_filters
@@ -34,15 +32,12 @@ from .forms import (
     PayrollForm,
     ProjectForm,
     RosterEntryForm,
-    RosterImportForm,
     TransferForm,
     WageAccountForm,
 )
-from .imports import roster_import_confirm, roster_import_preview
-from .models import ImportJob, Inspection, Project, RosterEntry, WageAccount
+from .models import Inspection, Project, RosterEntry, WageAccount
 
 PAGE_SIZE = 50
-PREVIEW_ROWS = 500
 TABS = [
     ("overview", gettext_lazy("概况"), "projects:detail"),
     ("roster", gettext_lazy("花名册"), "projects:roster"),
@@ -60,12 +55,6 @@ TABS = [
 # the overview, payroll months summed from pay lines): {tab key: [hook(request, project) -> dict]},
 # registered in the app's AppConfig.ready().
 TAB_CONTEXT: dict[str, list] = {}
-
-
-def _get_import_for_user(request, pk) -> ImportJob:
-    job = get_object_or_404(ImportJob.objects.select_related("project"), pk=pk, kind=ImportJob.Kind.ROSTER)
-    selectors.project_for_user(user=request.user, pk=job.project_id, write=True)
-    return job
 
 
 def project_tabs(project) -> list[dict]:
@@ -338,77 +327,3 @@ def history(request, pk):
         "projects/history.html",
         records=selectors.project_history(project=project),
     )
-
-
-# ---------------------------------------------------------------- roster import
-@login_required
-def import_upload(request, pk):
-    project = selectors.project_for_user(user=request.user, pk=pk, write=True)
-    form = RosterImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            job, _parsed = roster_import_preview(
-                project=project, user=request.user, filename=upload.name, data=upload.read()
-            )
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            return redirect("projects:import_preview", pk=job.pk)
-    return _tab(request, project, "roster", "projects/import_upload.html", form=form)
-
-
-@login_required
-def import_preview(request, pk):
-    job = _get_import_for_user(request, pk)
-    rows = pipeline.preview_rows(job, limit=PREVIEW_ROWS)
-    return _tab(request, job.project, "roster", "projects/import_preview.html", job=job, rows=rows)
-
-
-@login_required
-@require_POST
-def import_confirm(request, pk):
-    job = _get_import_for_user(request, pk)
-    try:
-        job = roster_import_confirm(job=job, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return redirect("projects:import_preview", pk=job.pk)
-    return redirect("projects:import_progress", pk=job.pk)
-
-
-@login_required
-def import_progress(request, pk):
-    job = _get_import_for_user(request, pk)
-    return _tab(request, job.project, "roster", "projects/import_progress.html", job=job)
-
-
-@login_required
-def import_status(request, pk):
-    job = _get_import_for_user(request, pk)
-    return JsonResponse(
-        {
-            "status": job.status,
-            "status_label": job.get_status_display(),
-            "progress": pipeline.progress(job),
-            "created": job.created_count,
-            "updated": job.updated_count,
-            "error": job.error,
-        }
-    )
-
-
-@login_required
-def import_errors(request, pk):
-    job = _get_import_for_user(request, pk)
-    if not job.errors:
-        raise Http404
-    reveal = can_reveal(request.user)
-    try:
-        sheet = pipeline.error_sheet(job, reveal=reveal)
-    except pipeline.PreviewGone:
-        messages.error(request, _("上传文件已删除（导入已结束或超过一天未确认），请重新上传以获取错误明细"))
-        return redirect("projects:import_preview", pk=job.pk)
-    if reveal:
-        reveal_record(user=request.user, obj=job, field="errors_export", ip_address=client_address(request))
-    return xlsx_response(f"{_('导入错误')}_{job.pk}", write_workbook([sheet]))

@@ -9,8 +9,14 @@ class WagesConfig(AppConfig):
 
     def ready(self) -> None:
         from projects.views import TAB_CONTEXT
+        from projects.views_import import IMPORT_PAGES
+        from wagewatch.imports import pipeline
 
-        from .views import overview_context, payroll_context
+        from . import views
+        from .imports import ATTENDANCE, PAY_SHEET
 
-        TAB_CONTEXT.setdefault("overview", []).append(overview_context)
-        TAB_CONTEXT.setdefault("payroll", []).append(payroll_context)
+        TAB_CONTEXT.setdefault("overview", []).append(views.overview_context)
+        TAB_CONTEXT.setdefault("payroll", []).append(views.payroll_context)
+        IMPORT_PAGES.update(views.IMPORT_PAGES)
+        pipeline.register(PAY_SHEET)
+        pipeline.register(ATTENDANCE)

@@ -1,4 +1,4 @@
-"""The pay-line form: one worker's month entered by hand (工资支付表)."""
+"""The pay-line form (one worker's month entered by hand), and the uploads of a pay sheet and attendance."""
 
 import datetime
 from typing import Any
@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from projects.forms import ImportFileForm
 from projects.models import Project, RosterEntry
 from wagewatch.lib.bounds import BoundedModelForm
 from wagewatch.lib.cardhash import card_number_input
@@ -86,3 +87,29 @@ class PayLineForm(BoundedModelForm):
             self.instance.entry = self.entry
             self.instance.project = self.project
         super()._post_clean()  # type: ignore[misc]  # a Django ModelForm hook the stubs do not declare
+
+
+class WageImportForm(ImportFileForm):
+    """A wage file's upload: the file and the month its lines are for."""
+
+    month = forms.DateField(label=_("工资月份"), widget=MONTH, input_formats=["%Y-%m", "%Y-%m-%d"])
+
+    def clean_month(self) -> datetime.date:
+        return self.cleaned_data["month"].replace(day=1)
+
+
+class PaySheetImportForm(WageImportForm):
+    file = forms.FileField(label=_("工资支付表文件"), help_text=_("Excel（.xlsx）或 CSV（UTF-8 / GB18030）"))
+    pay_date = forms.DateField(
+        label=_("发放日期"),
+        required=False,
+        widget=DATE,
+        help_text=_("文件中没有“发放日期”列或某行未填写时，用此日期"),
+    )
+
+
+class AttendanceImportForm(WageImportForm):
+    file = forms.FileField(
+        label=_("考勤文件"),
+        help_text=_("Excel（.xlsx）或 CSV：每人每月一行（出勤天数），或闸机导出的每人每天一行（考勤日期）"),
+    )

@@ -24,7 +24,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal, TypedDict, overload
+from typing import Any, Literal, NamedTuple, TypedDict, overload
 
 from django.db.models import (
     BooleanField,
@@ -43,7 +43,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 
-from projects.models import Payroll, Project
+from projects.models import Payroll, Project, RosterEntry
 from wagewatch.lib import law
 
 from .models import PayLine
@@ -331,3 +331,37 @@ def project_payroll(project: Project) -> list[PayrollMonth]:
             p.month, p.attended, p.paid, p.gross, p.net, p.paid_on, p.via_account, False
         )
     return [months[m] for m in sorted(months, reverse=True)]
+
+
+# ---------------------------------------------------------------- what a wage import matches rows to
+
+
+class RosterRef(NamedTuple):
+    """A roster entry as a wage import matches a row to it: the worker's name and the days it covers (a
+    tuple: a project's whole roster is read at once)."""
+
+    id: int
+    name: str
+    entry_date: datetime.date
+    exit_date: datetime.date | None
+
+    def covers(self, month: datetime.date) -> bool:
+        """On the roster some day of ``month`` (its first day): entered by its end, not left before it."""
+        last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+        return self.entry_date <= last and (self.exit_date is None or self.exit_date >= month)
+
+
+def roster_by_id_hash(project: Project) -> dict[str, RosterRef]:
+    """The project's roster entries by their worker's ID-number hash (one query)."""
+    rows = RosterEntry.objects.filter(project=project).values_list(
+        "worker__id_number_hash", "id", "worker__name", "entry_date", "exit_date"
+    )
+    return {hash_: RosterRef(pk, name, entered, left) for hash_, pk, name, entered, left in rows}
+
+
+def month_lines(project: Project, month: datetime.date) -> dict[int, tuple[bool, Decimal | None]]:
+    """The project's lines of ``month`` by roster entry: (reported by a bank, net paid) (one query)."""
+    rows = PayLine.objects.filter(project=project, month=month).values_list(
+        "entry_id", "bank_reference", "net"
+    )
+    return {entry: (reference is not None, net) for entry, reference, net in rows}

@@ -1,4 +1,5 @@
-"""Writes of pay lines: a bank's pay-line batch (代发明细) and a line entered by hand.
+"""Writes of pay lines: a bank's pay-line batch (代发明细), a line entered by hand, and the lines of an
+imported pay sheet (工资支付表) or attendance file (考勤) — wages/imports.py checks those.
 
 A worker's identity comes only from the project's roster: a line for someone not registered on the
 project that month is refused (an unregistered worker on site is itself a finding). Card numbers are
@@ -6,14 +7,14 @@ kept masked and as a keyed hash, never in full.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from projects.models import ApiClient, Project, RosterEntry
 from wagewatch.lib.cardhash import card_hash
+from wagewatch.lib.copy import copy_rows
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.masking import mask_card
 
@@ -276,3 +278,84 @@ def pay_line_save(
     except IntegrityError as exc:  # the same worker-month saved at the same moment by someone else
         raise ValidationError({"month": _("该工人该月已有工资明细，请修改原明细")}) from exc
     return line
+
+
+# ---------------------------------------------------------------- the lines of an imported file
+
+# The staging table an import COPYs its lines into, one batch at a time, before one upsert per batch.
+_STAGING = "wages_import_lines"
+_STAGED = {"days": "numeric(5,1)", "due": "numeric(12,2)", "deductions": "numeric(12,2)",
+           "net": "numeric(12,2)", "paid_on": "date", "card_masked": "varchar(30)",
+           "card_hash": "varchar(64)", "signed": "boolean"}  # fmt: skip
+# What a bank reported stays the bank's: a pay sheet does not overwrite what reached the worker.
+_BANK_OWNS = frozenset({"net", "paid_on", "card_masked", "card_hash", "source"})
+_IMPORT_BATCH = 1000
+
+
+def _upsert_sql(fields: Sequence[str], *, claim: bool) -> tuple[str, list]:
+    """One statement: insert the staged lines, update the lines the entries have that month (only where a
+    value changes; ``claim``: they take the import's source), and write a history row for each line
+    written; it returns (created, updated). Also the model fields a new line takes its default for."""
+    table, history = PayLine._meta.db_table, PayLine.history.model._meta.db_table
+    model_fields = [f for f in PayLine._meta.concrete_fields if f.column != "id"]
+    columns = [str(f.column) for f in model_fields]
+    defaults = [f for f in model_fields if f.column not in {"entry_id", *fields}]
+    values = ", ".join(f"s.{c}" if c == "entry_id" or c in fields else f"%({c})s" for c in columns)
+    kept = {c: f"CASE WHEN p.bank_reference IS NULL THEN EXCLUDED.{c} ELSE p.{c} END" for c in _BANK_OWNS}
+    changes = {c: kept.get(c, f"EXCLUDED.{c}") for c in [*fields, *(["source"] if claim else [])]}
+    assignments = ", ".join(f"{c} = {expr}" for c, expr in changes.items())
+    old, new = ", ".join(f"p.{c}" for c in changes), ", ".join(changes.values())
+    sql = f"""
+        WITH written AS (
+            INSERT INTO {table} AS p ({", ".join(columns)}) SELECT {values} FROM {_STAGING} s
+            ON CONFLICT (entry_id, month) DO UPDATE SET {assignments}, updated_at = EXCLUDED.updated_at
+            WHERE ({old}) IS DISTINCT FROM ({new})
+            RETURNING p.*
+        ), logged AS (
+            INSERT INTO {history} (id, {", ".join(columns)}, history_date, history_type,
+                                   history_change_reason, history_user_id)
+            SELECT id, {", ".join(columns)}, %(now)s, CASE WHEN created_at = %(now)s THEN '+' ELSE '~' END,
+                   %(reason)s, %(user)s FROM written
+            RETURNING history_type
+        )
+        SELECT count(*) FILTER (WHERE history_type = '+'), count(*) FILTER (WHERE history_type = '~')
+        FROM logged"""
+    return sql, defaults
+
+
+def pay_lines_import(
+    *,
+    project: Project,
+    month: datetime.date,
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    source: str,
+    claim: bool,
+    user: Any,
+    reason: str,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, int]:
+    """Create or update one project-month's lines from rows ``[entry id, *fields]`` (checked: each entry on
+    the roster that month, once) in batches: COPY into a staging table, then one upsert per batch writing
+    the lines that change and their history. New lines have ``source``; updated ones take it when
+    ``claim``. A line the bank reported keeps the bank's net, pay date, card and source. Returns
+    (created, updated). PostgreSQL (COPY, ON CONFLICT, a temporary table)."""
+    sql, defaults = _upsert_sql(fields, claim=claim)
+    now = timezone.now()
+    params = {f.column: f.get_default() for f in defaults}
+    params.update(project_id=project.pk, month=month, source=source, created_at=now, updated_at=now)
+    params.update(now=now, reason=reason, user=getattr(user, "pk", None))
+    staged = ", ".join(f"{c} {_STAGED[c]}" for c in fields)
+    created = updated = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE {_STAGING} (entry_id integer, {staged}) ON COMMIT DROP")
+        for start in range(0, len(rows), _IMPORT_BATCH):
+            cursor.execute(f"TRUNCATE {_STAGING}")
+            copy_rows(_STAGING, ["entry_id", *fields], rows[start : start + _IMPORT_BATCH])
+            cursor.execute(sql, params)
+            c, u = cursor.fetchone()
+            created, updated = created + c, updated + u
+            if progress:
+                progress(min(99, (start + _IMPORT_BATCH) * 100 // len(rows)))
+        cursor.execute(f"DROP TABLE {_STAGING}")
+    return created, updated

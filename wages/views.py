@@ -1,5 +1,7 @@
-"""Wage pages: the project's 工资明细 tab with its arrears card, the line form, the arrears ledger (欠薪)
-by township, enterprise and project, and one enterprise's arrears. Views stay short (STYLE.md)."""
+"""Wage pages: the project's 工资明细 tab with its arrears card, the line form, the uploads of a pay sheet and
+attendance (their preview, progress and errors are the project import pages, projects/views_import.py), the
+arrears ledger (欠薪) by township, enterprise and project, and one enterprise's arrears. Views stay short
+(STYLE.md)."""
 
 import datetime
 from collections.abc import Callable, Iterable
@@ -14,11 +16,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from projects.models import Enterprise, Project
+from projects.models import Enterprise, ImportJob, Project
 from projects.selectors import project_for_user
+from projects.views_import import ImportPages, preview_or_refuse
 from wagewatch.accounts import once
 from wagewatch.accounts.models import Township
 from wagewatch.accounts.roles import AuthenticatedHttpRequest, can_edit_field_work
@@ -26,10 +31,25 @@ from wagewatch.lib.bounds import date_limits
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import exports, selectors, services
-from .forms import PayLineForm
+from .forms import AttendanceImportForm, PayLineForm, PaySheetImportForm, WageImportForm
+from .imports import wage_import_preview
 from .models import PayLine
 
 PAGE_SIZE = 50
+# the wage imports on the project import pages (registered in WagesConfig.ready())
+IMPORT_PAGES: dict[str, ImportPages] = {
+    kind: ImportPages("wages", "wages:project_tab", gettext_lazy("返回工资明细"), "wages/_import_rows.html",
+                      gettext_lazy("提示（确认前请核对）"))
+    for kind in (ImportJob.Kind.PAY_SHEET, ImportJob.Kind.ATTENDANCE)
+}  # fmt: skip
+_UPLOADS: dict[str, tuple[type[WageImportForm], Promise, Promise]] = {
+    ImportJob.Kind.PAY_SHEET: (PaySheetImportForm, gettext_lazy("导入工资支付表"), gettext_lazy(
+        "一个用工单位一个月的工资支付表；表头可在标题行之下，合计行不导入。工人须在本项目当月的花名册中。"
+        "先预检，确认后才写入。")),
+    ImportJob.Kind.ATTENDANCE: (AttendanceImportForm, gettext_lazy("导入考勤"), gettext_lazy(
+        "每人每月一行的考勤汇总，或闸机导出的每人每天一行（同一天多次打卡计一天）；只写入出勤天数。"
+        "先预检，确认后才写入。")),
+}  # fmt: skip
 
 
 def _get_line_for_user(request: HttpRequest, project: Project, pk: int) -> PayLine:
@@ -97,6 +117,28 @@ def line_form(request: AuthenticatedHttpRequest, pk: int, line_pk: int | None = 
             return redirect(outcome.url)
     heading = _("修改工资明细") if line else _("登记工资明细")
     return _tab(request, project, "projects/form.html", form=form, heading=heading)
+
+
+@login_required
+def import_upload(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Upload a pay sheet or attendance file for a month: checked into a preview job, nothing written."""
+    project = project_for_user(user=request.user, pk=pk, write=True)
+    form_class, heading, help_text = _UPLOADS[kind]
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data, upload = form.cleaned_data, form.cleaned_data["file"]
+        preview = partial(
+            wage_import_preview,
+            kind=kind,
+            project=project,
+            user=request.user,
+            month=data["month"],
+            pay_date=data.get("pay_date"),
+            filename=upload.name,
+        )
+        if done := preview_or_refuse(form, lambda: preview(data=upload.read())):
+            return done
+    return _tab(request, project, "projects/import_upload.html", form=form, heading=heading, help=help_text)
 
 
 @login_required

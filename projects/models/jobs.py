@@ -1,4 +1,4 @@
-"""Excel import jobs (roster, project list)."""
+"""Excel import jobs (roster, project list, pay sheet, attendance)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,8 @@ class ImportJob(Job):
     class Kind(models.TextChoices):
         ROSTER = "roster", _("花名册")
         PROJECTS = "projects", _("在建项目清单")
+        PAY_SHEET = "pay_sheet", _("工资支付表")
+        ATTENDANCE = "attendance", _("考勤")
 
     class Stage(models.TextChoices):
         PREVIEW = "preview", _("预检")
@@ -26,6 +28,10 @@ class ImportJob(Job):
         Project, null=True, blank=True, on_delete=models.CASCADE, related_name="imports"
     )
     township = models.ForeignKey(Township, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # the parameters of a wage import (pay sheet, attendance): the month its lines are for (its first day)
+    # and the pay date of the lines whose row gives none, both from the upload form
+    month = models.DateField(_("工资月份"), null=True, blank=True)
+    pay_date = models.DateField(_("发放日期"), null=True, blank=True)
     # what the preview kept of the upload (wagewatch/imports/pipeline.py); emptied when the import ends
     file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     filename = models.CharField(_("文件名"), max_length=200)

@@ -92,6 +92,8 @@ MATRIX = {
     "wages:project_export": (P, *READ_A),
     "wages:line_add": (P, *FIELD_WRITE),
     "wages:line_edit": (("project", "pay_line"), *FIELD_WRITE),
+    "wages:import_pay_sheet": (P, *FIELD_WRITE),
+    "wages:import_attendance": (P, *FIELD_WRITE),
     "wages:arrears": (None, *ALL_OK),
     "wages:arrears_export": (None, *ALL_OK),
     "wages:enterprise": (("enterprise",), *ALL_OK),

@@ -1,6 +1,7 @@
 """Hostile uploads through the real upload views are refused before anything unpacks or parses them.
 
-Views: the roster import (projects:import_upload) and the deposits project-list import (deposits:import).
+Views: the roster import (projects:import_upload), the pay-sheet and attendance imports (wages:import_*) and
+the deposits project-list import (deposits:import).
 The readers (python-calamine, openpyxl, the zip reader of wagewatch.imports) are replaced by tripwires:
 a refused file must never reach them. Nothing is stored (no ImportJob).
 """
@@ -82,14 +83,17 @@ def test_the_bomb_is_small_on_the_wire():
     assert len(HOSTILE["zip-bomb"][0]) < 200_000
 
 
+@pytest.mark.parametrize(
+    "view", ["projects:import_upload", "wages:import_pay_sheet", "wages:import_attendance"]
+)
 @pytest.mark.parametrize("case", list(HOSTILE))
-def test_roster_import_view_refuses_before_parsing(
-    case, tripwires, inspector_a, township_a, department, client_for
+def test_project_import_views_refuse_before_parsing(
+    case, view, tripwires, inspector_a, township_a, department, client_for
 ):
     project = make_project(township_a, department)
     data, name = HOSTILE[case]
     response = client_for(inspector_a).post(
-        reverse("projects:import_upload", args=[project.pk]), {"file": SimpleUploadedFile(name, data)}
+        reverse(view, args=[project.pk]), {"file": SimpleUploadedFile(name, data), "month": "2024-02"}
     )
     assert response.status_code == 200  # the form again, with the reason on the file field
     assert response.context["form"].errors["file"]

@@ -5,11 +5,11 @@
     workbook; the job's progress and bookkeeping, and deleting what it kept of the upload, are the pipeline's.
 
 ``reading``   the guard (wagewatch.lib.uploads) and the one read of the file (``Table``)
-``cells``     column types: Text, Date, yes_no, mobile, Choice (any callable ``cell -> value`` will do)
+``cells``     column types: Text, Date, Month, Number, yes_no, mobile, Choice (any callable ``cell -> value``)
 ``kinds``     ``Column``, ``ImportKind`` and ``parse``: header row, typed values, per-column and row checks
 ``pipeline``  preview → confirm → run, progress, preview rows, error workbook, file cleanup
 
-How to add an import (the pay sheet 工资支付表 or attendance 考勤 next):
+How to add an import (wages/imports.py, the pay sheet 工资支付表 and attendance 考勤, are the latest):
 
 1. Add its kind to ``ImportJob.Kind`` (projects/models.py; a migration for the choice).
 2. In the app that owns the data, subclass ``kinds.ImportKind``:
@@ -19,7 +19,9 @@ How to add an import (the pay sheet 工资支付表 or attendance 考勤 next):
      whether formula cells count by their value (``formula_cells=True``: amounts on a pay sheet) and
      formula-like text is refused (``formula_text``, default True);
    - ``identify``: the fields whose headers make a row the header row (it may sit below title rows, as on a
-     pay sheet; the first ``HEADER_SCAN_ROWS`` rows are searched), ``header_missing``, ``required_columns``;
+     pay sheet; the first ``HEADER_SCAN_ROWS`` rows are searched), ``header_missing``, ``required_columns``
+     (a tuple in it: one of these columns will do);
+   - ``aside(number, values, parsed)``: a row that is not data (a 合计 totals row), kept out of the rows;
    - ``check_row(row, error)``: cross-field checks and derived values (``error(key, reason)``);
    - ``check(job, parsed)``: database checks at preview, nothing written; return a ``Check`` (errors,
      warnings, created, updated) and note on the rows what the preview page should show;
@@ -29,5 +31,7 @@ How to add an import (the pay sheet 工资支付表 or attendance 考勤 next):
 3. ``pipeline.register(KIND)`` in the app's ``AppConfig.ready()``.
 4. Views: build ``ImportJob(kind=..., created_by=user, <scope>)`` and call ``pipeline.preview``; confirm with
    ``pipeline.confirm``; list ``pipeline.preview_rows``, poll ``pipeline.progress``, serve
-   ``pipeline.error_sheet``. The Celery task (projects.tasks.run_import) runs every kind.
+   ``pipeline.error_sheet``. An import into a project needs only its upload view (``preview_or_refuse``) and
+   an ``ImportPages`` entry in ``projects.views_import.IMPORT_PAGES``: those pages do the rest. The Celery
+   task (projects.tasks.run_import) runs every kind.
 """

@@ -1,4 +1,5 @@
-"""Column types of an import: each turns one cell into a typed value or raises ValidationError (the reason).
+"""Column types of an import: each turns one cell into a typed value or raises ValidationError (the reason):
+``Text``, ``Date``, ``Month``, ``Number`` (amounts, days), ``Choice``, ``yes_no``, ``mobile``.
 
 A type is any callable ``convert(value)``; one that needs something once per file (today's date limits, a
 table of names) also has ``for_file()``, which returns the converter for that file. A blank cell reaches the
@@ -8,19 +9,22 @@ type too, so the type decides whether blank is allowed (``required``: the reason
 import datetime
 import re
 from collections.abc import Callable, Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from wagewatch.lib.bounds import check_date, date_limits
+from wagewatch.lib.bounds import TOO_BIG, TOO_SMALL, check_date, date_limits
 from wagewatch.lib.validators import normalise_text, validate_mobile
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 _DATE_RE = re.compile(r"^(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})\s*日?$")
+_MONTH_RE = re.compile(r"^(\d{4})\s*[.\-/年]?\s*(\d{1,2})\s*月?$")
+_NUMBER_NOISE = re.compile(r"[\s,，¥]")
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _YES = {"是", "已签", "已签订", "y", "yes", "√", "1", "true"}
 _NO = {"否", "未签", "未签订", "n", "no", "×", "0", "false"}
@@ -156,3 +160,80 @@ class Choice:
         if text not in by_label:
             raise ValidationError(self.invalid % {"name": text})
         return by_label[text]
+
+
+def parse_month(value: Any) -> datetime.date | None:
+    """The first day of a month from a cell: a date, 2024-02, 2024/2, 2024.2, 2024年2月, 202402."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.date):
+        return (value.date() if isinstance(value, datetime.datetime) else value).replace(day=1)
+    text = normalise_text(value)
+    if not text:
+        return None
+    match = _MONTH_RE.match(text)
+    if match:
+        return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+    day = parse_date(text)  # a whole date names its month
+    return day.replace(day=1) if day else None
+
+
+class Month:
+    """A month, given back as its first day; blank gives None."""
+
+    def __init__(self, *, invalid: "StrOrPromise | None" = None) -> None:
+        self.invalid = invalid
+
+    def __call__(self, value: Any) -> datetime.date | None:
+        try:
+            return parse_month(value)
+        except (ValueError, OverflowError, TypeError):
+            message = self.invalid or _("月份“%(v)s”无效")
+            raise ValidationError(message % {"v": normalise_text(value)}) from None
+
+
+class Number:
+    """A decimal from a cell, rounded half up to ``places``: numbers as a spreadsheet stores them (the binary
+    float 9359.000000001 lands as 9359.00) or text such as "9,360.00元" (separators, ¥ and the ``units``
+    dropped); between ``low`` and ``high`` (``out_of_range``: the reason, with %(low)s and %(high)s).
+    Blank gives ``blank``, or the ``required`` reason."""
+
+    def __init__(self, places: int, *, high: Decimal, low: Decimal = Decimal(0), units: tuple[str, ...] = (),
+                 required: "StrOrPromise | None" = None, blank: Decimal | None = None,
+                 out_of_range: "StrOrPromise | None" = None) -> None:  # fmt: skip
+        self.step, self.low, self.high, self.units = Decimal(1).scaleb(-places), low, high, units
+        self.required, self.blank, self.out_of_range = required, blank, out_of_range
+
+    def __call__(self, value: Any) -> Decimal | None:
+        number = self._decimal(value)
+        if number is None:
+            if self.required:
+                raise ValidationError(self.required)
+            return self.blank
+        number = number.quantize(self.step, rounding=ROUND_HALF_UP)
+        if self.out_of_range and not self.low <= number <= self.high:
+            raise ValidationError(self.out_of_range % {"low": self.low, "high": self.high})
+        if number < self.low:
+            raise ValidationError(_("不能为负数") if self.low == 0 else TOO_SMALL % {"limit_value": self.low})
+        if number > self.high:
+            raise ValidationError(TOO_BIG % {"limit_value": self.high})
+        return number
+
+    def _decimal(self, value: Any) -> Decimal | None:
+        if isinstance(value, bool):
+            raise ValidationError(_("不是有效的数字"))
+        if isinstance(value, int | float):
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        else:
+            text = _NUMBER_NOISE.sub("", normalise_text(value))
+            for unit in self.units:
+                text = text.removesuffix(unit)
+            if not text:
+                return None
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                raise ValidationError(_("“%(v)s”不是有效的数字") % {"v": normalise_text(value)}) from None
+        if not number.is_finite() or number.adjusted() > 20:  # NaN, Infinity, 1E+99: no column holds them
+            raise ValidationError(_("不是有效的数字"))
+        return number

@@ -88,6 +88,7 @@ class Parsed:
     errors: list[RowError] = field(default_factory=list)
     total: int = 0  # data rows (blank rows are not counted)
     ignored: list[str] = field(default_factory=list)  # "E列“离职日期”": columns that are not imported
+    notes: dict[str, Any] = field(default_factory=dict)  # what a kind's ``aside`` kept (e.g. a 合计 row)
     raw: list[tuple[int, list]] = field(default_factory=list)  # rows in error as they were, for the workbook
     table: Table | None = field(default=None, repr=False)
 
@@ -106,10 +107,16 @@ class ImportKind:
     columns: tuple[Column, ...] = ()
     identify: tuple[str, ...] = ()  # the fields whose headers make a row the header row
     header_missing: "StrOrPromise" = ""  # the reason a file without such a row is refused
-    required_columns: tuple[str, ...] = ()  # a file without one of these columns is refused
+    # a file without one of these columns is refused; a tuple entry names columns of which one is enough
+    required_columns: tuple[str | tuple[str, ...], ...] = ()
     not_data = frozenset({"序号", "编号", "行号"})  # headers read on purpose and not listed as ignored
     formula_message: "StrOrPromise" = gettext_lazy("单元格是公式或以 = + - @ 开头，不予导入")
     background = True  # above IMPORT_SYNC_MAX_ROWS rows the run is queued for Celery; False: always at once
+
+    def aside(self, number: int, values: list, parsed: Parsed) -> bool:
+        """True for a non-blank row that is not data (a pay sheet's 合计 row): it is neither checked nor
+        counted; the kind may keep what it needs of it in ``parsed.notes``."""
+        return False
 
     def check_row(self, row: dict, error: Callable[[str, str], None]) -> None:
         """Cross-field checks and derived values of one typed row; ``error(field, reason)``."""
@@ -217,19 +224,21 @@ def parse(kind: ImportKind, data: bytes, filename: str) -> Parsed:
     table = Table(data, filename)
     rows = table.rows()
     header_row, mapping, headers = _find_header(kind, rows)
-    labels = {c.key: c.headers[0] for c in kind.columns}
-    missing = [labels[key] for key in kind.required_columns if key not in mapping]
+    missing = _missing(kind, mapping)
     if missing:
         raise ImportFileError(_("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)})
     parsed = Parsed(header_row, headers, mapping, _labels(kind, mapping, headers), table=table)
     parsed.ignored = _ignored(kind, mapping, headers)
     checker, formulas = _Rows(kind, parsed, table.formulas), table.formulas
     unnamed = {i for i, text in enumerate(headers) if not text}
+    aside = kind.aside
     for number, values in rows:
         if not any(normalise_text(v) for v in values) and not any(
             (number, i) in formulas for i in range(len(values))
         ):
             continue  # blank row
+        if aside(number, values, parsed):
+            continue
         parsed.total += 1
         _note_unnamed(parsed, unnamed, values)
         row, errors = checker.check(number, values)
@@ -238,6 +247,17 @@ def parse(kind: ImportKind, data: bytes, filename: str) -> Parsed:
         else:
             parsed.rows.append(row)
     return parsed
+
+
+def _missing(kind: ImportKind, mapping: dict[str, int]) -> list[str]:
+    """The names of the required columns the file lacks ("A或B" where either would do)."""
+    labels = {c.key: c.headers[0] for c in kind.columns}
+    missing = []
+    for required in kind.required_columns:
+        keys = (required,) if isinstance(required, str) else required
+        if not any(key in mapping for key in keys):
+            missing.append(_("或").join(labels[key] for key in keys))
+    return missing
 
 
 def _note_unnamed(parsed: Parsed, unnamed: set[int], values: list) -> None:

@@ -7,6 +7,7 @@ Callers pass values already in database form (encrypted text, dates, bools, numb
 import datetime
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -14,7 +15,12 @@ from django.db import connection
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _text(value: object) -> str:
+def _text(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return value.translate(_ESCAPES)
+    if kind is int or kind is Decimal:  # the common cells need no escaping (a bool is not an int here)
+        return str(value)
     if value is None:
         return "\\N"
     if value is True:
@@ -34,7 +40,7 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]])
     cols = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            buf = io.StringIO("".join("\t".join(_text(v) for v in row) + "\n" for row in rows))
+            buf = io.StringIO("".join("\t".join(map(_text, row)) + "\n" for row in rows))
             cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({cols}) FROM STDIN", buf)
         else:
             marks = ", ".join(["%s"] * len(columns))
