@@ -29,6 +29,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -347,7 +348,11 @@ def wage_import_preview(
     filename: str, data: bytes,
 ) -> ImportJob:  # fmt: skip
     """Check an uploaded pay sheet or attendance file for one project and month and keep it as a preview
-    job (nothing written); an unreadable file raises reading.ImportFileError."""
+    job (nothing written); an unreadable file raises reading.ImportFileError. The lines are written with
+    PostgreSQL statements (a staging table, ON CONFLICT): on the embedded SQLite the file is refused here,
+    before anything is kept, rather than failing at confirm."""
+    if connection.vendor != "postgresql":
+        raise ImportFileError(_("工资支付表和考勤导入需要 PostgreSQL 数据库，当前的 SQLite 演示环境不支持"))
     job = ImportJob(kind=kind, project=project, township=project.township, created_by=user,
                     month=month.replace(day=1), pay_date=pay_date)  # fmt: skip
     pipeline.preview(job, filename=filename, data=data)  # saves the job
