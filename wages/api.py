@@ -22,11 +22,10 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from projects.api import client_of
-from projects.api.access import ScopedViewSet
+from projects.api.access import BatchParseErrors, ScopedViewSet
 from projects.api.feeds import (
     MAX_BATCH,
     BatchErrorsSerializer,
-    BatchParseErrors,
     DetailSerializer,
     FeedItemSerializer,
     MonthFilter,

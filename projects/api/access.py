@@ -3,6 +3,8 @@
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, permissions, viewsets
+from rest_framework.exceptions import ParseError
+from rest_framework.response import Response
 
 from wagewatch.accounts.roles import is_office, role_of
 
@@ -96,3 +98,15 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
 class ReadOnlyScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     pass
+
+
+class BatchParseErrors:
+    """A viewset mixin: a body that is not JSON is answered in the batch error format, like any other."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, ParseError):
+            message = str(_("请求体不是有效的JSON"))
+            return Response(
+                {"errors": [{"index": None, "field": "non_field_errors", "message": message}]}, 400
+            )
+        return super().handle_exception(exc)  # type: ignore[misc]  # the viewset's, after this mixin

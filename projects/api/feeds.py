@@ -13,7 +13,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
-from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
@@ -21,7 +20,7 @@ from wagewatch.lib.bounds import BoundedModelSerializer, BoundedSerializer
 
 from .. import services
 from ..models import ApiClient, LabourCostTransfer, Payroll, WageAccount
-from .access import ScopedViewSet, feed_projects
+from .access import BatchParseErrors, ScopedViewSet, feed_projects
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -188,18 +187,6 @@ def _resolve_projects(items: list[dict], user) -> tuple[list, list[dict]]:
             )
         projects.append(next(iter(found)) if len(found) == 1 else None)
     return projects, errors
-
-
-class BatchParseErrors:
-    """A viewset mixin: a body that is not JSON is answered in the batch error format, like any other."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, ParseError):
-            message = str(_("请求体不是有效的JSON"))
-            return Response(
-                {"errors": [{"index": None, "field": "non_field_errors", "message": message}]}, 400
-            )
-        return super().handle_exception(exc)  # type: ignore[misc]  # the viewset's, after this mixin
 
 
 class FeedViewSet(BatchParseErrors, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
