@@ -87,7 +87,10 @@ def worker_months(*, entry: RosterEntry, today: datetime.date | None = None) -> 
     rows = []
     for line in lines.order_by("-month"):
         amount, gap = owed.get(line.pk, (ZERO, ZERO))
-        rows.append(MonthLine(line, amount, line.pk in owed and gap is None))
+        # to the fen: SQLite's arithmetic comes back without the places
+        rows.append(
+            MonthLine(line, Decimal(amount).quantize(Decimal("0.01")), line.pk in owed and gap is None)
+        )
     return rows
 
 
