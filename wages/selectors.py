@@ -170,16 +170,16 @@ def _sums() -> dict[str, Func]:
 
 
 @overload
-def _money(value: Decimal) -> Decimal: ...
+def to_fen(value: Decimal) -> Decimal: ...
 @overload
-def _money(value: None) -> None: ...
-def _money(value: Decimal | None) -> Decimal | None:
+def to_fen(value: None) -> None: ...
+def to_fen(value: Decimal | None) -> Decimal | None:
     """Yuan to the fen whatever the database returned (SQLite gives ``Decimal('6000')``)."""
     return None if value is None else Decimal(value).quantize(CENT)
 
 
 def _arrears(row: dict[str, Any]) -> Arrears:
-    return Arrears(row["n_workers"], _money(row["n_amount"]), row["n_oldest"], row["n_unknown"])
+    return Arrears(row["n_workers"], to_fen(row["n_amount"]), row["n_oldest"], row["n_unknown"])
 
 
 def arrears(lines: QuerySet, *, on: datetime.date) -> Arrears:
@@ -229,7 +229,7 @@ def _fold(rows: list[dict[str, Any]], key: Callable[[dict[str, Any]], int]) -> d
     for r in rows:
         g = groups.setdefault(key(r), {"workers": set(), "amount": ZERO, "oldest": None, "unknown": 0})
         g["workers"].add(r["entry__worker_id"])
-        g["amount"] += _money(r["n_amount"])
+        g["amount"] += to_fen(r["n_amount"])
         g["oldest"] = min(filter(None, (g["oldest"], r["n_oldest"])))
         g["unknown"] += r["n_unknown"]
     return {k: Arrears(len(g["workers"]), g["amount"], g["oldest"], g["unknown"]) for k, g in groups.items()}
@@ -311,8 +311,8 @@ def _payroll_month(r: dict[str, Any]) -> PayrollMonth:
         r["month"],
         r["n_attended"],
         r["n_paid"],
-        _money(r["n_gross"]),
-        _money(r["n_net"]),
+        to_fen(r["n_gross"]),
+        to_fen(r["n_net"]),
         r["n_paid_on"],
         via,
         True,

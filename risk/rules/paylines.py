@@ -42,18 +42,12 @@ from django.utils.translation import gettext_lazy
 
 from projects.models import Project
 from wages.models import PayLine
-from wages.selectors import fell_due_before, owed_lines
+from wages.selectors import fell_due_before, owed_lines, to_fen
 from wagewatch.lib import config, law
 from wagewatch.lib.masking import mask_id
 from wagewatch.lib.periods import month_start
 
 from ..registry import SERIOUS, Finding, Found, Row, Thresholds, collect, rule
-
-
-def _yuan(amount: Any) -> Decimal:
-    """An amount as the detail prints it, to the fen (SQLite's sums come back without the places)."""
-    return Decimal(amount).quantize(Decimal("0.01"))
-
 
 LIST_LIMIT = 50  # workers named in one hazard's detail; the totals count them all
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -125,7 +119,7 @@ def worker_findings(
         top = listed[0]
         workers = top["p_workers"]
         level = SERIOUS if big and workers >= big else None
-        head = summary % {"n": workers, "amount": _yuan(top["p_amount"]), "first": f"{top['p_first']:%Y-%m}"}
+        head = summary % {"n": workers, "amount": to_fen(top["p_amount"]), "first": f"{top['p_first']:%Y-%m}"}
         if top["p_unknown"]:
             head += _("（其中%(u)s人应发金额未登记）") % {"u": top["p_unknown"]}
         text = [head, *(_worker_line(w) for w in listed)]
@@ -146,7 +140,7 @@ def _worker_line(row: Row) -> str:
         "id": mask_id(row["entry__worker__id_number"]),
         "months": months,
         "k": row["months"],
-        "amount": _yuan(row["amount"]),
+        "amount": to_fen(row["amount"]),
     }
 
 
