@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "deposits",
     "wages",
     "risk",
+    "golive",
     "reports",
 ]
 

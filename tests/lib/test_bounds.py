@@ -344,3 +344,18 @@ def test_admin_edit_forms_are_bounded_too(rf, admin):
     _refused_in_chinese(form, "rectification_deadline")
     ahead = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
     assert "rectification_deadline" not in form_class(data={"rectification_deadline": ahead}).errors
+
+
+def test_step_dates_may_not_lie_ahead_nor_before_the_step_they_follow():
+    import datetime
+
+    from wagewatch.lib.bounds import step_order_errors
+
+    d = datetime.date
+    today = d(2026, 12, 4)
+    ok = [("received", d(2026, 11, 1)), ("accepted", None), ("filed", d(2026, 11, 1)), ("closed", today)]
+    assert step_order_errors(ok, today=today) == []
+    bad = [("received", d(2026, 11, 10)), ("accepted", d(2026, 11, 9)), ("closed", d(2026, 12, 5))]
+    errors = step_order_errors(bad, today=today)
+    assert [name for name, _m in errors] == ["accepted", "closed"]
+    assert "2026-11-10" in errors[0][1] and "2026-12-04" in errors[1][1]

@@ -290,3 +290,25 @@ class BoundedSerializer(BoundedSerializerMixin, serializers.Serializer):
 
 class BoundedModelSerializer(BoundedSerializerMixin, serializers.ModelSerializer):
     pass
+
+
+def step_order_errors(
+    steps: Iterable[tuple[str, datetime.date | None]], *, today: datetime.date | None = None
+) -> list[tuple[str, str]]:
+    """(step name, message) for each step of a record's timeline dated in the future or before the step
+    it follows (DESIGN §9: real dates, entered after the fact). ``steps`` come in their order, named as
+    the form fields or columns that hold them, with None for a step not taken; a forms' ``clean`` adds
+    each message to its field, an import to its cell."""
+    today = today or timezone.localdate()
+    errors: list[tuple[str, str]] = []
+    previous: tuple[str, datetime.date] | None = None
+    for name, day in steps:
+        if day is None:
+            continue
+        if day > today:
+            errors.append((name, str(_("该日期不能晚于今天（%(today)s）") % {"today": today})))
+        elif previous is not None and day < previous[1]:
+            message = _("该日期不能早于上一步骤的日期（%(day)s）") % {"day": previous[1]}
+            errors.append((name, str(message)))
+        previous = (name, day) if previous is None or day >= previous[1] else previous
+    return errors
