@@ -372,3 +372,4 @@ class ComplaintAttachment(models.Model):
 from .models_claimants import Claimant as Claimant  # noqa: E402
 from .models_public import Captcha as Captcha  # noqa: E402
 from .models_public import PublicHit as PublicHit  # noqa: E402
+from .models_typical import TypicalCase as TypicalCase  # noqa: E402

@@ -113,6 +113,7 @@ def figure_rows(data: dict) -> list[tuple[str, str, object, str]]:
         (s_c, _("帮助农民工"), c["workers"], _("人")),
         (s_c, _("群体性事件"), c["group_incidents"], _("件")), (s_c, _("移送公安"), c["criminal"], _("件")),
         (s_c, _("期末超期未结"), c["overdue_end"], _("件")),
+        (s_c, _("典型案例曝光"), c["typical_published"], _("件")),
     ]  # fmt: skip
     rows += [(s_c, _("渠道：%(t)s") % {"t": r["label"]}, r["n"], _("件")) for r in c["channels"]]
     for lv in h["levels"]:

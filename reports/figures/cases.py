@@ -25,7 +25,11 @@ def overdue_at(end: datetime.date) -> Q:
 
 
 def complaint_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
-    """Received, accepted, filed, closed, rates, workers, money, channels, incidents: 2 queries."""
+    """Received, accepted, filed, closed, rates, workers, money, channels, incidents, typical cases
+    published: 2 queries.
+
+    A typical case (one per case, so its join adds no row) counts by its publication date, whether or not
+    it was withdrawn later: it was published in the range (the office list filtered by that date)."""
     lo, hi = day_start(start), day_after(end)
     received = Q(received_at__gte=lo, received_at__lt=hi)
     closed = Q(status=CLOSED, closed_on__range=(start, end))
@@ -45,6 +49,7 @@ def complaint_figures(scope: Scope, start: datetime.date, end: datetime.date) ->
         group_incidents=Count("pk", filter=received & Q(group_incident=True)),
         criminal=Count("pk", filter=closed & Q(outcome=Complaint.Outcome.CRIMINAL)),
         overdue_end=Count("pk", filter=overdue_at(end)),
+        typical_published=Count("typical_case", filter=Q(typical_case__published_on__range=(start, end))),
         open_end=Count(
             "pk", filter=Q(received_at__lt=hi) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
             & ~Q(status=Complaint.Status.REFUSED),

@@ -36,7 +36,8 @@ def test_report_data_queries_do_not_grow_with_data(
 ):
     county(2, [township_a, township_b], department)
     small = _queries(Scope())
-    # 2 unit names; project rows + active at start; deposit_positions (6); complaints (2);
+    # 2 unit names; project rows + active at start; deposit_positions (6); complaints (2: typical cases
+    # published are counted in the case aggregate through its one-to-one join, no query of their own);
     # hazards (flows + 2 levels); inspections, orders; deposits (2); fund; blacklist (4 counts + grades);
     # trend (3); rankings (hazards, cases by unit).
     with django_assert_num_queries(small):
