@@ -73,7 +73,9 @@ def typical_list(request):
         "form": form,
         "page": page,
         "query": page_query(request),
-        "withdraw_form": forms.WithdrawTypicalForm(initial={"withdrawn_on": timezone.localdate()}),
+        "withdraw_form": forms.WithdrawTypicalForm(
+            auto_id=False, initial={"withdrawn_on": timezone.localdate()}
+        ),
         "title": _("典型案例"),
     }
     return render(request, "complaints/typical_list.html", context)

@@ -23,12 +23,13 @@ from django.utils import timezone
 from blacklist.services import certificate_issue
 from complaints import enforcement
 from complaints.claimants import claimant_create
-from complaints.models import ComplaintAttachment
+from complaints.models import Complaint, ComplaintAttachment, TypicalCase
 from deposits.models import DrawRequest, EmergencyAdvance
 from projects.models import ImportJob, Inspection
 from reports.models import ReportRun, TaskProgress
 from tests.api.factories import make_project_records
 from tests.blacklist.factories import make_listed, make_pay_order
+from tests.complaints.factories import make_complaint
 from tests.projects.factories import make_project, valid_id
 from tests.reports.factories_keytasks import make_task
 from wagewatch.accounts.models import JobStatus
@@ -47,6 +48,7 @@ PUBLIC = {
     "complaints:wagecheck": ("code",),
     "complaints:wagecheck_complaint": ("code",),  # POST only; without a signed check it goes back to the form
     "blacklist:public": None,
+    "complaints:typical_public": None,
     "blacklist:verify": ("serial",),
     "set_language": None,
     "api-schema": None,
@@ -132,6 +134,10 @@ MATRIX = {
     "complaints:interview_fulfil": (("interview",), DENY, DENY, ANY),
     "complaints:project_tab": (P, DENY, ANY, OK),
     "complaints:notice_board": (P, DENY, ANY, OK),
+    # typical cases: office staff only (everyone else reads the public page)
+    "complaints:typical_create": (("closed_complaint",), DENY, DENY, OK),
+    "complaints:typical_list": (None, DENY, DENY, OK),
+    "complaints:typical_withdraw": (("typical",), DENY, DENY, ANY),
     # blacklist (inspectors propose, office decides)
     "blacklist:list": (None, ANY, ANY, OK),
     "blacklist:export": (None, ANY, ANY, OK),
@@ -296,9 +302,24 @@ def samples(township_a, department, office, inspector_a):
         month_from=datetime.date(2026, 1, 1),
         month_to=datetime.date(2026, 2, 1),
     )
+    closed = {
+        "status": Complaint.Status.CLOSED,
+        "outcome": "mediated",
+        "closed_on": datetime.date(2026, 3, 1),
+    }
+    typical = TypicalCase.objects.create(
+        complaint=make_complaint(project=project, **closed),
+        title="典型案例",
+        summary="摘要",
+        enterprise_name="某公司",
+        published_on=datetime.date(2026, 3, 2),
+        published_by=office,
+    )
     return {
         "project": project,
         "code": project.code,
+        "closed_complaint": make_complaint(project=project, **closed),
+        "typical": typical,
         "entry": records["roster"],
         "inspection": inspection,
         "import": imp,
