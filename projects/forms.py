@@ -194,8 +194,16 @@ class _InspectionFormBase(NoFormulaMixin, BoundedModelForm):
 
     future_dates = ("rectification_deadline",)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in RECOVERED:  # most inspections recover nothing: blank is 0
+            self.fields[name].required = False
+
     def clean(self):
         data = super().clean()
+        for name in RECOVERED:
+            if name in data and data[name] is None:
+                data[name] = 0
         if data.get("rectification_required") and not data.get("rectification_deadline"):
             self.add_error("rectification_deadline", _("责令整改时须填写整改期限"))
         if (data.get("workers_paid") or 0) > (data.get("workers_involved") or 0):

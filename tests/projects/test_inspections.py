@@ -39,7 +39,9 @@ def _form(township, **extra):
 def test_inspector_records_an_employer_inspection_with_a_new_enterprise(client_for, inspector_a, township_a):
     uscc = valid_uscc()
     data = _form(township_a, new_uscc=uscc, new_name="甲镇食品加工厂")
-    r = client_for(inspector_a).post(reverse("projects:employer_inspection_add"), with_token(data, inspector_a))
+    r = client_for(inspector_a).post(
+        reverse("projects:employer_inspection_add"), with_token(data, inspector_a)
+    )
     assert r.status_code == 302, r.context["form"].errors if r.context else r
     inspection = Inspection.objects.get()
     assert inspection.project is None and inspection.township == township_a
@@ -51,14 +53,18 @@ def test_inspector_records_an_employer_inspection_with_a_new_enterprise(client_f
 
 def test_an_existing_uscc_uses_the_registered_enterprise(client_for, inspector_a, township_a, restaurant):
     data = _form(township_a, new_uscc=restaurant.uscc)
-    r = client_for(inspector_a).post(reverse("projects:employer_inspection_add"), with_token(data, inspector_a))
+    r = client_for(inspector_a).post(
+        reverse("projects:employer_inspection_add"), with_token(data, inspector_a)
+    )
     assert r.status_code == 302
     assert Inspection.objects.get().enterprise == restaurant and Enterprise.objects.count() == 1
 
 
 def test_inspection_without_project_and_enterprise_is_a_form_error(client_for, inspector_a, township_a):
     data = _form(township_a)
-    r = client_for(inspector_a).post(reverse("projects:employer_inspection_add"), with_token(data, inspector_a))
+    r = client_for(inspector_a).post(
+        reverse("projects:employer_inspection_add"), with_token(data, inspector_a)
+    )
     assert r.status_code == 200 and "enterprise" in r.context["form"].errors
     assert "请选择被检查的用人单位" in r.content.decode()
     assert not Inspection.objects.exists()
@@ -77,7 +83,9 @@ def test_the_service_refuses_an_inspection_without_project_and_enterprise(inspec
 )  # fmt: skip
 def test_bad_input_is_a_form_error_not_a_500(client_for, inspector_a, township_a, restaurant, field, value):
     data = _form(township_a, enterprise=restaurant.pk, **{field: value})
-    r = client_for(inspector_a).post(reverse("projects:employer_inspection_add"), with_token(data, inspector_a))
+    r = client_for(inspector_a).post(
+        reverse("projects:employer_inspection_add"), with_token(data, inspector_a)
+    )
     assert r.status_code == 200 and field in r.context["form"].errors
     assert not Inspection.objects.exists()
 
@@ -86,7 +94,9 @@ def test_inspector_b_cannot_record_an_inspection_of_a_township_a_employer(
     client_for, inspector_b, township_a, restaurant
 ):
     data = _form(township_a, enterprise=restaurant.pk)
-    r = client_for(inspector_b).post(reverse("projects:employer_inspection_add"), with_token(data, inspector_b))
+    r = client_for(inspector_b).post(
+        reverse("projects:employer_inspection_add"), with_token(data, inspector_b)
+    )
     assert r.status_code == 200 and "township" in r.context["form"].errors
     with pytest.raises(PermissionDenied):
         _employer_inspection(inspector_b, township_a, restaurant)
@@ -130,8 +140,8 @@ def test_project_inspection_form_records_recovered_and_names_the_contractor(
     client_for, inspector_a, township_a, department
 ):
     project = make_project(township_a, department)
-    data = {"date": DAY.isoformat(), "check_contracts": "on", "amount_recovered": "8000", "workers_involved": "3",
-            "workers_paid": "3"}  # fmt: skip
+    data = {"date": DAY.isoformat(), "check_contracts": "on", "amount_recovered": "8000",
+            "workers_involved": "3", "workers_paid": "3"}  # fmt: skip
     r = client_for(inspector_a).post(reverse("projects:inspection_add", args=[project.pk]), data)
     assert r.status_code == 302
     inspection = Inspection.objects.get()
@@ -141,7 +151,9 @@ def test_project_inspection_form_records_recovered_and_names_the_contractor(
     assert inspection.jurisdiction == township_a
 
 
-def test_project_tab_lists_only_its_own_inspections(client_for, inspector_a, township_a, department, restaurant):
+def test_project_tab_lists_only_its_own_inspections(
+    client_for, inspector_a, township_a, department, restaurant
+):
     project = make_project(township_a, department)
     services.inspection_save(user=inspector_a, project=project, date=DAY, findings="项目检查")
     _employer_inspection(inspector_a, township_a, restaurant, findings="饭店检查")
