@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects import services
-from projects.models import Enterprise, Project
+from projects.models import Enterprise, Hazard, Project, SweepRun
 from reports.excel import inspections_in_range
 from reports.figures import Scope, report_data
 from reports.figures.common import wan
+from risk.services import sweep_run
 from tests.projects.factories import make_enterprise, make_project
 from tests.reports.factories import END, START, county
 
@@ -105,3 +106,14 @@ def test_report_queries_do_not_grow_with_employer_inspections(township_a, townsh
     sites(townships, department, office)
     assert _queries(Scope()) == small
     assert _queries(Scope("township", township_a.pk, None, "甲镇")) == small
+
+
+def test_the_sweep_runs_with_employer_inspections(township_a, township_b, department, office):
+    """Readers of inspections (the notice-board rule, the obligations) take no employer inspection for a
+    project's, and none fails on project=None."""
+    townships = [township_a, township_b]
+    employers(4, townships, office)
+    project = make_project(township_a, department, notice_board=True)
+    run = sweep_run(run=SweepRun.objects.create())
+    assert not run.errors
+    assert not Hazard.objects.filter(project=project, rule__code="NOTICE_BOARD").exists()
