@@ -26,6 +26,7 @@ from complaints.claimants import claimant_create
 from complaints.models import Complaint, ComplaintAttachment, TypicalCase
 from deposits.models import DrawRequest, EmergencyAdvance
 from projects.models import ImportJob, Inspection
+from projects.models.inspections import SITE_CHECKS
 from reports.models import ReportRun, TaskProgress
 from tests.api.factories import make_project_records
 from tests.blacklist.factories import make_listed, make_pay_order
@@ -89,6 +90,10 @@ MATRIX = {
     "projects:inspection_add": (P, *FIELD_WRITE),
     "projects:inspection_edit": (("project", "inspection"), *FIELD_WRITE),
     "projects:history": (P, *READ_A),
+    # inspections of any employer (the list: each sees his scope; an employer inspection has no department)
+    "projects:inspection_list": (None, *ALL_OK),
+    "projects:employer_inspection_add": (None, OK, DENY, OK),
+    "projects:employer_inspection_edit": (("employer_inspection",), DENY, DENY, OK),
     # wages (pay lines, arrears); an enterprise's page shows only the arrears in the user's scope
     "wages:project_tab": (P, *READ_A),
     "wages:project_export": (P, *READ_A),
@@ -201,6 +206,8 @@ MATRIX = {
     "blacklist-detail": (("pk:blacklist",), ANY, ANY, OK),
     "hazard-list": (None, *ALL_OK),
     "hazard-detail": (("pk:hazard",), *READ_A),
+    "inspection-list": (None, *ALL_OK),
+    "inspection-detail": (("pk:inspection",), *READ_A),
 }
 
 
@@ -295,6 +302,10 @@ def samples(township_a, department, office, inspector_a):
         created_by=office,
     )
     inspection = Inspection.objects.create(project=project, date=datetime.date(2026, 3, 1), created_by=office)
+    employer_inspection = Inspection.objects.create(
+        enterprise=project.builder, township=township_a, date=datetime.date(2026, 3, 2), created_by=office,
+        **dict.fromkeys(SITE_CHECKS),
+    )  # fmt: skip
     claimant = claimant_create(
         complaint=records["complaint"],
         name="刘大力",
@@ -322,6 +333,7 @@ def samples(township_a, department, office, inspector_a):
         "typical": typical,
         "entry": records["roster"],
         "inspection": inspection,
+        "employer_inspection": employer_inspection,
         "import": imp,
         "deposit_import": deposit_import,
         "hazard": records["hazard"],
