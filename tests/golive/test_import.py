@@ -55,24 +55,59 @@ def county(township_a, department):
 def _sheets(c) -> dict:
     code, other = c["project"].code, c["other"].code
     return {
-        "案件": (CASE_HEADERS, [
-            case(案件编号="示人社投2026-000017", 项目编号=code, 被投诉单位统一社会信用代码=c["project"].contractor.uscc),
-            case(状态="已受理", 登记日期="2026-09-01", 受理日期="2026-09-03", 立案日期="", 结案日期="",
-                 处理结果="", 追回金额="", 兑付人数="", 所属乡镇="甲镇"),
-            case(状态="不予受理", 登记日期="2026-04-02", 受理日期="", 不予受理日期="2026-04-05",
-                 不予受理理由="不属于劳动保障监察范围", 立案日期="", 结案日期="", 处理结果="", 追回金额="", 兑付人数=""),
-        ]),
-        "保证金": (DEPOSIT_HEADERS, [
-            [code, 200000, "2026-06-10", 50000, "2026-08-01", "", ""],
-            [other, 80000, "2026-02-01", "", "", 80000, "2026-09-15"],
-        ]),
-        "保函": (GUARANTEE_HEADERS, [[other, "银行保函", "农行县支行", "BH-001", 300000, "2026-02-01", "2027-12-31"]]),
-        "失信名单": (BLACKLIST_HEADERS, [
-            [c["listed"].uscc, c["listed"].name, "", "拒不支付劳动报酬", "2025-11-01", "", "", ""],
-        ]),
+        "案件": (
+            CASE_HEADERS,
+            [
+                case(
+                    案件编号="示人社投2026-000017",
+                    项目编号=code,
+                    被投诉单位统一社会信用代码=c["project"].contractor.uscc,
+                ),
+                case(
+                    状态="已受理",
+                    登记日期="2026-09-01",
+                    受理日期="2026-09-03",
+                    立案日期="",
+                    结案日期="",
+                    处理结果="",
+                    追回金额="",
+                    兑付人数="",
+                    所属乡镇="甲镇",
+                ),
+                case(
+                    状态="不予受理",
+                    登记日期="2026-04-02",
+                    受理日期="",
+                    不予受理日期="2026-04-05",
+                    不予受理理由="不属于劳动保障监察范围",
+                    立案日期="",
+                    结案日期="",
+                    处理结果="",
+                    追回金额="",
+                    兑付人数="",
+                ),
+            ],
+        ),
+        "保证金": (
+            DEPOSIT_HEADERS,
+            [
+                [code, 200000, "2026-06-10", 50000, "2026-08-01", "", ""],
+                [other, 80000, "2026-02-01", "", "", 80000, "2026-09-15"],
+            ],
+        ),
+        "保函": (
+            GUARANTEE_HEADERS,
+            [[other, "银行保函", "农行县支行", "BH-001", 300000, "2026-02-01", "2027-12-31"]],
+        ),
+        "失信名单": (
+            BLACKLIST_HEADERS,
+            [
+                [c["listed"].uscc, c["listed"].name, "", "拒不支付劳动报酬", "2025-11-01", "", "", ""],
+            ],
+        ),
         "应急周转金": (FUND_HEADERS, [[1000000, "2026-01-15", "县财政注资"]]),
         "隐患": (HAZARD_HEADERS, [[code, "PAYROLL_LATE", "严重", "2026-07-20", "", "7月工资未发"]]),
-    }  # fmt: skip
+    }
 
 
 def _upload(client, data: bytes, as_of: str = AS_OF):
@@ -95,13 +130,20 @@ def test_a_clean_workbook_loads_every_subject_with_its_original_dates(county, of
     assert job.status == "done", job.error
 
     closed = Complaint.objects.get(number="示人社投2026-000017")
-    assert (closed.status, closed.closed_on, closed.filed_on) == ("closed", datetime.date(2026, 5, 15),
-                                                                  datetime.date(2026, 3, 20))  # fmt: skip
+    assert (closed.status, closed.closed_on, closed.filed_on) == (
+        "closed",
+        datetime.date(2026, 5, 15),
+        datetime.date(2026, 3, 20),
+    )
     assert timezone.localdate(closed.received_at) == datetime.date(2026, 3, 10)
     assert closed.respondent == county["project"].contractor and closed.amount_recovered == Decimal(30000)
     days = {e.action: timezone.localdate(e.at) for e in CaseEvent.objects.filter(complaint=closed)}
-    assert days == {"received": datetime.date(2026, 3, 10), "accepted": datetime.date(2026, 3, 12),
-                    "filed": datetime.date(2026, 3, 20), "closed": datetime.date(2026, 5, 15)}  # fmt: skip
+    assert days == {
+        "received": datetime.date(2026, 3, 10),
+        "accepted": datetime.date(2026, 3, 12),
+        "filed": datetime.date(2026, 3, 20),
+        "closed": datetime.date(2026, 5, 15),
+    }
     assert closed.history.first().history_user == office
     numbered = Complaint.objects.exclude(pk=closed.pk)
     assert {c.status for c in numbered} == {"accepted", "refused"}
@@ -110,8 +152,9 @@ def test_a_clean_workbook_loads_every_subject_with_its_original_dates(county, of
 
     entries = DepositEntry.objects.filter(deposit__project=county["project"])
     assert [(e.kind, e.date, e.amount) for e in entries] == [
-        ("paid_in", datetime.date(2026, 6, 10), Decimal(200000)), ("drawn", datetime.date(2026, 8, 1), Decimal(50000))
-    ]  # fmt: skip
+        ("paid_in", datetime.date(2026, 6, 10), Decimal(200000)),
+        ("drawn", datetime.date(2026, 8, 1), Decimal(50000)),
+    ]
     assert county["project"].deposit.balance == Decimal(150000)
     returned = WageDeposit.objects.get(project=county["other"])
     assert (returned.status, returned.returned_on, returned.balance) == (
@@ -123,8 +166,11 @@ def test_a_clean_workbook_loads_every_subject_with_its_original_dates(county, of
     assert (letter.issuer_name, letter.valid_to) == ("农行县支行", datetime.date(2027, 12, 31))
 
     entry = BlacklistEntry.objects.get(enterprise=county["listed"])
-    assert (entry.status, entry.listed_on, entry.expires_on) == ("listed", datetime.date(2025, 11, 1),
-                                                                 datetime.date(2028, 11, 1))  # fmt: skip
+    assert (entry.status, entry.listed_on, entry.expires_on) == (
+        "listed",
+        datetime.date(2025, 11, 1),
+        datetime.date(2028, 11, 1),
+    )
     assert FundEntry.objects.get().date == datetime.date(2026, 1, 15)
     assert EmergencyFund.objects.get().balance == Decimal(1000000)
 
@@ -154,9 +200,12 @@ def test_one_bad_row_changes_nothing_and_every_bad_row_is_listed(county, office,
     job = ImportJob.objects.get(kind=ImportJob.Kind.GOLIVE)
     where = {(e["sheet"], e["row"], e["column"]) for e in job.errors}
     assert where == {
-        ("案件", 5, "结案日期"), ("案件", 6, "受理日期"), ("保证金", 4, "项目编号"), ("隐患", 3, "规则代码"),
+        ("案件", 5, "结案日期"),
+        ("案件", 6, "受理日期"),
+        ("保证金", 4, "项目编号"),
+        ("隐患", 3, "规则代码"),
         ("应急周转金", 3, "注资金额（元）"),
-    }  # fmt: skip
+    }
     page = client.get(reverse("golive:preview", args=[job.pk])).content.decode()
     assert "该项目已有此规则的未销号隐患" in page
     assert client.post(reverse("golive:confirm", args=[job.pk])).status_code == 302
