@@ -27,6 +27,7 @@ from wagewatch.lib import bounds
 from wagewatch.lib.masking import mask_id, mask_phone
 
 from . import services
+from .services import BLACKLIST, CASES, DEPOSITS, FUND, GUARANTEES, HAZARDS
 
 _REQUIRED = gettext_lazy("必填项为空")
 _MONEY = partial(Number, 2, high=bounds.decimal_limit(*bounds.MONEY_DIGITS), units=("元",), blank=Decimal(0))
@@ -39,15 +40,6 @@ _WORKERS = Number(0, high=Decimal(100_000))
 Row = dict[str, Any]
 Error = Callable[[str, str], None]
 
-CASES, DEPOSITS, GUARANTEES, BLACKLIST, FUND, HAZARDS = (
-    "案件",
-    "保证金",
-    "保函",
-    "失信名单",
-    "应急周转金",
-    "隐患",
-)
-
 
 def _choice(choices: Callable[[], Any], what: str, **kw: Any) -> Choice:
     return Choice(choices, invalid=gettext_lazy("无法识别的") + what + "：%(name)s", **kw)
@@ -55,12 +47,6 @@ def _choice(choices: Callable[[], Any], what: str, **kw: Any) -> Choice:
 
 def _townships() -> Any:
     return Township.objects.values_list("id", "name")
-
-
-def _need(row: Row, error: Error, keys: tuple[str, ...], message: str) -> None:
-    for key in keys:
-        if not row.get(key):
-            error(key, message)
 
 
 # ---------------------------------------------------------------- 案件

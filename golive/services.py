@@ -31,14 +31,22 @@ from wagewatch.lib.workdays import add_workdays_info
 from .models import GoLive
 
 Row = dict[str, Any]
+CASES, DEPOSITS, GUARANTEES, BLACKLIST, FUND, HAZARDS = (
+    "案件",
+    "保证金",
+    "保函",
+    "失信名单",
+    "应急周转金",
+    "隐患",
+)
 # the dates of each sheet that describe the past: none may be after the go-live day
 PAST_DATES = {
-    "案件": ("received", "accepted", "refused", "filed", "closed"),
-    "保证金": ("paid_on", "drawn_on", "returned_on"),
-    "保函": ("valid_from",),
-    "失信名单": ("listed_on", "removed_on"),
-    "应急周转金": ("on",),
-    "隐患": ("found",),
+    CASES: ("received", "accepted", "refused", "filed", "closed"),
+    DEPOSITS: ("paid_on", "drawn_on", "returned_on"),
+    GUARANTEES: ("valid_from",),
+    BLACKLIST: ("listed_on", "removed_on"),
+    FUND: ("on",),
+    HAZARDS: ("found",),
 }
 
 
@@ -66,6 +74,7 @@ class Context:
     projects: dict[str, Project]
     enterprises: dict[str, Enterprise]
     rules: dict[str, RiskRule]
+    numbers: set[str] = field(default_factory=set)  # the case numbers the file keeps
     hazard_projects: set[int] = field(default_factory=set)
 
     def project(self, code: str) -> Project:
@@ -95,6 +104,7 @@ def _context(rows: list[Row], *, user: User, as_of: datetime.date) -> Context:
         projects=Project.objects.in_bulk(list(codes), field_name="code"),
         enterprises={e.uscc.upper(): e for e in Enterprise.objects.filter(uscc__in=usccs)},
         rules=RiskRule.objects.in_bulk(list(rules), field_name="code"),
+        numbers={r["number"] for r in rows if r["sheet"] == CASES and r["number"]},
     )
 
 
@@ -106,10 +116,10 @@ def case_write(v: Row, ctx: Context) -> None:
         raise Problem("closed" if v["closed"] else "refused", _("只导入未办结的案件和本年度办结的案件"))
     project = ctx.project(v["project"]) if v["project"] else None
     respondent = ctx.enterprise(v["respondent_uscc"], "respondent_uscc") if v["respondent_uscc"] else None
-    number = v["number"] or _case_number(v["received"])
+    number = v["number"] or _case_number(v["received"], ctx.numbers)
     if Complaint.objects.filter(number=number).exists():
         raise Problem("number", _("系统中已有案件编号“%(n)s”") % {"n": number})
-    id_number = validate_resident_id(v["complainant_id"]) if v["complainant_id"] else ""
+    id_number = _id_number(v["complainant_id"])
     case = Complaint(
         number=number, channel=v["channel"], received_at=moment(v["received"]),
         complainant_name=v["complainant_name"], complainant_phone=v["complainant_phone"],
@@ -137,10 +147,21 @@ def case_write(v: Row, ctx: Context) -> None:
     )
 
 
-def _case_number(received: datetime.date) -> str:
-    """The app's number (as complaint_receive gives it), in the year the case was received."""
-    seq = next_number(name="complaint", year=received.year)
-    return f"{config.COMPLAINT_NUMBER_PREFIX()}{received.year}-{seq:06d}"
+def _id_number(text: str) -> str:
+    try:
+        return validate_resident_id(text) if text else ""
+    except ValidationError as exc:
+        raise Problem("complainant_id", "；".join(exc.messages)) from exc
+
+
+def _case_number(received: datetime.date, kept: set[str]) -> str:
+    """The app's number (as complaint_receive gives it) in the year the case was received, past the numbers
+    the county's cases keep (in the file or already loaded)."""
+    while True:
+        seq = next_number(name="complaint", year=received.year)
+        number = f"{config.COMPLAINT_NUMBER_PREFIX()}{received.year}-{seq:06d}"
+        if number not in kept and not Complaint.objects.filter(number=number).exists():
+            return number
 
 
 # ---------------------------------------------------------------- 保证金, 保函
@@ -236,8 +257,8 @@ def hazard_write(v: Row, ctx: Context) -> None:
 
 
 WRITERS: dict[str, Callable[[Row, Context], None]] = {
-    "案件": case_write, "保证金": deposit_write, "保函": guarantee_write, "失信名单": blacklist_write,
-    "应急周转金": fund_write, "隐患": hazard_write,
+    CASES: case_write, DEPOSITS: deposit_write, GUARANTEES: guarantee_write, BLACKLIST: blacklist_write,
+    FUND: fund_write, HAZARDS: hazard_write,
 }  # fmt: skip
 
 

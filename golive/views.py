@@ -1,7 +1,6 @@
 """The go-live import's pages (office staff and admins): upload → preview per sheet → confirm, through the
 import pipeline (wagewatch/imports); the error workbook lists every bad row, sheet by sheet."""
 
-from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -57,19 +56,17 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     job = _get_job_for_user(request, pk)
     rows = pipeline.preview_rows(job, limit=PREVIEW_ROWS)
-    counts = Counter(r["sheet"] for r in rows)
-    sheets = [_sheet_rows(sheet, rows, reveal=can_reveal(request.user)) for sheet in GOLIVE.sheets]
-    context = {"job": job, "sheets": [s for s in sheets if s["rows"]], "counts": counts}
+    sheets = [_sheet_rows(sheet, rows) for sheet in GOLIVE.sheets]
+    context = {"job": job, "sheets": [s for s in sheets if s["rows"]]}
     return render(request, "golive/preview.html", context)
 
 
-def _sheet_rows(sheet: Any, rows: list[dict], *, reveal: bool) -> dict[str, Any]:
-    """A sheet's rows for the preview table: its columns' names and cells, personal numbers masked."""
+def _sheet_rows(sheet: Any, rows: list[dict]) -> dict[str, Any]:
+    """A sheet's rows for the preview table: its columns' names and cells, personal numbers always masked
+    (a reveal is logged; the preview is not the place for one)."""
     columns = sheet.kind.columns
     cells = [
-        [r["row"], *[_show(r.get(c.key), None if reveal else c.mask) for c in columns]]
-        for r in rows
-        if r["sheet"] == sheet.name
+        [r["row"], *[_show(r.get(c.key), c.mask) for c in columns]] for r in rows if r["sheet"] == sheet.name
     ]
     return {"name": sheet.name, "headers": [c.headers[0] for c in columns], "rows": cells}
 

@@ -267,3 +267,28 @@ def test_a_june_deposit_balance_stands_at_june_30_and_not_at_may_31(county, offi
     assert at_june["deposits"]["balance_yuan"] == sum(e.amount for e in [*june, *other]) == Decimal(280000)
     may = DepositEntry.objects.filter(date__lte=datetime.date(2026, 5, 31))
     assert at_may["deposits"]["balance_yuan"] == sum(e.amount for e in may) == Decimal(80000)
+
+
+def test_a_workbook_without_any_known_sheet_is_refused_on_the_form(office, client_for):
+    data = workbook({"Sheet1": (["项目编号"], [["X"]])})
+    response = _upload(client_for(office), data)
+    assert response.status_code == 200 and "工作簿中没有可导入的工作表" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_the_preview_lists_each_sheet_with_phone_numbers_masked(county, office, client_for):
+    client = client_for(office)
+    _upload(client, workbook(_sheets(county)))
+    job = ImportJob.objects.get(kind=ImportJob.Kind.GOLIVE)
+    page = client.get(reverse("golive:preview", args=[job.pk])).content.decode()
+    assert all(
+        f"<h2>{name}（" in page for name in ("案件", "保证金", "保函", "失信名单", "应急周转金", "隐患")
+    )
+    assert "139****5678" in page and "13912345678" not in page
+
+
+def test_admin_lists_the_go_live_records_read_only(admin, client_for):
+    GoLive.objects.create(as_of=datetime.date(2026, 10, 8), loaded_by=admin)
+    client = client_for(admin)
+    assert client.get(reverse("admin:golive_golive_changelist")).status_code == 200
+    assert client.get(reverse("admin:golive_golive_add")).status_code == 403
