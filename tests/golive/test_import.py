@@ -292,3 +292,29 @@ def test_admin_lists_the_go_live_records_read_only(admin, client_for):
     client = client_for(admin)
     assert client.get(reverse("admin:golive_golive_changelist")).status_code == 200
     assert client.get(reverse("admin:golive_golive_add")).status_code == 403
+
+
+def test_a_blacklist_entry_listed_before_the_system_shows_on_its_pages(county, office, client_for):
+    _load(client_for(office), workbook({"失信名单": _sheets(county)["失信名单"]}))
+    entry = BlacklistEntry.objects.get()
+    assert entry.basis_order is None  # its order is on paper
+    client = client_for(office)
+    for url in (
+        reverse("blacklist:list"),
+        reverse("blacklist:export"),
+        reverse("blacklist:detail", args=[entry.pk]),
+        reverse("blacklist:public"),
+    ):
+        assert client.get(url).status_code == 200, url
+    assert client.get(reverse("blacklist:notice_pdf", args=[entry.pk])).status_code == 404
+
+
+def test_a_formula_cell_on_a_later_sheet_is_refused(county, office, client_for):
+    book = load_workbook(io.BytesIO(workbook(_sheets(county))))
+    book["应急周转金"]["A2"] = "=1000000*2"  # the fifth sheet: its own formula cells are found
+    buffer = io.BytesIO()
+    book.save(buffer)
+    _upload(client_for(office), buffer.getvalue())
+    job = ImportJob.objects.get(kind=ImportJob.Kind.GOLIVE)
+    assert [(e["sheet"], e["row"], e["column"]) for e in job.errors] == [("应急周转金", 2, "注资金额（元）")]
+    assert "公式" in job.errors[0]["message"]
