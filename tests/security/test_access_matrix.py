@@ -161,6 +161,11 @@ MATRIX = {
     "deposits:import": (None, DENY, DENY, DENY),  # admin only
     "deposits:import_confirm": (("deposit_import",), DENY, DENY, DENY),
     "deposits:fund": (None, ANY, ANY, OK),
+    # go-live workbook: office staff and admins
+    "golive:upload": (None, *OFFICE_ONLY),
+    "golive:preview": (("golive_import",), *OFFICE_ONLY),
+    "golive:confirm": (("golive_import",), *OFFICE_ONLY),
+    "golive:errors": (("golive_import",), DENY, DENY, ANY),  # the preview's file is gone: back to the preview
     "deposits:fund_action": (("action:pay_in",), DENY, DENY, ANY),
     "deposits:advance_action": (("advance", "action:recover"), DENY, DENY, ANY),
     "deposits:detail": (("deposit",), *READ_A),
@@ -274,6 +279,10 @@ def samples(township_a, department, office, inspector_a):
         status=JobStatus.DONE,
         created_by=inspector_a,
     )
+    golive_import = ImportJob.objects.create(
+        kind=ImportJob.Kind.GOLIVE, filename="golive.xlsx", created_by=office,
+        errors=[{"sheet": "案件", "row": 2, "column": "状态", "message": "必填项为空"}], error_count=1,
+    )  # fmt: skip
     deposit_import = ImportJob.objects.create(
         kind=ImportJob.Kind.PROJECTS,
         filename="p.xlsx",
@@ -336,6 +345,7 @@ def samples(township_a, department, office, inspector_a):
         "employer_inspection": employer_inspection,
         "import": imp,
         "deposit_import": deposit_import,
+        "golive_import": golive_import,
         "hazard": records["hazard"],
         "complaint": records["complaint"],
         "claimant": claimant,
