@@ -85,7 +85,9 @@ def test_grading_covers_the_whole_register_in_fixed_queries_with_history(
     # new grades inserted, their history rows
     with django_assert_num_queries(9):
         services.grade_compute_year(year=2026, user=office)
-    _register(1200, first=3)  # a summary grades more than a thousand units: restaurants, factories, labour firms
+    _register(
+        1200, first=3
+    )  # a summary grades more than a thousand units: restaurants, factories, labour firms
     make_closed_complaint(user=office, project=project, outcome="criminal")
     # as above, plus the changed grade rewritten and its history row
     with django_assert_num_queries(11):

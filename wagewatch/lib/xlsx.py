@@ -100,7 +100,8 @@ def _width(value: object) -> int:
 def _size_columns(sheet: Any, headers: list[str], rows: list[list[object]]) -> None:
     """Column widths from the header and the sampled rows (write-only sheets take them before rows)."""
     widths: dict[int, int] = {}
-    for row in [list(headers or []), *rows]:
+    table: list[list[object]] = [list(headers or []), *rows]
+    for row in table:
         for i, value in enumerate(row, 1):
             widths[i] = max(widths.get(i, 0), _width(value))
     for i, width in widths.items():
