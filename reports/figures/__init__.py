@@ -128,6 +128,7 @@ def _project_rows(data: dict) -> list[Row]:
         *rows,
         (s_p, _("花名册在册农民工"), r["workers"], _("人")),
         (s_p, _("签订劳动合同农民工"), r["signed"], _("人")),
+        (s_p, _("未签订劳动合同农民工"), r["unsigned"], _("人")),
         (s_p, _("劳动合同签订率"), r["rate"], "%"),
         (s_p, _("工资发放数据按工资明细汇总"), p["payroll_from_lines"], _("个")),
         (s_p, _("工资发放数据为报送总数"), p["payroll_reported"], _("个")),

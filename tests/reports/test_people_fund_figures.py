@@ -138,3 +138,12 @@ def test_advance_workers_are_bounded_in_the_form_and_the_service(township_a, dep
                 on=START, user=office,
             )  # fmt: skip
     assert not EmergencyAdvance.objects.exists()
+
+
+def test_the_desk_shows_the_contract_line_of_its_scope(township_a, department, office, client_for):
+    project = make_project(township_a, department, start_date=datetime.date(2020, 1, 1))
+    make_roster_entry(project, entry_date=datetime.date(2020, 1, 1))
+    make_roster_entry(project, entry_date=datetime.date(2020, 1, 1), contract_signed=False)
+    page = client_for(office).get(reverse("reports:dashboard")).content.decode()
+    row = page[page.index("劳动合同签订（按在册农民工，人）") :].split("</tr>")[0]
+    assert '<td class="num">1</td>' in row and "50.0%" in row
