@@ -262,6 +262,11 @@ def entries_listed_between(*, since: datetime.date, until: datetime.date) -> Que
     return BlacklistEntry.objects.filter(listed_on__range=(since, until))
 
 
+def entries_noticed_between(*, since: datetime.date, until: datetime.date) -> QuerySet[BlacklistEntry]:
+    """Entries whose prior notice (事先告知书) was issued in [since, until] (flow, by the notice date)."""
+    return BlacklistEntry.objects.filter(notice_date__range=(since, until))
+
+
 def entries_ended_between(*, since: datetime.date, until: datetime.date) -> QuerySet[BlacklistEntry]:
     """Entries taken off the list in [since, until], early or at expiry (flow)."""
     removed = Q(removed_on__range=(since, until))

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from complaints.models import Complaint, EnforcementOrder
 from projects.models import Enterprise
@@ -303,30 +304,41 @@ def blacklist_expire_due(*, on: datetime.date | None = None) -> int:
 # ---- integrity grades ----
 
 
-def grade_compute_year(*, year: int) -> int:
-    """Compute every enterprise's grade for the year (set-based, idempotent; overrides kept)."""
-    from projects.models import Enterprise
-
+@transaction.atomic
+def grade_compute_year(*, year: int, user: User | None = None) -> int:
+    """Grade every enterprise in the register for the year (set-based, idempotent; overrides kept):
+    new grades created and changed ones rewritten in bulk with their history, in a fixed number of queries
+    whatever the register's size. Returns the number of enterprises graded."""
     computed = compute_grades(year=year)
+    stored = {g.enterprise_id: g for g in IntegrityGrade.objects.select_for_update().filter(year=year)}
     now = timezone.now()
-    rows = [
-        IntegrityGrade(
-            enterprise_id=eid,
-            year=year,
-            computed_grade=computed.get(eid, (Grade.A, ""))[0],
-            computed_reasons=computed.get(eid, (Grade.A, ""))[1],
-            computed_at=now,
+    register = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True))
+    new, changed = [], []
+    for eid in register:
+        grade, reasons = computed.get(eid, (Grade.A, ""))
+        row = stored.get(eid)
+        if row is None:
+            new.append(
+                IntegrityGrade(
+                    enterprise_id=eid,
+                    year=year,
+                    computed_grade=grade,
+                    computed_reasons=reasons,
+                    computed_at=now,
+                )
+            )
+        elif (row.computed_grade, row.computed_reasons) != (grade, reasons):
+            row.computed_grade, row.computed_reasons, row.computed_at = grade, reasons, now
+            changed.append(row)
+    reason = _("年度守法诚信等级评价")
+    if new:
+        bulk_create_with_history(new, IntegrityGrade, default_user=user, default_change_reason=reason)
+    if changed:
+        fields = ["computed_grade", "computed_reasons", "computed_at"]
+        bulk_update_with_history(
+            changed, IntegrityGrade, fields, default_user=user, default_change_reason=reason
         )
-        for eid in Enterprise.objects.values_list("pk", flat=True).iterator()
-    ]
-    IntegrityGrade.objects.bulk_create(
-        rows,
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["enterprise", "year"],
-        update_fields=["computed_grade", "computed_reasons", "computed_at"],
-    )
-    return len(rows)
+    return len(register)
 
 
 @transaction.atomic

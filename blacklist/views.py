@@ -260,7 +260,7 @@ def grades_compute(request):
     if not roles.is_approver(request.user):
         raise PermissionDenied
     year = _int(request.POST.get("year")) or timezone.localdate().year
-    n = services.grade_compute_year(year=year)
+    n = services.grade_compute_year(year=year, user=request.user)
     messages.success(request, _("已计算%(y)s年度%(n)s家企业的等级") % {"y": year, "n": n})
     return redirect(f"{redirect('blacklist:grades').url}?year={year}")
 

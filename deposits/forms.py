@@ -13,7 +13,7 @@ from wagewatch.lib import law
 from wagewatch.lib.bounds import BoundedForm, NoFormulaMixin
 from wagewatch.lib.formfields import field_of
 
-from .models import Guarantee, WageDeposit
+from .models import EmergencyAdvance, Guarantee, WageDeposit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -93,7 +93,7 @@ class CapitalForm(_Form):
 class AdvanceForm(_Form):
     project = forms.ModelChoiceField(label=_("项目"), queryset=Project.objects.none())
     amount = _money(_("垫付金额（元）"))
-    workers = forms.IntegerField(label=_("垫付人数"), min_value=1)
+    workers = forms.IntegerField(label=_("垫付人数"), min_value=1, max_value=EmergencyAdvance.MAX_WORKERS)
     date = _day(_("垫付日期"))
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 

@@ -63,8 +63,10 @@ def advance_pay(
 ) -> EmergencyAdvance:
     """Advance wages to workers out of the fund (垫付); refused beyond the fund's balance."""
     amount = positive_amount(amount)
-    if workers < 1:
-        raise ValidationError({"workers": _("垫付人数至少为1")})
+    if not 1 <= workers <= EmergencyAdvance.MAX_WORKERS:
+        raise ValidationError(
+            {"workers": _("垫付人数应为1至%(max)s人") % {"max": EmergencyAdvance.MAX_WORKERS}}
+        )
     with transaction.atomic():
         advance = EmergencyAdvance(
             project=project,

@@ -271,6 +271,8 @@ class AdvanceQuerySet(ScopedQuerySet):
 class EmergencyAdvance(models.Model):
     """An advance paid to workers when the employer cannot or will not pay (垫付), recovered later."""
 
+    MAX_WORKERS = 10_000  # the number of workers one advance pays: a sanity bound of the forms
+
     project = models.ForeignKey(
         Project,
         null=True,
@@ -303,6 +305,7 @@ class EmergencyAdvance(models.Model):
         verbose_name_plural = _("应急周转金垫付")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="advance_amount_positive"),
+            models.CheckConstraint(condition=Q(workers__gte=1), name="advance_workers_at_least_one"),
             models.CheckConstraint(
                 condition=Q(recovered__gte=0) & Q(recovered__lte=F("amount")),
                 name="advance_recovered_in_range",

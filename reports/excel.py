@@ -66,8 +66,17 @@ def _ranking_sheet(title: str, rows: list[dict]) -> tuple:
     return (title, headers, body)
 
 
+def _trend_sheet(trend: list[dict]) -> tuple:
+    """The 12-month series the PDF draws (图1, 图4), as numbers."""
+    headers = [_("月份"), _("受理投诉（件）"), _("新发现隐患（条）"), _("月末未销号隐患（条）"),
+               _("保证金月末结存余额（万元）")]  # fmt: skip
+    body = [[f"{t['month']:%Y-%m}", t["received"], t["opened"], t["open"], t["balance"]] for t in trend]
+    return (_("近12个月趋势"), headers, body)
+
+
 def build_workbook(*, data: dict, tasks: list[dict] | None = None) -> bytes:
-    """The .xlsx bytes of a report."""
+    """The .xlsx bytes of a report: every figure the PDF prints has its cell (numbers as numbers, in 万元
+    with two decimals and rates in % with one), then the lists."""
     scope, start, end = data["scope"], data["start"], data["end"]
     figures = [[s, f, "—" if v is None else v, u] for s, f, v, u in figure_rows(data)]
     problems = [[i, text] for i, text in enumerate(data["problems"], 1)]
@@ -76,6 +85,7 @@ def build_workbook(*, data: dict, tasks: list[dict] | None = None) -> bytes:
         (_("存在的问题"), [_("序号"), _("问题")], problems),
         _ranking_sheet(_("乡镇排名"), data["rankings"]["townships"]),
         _ranking_sheet(_("部门排名"), data["rankings"]["departments"]),
+        _trend_sheet(data["trend"]),
         project_sheet(active_projects(scope, end)),
         (_("欠薪隐患清单"), HAZARD_HEADERS,
          (hazard_row(h) for h in hazards_in_range(scope, start, end).iterator(2000))),

@@ -41,6 +41,7 @@ def report_data(*, scope: Scope, start: datetime.date, end: datetime.date, trend
         "start": start,
         "end": end,
         "projects": p,
+        "roster": projects.roster_figures(scope, end),
         "by_township": projects.units(p["rows"], "township_id", towns),
         "by_department": projects.units(p["rows"], "department_id", depts),
         "complaints": c,
@@ -82,6 +83,8 @@ def problems(data: dict) -> list[str]:
     for row in data["projects"]["coverage"]:
         if row["missing"]:
             out.append(row["problem"])
+    if data["roster"]["unsigned"]:
+        out.append(_("%(n)s名在册农民工未签订劳动合同") % {"n": data["roster"]["unsigned"]})
     if c["closure_rate"] is not None and c["filed"] > c["filed_closed"]:
         out.append(
             _("立案案件结案率%(r)s，尚有%(n)s件立案案件未结案")
@@ -92,20 +95,49 @@ def problems(data: dict) -> list[str]:
     return out
 
 
-def figure_rows(data: dict) -> list[tuple[str, str, object, str]]:
-    """(section, figure, value, unit) for the 主要指标 sheet and the summary tables."""
-    p, c, h = data["projects"], data["complaints"], data["hazards"]
-    d, e, b, f = data["deposits"], data["enforcement"], data["blacklist"], data["fund"]
-    s_p, s_c, s_h = _("在建项目"), _("投诉举报案件"), _("欠薪隐患")
-    s_d, s_e, s_b = _("工资保证金"), _("监察执法"), _("失信惩戒与应急周转金")
+Row = tuple[str, str, object, str]
+
+
+def figure_rows(data: dict) -> list[Row]:
+    """(section, figure, value, unit) for the 主要指标 sheet: every figure the PDF prints."""
+    return [
+        *_project_rows(data),
+        *_case_rows(data["complaints"]),
+        *_hazard_rows(data),
+        *arrears_rows(data["arrears"]),
+        *_deposit_rows(data["deposits"], data["enforcement"]),
+        *_blacklist_rows(data["blacklist"], data["fund"]),
+    ]
+
+
+def _project_rows(data: dict) -> list[Row]:
+    p, r, s_p = data["projects"], data["roster"], _("在建项目")
     rows = [(s_p, _("在建项目"), p["active"], _("个"))]
-    rows += [(s_p, _("投资类型：%(t)s") % {"t": r["label"]}, r["n"], _("个")) for r in p["by_investment"]]
-    rows += [(s_p, _("覆盖率：%(t)s") % {"t": r["label"]}, r["rate"], "%") for r in p["coverage"]]
+    rows += [(s_p, _("投资类型：%(t)s") % {"t": x["label"]}, x["n"], _("个")) for x in p["by_investment"]]
     rows += [
+        (s_p, _("乡镇（街道）：%(t)s") % {"t": x["label"]}, x["n"], _("个")) for x in data["by_township"]
+    ]
+    rows += [
+        (s_p, _("行业主管部门：%(t)s") % {"t": x["label"]}, x["n"], _("个")) for x in data["by_department"]
+    ]
+    for x in p["coverage"]:
+        rows += [(s_p, _("落实项目：%(t)s") % {"t": x["label"]}, x["met"], _("个")),
+                 (s_p, _("未落实项目：%(t)s") % {"t": x["label"]}, x["missing"], _("个")),
+                 (s_p, _("覆盖率：%(t)s") % {"t": x["label"]}, x["rate"], "%")]  # fmt: skip
+    return [
+        *rows,
+        (s_p, _("花名册在册农民工"), r["workers"], _("人")),
+        (s_p, _("签订劳动合同农民工"), r["signed"], _("人")),
+        (s_p, _("未签订劳动合同农民工"), r["unsigned"], _("人")),
+        (s_p, _("劳动合同签订率"), r["rate"], "%"),
         (s_p, _("工资发放数据按工资明细汇总"), p["payroll_from_lines"], _("个")),
         (s_p, _("工资发放数据为报送总数"), p["payroll_reported"], _("个")),
     ]
-    rows += [
+
+
+def _case_rows(c: dict) -> list[Row]:
+    s_c = _("投诉举报案件")
+    rows = [
         (s_c, _("受理登记"), c["received"], _("件")), (s_c, _("受理"), c["accepted"], _("件")),
         (s_c, _("立案"), c["filed"], _("件")), (s_c, _("结案"), c["closed"], _("件")),
         (s_c, _("结案率"), c["closure_rate"], "%"), (s_c, _("按期办结率"), c["on_time_rate"], "%"),
@@ -115,14 +147,29 @@ def figure_rows(data: dict) -> list[tuple[str, str, object, str]]:
         (s_c, _("期末超期未结"), c["overdue_end"], _("件")),
         (s_c, _("典型案例曝光"), c["typical_published"], _("件")),
     ]  # fmt: skip
-    rows += [(s_c, _("渠道：%(t)s") % {"t": r["label"]}, r["n"], _("件")) for r in c["channels"]]
+    return rows + [(s_c, _("渠道：%(t)s") % {"t": r["label"]}, r["n"], _("件")) for r in c["channels"]]
+
+
+def _hazard_rows(data: dict) -> list[Row]:
+    h, p, s_h = data["hazards"], data["projects"], _("欠薪隐患")
+    rows = [
+        (s_h, _("期初未销号隐患"), h["open_start"], _("条")),
+        (s_h, _("期末未销号隐患"), h["open_end"], _("条")),
+    ]
     for lv in h["levels"]:
         rows += [(s_h, _("期初%(t)s") % {"t": lv["label"]}, lv["start"], _("条")),
                  (s_h, _("期末%(t)s") % {"t": lv["label"]}, lv["end"], _("条"))]  # fmt: skip
-    rows += arrears_rows(data["arrears"])
-    rows += [
+    return [
+        *rows,
         (s_h, _("新发现"), h["opened"], _("条")), (s_h, _("销号"), h["closed"], _("条")),
+        (s_h, _("期初无隐患项目占比"), p["clean_start_rate"], "%"),
         (s_h, _("期末无隐患项目占比"), p["clean_end_rate"], "%"),
+    ]  # fmt: skip
+
+
+def _deposit_rows(d: dict, e: dict) -> list[Row]:
+    s_d, s_e = _("工资保证金"), _("监察执法")
+    return [
         (s_d, _("缴存"), d["paid_n"], _("户")), (s_d, _("缴存金额"), d["paid"], _("万元")),
         (s_d, _("退还"), d["returned_n"], _("户")), (s_d, _("退还金额"), d["returned"], _("万元")),
         (s_d, _("动用"), d["drawn_n"], _("户")), (s_d, _("动用金额"), d["drawn"], _("万元")),
@@ -144,20 +191,33 @@ def figure_rows(data: dict) -> list[tuple[str, str, object, str]]:
         (s_e, _("责令限期支付工资文书"), e["orders_pay"], _("份")),
         (s_e, _("限期整改指令书"), e["orders_rectify"], _("份")),
         (s_e, _("约谈"), e["interviews"], _("次")),
+    ]  # fmt: skip
+
+
+def _blacklist_rows(b: dict, f: dict) -> list[Row]:
+    s_b = _("失信惩戒与应急周转金")
+    rows = [
+        (s_b, _("失信惩戒事先告知"), b["noticed"], _("家")),
         (s_b, _("新列入失信名单"), b["added"], _("家")), (s_b, _("移出失信名单"), b["removed"], _("家")),
         (s_b, _("期末在列"), b["in_force"], _("家")),
     ]  # fmt: skip
-    rows += [(s_b, _("%(y)s年度%(g)s级企业") % {"y": b["grade_year"], "g": g["grade"]}, g["n"], _("家"))
-             for g in b["grades"]]  # fmt: skip
+    year = b["grade_year"]
     rows += [
+        (s_b, _("%(y)s年度%(g)s级企业") % {"y": year, "g": g["grade"]}, g["n"], _("家")) for g in b["grades"]
+    ]
+    return [
+        *rows,
+        (s_b, _("%(y)s年度评价企业合计") % {"y": year}, b["graded"], _("家")),
         (s_b, _("出具无拖欠证明"), b["certificates"], _("份")),
         (s_b, _("应急周转金垫付"), f["advanced"], _("万元")),
+        (s_b, _("应急周转金垫付惠及农民工"), f["workers"], _("人")),
         (s_b, _("应急周转金追回"), f["recovered"], _("万元")),
-    ]  # fmt: skip
-    return rows
+        (s_b, _("期末应急周转金本金"), f["capital"], _("万元")),
+        (s_b, _("期末应急周转金余额"), f["balance"], _("万元")),
+    ]
 
 
-def arrears_rows(a: dict) -> list[tuple[str, str, object, str]]:
+def arrears_rows(a: dict) -> list[Row]:
     """期初/期末 arrears (a stock): workers owed, amount in 亿元, oldest month; "—" where not known."""
     section, rows = _("欠薪（工资明细）"), []
     for key, when in (("start", _("期初")), ("end", _("期末"))):
@@ -166,6 +226,7 @@ def arrears_rows(a: dict) -> list[tuple[str, str, object, str]]:
         rows += [
             (section, _("%(t)s被欠薪工人") % {"t": when}, s["workers"] if s["known"] else "—", _("人")),
             (section, _("%(t)s欠薪金额") % {"t": when}, s["yi"] if s["known"] else "—", _("亿元")),
+            (section, _("%(t)s欠薪金额（万元）") % {"t": when}, s["wan"] if s["known"] else "—", _("万元")),
             (section, _("%(t)s最早欠薪月份") % {"t": when}, month, ""),
         ]
     return rows

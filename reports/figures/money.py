@@ -5,7 +5,12 @@ import datetime
 from django.db.models import Count, Q, Sum
 
 from blacklist.models import BlacklistEntry, IntegrityGrade
-from blacklist.selectors import certificates_issued_between, entries_ended_between, entries_listed_between
+from blacklist.selectors import (
+    certificates_issued_between,
+    entries_ended_between,
+    entries_listed_between,
+    entries_noticed_between,
+)
 from deposits.models import DepositEntry, EmergencyAdvance, FundEntry, Guarantee
 from projects.models import Project
 
@@ -49,15 +54,31 @@ def deposit_figures(scope: Scope, start: datetime.date, end: datetime.date) -> d
 
 
 def fund_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
-    """Emergency-fund advances paid and recovered in the range (one query)."""
-    q = scope.q(EmergencyAdvance, via="advance")
+    """Advances paid and recovered in the range, workers the advances paid helped (flows); the fund's
+    capital and balance on ``end`` (stocks, county scope only: the fund is the county's) — one query."""
+    mine = scope.q(EmergencyAdvance, via="advance") & Q(advance__isnull=False)
     rng = Q(date__range=(start, end))
-    row = FundEntry.objects.filter(q, advance__isnull=False).aggregate(
-        advances=Count("advance", distinct=True, filter=rng & Q(kind=FundEntry.Kind.ADVANCE)),
-        advanced=Sum("amount", filter=rng & Q(kind=FundEntry.Kind.ADVANCE)),
-        recovered=Sum("amount", filter=rng & Q(kind=FundEntry.Kind.RECOVERY)),
+    paid, back = Q(kind=FundEntry.Kind.ADVANCE), Q(kind=FundEntry.Kind.RECOVERY)
+    by_end = Q(date__lte=end)
+    row = FundEntry.objects.aggregate(
+        advances=Count("advance", distinct=True, filter=mine & rng & paid),
+        advanced=Sum("amount", filter=mine & rng & paid),
+        workers=Sum("advance__workers", filter=mine & rng & paid),  # one ADVANCE entry per advance
+        recovered=Sum("amount", filter=mine & rng & back),
+        capital=Sum("amount", filter=by_end & Q(kind=FundEntry.Kind.CAPITAL)),
+        paid_out=Sum("amount", filter=by_end & paid),
+        paid_back=Sum("amount", filter=by_end & back),
     )
-    return {"advances": row["advances"], "advanced": wan(row["advanced"]), "recovered": wan(row["recovered"])}
+    county = scope.kind == COUNTY
+    balance = (row["capital"] or ZERO) - (row["paid_out"] or ZERO) + (row["paid_back"] or ZERO)
+    return {
+        "advances": row["advances"],
+        "advanced": wan(row["advanced"]),
+        "recovered": wan(row["recovered"]),
+        "workers": row["workers"] or 0,
+        "capital": wan(row["capital"]) if county else None,
+        "balance": wan(balance) if county else None,
+    }
 
 
 def _enterprises(qs, scope: Scope, field: str = "enterprise_id"):
@@ -72,7 +93,8 @@ def _enterprises(qs, scope: Scope, field: str = "enterprise_id"):
 
 
 def blacklist_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
-    """Added, removed, in force on ``end``; grades of ``end``'s year; certificates issued: 5 queries."""
+    """Notices, added, removed, in force on ``end``; grades of ``end``'s year (A/B/C and graded);
+    certificates issued: 6 queries."""
     grades = dict.fromkeys("ABC", 0)
     rows = (
         _enterprises(IntegrityGrade.objects.filter(year=end.year), scope)
@@ -83,10 +105,12 @@ def blacklist_figures(scope: Scope, start: datetime.date, end: datetime.date) ->
     for override, computed, n in rows:
         grades[override or computed] += n
     return {
+        "noticed": _enterprises(entries_noticed_between(since=start, until=end), scope).count(),
         "added": _enterprises(entries_listed_between(since=start, until=end), scope).count(),
         "removed": _enterprises(entries_ended_between(since=start, until=end), scope).count(),
         "in_force": _enterprises(BlacklistEntry.objects.listed_on(end), scope).count(),
         "grades": [{"grade": g, "n": n} for g, n in grades.items()],
+        "graded": sum(grades.values()),
         "grade_year": end.year,
         "certificates": _enterprises(certificates_issued_between(since=start, until=end), scope).count(),
     }

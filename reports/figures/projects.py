@@ -159,6 +159,19 @@ def _active_at_start(scope: Scope, start: datetime.date) -> dict:
     )
 
 
+def roster_figures(scope: Scope, end: datetime.date) -> dict:
+    """Workers on the rosters on ``end`` (entries entered by then, not exited before it) and those with a
+    labour contract; the signing rate is its own coverage line, per worker (one query)."""
+    on_roster = Q(entry_date__lte=end) & (Q(exit_date__isnull=True) | Q(exit_date__gte=end))
+    row = RosterEntry.objects.filter(scope.q(RosterEntry)).aggregate(
+        workers=Count("pk", filter=on_roster),
+        signed=Count("pk", filter=on_roster & Q(contract_signed=True)),
+    )
+    row["unsigned"] = row["workers"] - row["signed"]
+    row["rate"] = rate(row["signed"], row["workers"])
+    return row
+
+
 def _count_by(rows: list[dict], field: str, labels: dict) -> list[dict]:
     counts: dict = {}
     for r in rows:

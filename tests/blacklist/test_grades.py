@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from blacklist import selectors, services, tasks
 from blacklist.models import IntegrityGrade
+from projects.models import Enterprise
 
 from .factories import make_closed_complaint, make_enterprise, make_listed, make_pay_order, make_project
 
@@ -68,12 +69,40 @@ def test_compute_is_idempotent_and_keeps_overrides(office, make):
     assert list(selectors.c_graded_enterprise_ids(year=2026)) == []
 
 
-def test_compute_year_is_set_based(office, make, django_assert_max_num_queries):
-    for _ in range(5):
-        make_closed_complaint(user=office, project=make(), outcome="investigated")
-    # cases grouped, ignored orders, listings, enterprise ids, one upsert batch (+ savepoint pair)
-    with django_assert_max_num_queries(7):
-        services.grade_compute_year(year=2026)
+def _register(n, first=0):
+    Enterprise.objects.bulk_create(
+        Enterprise(uscc=f"91X{i:015d}", name=f"登记企业{i}") for i in range(first, first + n)
+    )
+
+
+@pytest.mark.postgres  # SQLite splits bulk writes into batches of 999 parameters
+def test_grading_covers_the_whole_register_in_fixed_queries_with_history(
+    office, make, django_assert_num_queries
+):
+    project = make()
+    make_closed_complaint(user=office, project=project, outcome="investigated")
+    _register(3)
+    # savepoint pair; cases grouped, ignored orders, listings; the year's grades (locked); the register;
+    # new grades inserted, their history rows
+    with django_assert_num_queries(9):
+        services.grade_compute_year(year=2026, user=office)
+    _register(
+        1200, first=3
+    )  # a summary grades more than a thousand units: restaurants, factories, labour firms
+    make_closed_complaint(user=office, project=project, outcome="criminal")
+    # as above, plus the changed grade rewritten and its history row
+    with django_assert_num_queries(11):
+        graded = services.grade_compute_year(year=2026, user=office)
+    register = Enterprise.objects.count()
+    assert graded == register > 1200
+    assert IntegrityGrade.objects.filter(year=2026).count() == register
+    history = IntegrityGrade.history.filter(year=2026)
+    assert history.filter(history_type="+").count() == register
+    changed = history.filter(history_type="~").get()
+    assert (changed.enterprise_id, changed.computed_grade) == (project.contractor_id, "C")
+    assert changed.history_user == office and changed.history_change_reason == "年度守法诚信等级评价"
+    services.grade_compute_year(year=2026)  # nothing changed: no more history
+    assert history.count() == register + 1
 
 
 def test_override_needs_a_reason_and_an_approver(office, office_clerk):

@@ -100,3 +100,28 @@ def test_response_filename_is_made_safe():
     assert "\n" not in header
     assert "/" not in header.split(";", 1)[1]
     assert xlsx_response("", b"")["Content-Disposition"] == 'attachment; filename="export.xlsx"'
+
+
+def test_decimals_keep_their_places_as_number_formats_and_columns_fit_their_content():
+    rows = [
+        ["结存余额", Decimal("12.50"), Decimal("97.5"), 3, Decimal("0.0001"), Decimal("NaN")],
+        ["在建工程项目名称很长很长很长很长", Decimal("7.00"), None, 12, Decimal("5"), "x"],
+    ]
+    content = write_workbook([("主要指标", ["指标", "万元", "比率", "个", "亿元", "其他"], iter(rows))])
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    money, rate, count, yi, bad = sheet["B2"], sheet["C2"], sheet["D2"], sheet["E2"], sheet["F2"]
+    assert (money.value, money.number_format, money.data_type) == (12.5, "0.00", "n")
+    assert (rate.value, rate.number_format) == (97.5, "0.0")
+    assert (count.value, count.number_format) == (3, "General")
+    assert (yi.number_format, sheet["E3"].number_format) == ("0.0000", "General")
+    assert (bad.value, bad.data_type) == ("NaN", "s")  # not a number Excel could read
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:F3"
+    assert sheet.column_dimensions["A"].width == 2 * 16 + 2  # sixteen Chinese characters, two each
+    assert sheet.column_dimensions["D"].width == 6  # narrow columns keep a minimum
+
+
+def test_a_long_sheet_streams_after_its_sampled_rows():
+    rows = ([i, "短"] for i in range(1000))
+    sheet = openpyxl.load_workbook(io.BytesIO(write_workbook([("清单", ["序号", "名称"], rows)]))).active
+    assert sheet.max_row == 1001 and sheet["A1001"].value == 999
+    assert sheet.auto_filter.ref == "A1:B1001"

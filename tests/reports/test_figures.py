@@ -36,10 +36,12 @@ def test_report_data_queries_do_not_grow_with_data(
 ):
     county(2, [township_a, township_b], department)
     small = _queries(Scope())
-    # 2 unit names; project rows + active at start; deposit_positions (6); complaints (2: typical cases
-    # published are counted in the case aggregate through its one-to-one join, no query of their own);
-    # hazards (flows + 2 levels); inspections, orders; deposits (2); fund; blacklist (4 counts + grades);
-    # trend (3); rankings (hazards, cases by unit).
+    # 37: 2 unit names; project rows + active at start; deposit_positions (6); roster workers;
+    # complaints (2: typical cases published are counted in the case aggregate through its one-to-one
+    # join, no query of their own); hazards (flows + 2 levels); arrears (4); inspections, orders (2);
+    # deposits (2); fund (flows and stocks in one); blacklist (5 counts: notices, added, removed, in force,
+    # certificates; + grades); trend (3); rankings (hazards, cases by unit).
+    assert small == 37
     with django_assert_num_queries(small):
         report_data(scope=Scope(), start=START, end=END)
     county(198, [township_a, township_b], department, offset=2)

@@ -1,9 +1,15 @@
-"""Excel export helpers: formula-safe cells, streaming workbooks and a download response."""
+"""Excel export helpers: formula-safe cells, streaming workbooks and a download response.
+
+A workbook keeps the display of its numbers: a Decimal is stored as a number with a number format of its
+own places ('0.00' for 万元 and yuan, '0.0' for a rate in percent), columns are sized to their content
+(the header and the first rows), the header row is frozen and carries an autofilter."""
 
 import datetime
 import io
+import itertools
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -16,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -23,6 +30,8 @@ _MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 _BAD_TITLE_CHARS = re.compile(r"[\[\]:*?/\\]")
 _BAD_FILENAME_CHARS = re.compile(r'[\x00-\x1f\x7f/\\"]')
 _NATIVE = (int, float, Decimal, datetime.date, datetime.time, datetime.timedelta)
+_WIDTH_SAMPLE = 200  # rows read ahead to size the columns; the rest stream after them
+_WIDTH_MIN, _WIDTH_MAX = 6, 60  # in characters (a Chinese character counts two)
 
 
 def escape_cell(value: Any) -> Any:
@@ -39,6 +48,8 @@ def _cell_value(value: object) -> object:
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.make_naive(value)  # Excel has no time zones: show local time
     if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, Decimal) and not value.is_finite():
         return str(value)
     if isinstance(value, _NATIVE):
         return value
@@ -57,18 +68,66 @@ def _sheet_title(title: object, used: set[str]) -> str:
     return candidate
 
 
+def number_format(value: object) -> str | None:
+    """The number format that shows a Decimal with its own places ('0.00', '0.0'); None for others."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return None
+    places = -int(value.as_tuple().exponent)
+    return "0." + "0" * places if places > 0 else None
+
+
+def _cell(sheet: Any, value: object) -> object:
+    """The value to append: a Decimal as a number cell with its number format, others as data."""
+    value = _cell_value(value)
+    fmt = number_format(value)
+    if fmt is None:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = fmt
+    return cell
+
+
+def _width(value: object) -> int:
+    """Characters a value takes on screen (East Asian wide characters count two)."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime.datetime):
+        return 19
+    text = str(value) if not isinstance(value, Decimal) else f"{value:f}"
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _size_columns(sheet: Any, headers: list[str], rows: list[list[object]]) -> None:
+    """Column widths from the header and the sampled rows (write-only sheets take them before rows)."""
+    widths: dict[int, int] = {}
+    table: list[list[object]] = [list(headers or []), *rows]
+    for row in table:
+        for i, value in enumerate(row, 1):
+            widths[i] = max(widths.get(i, 0), _width(value))
+    for i, width in widths.items():
+        sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, _WIDTH_MIN), _WIDTH_MAX)
+
+
 def write_workbook(sheets: list[tuple[str, list[str], Iterable[Iterable[object]]]]) -> bytes:
-    """An .xlsx file of (title, headers, rows) sheets: bold frozen header row, formula-safe text cells."""
+    """An .xlsx file of (title, headers, rows) sheets: bold frozen header row with an autofilter, columns
+    sized to content, Decimals as numbers in their own format, formula-safe text cells."""
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     used: set[str] = set()
     for title, headers, rows in sheets or [("Sheet", [], [])]:
         sheet = workbook.create_sheet(_sheet_title(title, used))
+        stream = iter(rows)
+        head = [[_cell_value(v) for v in row] for row in itertools.islice(stream, _WIDTH_SAMPLE)]
+        _size_columns(sheet, headers, head)
         if headers:
             sheet.freeze_panes = "A2"
             sheet.append([_header_cell(sheet, header, bold) for header in headers])
-        for row in rows:
-            sheet.append([_cell_value(value) for value in row])
+        count = 0
+        for row in itertools.chain(head, stream):
+            sheet.append([_cell(sheet, value) for value in row])
+            count += 1
+        if headers:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
