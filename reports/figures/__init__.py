@@ -169,7 +169,7 @@ def _hazard_rows(data: dict) -> list[Row]:
 
 def _deposit_rows(d: dict, e: dict) -> list[Row]:
     s_d, s_e = _("工资保证金"), _("监察执法")
-    return [
+    rows: list[Row] = [
         (s_d, _("缴存"), d["paid_n"], _("户")), (s_d, _("缴存金额"), d["paid"], _("万元")),
         (s_d, _("退还"), d["returned_n"], _("户")), (s_d, _("退还金额"), d["returned"], _("万元")),
         (s_d, _("动用"), d["drawn_n"], _("户")), (s_d, _("动用金额"), d["drawn"], _("万元")),
@@ -192,6 +192,7 @@ def _deposit_rows(d: dict, e: dict) -> list[Row]:
         (s_e, _("限期整改指令书"), e["orders_rectify"], _("份")),
         (s_e, _("约谈"), e["interviews"], _("次")),
     ]  # fmt: skip
+    return rows
 
 
 def _blacklist_rows(b: dict, f: dict) -> list[Row]:
