@@ -13,7 +13,7 @@ from projects.models import Hazard, Project
 from risk.exports import HAZARD_HEADERS, hazard_row
 from wagewatch.lib.xlsx import write_workbook
 
-from .figures import figure_rows
+from .figures import figure_rows, unknown_note
 from .figures.scope import Scope, day_after, day_start
 
 
@@ -60,6 +60,8 @@ def build_workbook(*, data: dict, tasks: list[dict] | None = None) -> bytes:
     """The .xlsx bytes of a report."""
     scope, start, end = data["scope"], data["start"], data["end"]
     figures = [[s, f, "—" if v is None else v, u] for s, f, v, u in figure_rows(data)]
+    if note := unknown_note(data):
+        figures.append([_("说明"), note, "", ""])
     problems = [[i, text] for i, text in enumerate(data["problems"], 1)]
     sheets = [
         (_("主要指标"), [_("类别"), _("指标"), _("数值"), _("单位")], figures),

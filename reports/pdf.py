@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from wagewatch.lib import config
 
 from .charts import report_charts
+from .figures import unknown_note
 from .figures.common import pct
 
 
@@ -18,8 +19,9 @@ def context(*, run, data: dict, tasks: list[dict] | None = None) -> dict:
         "charts": report_charts(data),
         "closure_rate": pct(c["closure_rate"]),
         "on_time_rate": pct(c["on_time_rate"]),
-        "clean_end_rate": pct(data["projects"]["clean_end_rate"]),
-        "clean_start_rate": pct(data["projects"]["clean_start_rate"]),
+        "clean_end_rate": pct(data["grades"]["end"]["clean_rate"]),
+        "clean_start_rate": pct(data["grades"]["start"]["clean_rate"]),
+        "unknown_note": unknown_note(data),
         "plan_lines": [line for line in run.plan.splitlines() if line.strip()],
         "tasks": tasks or [],
     }

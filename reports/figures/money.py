@@ -72,7 +72,8 @@ def _enterprises(qs, scope: Scope, field: str = "enterprise_id"):
 
 
 def blacklist_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
-    """Added, removed, in force on ``end``; grades of ``end``'s year; certificates issued: 5 queries."""
+    """Prior notices served (事先告知书), added, removed, in force on ``end``; grades of ``end``'s year;
+    certificates issued: 6 queries."""
     grades = dict.fromkeys("ABC", 0)
     rows = (
         _enterprises(IntegrityGrade.objects.filter(year=end.year), scope)
@@ -83,6 +84,9 @@ def blacklist_figures(scope: Scope, start: datetime.date, end: datetime.date) ->
     for override, computed, n in rows:
         grades[override or computed] += n
     return {
+        "noticed": _enterprises(
+            BlacklistEntry.objects.filter(notice_date__range=(start, end)), scope
+        ).count(),
         "added": _enterprises(entries_listed_between(since=start, until=end), scope).count(),
         "removed": _enterprises(entries_ended_between(since=start, until=end), scope).count(),
         "in_force": _enterprises(BlacklistEntry.objects.listed_on(end), scope).count(),
