@@ -56,6 +56,27 @@ def _ranking_sheet(title: str, rows: list[dict]) -> tuple:
     return (title, headers, body)
 
 
+def _dash(value: object) -> object:
+    return "—" if value is None else value
+
+
+def campaign_sheets(data: dict) -> list[tuple]:
+    """A campaign's report opens with its targets, its position at the start and end, and its work."""
+    c = data.get("campaign")
+    if not c:
+        return []
+    targets = [[t["label"], t["target"], _dash(t["actual"]), _dash(t["achieved"])] for t in c["targets"]]
+    positions = [[f, _dash(s), _dash(e), u] for f, s, e, u in c["positions"]]
+    flows = [[f, _dash(v), u] for f, v, u in c["flows"]]
+    if note := unknown_note(data):
+        positions.append([note, "", "", ""])
+    return [
+        (_("目标完成情况"), [_("指标"), _("目标"), _("完成"), _("完成率（%）")], targets),
+        (_("期初期末情况"), [_("指标"), _("期初"), _("期末"), _("单位")], positions),
+        (_("行动期间工作"), [_("指标"), _("数值"), _("单位")], flows),
+    ]
+
+
 def build_workbook(*, data: dict, tasks: list[dict] | None = None) -> bytes:
     """The .xlsx bytes of a report."""
     scope, start, end = data["scope"], data["start"], data["end"]
@@ -64,6 +85,7 @@ def build_workbook(*, data: dict, tasks: list[dict] | None = None) -> bytes:
         figures.append([_("说明"), note, "", ""])
     problems = [[i, text] for i, text in enumerate(data["problems"], 1)]
     sheets = [
+        *campaign_sheets(data),
         (_("主要指标"), [_("类别"), _("指标"), _("数值"), _("单位")], figures),
         (_("存在的问题"), [_("序号"), _("问题")], problems),
         _ranking_sheet(_("乡镇排名"), data["rankings"]["townships"]),

@@ -9,6 +9,12 @@ from .charts import report_charts
 from .figures import unknown_note
 from .figures.common import pct
 
+TEMPLATES = {
+    "weekly": "reports/pdf/bulletin.html",
+    "monthly": "reports/pdf/bulletin.html",
+    "campaign": "reports/pdf/campaign.html",
+}
+
 
 def context(*, run, data: dict, tasks: list[dict] | None = None) -> dict:
     c = data["complaints"]
@@ -32,8 +38,7 @@ def build_pdf(*, run, data: dict, tasks: list[dict] | None = None) -> tuple[byte
     WeasyPrint's document so the page count is known without parsing the compressed PDF."""
     from weasyprint import HTML  # imported late: pango loads only when a PDF is made
 
-    bulletin = run.kind in ("weekly", "monthly")
-    template = "reports/pdf/bulletin.html" if bulletin else "reports/pdf/summary.html"
+    template = TEMPLATES.get(run.kind, "reports/pdf/summary.html")
     html = render_to_string(template, context(run=run, data=data, tasks=tasks))
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
     return document.write_pdf(), len(document.pages)
