@@ -234,3 +234,22 @@ def test_asking_twice_reuses_the_campaigns_one_report(office, after):
     same_days = _campaign(office)  # another campaign with the same scope and days: its own report
     assert campaigns.campaign_report_request(user=office, campaign=same_days).pk != first.pk
     assert ReportRun.objects.count() == 2
+
+
+def test_campaign_figures_take_one_query_whatever_the_targets(office, django_assert_num_queries, after):
+    data = {
+        "hazards": {"opened": 1, "closed": 1, "levels": []},
+        "complaints": {k: 1 for k in ("received", "closed", "recovered", "workers", "criminal")},
+        "enforcement": {k: 1 for k in ("projects", "employers", "orders", "interviews", "orders_pay",
+                                       "orders_rectify")},
+        "blacklist": {"noticed": 1, "added": 1}, "end": END,
+        "grades": {"start": {"total": 1}, "end": {"total": 1}, "rows": []},
+        "arrears": {"start": {"known": False}, "end": {"known": False}},
+    }  # fmt: skip
+    data["complaints"].update(open_start=1, open_end=1)
+    few = _campaign(office, cases_closed=1)
+    many = _campaign(office, **dict.fromkeys(CampaignTarget.Figure.values, 5))
+    for campaign in (few, many):
+        with django_assert_num_queries(1):  # the campaign's targets
+            rows = campaigns.campaign_figures(campaign, data)["targets"]
+    assert len(rows) == len(CampaignTarget.Figure.values)
