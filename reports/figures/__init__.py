@@ -55,7 +55,7 @@ def report_data(*, scope: Scope, start: datetime.date, end: datetime.date, trend
         "known": known,
         "arrears": wages.arrears_figures(scope, start, end),
         "enforcement": cases.enforcement_figures(scope, start, end),
-        "deposits": money.deposit_figures(scope, start, end),
+        "deposits": _unknown_balance(money.deposit_figures(scope, start, end), known),
         "fund": money.fund_figures(scope, start, end),
         "blacklist": money.blacklist_figures(scope, start, end),
         "trend": _unknown_months(trend.trend_figures(scope, end), known) if trend_months else [],
@@ -80,11 +80,21 @@ def _unknown_cases(c: dict, known: Known) -> dict:
     return c
 
 
+def _unknown_balance(d: dict, known: Known) -> dict:
+    """The deposit balance on a day before go-live (its opening entries are dated then): ``None``."""
+    if not known.cases_end:
+        d["balance"] = d["balance_yuan"] = None
+    return d
+
+
 def _unknown_months(months: list[dict], known: Known) -> list[dict]:
-    """The trend's month-end hazard stock is ``None`` for a month that ended before the stock is known."""
+    """The trend's month-end stocks (open hazards, deposit balance) are ``None`` for a month that ended
+    before the stock is known."""
     for m in months:
         if not known.hazards_on(m["last"]):
             m["open"] = None
+        if not known.opened_on(m["last"]):
+            m["balance"] = None
     return months
 
 

@@ -173,3 +173,20 @@ def test_dashboard_shows_unknown_before_any_sweep(township_a, department, office
     assert "未掌握" in page
     assert '<div class="stat">—</div><div class="stat-label">未销号一般隐患' in page
     assert '<div class="stat">0</div><div class="stat-label">未销号一般隐患' not in page
+
+
+def test_a_quarter_before_go_live_prints_its_opened_stocks_unknown(township_a, department):
+    """The go-live workbook opens cases and deposit balances on its day: before it they are not known."""
+    make_project(township_a, department, start_date=START - 90 * DAY)
+    GoLive.objects.create(as_of=END + 10 * DAY)
+    data = report_data(scope=Scope(), start=START, end=END)
+    assert data["deposits"]["balance"] is None and data["complaints"]["open_end"] is None
+    assert all(m["balance"] is None for m in data["trend"] if m["last"] < END + 10 * DAY)
+    book = load_workbook(io.BytesIO(build_workbook(data=data)))
+    figures = {r[1]: r[2] for r in book.worksheets[0].iter_rows(min_row=2, values_only=True)}
+    assert figures["结存余额"] == "—" and figures["期末在办"] == "—" and figures["期初在办"] == "—"
+    html = render_to_string(
+        "reports/pdf/summary.html",
+        pdf.context(run=ReportRun(kind="quarterly", start=START, end=END), data=data),
+    )
+    assert "期末结存余额—万元" in html
