@@ -199,12 +199,14 @@ def grade_rows(g: dict) -> list[tuple[str, str, object, str]]:
 def unknown_note(data: dict) -> str:
     """The footnote of "—": which stocks are not known, and why (empty when every stock is known)."""
     known: Known = data["known"]
-    if known.hazards_start and known.hazards_end and known.cases_start and known.cases_end:
+    arrears = data["arrears"]["start"]["known"] and data["arrears"]["end"]["known"]
+    if known.hazards_start and known.hazards_end and known.cases_start and known.cases_end and arrears:
         return ""
     since = known.hazards_from
     when = f"{since:%Y-%m-%d}" if since else _("尚无")
     return _(
-        "“—”表示该日的存量未掌握（系统上线或首次隐患排查前无记录，不按0计）；隐患数据自%(d)s起掌握。"
+        "“—”表示该日的存量未掌握（系统上线、首次隐患排查或首笔工资明细到期前无记录，不按0计）；"
+        "隐患数据自%(d)s起掌握。"
     ) % {"d": when}
 
 
