@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagewatch.accounts.admin_mixins import ScopedAdminMixin, ScopedHistoryAdmin
 
-from .models import KeyTask, ReportRun, TaskAssignment, TaskProgress
+from .models import Campaign, CampaignTarget, KeyTask, ReportRun, TaskAssignment, TaskProgress
 
 # Key tasks
 
@@ -46,6 +46,25 @@ class TaskProgressAdmin(ScopedHistoryAdmin):
         )
 
 
+# Campaigns
+
+
+class CampaignTargetInline(admin.TabularInline):
+    model = CampaignTarget
+    extra = 0
+    fields = ["figure", "target"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ScopedHistoryAdmin):
+    list_display = ["name", "scope", "township", "department", "start", "end"]
+    list_filter = ["scope"]
+    search_fields = ["name"]
+    date_hierarchy = "start"
+    readonly_fields = ["created_by", "created_at"]
+    inlines = [CampaignTargetInline]
+
+
 # Report runs
 
 
@@ -65,7 +84,17 @@ class ReportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["kind", "scope", "status"]
     # Files are scoped: link to the download view, never to a media URL.
     exclude = ["pdf", "xlsx"]
-    readonly_fields = ["scope_key", "status", "progress", "error", "pages", "pdf_size", "xlsx_size", "files"]
+    readonly_fields = [
+        "campaign",
+        "scope_key",
+        "status",
+        "progress",
+        "error",
+        "pages",
+        "pdf_size",
+        "xlsx_size",
+        "files",
+    ]
 
     @admin.display(description=_("文件"))
     def files(self, obj):

@@ -11,11 +11,17 @@ def report_charts(data: dict) -> dict[str, SafeString]:
     h, c, trend = data["hazards"], data["complaints"], data["trend"]
     levels = [lv["label"] for lv in h["levels"]]
     starts, ends = [lv["start"] for lv in h["levels"]], [lv["end"] for lv in h["levels"]]
+    # a stock not known on the day (None) is left out of the chart, never drawn as 0
+    known = [
+        (name, v)
+        for name, v, ok in ((_("期初"), starts, h["known_start"]), (_("期末"), ends, h["known_end"]))
+        if ok
+    ]
     labels = [t["label"] for t in trend]
     return {
         "hazards": columns(
             levels,
-            [(_("期初"), starts), (_("期末"), ends)],
+            known,
             title=_("隐患等级（期初/期末）"), width=360, height=200,
         ),
         "channels": hbar([(r["label"], r["n"]) for r in c["channels"]], title=_("投诉渠道"), unit=_("件")),

@@ -14,7 +14,7 @@ from projects.models import Hazard, Inspection, Project
 from risk.exports import HAZARD_HEADERS, hazard_row
 from wagewatch.lib.xlsx import write_workbook
 
-from .figures import figure_rows
+from .figures import figure_rows, unknown_note
 from .figures.scope import Scope, day_after, day_start
 
 
@@ -70,8 +70,32 @@ def _trend_sheet(trend: list[dict]) -> tuple:
     """The 12-month series the PDF draws (图1, 图4), as numbers."""
     headers = [_("月份"), _("受理投诉（件）"), _("新发现隐患（条）"), _("月末未销号隐患（条）"),
                _("保证金月末结存余额（万元）")]  # fmt: skip
-    body = [[f"{t['month']:%Y-%m}", t["received"], t["opened"], t["open"], t["balance"]] for t in trend]
+    body = [
+        [f"{t['month']:%Y-%m}", t["received"], t["opened"], _dash(t["open"]), _dash(t["balance"])]
+        for t in trend
+    ]  # an unknown month-end stock is "—" as in the figures
     return (_("近12个月趋势"), headers, body)
+
+
+def _dash(value: object) -> object:
+    return "—" if value is None else value
+
+
+def campaign_sheets(data: dict) -> list[tuple]:
+    """A campaign's report opens with its targets, its position at the start and end, and its work."""
+    c = data.get("campaign")
+    if not c:
+        return []
+    targets = [[t["label"], t["target"], _dash(t["actual"]), _dash(t["achieved"])] for t in c["targets"]]
+    positions = [[f, _dash(s), _dash(e), u] for f, s, e, u in c["positions"]]
+    flows = [[f, _dash(v), u] for f, v, u in c["flows"]]
+    if note := unknown_note(data):
+        positions.append([note, "", "", ""])
+    return [
+        (_("目标完成情况"), [_("指标"), _("目标"), _("完成"), _("完成率（%）")], targets),
+        (_("期初期末情况"), [_("指标"), _("期初"), _("期末"), _("单位")], positions),
+        (_("行动期间工作"), [_("指标"), _("数值"), _("单位")], flows),
+    ]
 
 
 def build_workbook(*, data: dict, tasks: list[dict] | None = None) -> bytes:
@@ -79,8 +103,11 @@ def build_workbook(*, data: dict, tasks: list[dict] | None = None) -> bytes:
     with two decimals and rates in % with one), then the lists."""
     scope, start, end = data["scope"], data["start"], data["end"]
     figures = [[s, f, "—" if v is None else v, u] for s, f, v, u in figure_rows(data)]
+    if note := unknown_note(data):
+        figures.append([_("说明"), note, "", ""])
     problems = [[i, text] for i, text in enumerate(data["problems"], 1)]
     sheets = [
+        *campaign_sheets(data),
         (_("主要指标"), [_("类别"), _("指标"), _("数值"), _("单位")], figures),
         (_("存在的问题"), [_("序号"), _("问题")], problems),
         _ranking_sheet(_("乡镇排名"), data["rankings"]["townships"]),

@@ -34,7 +34,10 @@ def default_range(kind: str, today: datetime.date) -> tuple[datetime.date, datet
 
 class ReportForm(BoundedForm):
     future_dates = ("start", "end")
-    kind = forms.ChoiceField(label=_("报表类型"), choices=ReportRun.Kind.choices)
+    # a campaign's report is asked for from its campaign's page (reports/views_campaigns.py)
+    kind = forms.ChoiceField(
+        label=_("报表类型"), choices=[c for c in ReportRun.Kind.choices if c[0] != ReportRun.Kind.CAMPAIGN]
+    )
     scope = forms.ChoiceField(label=_("范围"), choices=ReportRun.Scope.choices)
     township = forms.ModelChoiceField(label=_("乡镇"), queryset=Township.objects.none(), required=False)
     department = forms.ModelChoiceField(label=_("部门"), queryset=Department.objects.none(), required=False)

@@ -179,6 +179,108 @@ class TaskProgress(models.Model):
         return f"{self.on} {self.text[:30]}"
 
 
+# Campaigns (专项行动) --------------------------------------------------------------------------------------
+
+
+class CampaignQuerySet(ScopedQuerySet):
+    # As report runs: office and admins all; inspectors their townships' campaigns; department users theirs.
+    township_lookup = "township"
+    department_lookup = "department"
+
+
+class Campaign(models.Model):
+    """A campaign (专项行动, e.g. 冬季攻坚行动): a period of its own, with a scope and the office's targets;
+    its report gives the position on the first and the last day and the work in between (DESIGN §9)."""
+
+    class Scope(models.TextChoices):
+        COUNTY = "county", _("全县")
+        TOWNSHIP = "township", _("乡镇")
+        DEPARTMENT = "department", _("行业主管部门")
+
+    name = models.CharField(_("行动名称"), max_length=100)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    scope = models.CharField(_("范围"), max_length=10, choices=Scope.choices, default=Scope.COUNTY)
+    township = models.ForeignKey(
+        Township, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇")
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("部门")
+    )
+    description = models.TextField(_("工作要求"), blank=True, max_length=5000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+    _history_user: "User | None"
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start", "-pk"]
+        verbose_name = _("专项行动")
+        verbose_name_plural = _("专项行动")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="campaign_range_order"),
+            models.CheckConstraint(
+                condition=Q(scope="county", township__isnull=True, department__isnull=True)
+                | Q(scope="township", township__isnull=False, department__isnull=True)
+                | Q(scope="department", township__isnull=True, department__isnull=False),
+                name="campaign_scope_matches_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scope_label(self) -> str:
+        if self.scope == self.Scope.TOWNSHIP:
+            return str(self.township)
+        if self.scope == self.Scope.DEPARTMENT:
+            return str(self.department)
+        return config.COUNTY_NAME()
+
+
+class CampaignTarget(models.Model):
+    """One of the office's targets for a campaign: a figure of its report and the value aimed at."""
+
+    class Figure(models.TextChoices):
+        # each a flow of the report (DESIGN §3) counted over the campaign's days: reports/campaigns.py
+        HAZARDS_FOUND = "hazards_found", _("排查发现欠薪隐患（条）")
+        HAZARDS_CLOSED = "hazards_closed", _("欠薪隐患销号（条）")
+        CASES_RECEIVED = "cases_received", _("受理投诉举报（件）")
+        CASES_CLOSED = "cases_closed", _("办结案件（件）")
+        RECOVERED = "recovered", _("追回工资（万元）")
+        WORKERS = "workers", _("帮助农民工（人）")
+        PROJECTS_INSPECTED = "projects_inspected", _("检查在建项目（个）")
+        EMPLOYERS_INSPECTED = "employers_inspected", _("检查用人单位（家）")
+        ORDERS = "orders", _("下达执法文书（份）")
+        INTERVIEWS = "interviews", _("约谈用人单位（次）")
+        BLACKLIST_NOTICES = "blacklist_notices", _("送达失信事先告知书（家）")
+        BLACKLIST_ADDED = "blacklist_added", _("列入失信名单（家）")
+        CRIMINAL = "criminal", _("移送公安机关（件）")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    figure = models.CharField(_("指标"), max_length=30, choices=Figure.choices)
+    target = models.DecimalField(_("目标值"), max_digits=12, decimal_places=2)
+    history = HistoricalRecords()
+    _history_user: "User | None"
+
+    class Meta:
+        ordering = ["campaign_id", "pk"]
+        verbose_name = _("行动目标")
+        verbose_name_plural = _("行动目标")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "figure"], name="campaigntarget_once"),
+            models.CheckConstraint(condition=Q(target__gt=0), name="campaigntarget_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_figure_display()} {self.target}"
+
+
 # Report runs ----------------------------------------------------------------------------------------------
 
 
@@ -197,6 +299,7 @@ class ReportRun(Job):
         WEEKLY = "weekly", _("周调度")
         MONTHLY = "monthly", _("月通报")
         CUSTOM = "custom", _("自定义期间工作总结")
+        CAMPAIGN = "campaign", _("专项行动总结")
 
     class Scope(models.TextChoices):
         COUNTY = "county", _("全县")
@@ -216,6 +319,15 @@ class ReportRun(Job):
     start = models.DateField(_("起始日期"))
     end = models.DateField(_("截止日期"))
     plan = models.TextField(_("下一步工作打算"), blank=True)
+    # a campaign's report (kind CAMPAIGN): one row per campaign, its scope and days copied from the campaign
+    campaign = models.ForeignKey(
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="runs",
+        verbose_name=_("专项行动"),
+    )
     pdf = models.FileField(_("PDF"), upload_to="reports/%Y/%m/", blank=True, max_length=200)
     xlsx = models.FileField(_("Excel"), upload_to="reports/%Y/%m/", blank=True, max_length=200)
     pages = models.PositiveIntegerField(_("页数"), default=0)
@@ -230,7 +342,19 @@ class ReportRun(Job):
         verbose_name = _("统计报表")
         verbose_name_plural = _("统计报表")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "scope_key", "start", "end"], name="reportrun_once"),
+            models.UniqueConstraint(
+                fields=["kind", "scope_key", "start", "end"],
+                condition=Q(campaign__isnull=True),
+                name="reportrun_once",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign"], condition=Q(campaign__isnull=False), name="reportrun_campaign_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="campaign", campaign__isnull=False)
+                | (~Q(kind="campaign") & Q(campaign__isnull=True)),
+                name="reportrun_campaign_iff_kind",
+            ),
             models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="reportrun_range_order"),
             models.CheckConstraint(
                 condition=Q(scope="county", township__isnull=True, department__isnull=True)

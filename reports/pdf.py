@@ -6,7 +6,14 @@ from django.template.loader import render_to_string
 from wagewatch.lib import config
 
 from .charts import report_charts
+from .figures import unknown_note
 from .figures.common import pct
+
+TEMPLATES = {
+    "weekly": "reports/pdf/bulletin.html",
+    "monthly": "reports/pdf/bulletin.html",
+    "campaign": "reports/pdf/campaign.html",
+}
 
 
 def context(*, run, data: dict, tasks: list[dict] | None = None) -> dict:
@@ -18,8 +25,9 @@ def context(*, run, data: dict, tasks: list[dict] | None = None) -> dict:
         "charts": report_charts(data),
         "closure_rate": pct(c["closure_rate"]),
         "on_time_rate": pct(c["on_time_rate"]),
-        "clean_end_rate": pct(data["projects"]["clean_end_rate"]),
-        "clean_start_rate": pct(data["projects"]["clean_start_rate"]),
+        "clean_end_rate": pct(data["grades"]["end"]["clean_rate"]),
+        "clean_start_rate": pct(data["grades"]["start"]["clean_rate"]),
+        "unknown_note": unknown_note(data),
         "plan_lines": [line for line in run.plan.splitlines() if line.strip()],
         "tasks": tasks or [],
     }
@@ -30,8 +38,7 @@ def build_pdf(*, run, data: dict, tasks: list[dict] | None = None) -> tuple[byte
     WeasyPrint's document so the page count is known without parsing the compressed PDF."""
     from weasyprint import HTML  # imported late: pango loads only when a PDF is made
 
-    bulletin = run.kind in ("weekly", "monthly")
-    template = "reports/pdf/bulletin.html" if bulletin else "reports/pdf/summary.html"
+    template = TEMPLATES.get(run.kind, "reports/pdf/summary.html")
     html = render_to_string(template, context(run=run, data=data, tasks=tasks))
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
     return document.write_pdf(), len(document.pages)

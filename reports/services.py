@@ -14,6 +14,7 @@ from wagewatch.accounts import jobs
 from wagewatch.accounts.models import JobStatus
 
 from . import keytasks
+from .campaigns import campaign_figures
 from .excel import build_workbook
 from .figures import Scope, check_scope, report_data, scope_of
 from .models import ReportRun
@@ -66,6 +67,9 @@ def report_render(*, run: ReportRun) -> ReportRun:
     """Assemble the figures, render the PDF and the workbook, store both on the row."""
     began = time.monotonic()
     data = report_data(scope=scope_of(run), start=run.start, end=run.end)
+    if run.campaign_id is not None:
+        assert run.campaign is not None  # a campaign's report names its campaign
+        data["campaign"] = campaign_figures(run.campaign, data)
     jobs.job_progress(ReportRun, run.pk, 30)
     tasks = _tasks(run) if run.kind in BULLETINS else None
     pdf, pages = build_pdf(run=run, data=data, tasks=tasks)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_tasks
+from . import views, views_campaigns, views_tasks
 
 app_name = "reports"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("tasks/assignments/<int:pk>/report/", views_tasks.assignment_report, name="task_report"),
     path("tasks/assignments/<int:pk>/<slug:action>/", views_tasks.assignment_review, name="task_review"),
     path("tasks/progress/<int:pk>/attachment/", views_tasks.progress_attachment, name="task_attachment"),
+    # Campaigns (专项行动)
+    path("campaigns/", views_campaigns.campaign_list, name="campaigns"),
+    path("campaigns/new/", views_campaigns.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", views_campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/", views_campaigns.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:pk>/report/", views_campaigns.campaign_report, name="campaign_report"),
     # Reports and the office dashboard
     path("dashboard/", views.dashboard, name="dashboard"),
     path("reports/", views.index, name="index"),

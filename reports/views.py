@@ -16,7 +16,7 @@ from wagewatch.accounts.access import get_for_user
 
 from . import services
 from .charts import report_charts
-from .figures import report_data
+from .figures import report_data, unknown_note
 from .figures.common import pct
 from .figures.scope import default_scope
 from .forms import ReportForm
@@ -99,7 +99,10 @@ def dashboard(request):
     if scope is not None:
         data = report_data(scope=scope, start=datetime.date(today.year, 1, 1), end=today)
         context.update(
-            data=data, charts=report_charts(data), closure_rate=pct(data["complaints"]["closure_rate"])
+            data=data,
+            charts=report_charts(data),
+            closure_rate=pct(data["complaints"]["closure_rate"]),
+            unknown_note=unknown_note(data),
         )
     context["due_cases"] = cases_due(request.user)
     context["overdue_orders"] = orders_overdue(request.user)

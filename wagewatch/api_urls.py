@@ -8,11 +8,12 @@ import blacklist.api
 import complaints.api
 import deposits.api
 import projects.api
+import reports.api
 import risk.api
 import wages.api
 
 router = DefaultRouter()
-for module in (projects.api, wages.api, complaints.api, deposits.api, blacklist.api, risk.api):
+for module in (projects.api, wages.api, complaints.api, deposits.api, blacklist.api, risk.api, reports.api):
     module.register(router)
 
 urlpatterns = [

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from wagewatch.accounts.models import Department, Township
 
-from . import cases, hazards, money, projects, rankings, trend, wages
+from . import cases, grades, hazards, money, projects, rankings, trend, wages
 from .common import pct
+from .known import Known, known_stocks
 from .scope import COUNTY, DEPARTMENT, TOWNSHIP, Scope, check_scope, may_use_scope, scope_of
 
 __all__ = ["COUNTY", "DEPARTMENT", "TOWNSHIP", "Scope", "check_scope", "may_use_scope", "report_data",
@@ -33,9 +34,12 @@ def _units(scope: Scope) -> tuple[dict[int, str], dict[int, str]]:
 def report_data(*, scope: Scope, start: datetime.date, end: datetime.date, trend_months: bool = True) -> dict:
     """Every figure of the report. Queries: see tests/reports/test_figures.py (constant in data size)."""
     towns, depts = _units(scope)
+    known = known_stocks(start, end)
     p = projects.project_figures(scope, start, end)
-    c = cases.complaint_figures(scope, start, end)
-    h = hazards.hazard_figures(scope, start, end)
+    c = _unknown_cases(cases.complaint_figures(scope, start, end), known)
+    h = hazards.hazard_figures(
+        scope, start, end, known_start=known.hazards_start, known_end=known.hazards_end
+    )
     data = {
         "scope": scope,
         "start": start,
@@ -46,12 +50,16 @@ def report_data(*, scope: Scope, start: datetime.date, end: datetime.date, trend
         "by_department": projects.units(p["rows"], "department_id", depts),
         "complaints": c,
         "hazards": h,
+        "grades": grades.grade_figures(
+            scope, start, end, known_start=known.hazards_start, known_end=known.hazards_end
+        ),
+        "known": known,
         "arrears": wages.arrears_figures(scope, start, end),
         "enforcement": cases.enforcement_figures(scope, start, end),
-        "deposits": money.deposit_figures(scope, start, end),
+        "deposits": _unknown_balance(money.deposit_figures(scope, start, end), known),
         "fund": money.fund_figures(scope, start, end),
         "blacklist": money.blacklist_figures(scope, start, end),
-        "trend": trend.trend_figures(scope, end) if trend_months else [],
+        "trend": _unknown_months(trend.trend_figures(scope, end), known) if trend_months else [],
         "rankings": rankings.rankings(
             projects=p["rows"],
             hazards=hazards.open_by_unit(scope, end),
@@ -62,6 +70,33 @@ def report_data(*, scope: Scope, start: datetime.date, end: datetime.date, trend
     }
     data["problems"] = problems(data)
     return data
+
+
+def _unknown_cases(c: dict, known: Known) -> dict:
+    """The case stocks (open, overdue) on a day before their history is known: ``None``, never 0."""
+    if not known.cases_start:
+        c["open_start"] = None
+    if not known.cases_end:
+        c["open_end"] = c["overdue_end"] = None
+    return c
+
+
+def _unknown_balance(d: dict, known: Known) -> dict:
+    """The deposit balance on a day before go-live (its opening entries are dated then): ``None``."""
+    if not known.cases_end:
+        d["balance"] = d["balance_yuan"] = None
+    return d
+
+
+def _unknown_months(months: list[dict], known: Known) -> list[dict]:
+    """The trend's month-end stocks (open hazards, deposit balance) are ``None`` for a month that ended
+    before the stock is known."""
+    for m in months:
+        if not known.hazards_on(m["last"]):
+            m["open"] = None
+        if not known.opened_on(m["last"]):
+            m["balance"] = None
+    return months
 
 
 def problems(data: dict) -> list[str]:
@@ -144,6 +179,7 @@ def _case_rows(c: dict) -> list[Row]:
         (s_c, _("为农民工追回工资"), c["recovered"], _("万元")),
         (s_c, _("帮助农民工"), c["workers"], _("人")),
         (s_c, _("群体性事件"), c["group_incidents"], _("件")), (s_c, _("移送公安"), c["criminal"], _("件")),
+        (s_c, _("期初在办"), c["open_start"], _("件")), (s_c, _("期末在办"), c["open_end"], _("件")),
         (s_c, _("期末超期未结"), c["overdue_end"], _("件")),
         (s_c, _("典型案例曝光"), c["typical_published"], _("件")),
     ]  # fmt: skip
@@ -151,7 +187,7 @@ def _case_rows(c: dict) -> list[Row]:
 
 
 def _hazard_rows(data: dict) -> list[Row]:
-    h, p, s_h = data["hazards"], data["projects"], _("欠薪隐患")
+    h, s_h = data["hazards"], _("欠薪隐患")
     rows = [
         (s_h, _("期初未销号隐患"), h["open_start"], _("条")),
         (s_h, _("期末未销号隐患"), h["open_end"], _("条")),
@@ -161,9 +197,8 @@ def _hazard_rows(data: dict) -> list[Row]:
                  (s_h, _("期末%(t)s") % {"t": lv["label"]}, lv["end"], _("条"))]  # fmt: skip
     return [
         *rows,
+        *grade_rows(data["grades"]),
         (s_h, _("新发现"), h["opened"], _("条")), (s_h, _("销号"), h["closed"], _("条")),
-        (s_h, _("期初无隐患项目占比"), p["clean_start_rate"], "%"),
-        (s_h, _("期末无隐患项目占比"), p["clean_end_rate"], "%"),
     ]  # fmt: skip
 
 
@@ -216,6 +251,34 @@ def _blacklist_rows(b: dict, f: dict) -> list[Row]:
         (s_b, _("期末应急周转金本金"), f["capital"], _("万元")),
         (s_b, _("期末应急周转金余额"), f["balance"], _("万元")),
     ]
+
+
+def grade_rows(g: dict) -> list[tuple[str, str, object, str]]:
+    """期初/期末 projects by grade (a stock): count and share of each grade; ``None`` where not known."""
+    section, rows = _("在建项目隐患等级"), []
+    for key, when in (("start", _("期初")), ("end", _("期末"))):
+        s = g[key]
+        rows.append((section, _("%(t)s在建项目") % {"t": when}, s["total"], _("个")))
+        for r in s["grades"]:
+            rows += [
+                (section, _("%(t)s%(g)s项目") % {"t": when, "g": _(r["label"])}, r["n"], _("个")),
+                (section, _("%(t)s%(g)s项目占比") % {"t": when, "g": _(r["label"])}, r["share"], "%"),
+            ]
+    return rows
+
+
+def unknown_note(data: dict) -> str:
+    """The footnote of "—": which stocks are not known, and why (empty when every stock is known)."""
+    known: Known = data["known"]
+    arrears = data["arrears"]["start"]["known"] and data["arrears"]["end"]["known"]
+    if known.hazards_start and known.hazards_end and known.cases_start and known.cases_end and arrears:
+        return ""
+    since = known.hazards_from
+    when = f"{since:%Y-%m-%d}" if since else _("尚无")
+    return _(
+        "“—”表示该日的存量未掌握（系统上线、首次隐患排查或首笔工资明细到期前无记录，不按0计）；"
+        "隐患数据自%(d)s起掌握。"
+    ) % {"d": when}
 
 
 def arrears_rows(a: dict) -> list[Row]:

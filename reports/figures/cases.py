@@ -28,6 +28,15 @@ def overdue_at(end: datetime.date) -> Q:
     return filed | unanswered
 
 
+def open_at(day: datetime.date) -> Q:
+    """Cases open at the end of ``day`` (a stock): received by then, not closed by then, not refused."""
+    return (
+        Q(received_at__lt=day_after(day))
+        & (Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+        & ~Q(status=Complaint.Status.REFUSED)
+    )
+
+
 def complaint_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
     """Received, accepted, filed, closed, rates, workers, money, channels, incidents, typical cases
     published: 2 queries.
@@ -54,10 +63,8 @@ def complaint_figures(scope: Scope, start: datetime.date, end: datetime.date) ->
         criminal=Count("pk", filter=closed & Q(outcome=Complaint.Outcome.CRIMINAL)),
         overdue_end=Count("pk", filter=overdue_at(end)),
         typical_published=Count("typical_case", filter=Q(typical_case__published_on__range=(start, end))),
-        open_end=Count(
-            "pk", filter=Q(received_at__lt=hi) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
-            & ~Q(status=Complaint.Status.REFUSED),
-        ),
+        open_start=Count("pk", filter=open_at(start - datetime.timedelta(days=1))),
+        open_end=Count("pk", filter=open_at(end)),
     )  # fmt: skip
     channels = dict(qs.filter(received).values_list("channel").annotate(n=Count("pk")).order_by())
     row["workers"] = row["workers"] or 0

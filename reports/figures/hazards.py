@@ -23,17 +23,22 @@ def open_at(moment: datetime.datetime) -> Q:
     return Q(opened_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
 
 
-def levels_at(scope: Scope, moment: datetime.datetime) -> dict[int, int]:
-    """Open hazards at ``moment`` counted by their severity at that moment (one query)."""
+def level_at(moment: datetime.datetime) -> Coalesce:
+    """A hazard's severity at ``moment``: its last history row before then, else its current severity."""
     past = (
         Hazard.history.model.objects.filter(id=OuterRef("pk"), history_date__lt=moment)
         .order_by("-history_date", "-history_id")
         .values("severity")[:1]
     )
+    return Coalesce(Subquery(past), F("severity"))
+
+
+def levels_at(scope: Scope, moment: datetime.datetime) -> dict[int, int]:
+    """Open hazards at ``moment`` counted by their severity at that moment (one query)."""
     rows = (
         Hazard.objects.filter(scope.q(Hazard))
         .filter(open_at(moment))
-        .annotate(level=Coalesce(Subquery(past), F("severity")))
+        .annotate(level=level_at(moment))
         .values("level")
         .annotate(n=Count("pk"))
         .order_by()
@@ -42,8 +47,20 @@ def levels_at(scope: Scope, moment: datetime.datetime) -> dict[int, int]:
     return {level: counts.get(level, 0) for level, _label in LEVELS}
 
 
-def hazard_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
-    """Levels at start and end, opened / closed (manual, automatic) in the range: 3 queries."""
+def _get(counts: dict[int, int] | None, level: int) -> int | None:
+    return None if counts is None else counts[level]
+
+
+def hazard_figures(
+    scope: Scope,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    known_start: bool = True,
+    known_end: bool = True,
+) -> dict:
+    """Levels at start and end, opened / closed (manual, automatic) in the range: 3 queries (one less for
+    each end whose stock is not known: its levels are ``None``, never 0 — DESIGN §9)."""
     lo, hi = day_start(start), day_after(end)
     flows = Hazard.objects.filter(scope.q(Hazard)).aggregate(
         opened=Count("pk", filter=Q(opened_at__gte=lo, opened_at__lt=hi)),
@@ -51,17 +68,22 @@ def hazard_figures(scope: Scope, start: datetime.date, end: datetime.date) -> di
         auto_closed=Count("pk", filter=Q(closed_at__gte=lo, closed_at__lt=hi, auto_closed=True)),
         overdue_end=Count("pk", filter=open_at(hi) & Q(deadline__lt=end)),
     )
-    at_start, at_end = levels_at(scope, lo), levels_at(scope, hi)
+    at_start = levels_at(scope, lo) if known_start else None
+    at_end = levels_at(scope, hi) if known_end else None
     levels = [
-        {"level": level, "label": label, "start": at_start[level], "end": at_end[level]}
+        {"level": level, "label": label, "start": _get(at_start, level), "end": _get(at_end, level)}
         for level, label in LEVELS
     ]
+    if at_end is None:
+        flows["overdue_end"] = None
     return {
         **flows,
         "levels": levels,
-        "open_start": sum(at_start.values()),
-        "open_end": sum(at_end.values()),
-        "serious_end": at_end[Project.Grade.SERIOUS],
+        "known_start": known_start,
+        "known_end": known_end,
+        "open_start": None if at_start is None else sum(at_start.values()),
+        "open_end": None if at_end is None else sum(at_end.values()),
+        "serious_end": None if at_end is None else at_end[Project.Grade.SERIOUS],
     }
 
 

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 
 from deposits.selectors import DepositPosition, deposit_positions
 from projects import obligations
-from projects.models import Hazard, Payroll, Project, RosterEntry
+from projects.models import Payroll, Project, RosterEntry
 from wages.models import PayLine
 from wagewatch.lib.periods import months_before
 
 from .common import rate
-from .scope import Scope, day_after, day_start
+from .scope import Scope
 
 # (key, label, problem text "%(n)s个项目…")
 OBLIGATIONS = [
@@ -28,15 +28,6 @@ OBLIGATIONS = [
     ("board", "维权信息告示牌", "%(n)s个项目未设置维权信息告示牌"),
     ("wages", "按月足额支付工资", "%(n)s个项目未按月足额支付农民工工资"),
 ]
-
-
-def open_hazard_at(moment: datetime.datetime):
-    """Exists(): the project had a hazard open at ``moment`` (from the opened/closed timestamps)."""
-    return Exists(
-        Hazard.objects.filter(project=OuterRef("pk"), opened_at__lt=moment).filter(
-            Q(closed_at__isnull=True) | Q(closed_at__gte=moment)
-        )
-    )
 
 
 def _line_count(lines, condition: Q | None = None):
@@ -77,13 +68,12 @@ def _rows(scope: Scope, end: datetime.date) -> list[dict]:
             pay_via=Subquery(payroll.values("via_account")[:1]),
             account_on=F("wage_account__opened_on"),
             board=obligations.notice_board_posted(end),
-            hazard_open=open_hazard_at(day_after(end)),
             **_line_figures(due, end),
         )
         .values(
             "pk", "code", "township_id", "department_id", "investment_type", "contract_date", "wage_admin",
             "board", "has_roster", "has_unsigned", "transfer_ref", "wages_due", "pay_paid", "pay_attended",
-            "pay_via", "account_on", "hazard_open",
+            "pay_via", "account_on",
             "line_n", "line_attended", "line_paid", "line_not_via",
         )
         .order_by("pk")
@@ -133,30 +123,14 @@ def project_figures(scope: Scope, start: datetime.date, end: datetime.date) -> d
              "rate": rate(met, total), "problem": _(problem) % {"n": total - met}}
         )  # fmt: skip
     sources = [r["pay_source"] for r in rows]
-    at_start = _active_at_start(scope, start)
-    clean_end = sum(1 for r in rows if not r["hazard_open"])
     return {
         "active": total,
         "rows": rows,
         "coverage": coverage,
         "by_investment": _count_by(rows, "investment_type", dict(Project.Investment.choices)),
-        "clean_start": at_start["clean"],
-        "active_start": at_start["total"],
-        "clean_start_rate": rate(at_start["clean"], at_start["total"]),
-        "clean_end": clean_end,
-        "clean_end_rate": rate(clean_end, total),
         "payroll_from_lines": sources.count("lines"),
         "payroll_reported": sources.count("reported"),
     }
-
-
-def _active_at_start(scope: Scope, start: datetime.date) -> dict:
-    return (
-        Project.objects.filter(scope.q(Project))
-        .active_on(start)
-        .annotate(had=open_hazard_at(day_start(start)))
-        .aggregate(total=Count("pk"), clean=Count("pk", filter=Q(had=False)))
-    )
 
 
 def roster_figures(scope: Scope, end: datetime.date) -> dict:

@@ -33,11 +33,12 @@ def trend_figures(scope: Scope, end: datetime.date) -> list[dict]:
     return [
         {
             "month": first,
+            "last": last,
             "label": f"{first.month}月",
             "received": c[f"r{i}"],
             "opened": h[f"o{i}"],
             "open": h[f"s{i}"],
             "balance": wan((d[f"i{i}"] or ZERO) - (d[f"x{i}"] or ZERO)),
         }
-        for i, (first, _last) in enumerate(bounds)
+        for i, (first, last) in enumerate(bounds)
     ]

@@ -36,12 +36,13 @@ def test_report_data_queries_do_not_grow_with_data(
 ):
     county(2, [township_a, township_b], department)
     small = _queries(Scope())
-    # 37: 2 unit names; project rows + active at start; deposit_positions (6); roster workers;
-    # complaints (2: typical cases published are counted in the case aggregate through its one-to-one
-    # join, no query of their own); hazards (flows + 2 levels); arrears (4); inspections, orders (2);
-    # deposits (2); fund (flows and stocks in one); blacklist (5 counts: notices, added, removed, in force,
-    # certificates; + grades); trend (3); rankings (hazards, cases by unit).
-    assert small == 37
+    # 41: 2 unit names; known-from (first sweep, go-live day for hazards, go-live day for the other
+    # stocks); project rows + coverage rows; deposit_positions (4); complaints (2: typical cases published
+    # counted in the case aggregate through its one-to-one join); hazards (flows + 2 levels); roster
+    # workers; projects by grade (start, end); arrears (4); inspections, orders, interviews; deposits (2);
+    # fund (flows and stocks in one); blacklist (grades + 5 counts: notices, added, removed, in force,
+    # certificates); trend (3); rankings (hazards, cases by unit).
+    assert small == 41
     with django_assert_num_queries(small):
         report_data(scope=Scope(), start=START, end=END)
     county(198, [township_a, township_b], department, offset=2)

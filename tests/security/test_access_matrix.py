@@ -27,7 +27,7 @@ from complaints.models import Complaint, ComplaintAttachment, TypicalCase
 from deposits.models import DrawRequest, EmergencyAdvance
 from projects.models import ImportJob, Inspection
 from projects.models.inspections import SITE_CHECKS
-from reports.models import ReportRun, TaskProgress
+from reports.models import Campaign, ReportRun, TaskProgress
 from tests.api.factories import make_project_records
 from tests.blacklist.factories import make_listed, make_pay_order
 from tests.complaints.factories import make_complaint
@@ -191,6 +191,11 @@ MATRIX = {
     "reports:detail": (("report",), DENY, DENY, OK),
     "reports:status": (("report",), DENY, DENY, OK),
     "reports:download": (("report", "fmt:xlsx"), DENY, DENY, ANY),
+    "reports:campaigns": (None, *ALL_OK),
+    "reports:campaign_create": (None, DENY, DENY, OK),
+    "reports:campaign_detail": (("campaign",), DENY, DENY, OK),
+    "reports:campaign_edit": (("campaign",), DENY, DENY, OK),
+    "reports:campaign_report": (("campaign",), DENY, DENY, ANY),
     # REST API (session auth here; token auth is the same permission classes)
     "api-root": (None, *ALL_OK),
     "project-list": (None, *ALL_OK),
@@ -213,6 +218,8 @@ MATRIX = {
     "hazard-detail": (("pk:hazard",), *READ_A),
     "inspection-list": (None, *ALL_OK),
     "inspection-detail": (("pk:inspection",), *READ_A),
+    "campaign-list": (None, *ALL_OK),
+    "campaign-detail": (("pk:campaign",), DENY, DENY, OK),
 }
 
 
@@ -315,6 +322,10 @@ def samples(township_a, department, office, inspector_a):
         enterprise=project.builder, township=township_a, date=datetime.date(2026, 3, 2), created_by=office,
         **dict.fromkeys(SITE_CHECKS),
     )  # fmt: skip
+    campaign = Campaign.objects.create(
+        name="冬季攻坚行动", start=datetime.date(2026, 1, 1), end=datetime.date(2026, 2, 16),
+        scope=Campaign.Scope.TOWNSHIP, township=township_a,
+    )  # fmt: skip
     claimant = claimant_create(
         complaint=records["complaint"],
         name="刘大力",
@@ -362,6 +373,7 @@ def samples(township_a, department, office, inspector_a):
         "assignment": assignment,
         "progress": progress,
         "report": report,
+        "campaign": campaign,
         "transfer": records["transfer"],
         "payroll": records["payroll"],
         "pay_line": records["pay_line"],

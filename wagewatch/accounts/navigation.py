@@ -21,6 +21,7 @@ MENU = [
     (_("失信名单"), "blacklist:list", FIELD),
     (_("重点任务"), "reports:tasks", ALL),
     (_("统计报表"), "reports:index", ALL),
+    (_("专项行动"), "reports:campaigns", ALL),
     (_("系统管理"), "admin:index", (Role.ADMIN,)),
 ]
 
