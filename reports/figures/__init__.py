@@ -114,7 +114,7 @@ def figure_rows(data: dict) -> list[tuple[str, str, object, str]]:
         (s_c, _("群体性事件"), c["group_incidents"], _("件")), (s_c, _("移送公安"), c["criminal"], _("件")),
         (s_c, _("期末超期未结"), c["overdue_end"], _("件")),
     ]  # fmt: skip
-    rows += [(s_c, _("渠道：%(t)s") % {"t": r["label"]}, r["n"], _("件")) for r in c["channels"]]
+    rows += case_breakdown_rows(c)
     for lv in h["levels"]:
         rows += [(s_h, _("期初%(t)s") % {"t": lv["label"]}, lv["start"], _("条")),
                  (s_h, _("期末%(t)s") % {"t": lv["label"]}, lv["end"], _("条"))]  # fmt: skip
@@ -142,6 +142,25 @@ def figure_rows(data: dict) -> list[tuple[str, str, object, str]]:
         (s_b, _("应急周转金垫付"), f["advanced"], _("万元")),
         (s_b, _("应急周转金追回"), f["recovered"], _("万元")),
     ]  # fmt: skip
+    return rows
+
+
+def case_breakdown_rows(c: dict) -> list[tuple[str, str, object, str]]:
+    """Cases received by channel (every channel, zeros too), kind and sector with the construction share;
+    closed by outcome; group incidents with their workers and share."""
+    s_c, n = _("投诉举报案件"), _("件")
+    rows = [(s_c, _("渠道：%(t)s") % {"t": r["label"]}, r["n"], n) for r in c["channels"]]
+    rows += [(s_c, _("类别：%(t)s") % {"t": r["label"]}, r["n"], n) for r in c["kinds"]]
+    rows += [(s_c, _("领域：%(t)s") % {"t": r["label"]}, r["n"], n) for r in c["sectors"]]
+    rows += [
+        (s_c, _("领域：待确认"), c["sector_unknown"], n),
+        (s_c, _("建设领域占比"), c["construction_rate"], "%"),
+    ]
+    rows += [(s_c, _("处理结果：%(t)s") % {"t": r["label"]}, r["n"], n) for r in c["outcomes"]]
+    rows += [
+        (s_c, _("群体性事件涉及人数"), c["group_workers"], _("人")),
+        (s_c, _("群体性事件占受理案件比例"), c["group_rate"], "%"),
+    ]
     return rows
 
 
