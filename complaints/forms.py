@@ -151,7 +151,8 @@ class ClassifyForm(BoundedForm):
     """What the case is: kind, sector, channel and whether it is a group incident (the handler decides)."""
 
     kind = forms.ChoiceField(label=_("案件类别"), choices=Complaint.Kind.choices)
-    sector = forms.ChoiceField(label=_("所属领域"), choices=Complaint.Sector.choices)
+    # a blank first choice: a case whose sector is not known is not made 建设领域 by saving another field
+    sector = forms.ChoiceField(label=_("所属领域"), choices=[("", _("请选择")), *Complaint.Sector.choices])
     channel = forms.ChoiceField(label=_("投诉渠道"), choices=Complaint.Channel.choices)
     group_incident = forms.BooleanField(label=_("群体性事件"), required=False)
 
