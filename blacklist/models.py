@@ -56,8 +56,11 @@ class BlacklistEntry(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.PROTECT, related_name="blacklist_entries", verbose_name=_("失信单位")
     )
+    # null only for an entry listed before the system (golive's opening entries): its order is on paper
     basis_order = models.ForeignKey(
         EnforcementOrder,
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="blacklist_entries",
         verbose_name=_("未履行的责令支付文书"),

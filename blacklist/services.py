@@ -260,7 +260,8 @@ def blacklist_remove_early(
     if entry.expires_on <= on:
         raise ValidationError(_("该记录已期满"))
     # an order recorded as complied with counts as the arrears paid
-    arrears_paid_on = arrears_paid_on or entry.basis_order.complied_on
+    if arrears_paid_on is None and entry.basis_order is not None:
+        arrears_paid_on = entry.basis_order.complied_on
     problems = []
     if arrears_paid_on is None or arrears_paid_on > on:
         problems.append(_("未清偿拖欠的工资"))

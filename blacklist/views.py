@@ -88,7 +88,8 @@ EXPORT_HEADERS = [
 def _export_row(e: BlacklistEntry) -> list:
     return [
         e.enterprise.name, e.enterprise.uscc, e.enterprise.legal_representative, e.get_basis_kind_display(),
-        e.reason, e.basis_order.number, e.get_status_display(), e.proposed_on, e.notice_number,
+        e.reason, e.basis_order.number if e.basis_order else "", e.get_status_display(), e.proposed_on,
+        e.notice_number,
         e.defence_due, e.decided_on, e.listed_on, e.expires_on, e.removed_on, e.removal_reason,
     ]  # fmt: skip
 
@@ -176,7 +177,7 @@ def notice_pdf(request, pk):
     """事先告知书 (prior notice) as PDF, once issued."""
     _staff(request)
     entry = _get_entry_for_user(request, pk)
-    if not entry.notice_seq:
+    if not entry.notice_seq or entry.basis_order is None:
         raise Http404
     served = entry.basis_order.served_on or entry.basis_order.issued_on
     content = render_pdf("blacklist/pdf/notice.html", {"entry": entry, "served": served, "county": _county()})

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from wagewatch.accounts.admin_mixins import ScopedHistoryAdmin
 
-from .models import CaseEvent, Complaint, EnforcementOrder, Interview
+from .models import CaseEvent, Complaint, EnforcementOrder, Interview, TypicalCase
 from .selectors import can_see_reporter
 
 
@@ -83,3 +83,20 @@ class InterviewAdmin(ScopedHistoryAdmin):
     raw_id_fields = ["enterprise", "complaint", "project", "hazard", "created_by"]
     filter_horizontal = ["interviewers"]
     readonly_fields = ["year", "seq", "township"]
+
+
+@admin.register(TypicalCase)
+class TypicalCaseAdmin(ScopedHistoryAdmin):
+    list_display = ["title", "complaint", "enterprise_name", "published_on", "withdrawn_on"]
+    list_filter = ["published_on", "withdrawn_on"]
+    search_fields = ["title", "enterprise_name", "complaint__number"]
+    list_select_related = ["complaint"]
+    # Published and withdrawn through the office pages, where the text is checked for personal data:
+    # the admin reads (and keeps the history), it does not edit the public text.
+    readonly_fields = [
+        "complaint", "title", "summary", "enterprise_name", "amount_recovered", "workers_paid",
+        "published_on", "published_by", "published_at", "withdrawn_on", "withdrawn_by", "withdraw_reason",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request, obj=None):
+        return False

@@ -11,8 +11,8 @@ from projects.models import Project
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.workdays import add_workdays_info
 
-from . import enforcement, services
-from .models import CaseEvent, Complaint, EnforcementOrder, Interview
+from . import enforcement, services, typical
+from .models import CaseEvent, Complaint, EnforcementOrder, Interview, TypicalCase
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 CHANNELS = Complaint.Channel.values
@@ -33,6 +33,7 @@ def seed(*, stdout) -> None:
         _case(i, rng, projects[i % len(projects)], today)
     stdout.write(f"  complaints {Complaint.objects.filter(number__startswith='TSDEMO').count()}")
     _documents(projects, today, stdout)
+    _typical_cases(today, stdout)
 
 
 # (days before today the deadline falls; complied?) — negative days: not yet due
@@ -107,6 +108,48 @@ def _interview(i, project, office, today) -> None:
     )
     if i % 2:
         Interview.objects.filter(agreed=agreed).update(fulfilled_on=held + datetime.timedelta(days=10))
+
+
+TYPICAL_SUMMARY = (
+    "{d}，县劳动保障监察大队接到{n}名农民工反映，{e}承建的项目拖欠其工资。经调查核实，监察大队向该单位"
+    "下达责令限期支付工资文书，并约谈项目负责人。该单位在期限内通过农民工工资专用账户足额支付拖欠工资"
+    "{a}元，案件于{c}办结。提醒：用人单位应按月足额支付农民工工资，拒不支付的将依法列入失信联合惩戒名单。"
+)
+
+
+def _typical_cases(today: datetime.date, stdout) -> None:
+    """Two closed demo cases published as typical cases (idempotent: a case is published once)."""
+    office = get_user_model().objects.filter(username="office").first()
+    if office is None:
+        stdout.write("  typical cases: no demo office user, skipped")
+        return
+    closed = Complaint.objects.filter(
+        number__startswith="TSDEMO", status=Complaint.Status.CLOSED, amount_recovered__gt=0
+    ).order_by("number")
+    for case in closed.filter(typical_case__isnull=True)[: max(0, 2 - _typical_count())]:
+        assert case.closed_on is not None  # a closed case has its date (a database constraint)
+        text = TYPICAL_SUMMARY.format(
+            d=f"{timezone.localdate(case.received_at):%Y年%-m月%-d日}",
+            n=case.workers_paid,
+            e=case.respondent_name,
+            a=case.amount_recovered,
+            c=f"{case.closed_on:%Y年%-m月%-d日}",
+        )
+        typical.typical_case_publish(
+            complaint=case,
+            user=office,
+            title=f"{case.respondent_name}拖欠农民工工资案",
+            summary=text,
+            enterprise_name=case.respondent_name,
+            amount_recovered=case.amount_recovered,
+            workers_paid=case.workers_paid,
+            published_on=min(today, case.closed_on + datetime.timedelta(days=3)),
+        )
+    stdout.write(f"  typical cases {_typical_count()}")
+
+
+def _typical_count() -> int:
+    return TypicalCase.objects.filter(complaint__number__startswith="TSDEMO").count()
 
 
 def _case(i: int, rng: random.Random, project: Project, today: datetime.date) -> None:

@@ -33,8 +33,8 @@ def document_township(
         return project.township_id
     if complaint is not None:
         return complaint.township_id
-    if inspection is not None:
-        return inspection.project.township_id
+    if inspection is not None:  # a site inspection: its project's; an employer inspection: its own
+        return inspection.project.township_id if inspection.project else inspection.township_id
     if hazard is not None:
         return hazard.project.township_id
     return None

@@ -74,3 +74,26 @@ class InterviewFilter(OrderFilter):
 
     kind = None
     open = None
+
+
+TYPICAL_STATUS = {
+    "public": Q(withdrawn_on__isnull=True),
+    "withdrawn": Q(withdrawn_on__isnull=False),
+}
+
+
+class TypicalCaseFilter(ListFilter):
+    """The office's list of typical cases: by publication date (the report's flow), state and township."""
+
+    search_fields = ("title", "enterprise_name", "complaint__number")
+
+    status = Filter(method="by_status")
+    township = Filter(field_name="complaint__township")
+    date_from = Filter(field_name="published_on", lookup_expr="gte")
+    date_to = Filter(field_name="published_on", lookup_expr="lte")
+
+    class Meta:
+        form = forms.TypicalFilterForm
+
+    def by_status(self, queryset, _name, value):
+        return queryset.filter(TYPICAL_STATUS[value]) if value in TYPICAL_STATUS else queryset

@@ -16,7 +16,7 @@ from wagewatch.lib.formfields import field_of
 from wagewatch.lib.validators import validate_mobile, validate_resident_id
 
 from .claimants import MAX_MONTHS
-from .models import Claimant, Complaint, EnforcementOrder, Interview
+from .models import Claimant, Complaint, EnforcementOrder, Interview, TypicalCase
 from .services import suggest_sector
 
 if TYPE_CHECKING:  # PersonMixin is mixed into a form
@@ -402,3 +402,36 @@ class WageCheckForm(BoundedForm):
 
     def clean_phone(self):
         return validate_mobile(self.cleaned_data["phone"])
+
+
+TYPICAL_STATUS_CHOICES = [("", _("全部")), ("public", _("公开中")), ("withdrawn", _("已撤下"))]
+
+
+class TypicalFilterForm(BoundedForm):
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("标题/单位/案件编号")}),
+    )
+    status = forms.ChoiceField(label=_("状态"), choices=TYPICAL_STATUS_CHOICES, required=False)
+    township = forms.ModelChoiceField(label=_("乡镇"), queryset=Township.objects.all(), required=False)
+    date_from = forms.DateField(label=_("发布日期自"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("至"), required=False, widget=DATE)
+
+
+class TypicalCaseForm(BoundedModelForm):
+    """A typical case's public text (checked for personal data by the service) and figures as published."""
+
+    class Meta:
+        model = TypicalCase
+        fields = ["title", "summary", "enterprise_name", "amount_recovered", "workers_paid", "published_on"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 10}), "published_on": DATE}
+        help_texts = {
+            "summary": _("将在公开页面发布：不得含有身份证号码、电话号码或投诉人、工人的姓名（可写“王某”）"),
+        }
+
+
+class WithdrawTypicalForm(BoundedForm):
+    bounds_model = TypicalCase
+    withdrawn_on = forms.DateField(label=_("撤下日期"), widget=DATE)
+    withdraw_reason = forms.CharField(label=_("撤下理由"), max_length=200, required=False)

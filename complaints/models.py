@@ -30,7 +30,7 @@ class ComplaintQuerySet(ScopedQuerySet):
 class Complaint(models.Model):
     class Channel(models.TextChoices):
         # as the office counts them; "online" (was 网络) stays the code of 网上信访: old rows stay valid
-        HOTLINE_12333 = "12333", _("12333（电话）")
+        HOTLINE_12333 = "12333", _("12333")  # 12333 电话 (the go-live import also reads 电话)
         NATIONAL = "national", _("全国根治欠薪线索反映平台")
         HOTLINE_12345 = "12345", _("12345")
         VISIT = "visit", _("来访")
@@ -393,3 +393,4 @@ class ComplaintAttachment(models.Model):
 from .models_claimants import Claimant as Claimant  # noqa: E402
 from .models_public import Captcha as Captcha  # noqa: E402
 from .models_public import PublicHit as PublicHit  # noqa: E402
+from .models_typical import TypicalCase as TypicalCase  # noqa: E402

@@ -17,8 +17,8 @@ from wagewatch.lib import config, law
 from wagewatch.lib.qr import qr_svg
 from wagewatch.lib.workdays import workdays_between
 
-from .filters import ORDER_STATUS, ComplaintFilter, InterviewFilter, OrderFilter
-from .models import CaseEvent, Complaint, EnforcementOrder, Interview
+from .filters import ORDER_STATUS, ComplaintFilter, InterviewFilter, OrderFilter, TypicalCaseFilter
+from .models import CaseEvent, Complaint, EnforcementOrder, Interview, TypicalCase
 
 
 class EnforcementCounts(TypedDict):
@@ -169,3 +169,30 @@ def notice_board_context(*, project: Project) -> dict[str, Any]:
         "check_url": check_url,
         "check_qr": mark_safe(qr_svg(check_url, scale=6)),
     }
+
+
+def typical_case_list(*, user: AnyUser, filters: dict[str, Any]) -> QuerySet[TypicalCase]:
+    """Typical cases this user may see (office staff and admins), filtered, newest first (one query)."""
+    qs = TypicalCase.objects.visible_to(user).select_related(
+        "complaint", "complaint__township", "published_by"
+    )
+    return TypicalCaseFilter.apply(qs, filters).order_by("-published_on", "-pk")
+
+
+def public_typical_cases(*, on: datetime.date) -> QuerySet[TypicalCase]:
+    """The typical cases on the public page that day, newest first: their published text only."""
+    return (
+        TypicalCase.objects.public_on(on)
+        .select_related("complaint__township")
+        .only(
+            "title",
+            "summary",
+            "enterprise_name",
+            "amount_recovered",
+            "workers_paid",
+            "published_on",
+            "complaint__outcome",
+            "complaint__township__name",
+        )
+        .order_by("-published_on", "-pk")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_enforcement, views_public, views_wagecheck
+from . import views, views_enforcement, views_public, views_typical, views_wagecheck
 
 app_name = "complaints"
 
@@ -28,6 +28,14 @@ urlpatterns = [
     path("complaints/interviews/<int:pk>/pdf/", views_enforcement.interview_pdf, name="interview_pdf"),
     path(
         "complaints/interviews/<int:pk>/fulfil/", views_enforcement.interview_fulfil, name="interview_fulfil"
+    ),
+    path("complaints/<int:pk>/typical/", views_typical.typical_create, name="typical_create"),
+    path("complaints/typical/", views_typical.typical_list, name="typical_list"),
+    path("complaints/typical/<int:pk>/withdraw/", views_typical.typical_withdraw, name="typical_withdraw"),
+    path(
+        "public/typical-cases/",
+        views_public.public_error_guard(views_typical.typical_public),
+        name="typical_public",
     ),
     path("projects/<int:pk>/complaints/", views.project_tab, name="project_tab"),
     path("projects/<int:pk>/complaints/notice-board.pdf", views.notice_board, name="notice_board"),

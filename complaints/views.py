@@ -28,7 +28,7 @@ from wagewatch.lib.xlsx import write_workbook, xlsx_response
 from . import claimants, forms, selectors, services
 from .exports import LEDGER_HEADERS, ledger_row
 from .filters import ComplaintFilter
-from .models import Claimant, Complaint, ComplaintAttachment
+from .models import Claimant, Complaint, ComplaintAttachment, TypicalCase
 
 PAGE_SIZE = 50
 
@@ -122,6 +122,7 @@ def _detail_context(request, case: Complaint, *, revealed: bool = False, claiman
         "can_extend": may_work and roles.is_approver(user) and case.status == S.FILED and not case.extended,
         "can_triage": roles.is_office(user) and case.status not in (S.CLOSED, S.REFUSED),
         "can_flag": roles.is_office(user),
+        **_typical_context(user, case),
         "refuse_form": forms.RefuseForm(),
         "extend_form": forms.ExtendForm(),
         # the figures the pay records give, for the handler to confirm at closure
@@ -146,6 +147,15 @@ def _detail_context(request, case: Complaint, *, revealed: bool = False, claiman
         "attachments": case.attachments.all(),
         "can_attach": may_work,
     }
+
+
+def _typical_context(user, case: Complaint) -> dict:
+    """Office staff publish a closed case as a typical case (one per case): the button, or the one
+    published (one query, only for office staff on a closed case)."""
+    if not (roles.is_office(user) and case.status == Complaint.Status.CLOSED):
+        return {"can_publish_typical": False, "typical": None}
+    found = TypicalCase.objects.filter(complaint=case).first()
+    return {"can_publish_typical": found is None, "typical": found}
 
 
 @login_required

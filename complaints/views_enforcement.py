@@ -117,9 +117,11 @@ def _prefill(request, initial: dict, *, text_field: str, inspection: bool = Fals
         initial.update(complaint=case.number, enterprise=case.respondent_name)
     if found is not None:
         initial.update(inspection=found.pk, **{text_field: found.findings})
+        if found.enterprise_id and not found.project_id:  # an employer inspected without a project
+            initial.setdefault("enterprise", found.enterprise.name)
     if hazard is not None:
         initial.update(hazard=hazard.pk, **{text_field: hazard.detail})
-    linked = next((s.project for s in (hazard, found, case) if s is not None), None)
+    linked = next((s.project for s in (hazard, found, case) if s is not None and s.project), None)
     project = project or linked
     if project is not None:
         initial["project"] = project.pk

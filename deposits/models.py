@@ -170,6 +170,8 @@ class DepositEntry(models.Model):
     amount = models.DecimalField(_("金额（元）"), **MONEY)
     date = models.DateField(_("日期"), default=timezone.localdate)
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    # written by the go-live workbook (golive) with its real date: a draw before the system has no order in it
+    opening = models.BooleanField(_("上线导入"), default=False)
     order = models.ForeignKey(
         EnforcementOrder,
         null=True,
@@ -194,7 +196,8 @@ class DepositEntry(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="deposit_entry_amount_positive"),
             models.CheckConstraint(
-                condition=~Q(kind="drawn") | Q(order__isnull=False), name="deposit_draw_has_order"
+                condition=~Q(kind="drawn") | Q(order__isnull=False) | Q(opening=True),
+                name="deposit_draw_has_order",
             ),
         ]
 

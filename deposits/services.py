@@ -96,6 +96,25 @@ def deposit_opening_balance(
     return _post(deposit_id=deposit.pk, kind=Kind.OPENING, amount=amount, on=on, user=user, note=note)
 
 
+def deposit_opening_entry(
+    *, deposit: WageDeposit, kind: str, amount: Amount, on: datetime.date, user: User
+) -> DepositEntry:
+    """Go-live (golive): an entry from before the system with its real date (paid in, drawn — its order is
+    on paper — or returned); a return that empties the balance marks the deposit returned on that day."""
+    amount = positive_amount(amount)
+    with transaction.atomic():
+        locked = WageDeposit.objects.select_for_update().get(pk=deposit.pk)
+        if locked.status == WageDeposit.Status.RETURNED:
+            raise ValidationError(_("保证金已退还，不能再记账"))
+        entry = DepositEntry(deposit=locked, kind=kind, amount=amount, date=on, opening=True,
+                             note=_("上线初始化导入"), created_by=user)  # fmt: skip
+        move_balance(locked, entry, user, shortfall=_("金额超过保证金余额 %(balance)s 元"))
+        if kind == Kind.RETURNED and locked.balance == 0:
+            locked.status, locked.returned_on = WageDeposit.Status.RETURNED, on
+            saved(locked, user, update_fields=["status", "returned_on"])
+    return entry
+
+
 def _check_order(order: EnforcementOrder, deposit: WageDeposit, on: datetime.date) -> None:
     if order.kind != EnforcementOrder.Kind.PAY or not order.is_ignored(on):
         raise ValidationError({"order": _("只有逾期未履行的责令支付文书才能作为动用依据")})

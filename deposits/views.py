@@ -104,6 +104,7 @@ def deposit_list(request):
         "forms": WageDeposit.Form.choices,
         "statuses": WageDeposit.Status.choices,
         "can_import": is_admin(request.user),
+        "can_golive": is_office(request.user),  # the go-live workbook (golive:upload)
         "title": _("工资保证金台账"),
     }
     return render(request, "deposits/list.html", context)

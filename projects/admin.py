@@ -94,8 +94,15 @@ class PayrollAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Inspection)
 class InspectionAdmin(ScopedHistoryAdmin):
-    list_display = ["project", "date", "rectification_required", "rectification_deadline"]
-    raw_id_fields = ["project"]
+    """Site inspections (with a project) and employer inspections (an enterprise and a township, no site
+    checks)."""
+
+    list_display = ["date", "project", "enterprise", "township", "rectification_required"]
+    list_display += ["amount_recovered", "workers_involved", "workers_paid"]
+    list_filter = ["township", ("project", admin.EmptyFieldListFilter)]
+    list_select_related = ["project", "enterprise", "township"]
+    raw_id_fields = ["project", "enterprise"]
+    search_fields = ["project__name", "enterprise__name", "enterprise__uscc"]
 
 
 @admin.register(ImportJob)

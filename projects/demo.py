@@ -1,4 +1,5 @@
-"""Demo county projects: enterprises with valid USCCs, rosters, accounts, 12 months of money, inspections."""
+"""Demo county projects: enterprises with valid USCCs, rosters, accounts, 12 months of money, inspections
+(of the sites, and of a few restaurants and factories without a project)."""
 
 import datetime
 import random
@@ -21,6 +22,7 @@ from .models import (
     WageAccount,
     Worker,
 )
+from .models.inspections import SITE_CHECKS
 
 _KINDS = ["住宅", "安置房", "道路改造", "污水管网", "学校", "桥梁", "水库除险加固", "产业园厂房"]
 _SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高"
@@ -56,6 +58,7 @@ def seed(*, stdout) -> None:
         _roster(project, i, rng)
         _money(project, i, today)
         _inspection(project, i, today)
+    _employer_inspections(townships, today)
     stdout.write(f"  projects {Project.objects.count()}, workers {Worker.objects.count()}")
 
 
@@ -179,9 +182,40 @@ def _inspection(project, i, today) -> None:
         project=project,
         date=date,
         defaults={
+            "enterprise": project.contractor,
             "check_notice_board": not fail_board,
             "findings": "未设置维权信息告示牌" if fail_board else "",
             "rectification_required": fail_board,
             "rectification_deadline": date + datetime.timedelta(days=14) if fail_board else None,
         },
     )
+
+
+# Employers without a construction project (kind 其他): name, findings, yuan recovered, workers involved/paid
+_EMPLOYERS = [
+    ("县城老街餐饮管理有限公司", "拖欠服务员3个月工资", Decimal("42600.00"), 6, 6),
+    ("皖北食品加工有限公司", "未按月足额支付工资", Decimal("158300.00"), 23, 21),
+    ("兴业纺织制衣厂", "", Decimal("0.00"), 0, 0),
+    ("顺达塑料制品有限公司", "克扣加班工资", Decimal("36750.50"), 9, 9),
+]
+
+
+def _employer_inspections(townships, today) -> None:
+    for n, (name, findings, amount, involved, paid) in enumerate(_EMPLOYERS):
+        firm = _enterprise(9000 + n, Enterprise.Kind.OTHER, name)
+        date = today - datetime.timedelta(days=20 + 9 * n)
+        Inspection.objects.update_or_create(
+            enterprise=firm,
+            project=None,
+            date=date,
+            defaults={
+                "township": townships[n % len(townships)],
+                **dict.fromkeys(SITE_CHECKS),  # no site checks off a construction site
+                "findings": findings,
+                "rectification_required": bool(findings),
+                "rectification_deadline": date + datetime.timedelta(days=10) if findings else None,
+                "amount_recovered": amount,
+                "workers_involved": involved,
+                "workers_paid": paid,
+            },
+        )

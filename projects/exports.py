@@ -50,3 +50,23 @@ def roster_sheet(entries, *, reveal: bool) -> tuple:
         ]  # fmt: skip
 
     return (_("花名册"), headers, (row(e) for e in entries.iterator(chunk_size=1000)))
+
+
+def inspection_sheet(inspections) -> tuple:
+    """检查记录: one row per inspection (of a project's site or of an employer without a project)."""
+    headers = [
+        _("检查日期"), _("被检查用人单位"), _("统一社会信用代码"), _("检查项目"), _("投资类型"),
+        _("所在乡镇"), _("七项检查不符合"), _("检查发现的问题"), _("责令整改"), _("整改期限"),
+        _("整改完成日期"), _("追回工资金额（元）"), _("涉及农民工人数"), _("兑付农民工人数"),
+    ]  # fmt: skip
+
+    def row(i):
+        firm, town = i.employer, i.jurisdiction
+        return [
+            i.date, firm.name if firm else "", firm.uscc if firm else "", i.project.name if i.project else "",
+            i.project.get_investment_type_display() if i.project else "", town.name if town else "",
+            "、".join(i.failed_checks), i.findings, _("是") if i.rectification_required else _("否"),
+            i.rectification_deadline, i.rectified_on, i.amount_recovered, i.workers_involved, i.workers_paid,
+        ]  # fmt: skip
+
+    return (_("检查记录"), headers, (row(i) for i in inspections.iterator(chunk_size=1000)))

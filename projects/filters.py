@@ -1,10 +1,11 @@
-"""The project list's filters (form in forms.py)."""
+"""The project list's and the inspection list's filters (forms in forms.py)."""
 
+from django.db.models import Q
 from django_filters import Filter
 
 from wagewatch.lib.filters import ListFilter
 
-from .forms import ProjectFilterForm
+from .forms import InspectionFilterForm, ProjectFilterForm
 
 
 class ProjectFilter(ListFilter):
@@ -22,3 +23,31 @@ class ProjectFilter(ListFilter):
     def search(self, queryset, name, value):
         found = super().search(queryset, name, value)
         return found if found is queryset else found.distinct()  # a project with two matching subcontracts
+
+
+class InspectionFilter(ListFilter):
+    search_fields = ("enterprise__name", "project__name", "project__contractor__name", "findings")
+
+    kind = Filter(method="by_kind")
+    township = Filter(method="by_township")
+    enterprise = Filter(method="by_enterprise")
+    date_from = Filter(field_name="date", lookup_expr="gte")
+    date_to = Filter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        form = InspectionFilterForm
+
+    def by_kind(self, queryset, _name, value):
+        if value == "project":
+            return queryset.filter(project__isnull=False)
+        if value == "employer":
+            return queryset.filter(project__isnull=True)
+        return queryset
+
+    def by_township(self, queryset, _name, value):
+        """A site inspection is in its project's township, an employer inspection in its own."""
+        return queryset.filter(Q(project__township=value) | Q(project__isnull=True, township=value))
+
+    def by_enterprise(self, queryset, _name, value):
+        """The employer inspected: the one recorded, or the project's general contractor when none is."""
+        return queryset.filter(Q(enterprise=value) | Q(enterprise__isnull=True, project__contractor=value))

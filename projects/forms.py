@@ -9,9 +9,9 @@ from wagewatch.accounts.models import Department, Township
 from wagewatch.lib.bounds import BoundedForm, BoundedModelForm, NoFormulaMixin
 from wagewatch.lib.cardhash import card_number_input
 from wagewatch.lib.formfields import field_of
-from wagewatch.lib.validators import validate_mobile, validate_resident_id
+from wagewatch.lib.validators import validate_mobile, validate_resident_id, validate_uscc
 
-from .models import Inspection, LabourCostTransfer, Payroll, Project, RosterEntry, WageAccount
+from .models import Enterprise, Inspection, LabourCostTransfer, Payroll, Project, RosterEntry, WageAccount
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -33,6 +33,21 @@ class ProjectFilterForm(BoundedForm):
     )
     status = forms.ChoiceField(label=_("状态"), choices=_all(Project.Status.choices), required=False)
     risk_grade = forms.ChoiceField(label=_("隐患等级"), choices=_all(Project.Grade.choices), required=False)
+
+
+class InspectionFilterForm(BoundedForm):
+    """The inspection list's filters."""
+
+    KINDS = [("", _("全部检查")), ("project", _("项目现场检查")), ("employer", _("无项目用人单位检查"))]
+
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("检查对象"), choices=KINDS, required=False)
+    township = forms.ModelChoiceField(label=_("乡镇"), queryset=Township.objects.all(), required=False)
+    enterprise = forms.ModelChoiceField(
+        label=_("用人单位"), queryset=Enterprise.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    date_from = forms.DateField(label=_("检查日期自"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("至"), required=False, widget=DATE)
 
 
 class ProjectForm(NoFormulaMixin, BoundedModelForm):
@@ -168,19 +183,90 @@ class PayrollForm(BoundedModelForm):
         return data
 
 
-class InspectionForm(NoFormulaMixin, BoundedModelForm):
+RECOVERED = ["amount_recovered", "workers_involved", "workers_paid"]
+RECTIFICATION = ["findings", "rectification_required", "rectification_deadline", "rectified_on"]
+INSPECTION_DATES = {"date": DATE, "rectification_deadline": DATE, "rectified_on": DATE}
+
+
+class _InspectionFormBase(NoFormulaMixin, BoundedModelForm):
+    """What every inspection form checks: a deadline with a rectification order, no more workers paid
+    than involved."""
+
     future_dates = ("rectification_deadline",)
 
-    class Meta:
-        model = Inspection
-        fields = ["date", *[name for name, _label in Inspection.CHECKS]]
-        fields += ["findings", "rectification_required", "rectification_deadline", "rectified_on"]
-        widgets = {"date": DATE, "rectification_deadline": DATE, "rectified_on": DATE}
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in RECOVERED:  # most inspections recover nothing: blank is 0
+            self.fields[name].required = False
 
     def clean(self):
         data = super().clean()
+        for name in RECOVERED:
+            if name in data and data[name] is None:
+                data[name] = 0
         if data.get("rectification_required") and not data.get("rectification_deadline"):
             self.add_error("rectification_deadline", _("责令整改时须填写整改期限"))
+        if (data.get("workers_paid") or 0) > (data.get("workers_involved") or 0):
+            self.add_error("workers_paid", _("兑付人数不能多于涉及人数"))
+        return data
+
+
+class InspectionForm(_InspectionFormBase):
+    """A project's site inspection: the seven checks (ticked: passed), findings, rectification, recovered."""
+
+    class Meta:
+        model = Inspection
+        fields = ["date", *[name for name, _label in Inspection.CHECKS], *RECTIFICATION, *RECOVERED]
+        widgets = INSPECTION_DATES
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in Inspection.CHECKS:  # a tick box on a site (the column is empty off sites)
+            self.fields[name] = forms.BooleanField(label=label, required=False, initial=True)
+
+
+class EmployerInspectionForm(_InspectionFormBase):
+    """An inspection of any employer without a project (a restaurant, a factory) in the user's townships:
+    the enterprise from the register, or a new one by name and USCC."""
+
+    new_name = forms.CharField(label=_("新单位名称"), max_length=100, required=False)
+    new_uscc = forms.CharField(
+        label=_("新单位统一社会信用代码"),
+        max_length=30,
+        required=False,
+        help_text=_("登记册中没有的单位：填写名称和统一社会信用代码（已登记的代码直接使用该单位）"),
+    )
+
+    class Meta:
+        model = Inspection
+        fields = ["township", "enterprise", "date", *RECTIFICATION, *RECOVERED]
+        widgets = INSPECTION_DATES
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        township = field_of(self, "township", forms.ModelChoiceField)
+        township.required = True
+        township.help_text = ""
+        if user is not None:
+            township.queryset = townships_for(user)
+        enterprise = field_of(self, "enterprise", forms.ModelChoiceField)
+        enterprise.help_text = _("从企业登记册中选择；登记册中没有的，在下方填写新单位")
+
+    def clean_new_uscc(self):
+        code = self.cleaned_data.get("new_uscc", "").strip()
+        return validate_uscc(code) if code else ""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("enterprise"):
+            return data
+        if not data.get("new_uscc"):
+            if "new_uscc" not in self.errors:
+                self.add_error(
+                    "enterprise", _("请选择被检查的用人单位，或填写新单位的名称和统一社会信用代码")
+                )
+        elif not data.get("new_name") and not Enterprise.objects.filter(uscc=data["new_uscc"]).exists():
+            self.add_error("new_name", _("请填写单位名称"))
         return data
 
 

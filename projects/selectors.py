@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from wagewatch.accounts.access import get_for_user
 from wagewatch.accounts.roles import AnyUser
 
-from .filters import ProjectFilter
+from .filters import InspectionFilter, ProjectFilter
 from .models import Inspection, LabourCostTransfer, Payroll, Project, RosterEntry
 
 SORTS = {
@@ -61,6 +61,23 @@ def project_payrolls(*, project: Project) -> QuerySet[Payroll]:
 def project_inspections(*, project: Project) -> QuerySet[Inspection]:
     """Inspections of the project with their inspectors."""
     return Inspection.objects.filter(project=project).prefetch_related("inspectors").order_by("-date", "-id")
+
+
+def inspection_list(*, user: AnyUser, filters: dict[str, Any] | None = None) -> QuerySet[Inspection]:
+    """Inspections the user may see (of projects and of employers without one), filtered, newest first; one
+    query a page plus one for the inspectors."""
+    qs = Inspection.objects.visible_to(user).select_related(
+        "project__township", "project__contractor", "enterprise", "township"
+    )
+    qs = InspectionFilter.apply(qs, filters or {})
+    return qs.prefetch_related("inspectors").order_by("-date", "-id")
+
+
+def inspection_for_user(*, user: AnyUser, pk: object, write: bool = False) -> Inspection:
+    """An inspection of an employer without a project, for its pages: 404 unless the user sees it (a site
+    inspection is opened through its project)."""
+    qs = Inspection.objects.filter(project__isnull=True).select_related("enterprise", "township")
+    return get_for_user(qs, user, pk, write=write)
 
 
 def project_history(*, project: Project) -> QuerySet:

@@ -6,11 +6,13 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagewatch.accounts.access import may_work_in
+from wagewatch.accounts.models import Township
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.masking import mask_phone
 from wagewatch.lib.validators import (
@@ -33,6 +35,7 @@ from .models import (
     WageAccount,
     Worker,
 )
+from .models.inspections import SITE_CHECKS
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -255,18 +258,72 @@ def payroll_save(*, project: Project, month: date, **fields: Any) -> Payroll:
 @transaction.atomic
 def inspection_save(
     *,
-    project: Project,
     user: User,
+    project: Project | None = None,
+    enterprise: Enterprise | None = None,
+    township: Township | None = None,
     inspectors: Iterable[User] = (),
     inspection: Inspection | None = None,
     **fields: Any,
 ) -> Inspection:
-    """Create or update a site inspection with its seven checks."""
+    """Create or update an inspection: of a project's site (the seven checks; the employer defaults to the
+    general contractor, the township is the project's) or of an employer without a project in ``township``
+    (no site checks). PermissionDenied outside the user's townships."""
     inspection = inspection or Inspection(project=project, created_by=user)
     for key, value in fields.items():
         setattr(inspection, key, value)
-    if inspection.rectification_required and not inspection.rectification_deadline:
-        raise ValidationError({"rectification_deadline": _("责令整改时须填写整改期限")})
+    township_id: int | None
+    if inspection.project is not None:
+        inspection.enterprise = enterprise or inspection.enterprise or inspection.project.contractor
+        inspection.township = None
+        township_id = inspection.project.township_id
+    else:
+        inspection.enterprise = enterprise or inspection.enterprise
+        inspection.township = township or inspection.township
+        township_id = inspection.township_id
+        for name in SITE_CHECKS:  # site checks are about construction sites
+            setattr(inspection, name, None)
+    if not may_work_in(user, township_id):
+        raise PermissionDenied(_("不在您的管辖乡镇"))
+    _check_inspection(inspection)
     _full_clean(inspection, user=user)
     inspection.inspectors.set(list(inspectors) or [user])
     return inspection
+
+
+def _check_inspection(inspection: Inspection) -> None:
+    errors: dict[str, str] = {}
+    if inspection.project is None and inspection.enterprise is None:
+        errors["enterprise"] = _("请选择被检查的用人单位")
+    if inspection.project is None and inspection.township is None:
+        errors["township"] = _("请选择所在乡镇")
+    if inspection.rectification_required and not inspection.rectification_deadline:
+        errors["rectification_deadline"] = _("责令整改时须填写整改期限")
+    if (inspection.workers_paid or 0) > (inspection.workers_involved or 0):
+        errors["workers_paid"] = _("兑付人数不能多于涉及人数")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def employer_inspection_save(
+    *,
+    user: User,
+    township: Township | None,
+    enterprise: Enterprise | None = None,
+    uscc: str = "",
+    name: str = "",
+    inspection: Inspection | None = None,
+    **fields: Any,
+) -> Inspection:
+    """Record an inspection of an employer without a project: the enterprise chosen from the register, or
+    found or registered by its USCC and name (kind 其他)."""
+    if enterprise is None and normalise_text(uscc):
+        enterprise, _created = enterprise_get_or_create(uscc=uscc, name=name, kind=Enterprise.Kind.OTHER)
+    if enterprise is None and inspection is None:
+        raise ValidationError(
+            {"enterprise": _("请选择被检查的用人单位，或填写新单位的名称和统一社会信用代码")}
+        )
+    return inspection_save(
+        user=user, enterprise=enterprise, township=township, inspection=inspection, **fields
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_import
+from . import views, views_import, views_inspections
 
 app_name = "projects"
 
@@ -34,4 +34,11 @@ urlpatterns = [
         name="inspection_edit",
     ),
     path("projects/<int:pk>/history/", views.history, name="history"),
+    path("inspections/", views_inspections.inspection_list, name="inspection_list"),
+    path("inspections/new/", views_inspections.employer_inspection_form, name="employer_inspection_add"),
+    path(
+        "inspections/<int:pk>/edit/",
+        views_inspections.employer_inspection_form,
+        name="employer_inspection_edit",
+    ),
 ]

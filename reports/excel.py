@@ -1,5 +1,6 @@
-"""The report workbook: the figures, the rankings and the three lists (在建工程项目清单, 欠薪隐患清单,
-案件台账) built with the row builders of the apps that own them. The reporter's identity is never in it."""
+"""The report workbook: the figures, the rankings, the three lists (在建工程项目清单, 欠薪隐患清单,
+案件台账) and the period's inspections, built with the row builders of the apps that own them. The
+reporter's identity is never in it."""
 
 import datetime
 
@@ -8,8 +9,8 @@ from django.utils.translation import gettext as _
 from complaints.exports import LEDGER_HEADERS as CASE_HEADERS
 from complaints.exports import ledger_row as case_row
 from complaints.models import Complaint
-from projects.exports import project_sheet
-from projects.models import Hazard, Project
+from projects.exports import inspection_sheet, project_sheet
+from projects.models import Hazard, Inspection, Project
 from risk.exports import HAZARD_HEADERS, hazard_row
 from wagewatch.lib.xlsx import write_workbook
 
@@ -48,6 +49,15 @@ def cases_in_range(scope: Scope, start: datetime.date, end: datetime.date):
     )
 
 
+def inspections_in_range(scope: Scope, start: datetime.date, end: datetime.date):
+    """Inspections dated in the range (the report's inspection figures count these rows)."""
+    return (
+        Inspection.objects.filter(scope.q(Inspection), date__range=(start, end))
+        .select_related("project__township", "project__contractor", "enterprise", "township")
+        .order_by("date", "id")
+    )
+
+
 def _ranking_sheet(title: str, rows: list[dict]) -> tuple:
     headers = [_("排名"), _("单位"), _("在建项目"), _("未销号隐患"), _("其中严重"), _("超期案件"),
                _("未按月拨付人工费"), _("未按月足额发薪")]  # fmt: skip
@@ -71,6 +81,7 @@ def build_workbook(*, data: dict, tasks: list[dict] | None = None) -> bytes:
          (hazard_row(h) for h in hazards_in_range(scope, start, end).iterator(2000))),
         (_("案件台账"), CASE_HEADERS,
          (case_row(c) for c in cases_in_range(scope, start, end).iterator(2000))),
+        inspection_sheet(inspections_in_range(scope, start, end)),
     ]  # fmt: skip
     if tasks:
         headers = [_("任务"), _("完成时限"), _("责任单位"), _("状态"), _("最新进展日期"), _("最新进展")]

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from projects.models import Enterprise, ImportJob, Project
-from projects.selectors import project_for_user
+from projects.selectors import inspection_list, project_for_user
 from projects.views_import import ImportPages, preview_or_refuse
 from wagewatch.accounts import once
 from wagewatch.accounts.models import Township
@@ -215,6 +215,9 @@ def _named(objects: Iterable[Model], stock: dict[int, selectors.Arrears]) -> lis
     return sorted(rows, key=lambda r: (-r["arrears"].amount, -r["arrears"].workers, str(r["obj"])))
 
 
+ENTERPRISE_INSPECTIONS = 20  # the latest shown on the enterprise's page; the inspection list has them all
+
+
 @login_required
 def enterprise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One enterprise's arrears in the user's scope: per project, and the workers owed."""
@@ -233,6 +236,9 @@ def enterprise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "projects": _named(Project.objects.filter(pk__in=by_project), by_project),
         "page": page,
         "query": urlencode({"on": on.isoformat()}),
+        "inspections": inspection_list(user=request.user, filters={"enterprise": firm})[
+            :ENTERPRISE_INSPECTIONS
+        ],
         "title": firm.name,
     }
     return render(request, "wages/enterprise.html", context)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("complaints.urls")),
     path("", include("blacklist.urls")),
     path("", include("deposits.urls")),
+    path("", include("golive.urls")),
     path("", include("reports.urls")),
     path("api/v1/", include("wagewatch.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -25,6 +25,7 @@ from wagewatch.lib.bounds import BoundedModelSerializer
 from ..models import ApiClient, Project, RosterEntry
 from .access import ReadOnlyScopedViewSet, client_of, feed_writer, scoped
 from .feeds import PayrollViewSet, TransferViewSet
+from .inspections import InspectionViewSet
 
 __all__ = ["ReadOnlyScopedViewSet", "client_of", "feed_writer", "register", "scoped"]
 
@@ -120,3 +121,4 @@ def register(router) -> None:
     router.register(r"projects/(?P<project_pk>[0-9]+)/roster", RosterViewSet, basename="roster")
     router.register("transfers", TransferViewSet, basename="transfer")
     router.register("payrolls", PayrollViewSet, basename="payroll")
+    router.register("inspections", InspectionViewSet, basename="inspection")

@@ -17,6 +17,7 @@ class ImportJob(Job):
         PROJECTS = "projects", _("在建项目清单")
         PAY_SHEET = "pay_sheet", _("工资支付表")
         ATTENDANCE = "attendance", _("考勤")
+        GOLIVE = "golive", _("上线初始化")
 
     class Stage(models.TextChoices):
         PREVIEW = "preview", _("预检")
@@ -32,6 +33,8 @@ class ImportJob(Job):
     # and the pay date of the lines whose row gives none, both from the upload form
     month = models.DateField(_("工资月份"), null=True, blank=True)
     pay_date = models.DateField(_("发放日期"), null=True, blank=True)
+    # the go-live workbook's day (golive): the day its opening entries describe, from the upload form
+    as_of = models.DateField(_("初始数据截至日期"), null=True, blank=True)
     # what the preview kept of the upload (wagewatch/imports/pipeline.py); emptied when the import ends
     file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     filename = models.CharField(_("文件名"), max_length=200)

@@ -113,6 +113,7 @@ def figure_rows(data: dict) -> list[tuple[str, str, object, str]]:
         (s_c, _("帮助农民工"), c["workers"], _("人")),
         (s_c, _("群体性事件"), c["group_incidents"], _("件")), (s_c, _("移送公安"), c["criminal"], _("件")),
         (s_c, _("期末超期未结"), c["overdue_end"], _("件")),
+        (s_c, _("典型案例曝光"), c["typical_published"], _("件")),
     ]  # fmt: skip
     rows += case_breakdown_rows(c)
     for lv in h["levels"]:
@@ -127,8 +128,19 @@ def figure_rows(data: dict) -> list[tuple[str, str, object, str]]:
         (s_d, _("动用"), d["drawn_n"], _("户")), (s_d, _("动用金额"), d["drawn"], _("万元")),
         (s_d, _("结存余额"), d["balance"], _("万元")), (s_d, _("在保保函"), d["guarantees"], _("份")),
         (s_d, _("保函担保金额"), d["guarantee_amount"], _("万元")),
-        (s_e, _("检查次数"), e["inspections"], _("次")), (s_e, _("检查项目"), e["projects"], _("个")),
-        (s_e, _("检查用人单位"), e["employers"], _("家")), (s_e, _("责令整改"), e["rectification"], _("次")),
+        (s_e, _("检查次数"), e["inspections"], _("次")),
+        (s_e, _("其中在建项目现场检查"), e["of_projects"], _("次")),
+        (s_e, _("其中无在建项目的用人单位检查"), e["of_employers"], _("次")),
+    ]  # fmt: skip
+    rows += [(s_e, _("现场检查：%(t)s项目") % {"t": r["label"]}, r["n"], _("次")) for r in e["by_investment"]]
+    rows += [
+        (s_e, _("检查项目"), e["projects"], _("个")),
+        (s_e, _("检查用人单位"), e["employers"], _("家")),
+        (s_e, _("其中无在建项目的用人单位"), e["employers_without_project"], _("家")),
+        (s_e, _("七项检查不符合"), e["checks_failed"], _("次")),
+        (s_e, _("责令整改"), e["rectification"], _("次")),
+        (s_e, _("检查追回工资"), e["recovered"], _("万元")),
+        (s_e, _("检查兑付农民工"), e["workers_paid"], _("人")),
         (s_e, _("责令限期支付工资文书"), e["orders_pay"], _("份")),
         (s_e, _("限期整改指令书"), e["orders_rectify"], _("份")),
         (s_e, _("约谈"), e["interviews"], _("次")),

@@ -1,14 +1,18 @@
 """Complaint, inspection and order figures (flows by the date of each step; overdue cases at the end)."""
 
 import datetime
+import operator
 from collections.abc import Mapping
+from functools import reduce
 from typing import Any
 
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 
 from complaints import selectors as complaint_selectors
 from complaints.models import Complaint, EnforcementOrder
-from projects.models import Inspection
+from projects.models import Inspection, Project
+from projects.models.inspections import SITE_CHECKS
 
 from .common import ZERO, rate, wan
 from .scope import Scope, day_after, day_start
@@ -45,7 +49,10 @@ def _rows(row: dict, prefix: str, choices: Any) -> list[dict]:
 
 def complaint_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
     """Received, accepted, filed, closed, rates, workers, money; by channel, kind, sector (received) and
-    outcome (closed); group incidents: 1 query."""
+    outcome (closed); group incidents; typical cases published: 1 query.
+
+    A typical case (one per case, so its join adds no row) counts by its publication date, whether or not
+    it was withdrawn later: it was published in the range (the office list filtered by that date)."""
     lo, hi = day_start(start), day_after(end)
     received = Q(received_at__gte=lo, received_at__lt=hi)
     closed = Q(status=CLOSED, closed_on__range=(start, end))
@@ -67,6 +74,7 @@ def complaint_figures(scope: Scope, start: datetime.date, end: datetime.date) ->
         group_workers=Sum("workers_involved", filter=group),
         criminal=Count("pk", filter=closed & Q(outcome=Complaint.Outcome.CRIMINAL)),
         overdue_end=Count("pk", filter=overdue_at(end)),
+        typical_published=Count("typical_case", filter=Q(typical_case__published_on__range=(start, end))),
         open_end=Count(
             "pk", filter=Q(received_at__lt=hi) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
             & ~Q(status=Complaint.Status.REFUSED),
@@ -117,14 +125,40 @@ def overdue_by_unit(scope: Scope, end: datetime.date) -> list[Mapping[str, Any]]
 
 
 def enforcement_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
-    """Inspections (projects and employers checked) and orders issued in the range: 2 queries."""
-    inspections = Inspection.objects.filter(scope.q(Inspection), date__range=(start, end)).aggregate(
+    """Inspections by their date (of projects and of employers without one, employers checked, money and
+    workers recovered, site checks failed, by the project's investment type) and orders issued: 2 queries."""
+    site = Q(project__isnull=False)
+    failed = site & reduce(operator.or_, (Q(**{name: False}) for name in SITE_CHECKS))
+    by_type = {
+        f"type_{key}": Count("pk", filter=Q(project__investment_type=key))
+        for key in Project.Investment.values
+    }
+    row = Inspection.objects.filter(scope.q(Inspection), date__range=(start, end)).aggregate(
         inspections=Count("pk"),
+        of_projects=Count("pk", filter=site),
+        of_employers=Count("pk", filter=Q(project__isnull=True)),
         projects=Count("project", distinct=True),
-        employers=Count("project__contractor", distinct=True),
+        employers=Count(Coalesce("enterprise_id", "project__contractor_id"), distinct=True),
+        employers_without_project=Count("enterprise", distinct=True, filter=Q(project__isnull=True)),
         rectification=Count("pk", filter=Q(rectification_required=True)),
+        checks_failed=Count("pk", filter=failed),
+        recovered=Sum("amount_recovered"),
+        workers_involved=Sum("workers_involved"),
+        workers_paid=Sum("workers_paid"),
+        **by_type,
     )
-    return {**inspections, **order_counts(scope, start, end)}
+    row["by_investment"] = [
+        {"key": key, "label": str(label), "n": row.pop(f"type_{key}")}
+        for key, label in Project.Investment.choices
+    ]
+    row["government"] = next(
+        r["n"] for r in row["by_investment"] if r["key"] == Project.Investment.GOVERNMENT
+    )
+    row["recovered_yuan"] = row["recovered"] or ZERO
+    row["recovered"] = wan(row["recovered_yuan"])
+    row["workers_involved"] = row["workers_involved"] or 0
+    row["workers_paid"] = row["workers_paid"] or 0
+    return {**row, **order_counts(scope, start, end)}
 
 
 def order_counts(scope: Scope, start: datetime.date, end: datetime.date) -> dict:

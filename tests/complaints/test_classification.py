@@ -170,7 +170,7 @@ def test_migration_gives_existing_cases_a_sector(project_a, township_a):
     on_project = make_complaint(project=project_a)
     against_builder = make_complaint(township=township_a, respondent=make_enterprise(kind="builder"))
     unknown = make_complaint(township=township_a, channel="online")
-    migration = importlib.import_module("complaints.migrations.0010_case_kind_sector_channels")
+    migration = importlib.import_module("complaints.migrations.0011_case_kind_sector_channels")
     migration.sector_of_existing_cases(apps, None)
     sectors = {c.pk: (c.sector, c.channel) for c in Complaint.objects.all()}
     assert sectors[on_project.pk][0] == sectors[against_builder.pk][0] == "construction"

@@ -23,12 +23,14 @@ from django.utils import timezone
 from blacklist.services import certificate_issue
 from complaints import enforcement
 from complaints.claimants import claimant_create
-from complaints.models import ComplaintAttachment
+from complaints.models import Complaint, ComplaintAttachment, TypicalCase
 from deposits.models import DrawRequest, EmergencyAdvance
 from projects.models import ImportJob, Inspection
+from projects.models.inspections import SITE_CHECKS
 from reports.models import ReportRun, TaskProgress
 from tests.api.factories import make_project_records
 from tests.blacklist.factories import make_listed, make_pay_order
+from tests.complaints.factories import make_complaint
 from tests.projects.factories import make_project, valid_id
 from tests.reports.factories_keytasks import make_task
 from wagewatch.accounts.models import JobStatus
@@ -47,6 +49,7 @@ PUBLIC = {
     "complaints:wagecheck": ("code",),
     "complaints:wagecheck_complaint": ("code",),  # POST only; without a signed check it goes back to the form
     "blacklist:public": None,
+    "complaints:typical_public": None,
     "blacklist:verify": ("serial",),
     "set_language": None,
     "api-schema": None,
@@ -87,6 +90,10 @@ MATRIX = {
     "projects:inspection_add": (P, *FIELD_WRITE),
     "projects:inspection_edit": (("project", "inspection"), *FIELD_WRITE),
     "projects:history": (P, *READ_A),
+    # inspections of any employer (the list: each sees his scope; an employer inspection has no department)
+    "projects:inspection_list": (None, *ALL_OK),
+    "projects:employer_inspection_add": (None, OK, DENY, OK),
+    "projects:employer_inspection_edit": (("employer_inspection",), DENY, DENY, OK),
     # wages (pay lines, arrears); an enterprise's page shows only the arrears in the user's scope
     "wages:project_tab": (P, *READ_A),
     "wages:project_export": (P, *READ_A),
@@ -132,6 +139,10 @@ MATRIX = {
     "complaints:interview_fulfil": (("interview",), DENY, DENY, ANY),
     "complaints:project_tab": (P, DENY, ANY, OK),
     "complaints:notice_board": (P, DENY, ANY, OK),
+    # typical cases: office staff only (everyone else reads the public page)
+    "complaints:typical_create": (("closed_complaint",), DENY, DENY, OK),
+    "complaints:typical_list": (None, DENY, DENY, OK),
+    "complaints:typical_withdraw": (("typical",), DENY, DENY, ANY),
     # blacklist (inspectors propose, office decides)
     "blacklist:list": (None, ANY, ANY, OK),
     "blacklist:export": (None, ANY, ANY, OK),
@@ -150,6 +161,11 @@ MATRIX = {
     "deposits:import": (None, DENY, DENY, DENY),  # admin only
     "deposits:import_confirm": (("deposit_import",), DENY, DENY, DENY),
     "deposits:fund": (None, ANY, ANY, OK),
+    # go-live workbook: office staff and admins
+    "golive:upload": (None, *OFFICE_ONLY),
+    "golive:preview": (("golive_import",), *OFFICE_ONLY),
+    "golive:confirm": (("golive_import",), *OFFICE_ONLY),
+    "golive:errors": (("golive_import",), DENY, DENY, ANY),  # the preview's file is gone: back to the preview
     "deposits:fund_action": (("action:pay_in",), DENY, DENY, ANY),
     "deposits:advance_action": (("advance", "action:recover"), DENY, DENY, ANY),
     "deposits:detail": (("deposit",), *READ_A),
@@ -195,6 +211,8 @@ MATRIX = {
     "blacklist-detail": (("pk:blacklist",), ANY, ANY, OK),
     "hazard-list": (None, *ALL_OK),
     "hazard-detail": (("pk:hazard",), *READ_A),
+    "inspection-list": (None, *ALL_OK),
+    "inspection-detail": (("pk:inspection",), *READ_A),
 }
 
 
@@ -261,6 +279,10 @@ def samples(township_a, department, office, inspector_a):
         status=JobStatus.DONE,
         created_by=inspector_a,
     )
+    golive_import = ImportJob.objects.create(
+        kind=ImportJob.Kind.GOLIVE, filename="golive.xlsx", created_by=office,
+        errors=[{"sheet": "案件", "row": 2, "column": "状态", "message": "必填项为空"}], error_count=1,
+    )  # fmt: skip
     deposit_import = ImportJob.objects.create(
         kind=ImportJob.Kind.PROJECTS,
         filename="p.xlsx",
@@ -289,6 +311,10 @@ def samples(township_a, department, office, inspector_a):
         created_by=office,
     )
     inspection = Inspection.objects.create(project=project, date=datetime.date(2026, 3, 1), created_by=office)
+    employer_inspection = Inspection.objects.create(
+        enterprise=project.builder, township=township_a, date=datetime.date(2026, 3, 2), created_by=office,
+        **dict.fromkeys(SITE_CHECKS),
+    )  # fmt: skip
     claimant = claimant_create(
         complaint=records["complaint"],
         name="刘大力",
@@ -296,13 +322,30 @@ def samples(township_a, department, office, inspector_a):
         month_from=datetime.date(2026, 1, 1),
         month_to=datetime.date(2026, 2, 1),
     )
+    closed = {
+        "status": Complaint.Status.CLOSED,
+        "outcome": "mediated",
+        "closed_on": datetime.date(2026, 3, 1),
+    }
+    typical = TypicalCase.objects.create(
+        complaint=make_complaint(project=project, **closed),
+        title="典型案例",
+        summary="摘要",
+        enterprise_name="某公司",
+        published_on=datetime.date(2026, 3, 2),
+        published_by=office,
+    )
     return {
         "project": project,
         "code": project.code,
+        "closed_complaint": make_complaint(project=project, **closed),
+        "typical": typical,
         "entry": records["roster"],
         "inspection": inspection,
+        "employer_inspection": employer_inspection,
         "import": imp,
         "deposit_import": deposit_import,
+        "golive_import": golive_import,
         "hazard": records["hazard"],
         "complaint": records["complaint"],
         "claimant": claimant,

@@ -11,7 +11,9 @@ The jurisdiction filters are subqueries on the user's id, so scoping adds no que
 Scoping a model
 - A record of a township and/or a department: its QuerySet subclasses ``ScopedQuerySet`` and names the
   lookups from the model to them (``township_lookup = "project__township"``). ``visible_to(user)`` and a
-  report's unit filter ``unit_q(Model, township_id=…)`` both follow from those two lookups.
+  report's unit filter ``unit_q(Model, township_id=…)`` both follow from those two lookups. A record reached
+  one way or another (an inspection: its project's township, or its own when it has no project) names a
+  tuple of township lookups; it is in a township when any of them leads there.
 - A county-wide record without a township (the fund, grades, certificates): ``CountyQuerySet``.
 - Reference data every role reads (enterprises): ``SharedQuerySet``.
 - Any other rule is a ``visible_to(user)`` written on the QuerySet with the functions below (a blacklist
@@ -61,9 +63,22 @@ def user_department_id(user: User) -> models.QuerySet:
     return Profile.objects.filter(user_id=user.pk).values("department_id")[:1]
 
 
-def in_townships(lookup: str | None, townships: object) -> Q:
-    """Records whose township, reached by ``lookup``, is one of ``townships`` (ids or a subquery)."""
-    return Q(**{f"{lookup}__in": townships}) if lookup else NOTHING
+TownshipLookup = str | tuple[str, ...] | None  # one path to the record's township, or several (any of them)
+
+
+def in_townships(lookup: TownshipLookup, townships: object) -> Q:
+    """Records whose township, reached by ``lookup`` (or by any of a tuple of lookups), is one of
+    ``townships`` (ids or a subquery)."""
+    q = Q()
+    for path in _paths(lookup):
+        q |= Q(**{f"{path}__in": townships})
+    return q or NOTHING
+
+
+def _paths(lookup: TownshipLookup) -> tuple[str, ...]:
+    if not lookup:
+        return ()
+    return (lookup,) if isinstance(lookup, str) else tuple(p for p in lookup if p)
 
 
 def in_department(lookup: str | None, department: object) -> Q:
@@ -71,7 +86,7 @@ def in_department(lookup: str | None, department: object) -> Q:
     return Q(**{lookup: department}) if lookup else NOTHING
 
 
-def scope_q(user: AnyUser, *, township: str | None, department: str | None = None) -> Q:
+def scope_q(user: AnyUser, *, township: TownshipLookup, department: str | None = None) -> Q:
     """The filter for ``user`` on a model whose township/department are reached by these lookups."""
     role = role_of(user)
     if role in COUNTY_WIDE:
@@ -88,7 +103,7 @@ def scope_q(user: AnyUser, *, township: str | None, department: str | None = Non
 class ScopedQuerySet(models.QuerySet):
     """Subclass and set the lookups that lead to the record's township and industry department."""
 
-    township_lookup: str | None = "township"
+    township_lookup: TownshipLookup = "township"
     department_lookup: str | None = None
     # False: department users see no row, though a report of the department counts its records
     department_reads: bool = True
@@ -132,7 +147,8 @@ def unit_q(
         return f"{via}__{lookup}" if via and lookup else lookup
 
     if township_id is not None:
-        return in_townships(path(qs.township_lookup), [township_id])
+        paths = tuple(path(p) or "" for p in _paths(qs.township_lookup))
+        return in_townships(paths, [township_id])
     if department_id is not None:
         return in_department(path(qs.department_lookup), department_id)
     return Q()

@@ -14,6 +14,7 @@ MENU = [
     (_("在建项目"), "projects:list", ALL),
     (_("投诉案件"), "complaints:list", FIELD),
     (_("执法文书"), "complaints:orders", FIELD),
+    (_("用人单位检查"), "projects:inspection_list", ALL),
     (_("工资保证金"), "deposits:list", ALL),
     (_("欠薪隐患"), "risk:hazards", ALL),
     (_("欠薪台账"), "wages:arrears", ALL),

@@ -29,6 +29,10 @@ How to add an import (wages/imports.py, the pay sheet 工资支付表 and attend
      wagewatch.lib.copy for the big tables), call ``progress(percent)``, return (created, updated); raise
      ``Refused(errors, reason)`` to save nothing. The pipeline wraps it in one transaction.
 3. ``pipeline.register(KIND)`` in the app's ``AppConfig.ready()``.
+   A workbook of several sheets (the go-live workbook, golive/imports.py) is a ``kinds.WorkbookKind``: a
+   ``Sheet(name, kind)`` per sheet, each an ``ImportKind`` with its columns and ``check_row``; the workbook is
+   read once, a sheet it lacks means no rows of that kind, rows carry their "sheet", errors name it, and
+   ``pipeline.error_sheets`` gives the error workbook a sheet per sheet.
 4. Views: build ``ImportJob(kind=..., created_by=user, <scope>)`` and call ``pipeline.preview``; confirm with
    ``pipeline.confirm``; list ``pipeline.preview_rows``, poll ``pipeline.progress``, serve
    ``pipeline.error_sheet``. An import into a project needs only its upload view (``preview_or_refuse``) and

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from wagewatch.lib.validators import looks_like_formula, normalise_text
 
-from .reading import ImportFileError, Table, column_letter
+from .reading import ImportFileError, Table, Workbook, column_letter
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -53,9 +53,11 @@ class RowError:
     row: int
     column: str
     message: str
+    sheet: str = ""  # the sheet of a workbook import (``WorkbookKind``); a one-sheet import leaves it out
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        error = {"row": self.row, "column": self.column, "message": self.message}
+        return {"sheet": self.sheet, **error} if self.sheet else error
 
 
 @dataclass
@@ -91,6 +93,9 @@ class Parsed:
     notes: dict[str, Any] = field(default_factory=dict)  # what a kind's ``aside`` kept (e.g. a 合计 row)
     raw: list[tuple[int, list]] = field(default_factory=list)  # rows in error as they were, for the workbook
     table: Table | None = field(default=None, repr=False)
+    # a workbook import: {sheet name: that sheet's Parsed}; ``rows`` then holds every sheet's rows, each
+    # with its "sheet", and ``errors`` every sheet's errors, each with its sheet
+    parts: dict[str, "Parsed"] = field(default_factory=dict)
 
     def keep_raw(self, numbers: set[int]) -> None:
         """Keep the cells of these sheet rows as the file had them (walking again the sheet read once, in
@@ -219,9 +224,61 @@ def _converter(cell_type: Callable[[Any], Any] | PerFile) -> Callable[[Any], Any
     return cell_type.for_file() if isinstance(cell_type, PerFile) else cell_type
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet of a workbook import: its tab name (which also names it in messages) and its columns."""
+
+    name: str
+    kind: ImportKind
+
+
+class WorkbookKind(ImportKind):
+    """An import of one workbook with a sheet per subject (the go-live workbook): each sheet is parsed as
+    its own ``ImportKind``; a sheet the workbook lacks means none of that subject. ``check`` and ``apply``
+    see every sheet's rows in ``parsed.rows`` (each with its "sheet") and report errors with a "sheet"."""
+
+    sheets: tuple[Sheet, ...] = ()
+
+    def sheet_order(self, error: dict[str, Any]) -> tuple[int, int]:
+        names = [s.name for s in self.sheets]
+        sheet = error.get("sheet", "")
+        return (names.index(sheet) if sheet in names else len(names), error["row"])
+
+
 def parse(kind: ImportKind, data: bytes, filename: str) -> Parsed:
     """Read the file once and type and check every row; rows with any error are left out of ``rows``."""
-    table = Table(data, filename)
+    if isinstance(kind, WorkbookKind):
+        return parse_workbook(kind, data, filename)
+    return parse_table(kind, Table(data, filename))
+
+
+def parse_workbook(kind: WorkbookKind, data: bytes, filename: str) -> Parsed:
+    """Read the workbook once and parse each of the kind's sheets it holds."""
+    book = Workbook(data, filename)
+    parsed = Parsed()
+    for sheet in kind.sheets:
+        table = book.table(sheet.name)
+        if table is None:
+            continue
+        try:
+            part = parse_table(sheet.kind, table)
+        except ImportFileError as exc:
+            raise ImportFileError(
+                _("工作表“%(name)s”：%(reason)s") % {"name": sheet.name, "reason": exc}
+            ) from exc
+        parsed.parts[sheet.name] = part
+        parsed.total += part.total
+        parsed.rows.extend({**row, "sheet": sheet.name} for row in part.rows)
+        parsed.errors.extend(RowError(e.row, e.column, e.message, sheet.name) for e in part.errors)
+        parsed.ignored.extend(f"{sheet.name}：{text}" for text in part.ignored)
+    if not parsed.parts:
+        names = "、".join(s.name for s in kind.sheets)
+        raise ImportFileError(_("工作簿中没有可导入的工作表（工作表名应为：%(names)s）") % {"names": names})
+    return parsed
+
+
+def parse_table(kind: ImportKind, table: Table) -> Parsed:
+    """Type and check every row of one sheet read once."""
     rows = table.rows()
     header_row, mapping, headers = _find_header(kind, rows)
     missing = _missing(kind, mapping)

@@ -33,7 +33,7 @@ from wagewatch.accounts.models import JobStatus
 from wagewatch.lib import config
 from wagewatch.lib.validators import normalise_text
 
-from .kinds import AnyImportJob, Check, ImportKind, Parsed, Refused, parse
+from .kinds import AnyImportJob, Check, ImportKind, Parsed, Refused, WorkbookKind, parse
 
 log = logging.getLogger(__name__)
 IMPORT_BATCH = 1000  # rows an apply writes (and looks up) per statement
@@ -69,13 +69,16 @@ def preview(job: AnyImportJob, *, filename: str, data: bytes) -> tuple[AnyImport
     kind = kind_of(job.kind)
     parsed = parse(kind, data, filename)
     check = kind.check(job, parsed)
-    errors = sorted([e.as_dict() for e in parsed.errors] + check.errors, key=lambda e: e["row"])
+    order = kind.sheet_order if isinstance(kind, WorkbookKind) else lambda e: e["row"]
+    errors = sorted([e.as_dict() for e in parsed.errors] + check.errors, key=order)
     job.stage, job.status, job.finished_at = job.Stage.PREVIEW, JobStatus.DONE, timezone.now()
     job.filename, job.sha256 = filename[:200], hashlib.sha256(data).hexdigest()
     job.total_rows, job.created_count, job.updated_count = parsed.total, check.created, check.updated
     job.errors, job.error_count, job.warnings = errors, len(errors), check.warnings
     job.ignored_columns = parsed.ignored
     parsed.keep_raw({e["row"] for e in errors})
+    for name, part in parsed.parts.items():  # a workbook: each sheet keeps its own rows in error
+        part.keep_raw({e["row"] for e in errors if e.get("sheet") == name})
     job.file.save(
         f"{job.kind}-{job.sha256[:16]}.json", ContentFile(_pack(parsed, clean=not errors)), save=False
     )
@@ -181,6 +184,10 @@ def _pack(parsed: Parsed, *, clean: bool) -> bytes:
         "columns": parsed.columns,
         "rows": parsed.rows if clean else [],  # a preview with errors is never run
         "raw": parsed.raw,
+        "parts": {
+            name: {"headers": part.headers, "mapping": part.mapping, "columns": part.columns, "raw": part.raw}
+            for name, part in parsed.parts.items()
+        },
     }
     return json.dumps(kept, default=_encode, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -194,8 +201,10 @@ def stored(job: AnyImportJob) -> Parsed:
             kept = json.loads(fh.read(), object_hook=_decode)
     except (OSError, ValueError) as exc:  # deleted from disk, or not a preview of this pipeline
         raise PreviewGone(job.pk) from exc
+    parts = {name: Parsed(headers=part["headers"], mapping=part["mapping"], columns=part["columns"],
+                          raw=part["raw"]) for name, part in kept.get("parts", {}).items()}  # fmt: skip
     return Parsed(headers=kept["headers"], mapping=kept["mapping"], columns=kept["columns"],
-                  rows=kept["rows"], raw=kept["raw"])  # fmt: skip
+                  rows=kept["rows"], raw=kept["raw"], parts=parts)  # fmt: skip
 
 
 def preview_rows(job: AnyImportJob, *, limit: int) -> list[dict]:
@@ -214,18 +223,38 @@ def error_sheet(job: AnyImportJob, *, reveal: bool) -> tuple[str, list[str], Ite
     Personal numbers (the kind's masked columns) are masked as in the exports unless the user may reveal them.
     Raises PreviewGone when the preview's file is gone.
     """
-    kept = stored(job)
+    return _error_rows(stored(job), job.errors, kind_of(job.kind), _("错误明细"), reveal=reveal)
+
+
+def error_sheets(job: AnyImportJob, *, reveal: bool) -> list[tuple[str, list[str], Iterator[list[object]]]]:
+    """``error_sheet`` of any kind: for a workbook import, one sheet per sheet with errors (named after it),
+    plus the errors that name no sheet row. Raises PreviewGone when the preview's file is gone."""
+    kind = kind_of(job.kind)
+    if not isinstance(kind, WorkbookKind):
+        return [error_sheet(job, reveal=reveal)]
+    kept, sheets = stored(job), []
+    for sheet in kind.sheets:
+        errors = [e for e in job.errors if e.get("sheet") == sheet.name]
+        if errors and sheet.name in kept.parts:
+            part = kept.parts[sheet.name]
+            sheets.append(_error_rows(part, errors, sheet.kind, sheet.name, reveal=reveal))
+    return sheets
+
+
+def _error_rows(
+    kept: Parsed, errors: list[dict], kind: ImportKind, title: str, *, reveal: bool
+) -> tuple[str, list[str], Iterator[list[object]]]:
     reasons: defaultdict[int, list[str]] = defaultdict(list)
-    for e in job.errors:
+    for e in errors:
         reasons[e["row"]].append(f"{e['column']}：{e['message']}")
-    columns = [] if reveal else kind_of(job.kind).columns
+    columns = () if reveal else kind.columns
     masks = {kept.mapping[c.key]: c.mask for c in columns if c.mask and c.key in kept.mapping}
     rows = (
         [number, *[_cell(v, masks.get(i)) for i, v in enumerate(values)], "；".join(reasons[number])]
         for number, values in kept.raw
         if number in reasons
     )
-    return (_("错误明细"), [_("行号"), *kept.headers, _("错误信息")], rows)
+    return (title, [_("行号"), *kept.headers, _("错误信息")], rows)
 
 
 def _cell(value: object, mask: Callable[[Any], str] | None = None) -> object:

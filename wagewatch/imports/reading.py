@@ -24,6 +24,10 @@ class ImportFileError(Exception):
 class Table:
     """A file's first sheet as read once: ``rows()`` walks it again from memory, never from the file."""
 
+    _text: str
+    _sheet: CalamineSheet | None
+    formulas: set[tuple[int, int]]
+
     def __init__(self, data: bytes, filename: str) -> None:
         try:  # zip bombs, XML entities and non-spreadsheets are refused before anything unpacks them
             check_spreadsheet_upload(data, filename)
@@ -37,6 +41,13 @@ class Table:
         else:
             raise ImportFileError(_("只支持 .xlsx 或 .csv 文件"))
 
+    @classmethod
+    def of_sheet(cls, sheet: CalamineSheet, formulas: set[tuple[int, int]]) -> "Table":
+        """A sheet of a ``Workbook`` (already guarded and read)."""
+        table = cls.__new__(cls)
+        table._text, table._sheet, table.formulas = "", sheet, formulas
+        return table
+
     def rows(self) -> Rows:
         """Every row with its sheet row number (1-based), from the top."""
         if self._sheet is None:
@@ -44,6 +55,35 @@ class Table:
         first_row, first_col = self._sheet.start or (0, 0)
         pad = [""] * first_col
         return ((first_row + i + 1, pad + row) for i, row in enumerate(self._sheet.iter_rows()))
+
+
+class Workbook:
+    """An .xlsx workbook of several sheets, guarded and read once: ``table(name)`` gives a sheet by its tab
+    name (trimmed), None when the workbook has no such sheet."""
+
+    def __init__(self, data: bytes, filename: str) -> None:
+        try:
+            check_spreadsheet_upload(data, filename)
+        except ValidationError as exc:
+            raise ImportFileError(exc.messages[0]) from exc
+        if not filename.lower().endswith((".xlsx", ".xlsm")):
+            raise ImportFileError(_("只支持 .xlsx 文件（一个工作簿，每类数据一个工作表）"))
+        try:
+            self._book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except Exception as exc:  # calamine raises its own error types for broken files
+            raise ImportFileError(_("无法读取该 Excel 文件，请确认是 .xlsx 格式")) from exc
+        self.names = [name.strip() for name in self._book.sheet_names]
+        self._data = data
+
+    def table(self, name: str) -> Table | None:
+        if name not in self.names:
+            return None
+        index = self.names.index(name)
+        try:
+            sheet = self._book.get_sheet_by_index(index)
+        except Exception as exc:
+            raise ImportFileError(_("无法读取工作表“%(name)s”") % {"name": name}) from exc
+        return Table.of_sheet(sheet, _formula_cells(self._data, index))
 
 
 def _read_csv(data: bytes) -> str:
@@ -69,11 +109,12 @@ def _col_index(letters: bytes) -> int:
     return n - 1
 
 
-def _formula_cells(data: bytes) -> set[tuple[int, int]]:
-    """(row, column index) of cells holding a formula in the first sheet: calamine shows only their value."""
+def _formula_cells(data: bytes, index: int = 0) -> set[tuple[int, int]]:
+    """(row, column index) of cells holding a formula in a sheet (the first by default): calamine shows only
+    their value."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            path = _first_sheet_path(z)
+            path = _sheet_path(z, index)
             xml = z.read(path)
     except (KeyError, zipfile.BadZipFile):
         return set()
@@ -82,8 +123,9 @@ def _formula_cells(data: bytes) -> set[tuple[int, int]]:
     return {(int(row), _col_index(col)) for col, row in _CELL_RE.findall(xml)}
 
 
-def _first_sheet_path(z: zipfile.ZipFile) -> str:
-    match = _SHEET_RE.search(z.read("xl/workbook.xml"))
+def _sheet_path(z: zipfile.ZipFile, index: int) -> str:
+    matches = list(_SHEET_RE.finditer(z.read("xl/workbook.xml")))
+    match = matches[index] if index < len(matches) else None
     rels = z.read("xl/_rels/workbook.xml.rels")
     if match:
         target = re.search(
@@ -92,7 +134,7 @@ def _first_sheet_path(z: zipfile.ZipFile) -> str:
         if target:
             path = target.group(1).decode().lstrip("/")
             return path if path.startswith("xl/") else "xl/" + path
-    return "xl/worksheets/sheet1.xml"
+    return f"xl/worksheets/sheet{index + 1}.xml"
 
 
 def column_letter(index: int) -> str:

@@ -17,7 +17,7 @@ def sector_of_existing_cases(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0009_claimant_publichit_id_hash'),
+        ("complaints", "0010_typical_cases"),
     ]
 
     operations = [
@@ -49,12 +49,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='complaint',
             name='channel',
-            field=models.CharField(choices=[('12333', '12333（电话）'), ('national', '全国根治欠薪线索反映平台'), ('12345', '12345'), ('visit', '来访'), ('letter', '信件'), ('online', '网上信访'), ('consult', '网上咨询'), ('transfer', '转办')], max_length=10, verbose_name='投诉渠道'),
+            field=models.CharField(choices=[('12333', '12333'), ('national', '全国根治欠薪线索反映平台'), ('12345', '12345'), ('visit', '来访'), ('letter', '信件'), ('online', '网上信访'), ('consult', '网上咨询'), ('transfer', '转办')], max_length=10, verbose_name='投诉渠道'),
         ),
         migrations.AlterField(
             model_name='historicalcomplaint',
             name='channel',
-            field=models.CharField(choices=[('12333', '12333（电话）'), ('national', '全国根治欠薪线索反映平台'), ('12345', '12345'), ('visit', '来访'), ('letter', '信件'), ('online', '网上信访'), ('consult', '网上咨询'), ('transfer', '转办')], max_length=10, verbose_name='投诉渠道'),
+            field=models.CharField(choices=[('12333', '12333'), ('national', '全国根治欠薪线索反映平台'), ('12345', '12345'), ('visit', '来访'), ('letter', '信件'), ('online', '网上信访'), ('consult', '网上咨询'), ('transfer', '转办')], max_length=10, verbose_name='投诉渠道'),
         ),
         migrations.RunPython(sector_of_existing_cases, migrations.RunPython.noop),
     ]

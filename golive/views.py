@@ -1,0 +1,109 @@
+"""The go-live import's pages (office staff and admins): upload → preview per sheet → confirm, through the
+import pipeline (wagewatch/imports); the error workbook lists every bad row, sheet by sheet."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from projects.models import ImportJob
+from wagewatch.accounts.roles import AuthenticatedHttpRequest, can_reveal, is_office
+from wagewatch.accounts.services import reveal_record
+from wagewatch.imports import pipeline
+from wagewatch.imports.reading import ImportFileError
+from wagewatch.lib.addresses import client_address
+from wagewatch.lib.xlsx import write_workbook, xlsx_response
+
+from .forms import GoLiveUploadForm
+from .imports import GOLIVE
+
+PREVIEW_ROWS = 2000
+
+
+def _office(request: HttpRequest) -> None:
+    if not is_office(request.user):
+        raise PermissionDenied
+
+
+def _get_job_for_user(request: HttpRequest, pk: int) -> ImportJob:
+    _office(request)
+    return get_object_or_404(ImportJob, pk=pk, kind=ImportJob.Kind.GOLIVE)
+
+
+@login_required
+def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _office(request)
+    form = GoLiveUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        file = form.cleaned_data["file"]
+        job = ImportJob(kind=ImportJob.Kind.GOLIVE, created_by=request.user, as_of=form.cleaned_data["as_of"])
+        try:
+            job, _parsed, _check = pipeline.preview(job, filename=file.name, data=file.read())
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("golive:preview", pk=job.pk)
+    sheets = [sheet.name for sheet in GOLIVE.sheets]
+    return render(request, "golive/upload.html", {"form": form, "sheets": sheets})
+
+
+@login_required
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_job_for_user(request, pk)
+    rows = pipeline.preview_rows(job, limit=PREVIEW_ROWS)
+    sheets = [_sheet_rows(sheet, rows) for sheet in GOLIVE.sheets]
+    context = {"job": job, "sheets": [s for s in sheets if s["rows"]]}
+    return render(request, "golive/preview.html", context)
+
+
+def _sheet_rows(sheet: Any, rows: list[dict]) -> dict[str, Any]:
+    """A sheet's rows for the preview table: its columns' names and cells, personal numbers always masked
+    (a reveal is logged; the preview is not the place for one)."""
+    columns = sheet.kind.columns
+    cells = [
+        [r["row"], *[_show(r.get(c.key), c.mask) for c in columns]] for r in rows if r["sheet"] == sheet.name
+    ]
+    return {"name": sheet.name, "headers": [c.headers[0] for c in columns], "rows": cells}
+
+
+def _show(value: object, mask: Any) -> object:
+    if value in (None, ""):
+        return ""
+    return mask(value) if mask else value
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_job_for_user(request, pk)
+    try:
+        job = pipeline.confirm(job)  # runs at once (the kind is never queued); the upload is then deleted
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("golive:preview", pk=job.pk)
+    if job.error:
+        messages.error(request, job.error)
+    else:
+        messages.success(request, _("已导入上线初始化数据 %(n)s 行") % {"n": job.created_count})
+    return redirect("golive:preview", pk=job.pk)
+
+
+@login_required
+def errors(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    job = _get_job_for_user(request, pk)
+    if not job.errors:
+        raise Http404
+    reveal = can_reveal(request.user)
+    try:
+        sheets = pipeline.error_sheets(job, reveal=reveal)
+    except pipeline.PreviewGone:
+        messages.error(request, _("上传文件已删除（导入已结束或超过一天未确认），请重新上传以获取错误明细"))
+        return redirect("golive:preview", pk=job.pk)
+    if reveal:
+        reveal_record(user=request.user, obj=job, field="errors_export", ip_address=client_address(request))
+    return xlsx_response(f"{_('上线初始化导入错误')}_{job.pk}", write_workbook(list(sheets)))
