@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0009_importjob_wage_kinds_month_pay_date'),
+        ('projects', '0010_inspection_of_any_employer'),
     ]
 
     operations = [
