@@ -21,6 +21,8 @@ class CaseEventInline(admin.TabularInline):
 class ComplaintAdmin(ScopedHistoryAdmin):
     list_display = [
         "number",
+        "kind",
+        "sector",
         "channel",
         "received_at",
         "respondent_name",
@@ -28,7 +30,16 @@ class ComplaintAdmin(ScopedHistoryAdmin):
         "status",
         "deadline_state",
     ]
-    list_filter = ["status", "channel", "outcome", "deadline_state", "group_incident", "township"]
+    list_filter = [
+        "status",
+        "kind",
+        "sector",
+        "channel",
+        "outcome",
+        "deadline_state",
+        "group_incident",
+        "township",
+    ]
     search_fields = ["number", "respondent_name"]
     list_select_related = ["township"]
     raw_id_fields = ["respondent", "project", "handler"]

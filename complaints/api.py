@@ -23,10 +23,11 @@ class ComplaintSerializer(BoundedModelSerializer):
     class Meta:
         model = Complaint
         fields = [
-            "id", "number", "channel", "received_at", "respondent", "respondent_name", "project",
-            "project_code", "township", "workers_involved", "amount_claimed", "arrears_from", "arrears_to",
-            "status", "outcome", "out_of_time", "group_incident", "supervised", "accept_due", "accepted_on",
-            "filed_on", "close_due", "extended", "closed_on", "amount_recovered", "workers_paid",
+            "id", "number", "kind", "sector", "channel", "received_at", "respondent", "respondent_name",
+            "project", "project_code", "township", "workers_involved", "amount_claimed", "arrears_from",
+            "arrears_to", "status", "outcome", "out_of_time", "group_incident", "supervised", "accept_due",
+            "accepted_on", "filed_on", "close_due", "extended", "closed_on", "amount_recovered",
+            "workers_paid",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -37,7 +38,7 @@ class ComplaintFilter(filters.FilterSet):
 
     class Meta:
         model = Complaint
-        fields = ["status", "channel", "outcome", "township", "project", "group_incident"]
+        fields = ["status", "kind", "sector", "channel", "outcome", "township", "project", "group_incident"]
 
 
 @extend_schema_view(

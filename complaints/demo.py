@@ -16,6 +16,9 @@ from .models import CaseEvent, Complaint, EnforcementOrder, Interview, TypicalCa
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 CHANNELS = Complaint.Channel.values
+KINDS = [Complaint.Kind.COMPLAINT] * 3 + [Complaint.Kind.REPORT, Complaint.Kind.PETITION]
+# cases against employers outside construction (no project): (respondent, sector)
+OUTSIDE = ["城关镇好味道餐馆", "县宏达服装厂", "县惠民超市"]
 COUNT = 40
 
 
@@ -159,6 +162,8 @@ def _case(i: int, rng: random.Random, project: Project, today: datetime.date) ->
     phone = f"139{rng.randint(10000000, 99999999)}"
     values = {
         "channel": CHANNELS[i % len(CHANNELS)],
+        "kind": KINDS[i % len(KINDS)],
+        "sector": Complaint.Sector.CONSTRUCTION,
         "received_at": received_at,
         "complainant_name": rng.choice(SURNAMES) + rng.choice(["建国", "小二", "德明", "桂兰", "永强"]),
         "complainant_phone": phone,
@@ -170,14 +175,20 @@ def _case(i: int, rng: random.Random, project: Project, today: datetime.date) ->
         "workers_involved": workers,
         "amount_claimed": Decimal(workers * rng.randint(3000, 12000)),
         "description": "反映项目拖欠农民工工资，多次讨要未果。",
-        "group_incident": workers >= 10,
+        # the size suggests it, the inspector decides: case 30 (26 workers) is left for him to confirm
+        "group_incident": workers >= 10 and i != 30,
         "accept_due": accept_due,
         "calendar_complete": complete,
         "status": state,
         "supervised": i % 11 == 0,
         "leader": "县人社局局长" if i % 13 == 0 else "",
     }
+    if i % 9 == 4:  # a restaurant, a factory, a shop: no project, 非建设领域
+        name = OUTSIDE[(i // 9) % len(OUTSIDE)]
+        values.update(respondent=None, respondent_name=name, project=None, sector=Complaint.Sector.OTHER)
     values.update(_state_fields(state, received, values["amount_claimed"], workers))
+    if values.get("outcome") == "mediated" and i % 4 == 1:
+        values["outcome"] = "department" if i % 8 == 1 else "arbitration"
     case, created = Complaint.objects.update_or_create(
         number=f"TSDEMO{received.year}-{i + 1:04d}", defaults=values
     )

@@ -8,6 +8,8 @@ from .models import Complaint, EnforcementOrder, Interview
 
 LEDGER_HEADERS = [
     "案件编号",
+    "类别",
+    "领域",
     "渠道",
     "登记日期",
     "被投诉单位",
@@ -35,6 +37,8 @@ def ledger_row(c: Complaint) -> list:
     # The reporter (举报人) is confidential: never exported.
     return [
         c.number,
+        c.get_kind_display(),
+        c.get_sector_display(),
         c.get_channel_display(),
         timezone.localdate(c.received_at),
         c.respondent_name,

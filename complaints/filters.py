@@ -25,14 +25,25 @@ class ComplaintFilter(ListFilter):
 
     status = Filter()
     channel = Filter()
+    kind = Filter()
+    sector = Filter()
+    group_incident = Filter(method="by_group_incident")
     outcome = Filter()
     township = Filter()
     deadline = Filter(field_name="deadline_state")
     date_from = Filter(field_name="received_at", lookup_expr="date__gte")
     date_to = Filter(field_name="received_at", lookup_expr="date__lte")
+    closed_from = Filter(field_name="closed_on", lookup_expr="gte")
+    closed_to = Filter(field_name="closed_on", lookup_expr="lte")
 
     class Meta:
         form = forms.FilterForm
+
+    def by_group_incident(self, queryset, _name, value):
+        """yes / no; anything else does not filter."""
+        if value in ("yes", "no"):
+            return queryset.filter(group_incident=value == "yes")
+        return queryset
 
 
 class OrderFilter(ListFilter):

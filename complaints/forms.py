@@ -10,12 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Enterprise, Hazard, Inspection, Project
 from wagewatch.accounts.access import townships_for
 from wagewatch.accounts.models import Role, Township
+from wagewatch.lib import law
 from wagewatch.lib.bounds import BoundedForm, BoundedModelForm
 from wagewatch.lib.formfields import field_of
 from wagewatch.lib.validators import validate_mobile, validate_resident_id
 
 from .claimants import MAX_MONTHS
 from .models import Claimant, Complaint, EnforcementOrder, Interview, TypicalCase
+from .services import suggest_sector
 
 if TYPE_CHECKING:  # PersonMixin is mixed into a form
     _FormBase = forms.Form
@@ -24,6 +26,7 @@ else:
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DEADLINE_CHOICES = [("", _("全部")), ("soon", _("即将到期")), ("overdue", _("已超期"))]
+YES_NO_CHOICES = [("", _("全部")), ("yes", _("是")), ("no", _("否"))]
 
 
 def _blank(choices):
@@ -31,12 +34,15 @@ def _blank(choices):
 
 
 class FilterForm(BoundedForm):
-    future_dates = ("date_from", "date_to")
+    future_dates = ("date_from", "date_to", "closed_from", "closed_to")
     q = forms.CharField(
         label=_("搜索"), required=False, widget=forms.TextInput(attrs={"placeholder": _("编号/单位/项目")})
     )
     status = forms.ChoiceField(label=_("状态"), choices=_blank(Complaint.Status.choices), required=False)
     channel = forms.ChoiceField(label=_("渠道"), choices=_blank(Complaint.Channel.choices), required=False)
+    kind = forms.ChoiceField(label=_("类别"), choices=_blank(Complaint.Kind.choices), required=False)
+    sector = forms.ChoiceField(label=_("领域"), choices=_blank(Complaint.Sector.choices), required=False)
+    group_incident = forms.ChoiceField(label=_("群体性事件"), choices=YES_NO_CHOICES, required=False)
     outcome = forms.ChoiceField(
         label=_("处理结果"), choices=_blank(Complaint.Outcome.choices), required=False
     )
@@ -44,6 +50,8 @@ class FilterForm(BoundedForm):
     deadline = forms.ChoiceField(label=_("期限"), choices=DEADLINE_CHOICES, required=False)
     date_from = forms.DateField(label=_("登记自"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("至"), required=False, widget=DATE)
+    closed_from = forms.DateField(label=_("结案自"), required=False, widget=DATE)
+    closed_to = forms.DateField(label=_("至"), required=False, widget=DATE)
 
 
 def find_enterprise(text: str) -> Enterprise | None:
@@ -65,9 +73,24 @@ class PersonMixin(_FormBase):
         return validate_resident_id(value) if value else ""
 
 
+def group_incident_help() -> str:
+    return _("涉及%(n)s人及以上的，建议认定为群体性事件；是否认定由承办人决定") % {
+        "n": law.GROUP_INCIDENT_WORKERS()
+    }
+
+
 class IntakeForm(PersonMixin, BoundedForm):
     bounds_model = Complaint
     channel = forms.ChoiceField(label=_("投诉渠道"), choices=Complaint.Channel.choices)
+    kind = forms.ChoiceField(
+        label=_("案件类别"), choices=Complaint.Kind.choices, initial=Complaint.Kind.COMPLAINT, required=False
+    )
+    sector = forms.ChoiceField(
+        label=_("所属领域"),
+        choices=[("", _("按涉及项目或单位判断")), *Complaint.Sector.choices],
+        required=False,
+        help_text=_("有涉及项目的为建设领域；无项目且库中无该单位的，请选择"),
+    )
     complainant_name = forms.CharField(label=_("投诉人姓名"), max_length=50)
     complainant_phone = forms.CharField(label=_("投诉人电话"), max_length=20)
     complainant_id_number = forms.CharField(label=_("投诉人身份证号"), max_length=18, required=False)
@@ -84,6 +107,7 @@ class IntakeForm(PersonMixin, BoundedForm):
         help_text=_("无项目时填写；留空由治欠办分派"),
     )
     workers_involved = forms.IntegerField(label=_("涉及人数"), min_value=1, initial=1)
+    group_incident = forms.BooleanField(label=_("群体性事件"), required=False)
     amount_claimed = forms.DecimalField(
         label=_("反映欠薪金额（元）"), min_value=0, decimal_places=2, initial=0
     )
@@ -97,6 +121,23 @@ class IntakeForm(PersonMixin, BoundedForm):
             "pk", "name", "code"
         )
         field_of(self, "township", forms.ModelChoiceField).queryset = townships_for(user)
+        group = self.fields["group_incident"]
+        group.help_text = group_incident_help()
+        # forms.js ticks the box when the number typed reaches the size, until the user sets it himself
+        group.widget.attrs["data-suggest-from"] = "id_workers_involved"
+        group.widget.attrs["data-suggest-at"] = str(law.GROUP_INCIDENT_WORKERS())
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or Complaint.Kind.COMPLAINT
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("sector") and "respondent" in data:
+            respondent = find_enterprise(data["respondent"])
+            data["sector"] = suggest_sector(project=data.get("project"), respondent=respondent)
+            if not data["sector"]:
+                self.add_error("sector", _("无涉及项目，且库中没有该单位：请选择所属领域"))
+        return data
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
@@ -104,6 +145,20 @@ class IntakeForm(PersonMixin, BoundedForm):
         data["respondent"] = find_enterprise(text)
         data["respondent_name"] = text
         return data
+
+
+class ClassifyForm(BoundedForm):
+    """What the case is: kind, sector, channel and whether it is a group incident (the handler decides)."""
+
+    kind = forms.ChoiceField(label=_("案件类别"), choices=Complaint.Kind.choices)
+    # a blank first choice: a case whose sector is not known is not made 建设领域 by saving another field
+    sector = forms.ChoiceField(label=_("所属领域"), choices=[("", _("请选择")), *Complaint.Sector.choices])
+    channel = forms.ChoiceField(label=_("投诉渠道"), choices=Complaint.Channel.choices)
+    group_incident = forms.BooleanField(label=_("群体性事件"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group_incident"].help_text = group_incident_help()
 
 
 class TriageForm(BoundedForm):
@@ -131,7 +186,6 @@ class CloseForm(BoundedForm):
 
 class FlagsForm(BoundedForm):
     supervised = forms.BooleanField(label=_("挂牌督办"), required=False)
-    group_incident = forms.BooleanField(label=_("群体性事件"), required=False)
     leader = forms.CharField(label=_("包案领导"), max_length=50, required=False)
 
 

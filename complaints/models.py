@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from projects.models import MONEY, Enterprise, Hazard, Inspection, Project
 from wagewatch.accounts.access import ScopedQuerySet
 from wagewatch.accounts.models import Township
-from wagewatch.lib import config
+from wagewatch.lib import config, law
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -29,13 +29,25 @@ class ComplaintQuerySet(ScopedQuerySet):
 
 class Complaint(models.Model):
     class Channel(models.TextChoices):
-        HOTLINE_12333 = "12333", _("12333")
+        # as the office counts them; "online" (was 网络) stays the code of 网上信访: old rows stay valid
+        HOTLINE_12333 = "12333", _("12333")  # 12333 电话 (the go-live import also reads 电话)
         NATIONAL = "national", _("全国根治欠薪线索反映平台")
         HOTLINE_12345 = "12345", _("12345")
         VISIT = "visit", _("来访")
         LETTER = "letter", _("信件")
-        ONLINE = "online", _("网络")
+        ONLINE = "online", _("网上信访")
+        CONSULT = "consult", _("网上咨询")
         TRANSFER = "transfer", _("转办")
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("投诉")
+        REPORT = "report", _("举报")
+        PETITION = "petition", _("信访")
+
+    class Sector(models.TextChoices):
+        # by the employer's industry; blank until known (a public case without project or known employer)
+        CONSTRUCTION = "construction", _("建设领域")
+        OTHER = "other", _("非建设领域")
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("已登记")
@@ -54,6 +66,8 @@ class Complaint(models.Model):
 
     number = models.CharField(_("案件编号"), max_length=30, unique=True)
     channel = models.CharField(_("投诉渠道"), max_length=10, choices=Channel.choices)
+    kind = models.CharField(_("案件类别"), max_length=10, choices=Kind.choices, default=Kind.COMPLAINT)
+    sector = models.CharField(_("所属领域"), max_length=12, choices=Sector.choices, blank=True)
     received_at = models.DateTimeField(_("登记时间"), default=timezone.now, db_index=True)
     complainant_name = models.CharField(_("投诉人姓名"), max_length=50)
     complainant_phone = EncryptedCharField(_("投诉人电话"))
@@ -103,6 +117,7 @@ class Complaint(models.Model):
     outcome = models.CharField(_("处理结果"), max_length=12, choices=Outcome.choices, blank=True)
     refusal_reason = models.TextField(_("不予受理理由"), blank=True)
     out_of_time = models.BooleanField(_("超过两年时效"), default=False)
+    # decided by the inspector; the size (law.GROUP_INCIDENT_WORKERS) only suggests it
     group_incident = models.BooleanField(_("群体性事件"), default=False)
     supervised = models.BooleanField(_("挂牌督办"), default=False)
     leader = models.CharField(_("包案领导"), max_length=50, blank=True)
@@ -154,6 +169,11 @@ class Complaint(models.Model):
         return mask_phone(self.complainant_phone)
 
     @property
+    def group_size_reached(self) -> bool:
+        """Enough workers to suggest a group incident (the inspector decides whether it is one)."""
+        return self.workers_involved >= law.GROUP_INCIDENT_WORKERS()
+
+    @property
     def masked_id(self) -> str:
         return mask_id(self.complainant_id_number)
 
@@ -177,6 +197,7 @@ class CaseEvent(models.Model):
         ATTACHED = "attached", _("上传附件")
         REFERRED = "referred", _("移送公安")
         CLAIMANT = "claimant", _("投诉工人")
+        CLASSIFIED = "classified", _("案件分类")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)

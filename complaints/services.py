@@ -74,6 +74,29 @@ def is_out_of_time(
     return last < years_before(received, law.COMPLAINT_LIMITATION_YEARS())
 
 
+# an employer with one of these roles works in construction (Enterprise has no industry field of its own)
+CONSTRUCTION_KINDS = frozenset(
+    {
+        Enterprise.Kind.BUILDER,
+        Enterprise.Kind.CONTRACTOR,
+        Enterprise.Kind.SUBCONTRACTOR,
+        Enterprise.Kind.LABOUR,
+    }
+)
+
+
+def suggest_sector(*, project: Project | None, respondent: Enterprise | None) -> str:
+    """建设领域 for a case on a project or against a construction employer; else '' (the user chooses)."""
+    if project is not None or (respondent is not None and respondent.kind in CONSTRUCTION_KINDS):
+        return Complaint.Sector.CONSTRUCTION
+    return ""
+
+
+def suggest_group_incident(workers_involved: int) -> bool:
+    """Whether the size suggests a group incident (群体性事件); the inspector decides."""
+    return workers_involved >= law.GROUP_INCIDENT_WORKERS()
+
+
 def complaint_receive(
     *,
     user: User | None,
@@ -91,8 +114,12 @@ def complaint_receive(
     arrears_from: datetime.date | None = None,
     arrears_to: datetime.date | None = None,
     received_at: datetime.datetime | None = None,
+    kind: str = Complaint.Kind.COMPLAINT,
+    sector: str = "",
+    group_incident: bool = False,
 ) -> Complaint:
-    """Register a case (staff intake, or the public form with user=None) with its number and deadline."""
+    """Register a case (staff intake, or the public form with user=None) with its number and deadline.
+    A blank sector is suggested from the project or employer; a group incident is what the user ticked."""
     township_id = project.township_id if project is not None else getattr(township, "pk", None)
     if _is_user(user) and not (
         roles.can_edit_field_work(user) and (roles.is_office(user) or may_work_in(user, township_id))
@@ -106,6 +133,8 @@ def complaint_receive(
         complaint = Complaint(
             number=f"{config.COMPLAINT_NUMBER_PREFIX()}{received.year}-{seq:06d}",
             channel=channel,
+            kind=kind,
+            sector=sector or suggest_sector(project=project, respondent=respondent),
             received_at=received_at,
             complainant_name=complainant_name.strip(),
             complainant_phone=complainant_phone.strip(),
@@ -122,7 +151,7 @@ def complaint_receive(
             arrears_to=arrears_to,
             description=description,
             out_of_time=is_out_of_time(received=received, arrears_from=arrears_from, arrears_to=arrears_to),
-            group_incident=workers_involved >= law.GROUP_INCIDENT_WORKERS(),
+            group_incident=group_incident,
             accept_due=accept_due,
             calendar_complete=complete,
             created_by=user if _is_user(user) else None,
@@ -263,16 +292,13 @@ def complaint_close(
 
 
 @transaction.atomic
-def complaint_set_flags(
-    *, complaint: Complaint, user: User, supervised: bool, leader: str, group_incident: bool
-) -> Complaint:
-    """Office staff mark a case 挂牌督办 / 领导包案 / 群体性."""
+def complaint_set_flags(*, complaint: Complaint, user: User, supervised: bool, leader: str) -> Complaint:
+    """Office staff mark a case 挂牌督办 / 领导包案 (a group incident is the handler's call: classify)."""
     if not roles.is_office(user):
         raise PermissionDenied(_("只有治欠办可以设置督办标记"))
     complaint.supervised = supervised
     complaint.leader = (leader or "").strip()
-    complaint.group_incident = group_incident
-    _save(complaint, user, ["supervised", "leader", "group_incident"])
+    _save(complaint, user, ["supervised", "leader"])
     _event(
         complaint,
         user,
@@ -283,11 +309,38 @@ def complaint_set_flags(
                 [
                     _("挂牌督办") if supervised else "",
                     _("包案领导：%(l)s") % {"l": complaint.leader} if complaint.leader else "",
-                    _("群体性事件") if group_incident else "",
                 ],
             )
         ),
     )
+    return complaint
+
+
+CLASSIFY_FIELDS = ("kind", "sector", "channel", "group_incident")
+
+
+@transaction.atomic
+def complaint_classify(
+    *, complaint: Complaint, user: User, kind: str, sector: str, channel: str, group_incident: bool
+) -> Complaint:
+    """The handler (or office staff) sets a case's kind, sector, channel and whether it is a group incident
+    (the size only suggests one)."""
+    _require(complaint, user, statuses=list(S.values))
+    values = {"kind": kind, "sector": sector, "channel": channel, "group_incident": group_incident}
+    choices = {"kind": Complaint.Kind, "sector": Complaint.Sector, "channel": Complaint.Channel}
+    if any(values[name] not in enum.values for name, enum in choices.items()):
+        raise ValidationError(_("请选择案件类别、所属领域和投诉渠道"))
+    changed = [name for name in CLASSIFY_FIELDS if getattr(complaint, name) != values[name]]
+    if not changed:
+        return complaint
+    for name in changed:
+        setattr(complaint, name, values[name])
+    _save(complaint, user, changed)
+    note = " / ".join(
+        [complaint.get_kind_display(), complaint.get_sector_display(), complaint.get_channel_display()]
+        + ([_("群体性事件")] if group_incident else [_("非群体性事件")])
+    )
+    _event(complaint, user, "classified", note)
     return complaint
 
 

@@ -102,10 +102,15 @@ def _detail_context(request, case: Complaint, *, revealed: bool = False, claiman
     may_work = roles.can_edit_field_work(user) and may_work_in(user, case.township_id)
     S = Complaint.Status
     records = claimants.claimant_records(complaint=case, user=user)
+    events = selectors.event_list(complaint=case)
+    # staff intake shows the box and classify sets it: a decision; a public case's size awaits one
+    decided = case.created_by_id is not None or any(e.action == "classified" for e in events)
+    group_to_confirm = case.group_size_reached and not case.group_incident and not decided
     return {
         "case": case,
         "title": case.number,
-        "events": selectors.event_list(complaint=case),
+        "events": events,
+        "group_to_confirm": group_to_confirm,
         "days_left": selectors.workdays_left(case),
         "due": selectors.due_date(case),
         "show_reporter": selectors.can_see_reporter(user, case),
@@ -127,11 +132,15 @@ def _detail_context(request, case: Complaint, *, revealed: bool = False, claiman
         "records": records,
         "claimant_form": claimant_form or forms.ClaimantForm(),
         "triage_form": forms.TriageForm(initial={"township": case.township_id}),
-        "flags_form": forms.FlagsForm(
+        "flags_form": forms.FlagsForm(initial={"supervised": case.supervised, "leader": case.leader}),
+        "can_classify": may_work,
+        # the size only suggests a group incident: pre-ticked on the form, the handler confirms
+        "classify_form": forms.ClassifyForm(
             initial={
-                "supervised": case.supervised,
-                "leader": case.leader,
-                "group_incident": case.group_incident,
+                "kind": case.kind,
+                "sector": case.sector,
+                "channel": case.channel,
+                "group_incident": case.group_incident or group_to_confirm,
             }
         ),
         "orders": case.orders.all(),
@@ -217,6 +226,7 @@ def _run_step(request, case: Complaint, step: str):
         "close": (forms.CloseForm, services.complaint_close),
         "triage": (forms.TriageForm, services.complaint_triage),
         "flags": (forms.FlagsForm, services.complaint_set_flags),
+        "classify": (forms.ClassifyForm, services.complaint_classify),
     }
     if step not in steps:
         raise Http404
@@ -230,7 +240,7 @@ def _run_step(request, case: Complaint, step: str):
 @login_required
 @require_POST
 def complaint_step(request, pk, step):
-    """Run one lifecycle step (accept, refuse, file, extend, close, triage, flags)."""
+    """Run one lifecycle step (accept, refuse, file, extend, close, triage, flags, classify)."""
     _field_staff(request)
     case = _get_complaint_for_user(request, pk)
     detail = reverse("complaints:detail", args=[case.pk])

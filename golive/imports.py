@@ -50,6 +50,14 @@ def _townships() -> Any:
 
 
 # ---------------------------------------------------------------- 案件
+def _channels() -> list[tuple[str, Any]]:
+    """The case channels by label, and the words older ledgers use for two of them."""
+    old = [(Complaint.Channel.HOTLINE_12333, "电话"), (Complaint.Channel.ONLINE, "网络")]
+    return [*Complaint.Channel.choices, *old]
+
+
+_YES_NO = [(True, "是"), (False, "否")]
+
 _STEPS = {  # a case's status: the step dates it must have, and the ones it may have
     "received": ((), ()),
     "accepted": (("accepted",), ("accepted",)),
@@ -62,8 +70,10 @@ _STEPS = {  # a case's status: the step dates it must have, and the ones it may 
 class CaseSheet(ImportKind):
     columns = (
         Column("number", ("案件编号",), Text(30), unique=gettext_lazy("案件编号与第 %(row)s 行重复")),
-        Column("channel", ("投诉渠道", "渠道"), _choice(lambda: Complaint.Channel.choices, "渠道",
-                                                   required=_REQUIRED)),
+        Column("channel", ("投诉渠道", "渠道"), _choice(_channels, "渠道", required=_REQUIRED)),
+        Column("kind", ("案件类别", "类别"), _choice(lambda: Complaint.Kind.choices, "案件类别")),
+        Column("sector", ("所属领域", "领域"), _choice(lambda: Complaint.Sector.choices, "所属领域")),
+        Column("group_incident", ("群体性事件", "是否群体性事件"), _choice(lambda: _YES_NO, "是/否")),
         Column("received", ("登记日期", "收到日期"), _DAY),
         Column("complainant_name", ("投诉人姓名", "投诉人"), Text(50, required=_REQUIRED)),
         Column("complainant_phone", ("投诉人电话", "联系电话"), Text(20), mask=mask_phone),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from blacklist.models import BlacklistEntry, BlacklistStep
 from complaints.models import CaseEvent, Complaint
-from complaints.services import _deadlines_again
+from complaints.services import _deadlines_again, suggest_sector
 from deposits import fund
 from deposits import services as deposit_services
 from deposits.models import DepositEntry, WageDeposit
@@ -131,7 +131,9 @@ def case_write(v: Row, ctx: Context) -> None:
         refusal_reason=v["refusal_reason"], accepted_on=v["accepted"], filed_on=v["filed"],
         closed_on=v["closed"], amount_recovered=v["amount_recovered"],
         workers_paid=int(v["workers_paid"] or 0),
-        group_incident=v["workers"] >= law.GROUP_INCIDENT_WORKERS(), created_by=ctx.user,
+        # as the office's ledger says: the size only suggests a group incident, a blank cell is 否
+        kind=v.get("kind") or Complaint.Kind.COMPLAINT, group_incident=v.get("group_incident") is True,
+        sector=v.get("sector") or suggest_sector(project=project, respondent=respondent), created_by=ctx.user,
     )  # fmt: skip
     _deadlines_again(case)
     case._history_user = ctx.user

@@ -183,7 +183,7 @@ def _case_rows(c: dict) -> list[Row]:
         (s_c, _("期末超期未结"), c["overdue_end"], _("件")),
         (s_c, _("典型案例曝光"), c["typical_published"], _("件")),
     ]  # fmt: skip
-    return rows + [(s_c, _("渠道：%(t)s") % {"t": r["label"]}, r["n"], _("件")) for r in c["channels"]]
+    return rows + case_breakdown_rows(c)
 
 
 def _hazard_rows(data: dict) -> list[Row]:
@@ -279,6 +279,25 @@ def unknown_note(data: dict) -> str:
         "“—”表示该日的存量未掌握（系统上线、首次隐患排查或首笔工资明细到期前无记录，不按0计）；"
         "隐患数据自%(d)s起掌握。"
     ) % {"d": when}
+
+
+def case_breakdown_rows(c: dict) -> list[tuple[str, str, object, str]]:
+    """Cases received by channel (every channel, zeros too), kind and sector with the construction share;
+    closed by outcome; group incidents with their workers and share."""
+    s_c, n = _("投诉举报案件"), _("件")
+    rows = [(s_c, _("渠道：%(t)s") % {"t": r["label"]}, r["n"], n) for r in c["channels"]]
+    rows += [(s_c, _("类别：%(t)s") % {"t": r["label"]}, r["n"], n) for r in c["kinds"]]
+    rows += [(s_c, _("领域：%(t)s") % {"t": r["label"]}, r["n"], n) for r in c["sectors"]]
+    rows += [
+        (s_c, _("领域：待确认"), c["sector_unknown"], n),
+        (s_c, _("建设领域占比"), c["construction_rate"], "%"),
+    ]
+    rows += [(s_c, _("处理结果：%(t)s") % {"t": r["label"]}, r["n"], n) for r in c["outcomes"]]
+    rows += [
+        (s_c, _("群体性事件涉及人数"), c["group_workers"], _("人")),
+        (s_c, _("群体性事件占受理案件比例"), c["group_rate"], "%"),
+    ]
+    return rows
 
 
 def arrears_rows(a: dict) -> list[Row]:

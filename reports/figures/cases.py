@@ -37,9 +37,28 @@ def open_at(day: datetime.date) -> Q:
     )
 
 
+# the outcomes of cases closed in the range (不予受理 apart: a refusal has no closing date, see below)
+CLOSED_OUTCOMES = [o for o in Complaint.Outcome if o != Complaint.Outcome.REFUSED]
+
+
+def _breakdown(prefix: str, field: str, choices: Any, when: Q) -> dict[str, Count]:
+    """One conditional count per choice (every choice, zero included), inside the one aggregate."""
+    return {f"{prefix}_{value}": Count("pk", filter=when & Q(**{field: value})) for value in choices.values}
+
+
+def _rows(row: dict, prefix: str, choices: Any) -> list[dict]:
+    """[{key, label, n, rate}] of a breakdown of the cases received, in the order of the choices (rate: the
+    share of the cases received)."""
+    out = []
+    for value, label in choices.choices:
+        n = row.pop(f"{prefix}_{value}")
+        out.append({"key": value, "label": str(label), "n": n, "rate": rate(n, row["received"])})
+    return out
+
+
 def complaint_figures(scope: Scope, start: datetime.date, end: datetime.date) -> dict:
-    """Received, accepted, filed, closed, rates, workers, money, channels, incidents, typical cases
-    published: 2 queries.
+    """Received, accepted, filed, closed, rates, workers, money; by channel, kind, sector (received) and
+    outcome (closed); group incidents; typical cases published: 1 query.
 
     A typical case (one per case, so its join adds no row) counts by its publication date, whether or not
     it was withdrawn later: it was published in the range (the office list filtered by that date)."""
@@ -48,6 +67,7 @@ def complaint_figures(scope: Scope, start: datetime.date, end: datetime.date) ->
     closed = Q(status=CLOSED, closed_on__range=(start, end))
     filed = Q(filed_on__range=(start, end))
     on_time = closed & (Q(close_due__isnull=True) | Q(closed_on__lte=F("close_due")))
+    group = received & Q(group_incident=True)
     qs = Complaint.objects.filter(scope.q(Complaint))
     row = qs.aggregate(
         received=Count("pk", filter=received),
@@ -59,22 +79,44 @@ def complaint_figures(scope: Scope, start: datetime.date, end: datetime.date) ->
         closed_on_time=Count("pk", filter=on_time),
         workers=Sum("workers_paid", filter=closed),
         recovered=Sum("amount_recovered", filter=closed),
-        group_incidents=Count("pk", filter=received & Q(group_incident=True)),
+        group_incidents=Count("pk", filter=group),
+        group_workers=Sum("workers_involved", filter=group),
         criminal=Count("pk", filter=closed & Q(outcome=Complaint.Outcome.CRIMINAL)),
         overdue_end=Count("pk", filter=overdue_at(end)),
         typical_published=Count("typical_case", filter=Q(typical_case__published_on__range=(start, end))),
         open_start=Count("pk", filter=open_at(start - datetime.timedelta(days=1))),
         open_end=Count("pk", filter=open_at(end)),
+        **_breakdown("channel", "channel", Complaint.Channel, received),
+        **_breakdown("kind", "kind", Complaint.Kind, received),
+        **_breakdown("sector", "sector", Complaint.Sector, received),
+        **{f"outcome_{o.value}": Count("pk", filter=closed & Q(outcome=o)) for o in CLOSED_OUTCOMES},
     )  # fmt: skip
-    channels = dict(qs.filter(received).values_list("channel").annotate(n=Count("pk")).order_by())
+    return _finish(row)
+
+
+def _finish(row: dict) -> dict:
+    """Money in 万元, rates, and the breakdowns as rows."""
+    received = row["received"]
     row["workers"] = row["workers"] or 0
     row["recovered_yuan"] = row["recovered"] or ZERO
     row["recovered"] = wan(row["recovered_yuan"])
     row["closure_rate"] = rate(row["filed_closed"], row["filed"])
     row["on_time_rate"] = rate(row["closed_on_time"], row["closed"])
-    row["channels"] = [
-        {"key": k, "label": str(label), "n": channels.get(k, 0)} for k, label in Complaint.Channel.choices
+    row["group_workers"] = row["group_workers"] or 0
+    row["group_rate"] = rate(row["group_incidents"], received)
+    row["channels"] = _rows(row, "channel", Complaint.Channel)
+    row["kinds"] = _rows(row, "kind", Complaint.Kind)
+    row["sectors"] = _rows(row, "sector", Complaint.Sector)
+    # received in the range, sector not yet known (a public case without project or known employer)
+    row["sector_unknown"] = received - sum(r["n"] for r in row["sectors"])
+    construction = next(r for r in row["sectors"] if r["key"] == Complaint.Sector.CONSTRUCTION)
+    row["construction_rate"] = construction["rate"]
+    row["outcomes"] = [
+        {"key": o.value, "label": str(o.label), "n": row.pop(f"outcome_{o.value}")} for o in CLOSED_OUTCOMES
     ]
+    # 不予受理 has no date of its own: refused cases received in the range (due within 5 working days)
+    refused = Complaint.Outcome.REFUSED
+    row["outcomes"].append({"key": refused.value, "label": str(refused.label), "n": row["refused"]})
     return row
 
 

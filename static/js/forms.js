@@ -38,3 +38,25 @@
     });
   });
 })();
+
+// A checkbox suggested by a number (群体性事件 by the workers involved): ticked while the number reaches
+// data-suggest-at, until the user ticks or unticks it himself; the server stores only what is submitted.
+(function () {
+  "use strict";
+  function wire(box) {
+    var source = document.getElementById(box.dataset.suggestFrom);
+    var at = parseInt(box.dataset.suggestAt, 10);
+    if (!source || isNaN(at)) {
+      return;
+    }
+    box.addEventListener("change", function () { box.dataset.touched = "1"; });
+    source.addEventListener("input", function () {
+      if (box.dataset.touched !== "1") {
+        box.checked = parseInt(source.value, 10) >= at;
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-suggest-from]"), wire);
+  });
+})();

@@ -95,7 +95,7 @@ def test_extension_only_by_approver_and_only_once(office, office_clerk, inspecto
 
 
 def test_full_lifecycle_records_every_step(inspector_a, project):
-    case = receive(inspector_a, project, workers_involved=12)
+    case = receive(inspector_a, project, workers_involved=12, group_incident=True)
     assert case.group_incident and case.handler == inspector_a
     services.complaint_accept(complaint=case, user=inspector_a)
     services.complaint_file(complaint=case, user=inspector_a)
@@ -131,7 +131,7 @@ def test_refusal_needs_a_reason(office, project):
 
 
 @pytest.mark.parametrize(
-    "step", ["accept", "refuse", "file", "close", "extend", "triage", "flags", "receive"]
+    "step", ["accept", "refuse", "file", "close", "extend", "triage", "flags", "classify", "receive"]
 )
 def test_every_step_refused_to_roles_that_may_not_make_it(
     step, office, inspector_b, dept_user, project, township_a
@@ -148,8 +148,9 @@ def test_every_step_refused_to_roles_that_may_not_make_it(
         "close": lambda u: services.complaint_close(complaint=case, user=u, outcome="mediated"),
         "extend": lambda u: services.complaint_extend(complaint=case, user=u, reason="x"),
         "triage": lambda u: services.complaint_triage(complaint=case, user=u, township=township_a),
-        "flags": lambda u: services.complaint_set_flags(
-            complaint=case, user=u, supervised=True, leader="", group_incident=False
+        "flags": lambda u: services.complaint_set_flags(complaint=case, user=u, supervised=True, leader=""),
+        "classify": lambda u: services.complaint_classify(
+            complaint=case, user=u, kind="report", sector="other", channel="letter", group_incident=True
         ),
         "receive": lambda u: receive(u, project),
     }

@@ -320,3 +320,22 @@ def test_a_formula_cell_on_a_later_sheet_is_refused(county, office, client_for):
     job = ImportJob.objects.get(kind=ImportJob.Kind.GOLIVE)
     assert [(e["sheet"], e["row"], e["column"]) for e in job.errors] == [("应急周转金", 2, "注资金额（元）")]
     assert "公式" in job.errors[0]["message"]
+
+
+def test_cases_carry_kind_sector_channel_and_the_ledgers_group_incident(county, office, client_for):
+    """Old ledgers' 网络 / 电话 read as 网上信访 / 12333; a blank sector is suggested from the project; a
+    group incident is what the ledger says (a blank cell is 否, whatever the size)."""
+    headers = [*CASE_HEADERS, "案件类别", "所属领域", "群体性事件"]
+    code = county["project"].code
+    rows = [
+        [*case(投诉渠道="网络", 项目编号=code, 涉及人数=12), "", "", ""],
+        [*case(投诉渠道="电话", 所属乡镇="甲镇", 涉及人数=3), "信访", "非建设领域", "是"],
+    ]
+    _load(client_for(office), workbook({"案件": (headers, rows)}))
+    found = sorted(
+        Complaint.objects.values_list("workers_involved", "channel", "kind", "sector", "group_incident")
+    )
+    assert found == [
+        (3, "12333", "petition", "other", True),
+        (12, "online", "complaint", "construction", False),
+    ]

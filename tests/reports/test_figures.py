@@ -36,13 +36,14 @@ def test_report_data_queries_do_not_grow_with_data(
 ):
     county(2, [township_a, township_b], department)
     small = _queries(Scope())
-    # 41: 2 unit names; known-from (first sweep, go-live day for hazards, go-live day for the other
-    # stocks); project rows + coverage rows; deposit_positions (4); complaints (2: typical cases published
-    # counted in the case aggregate through its one-to-one join); hazards (flows + 2 levels); roster
-    # workers; projects by grade (start, end); arrears (4); inspections, orders, interviews; deposits (2);
-    # fund (flows and stocks in one); blacklist (grades + 5 counts: notices, added, removed, in force,
-    # certificates); trend (3); rankings (hazards, cases by unit).
-    assert small == 41
+    # 40: 2 unit names; known-from (first sweep, go-live day for hazards, go-live day for the other
+    # stocks); project rows + coverage rows; deposit_positions (4); complaints (1: every count, the
+    # breakdowns by channel, kind, sector and outcome, and typical cases published through its one-to-one
+    # join, in one aggregate); hazards (flows + 2 levels); roster workers; projects by grade (start, end);
+    # arrears (4); inspections, orders, interviews; deposits (2); fund (flows and stocks in one); blacklist
+    # (grades + 5 counts: notices, added, removed, in force, certificates); trend (3); rankings (hazards,
+    # cases by unit).
+    assert small == 40
     with django_assert_num_queries(small):
         report_data(scope=Scope(), start=START, end=END)
     county(198, [township_a, township_b], department, offset=2)
@@ -174,3 +175,78 @@ def test_closure_rate_counts_only_cases_filed_in_the_range(township_a, departmen
     assert (len(filed), len(filed_closed), c["closed"]) == (5, 3, 5)  # closed ÷ filed would be 100%
     assert c["closure_rate"] == Decimal(len(filed_closed) * 100 / len(filed)).quantize(Decimal("0.1"))
     assert pct(c["closure_rate"]) == "60.0%"
+
+
+def _case_mix(project, township):
+    """Cases in and out of the range across channels, kinds, sectors, outcomes and group incidents."""
+    channels, kinds = Complaint.Channel.values, Complaint.Kind.values
+    outcomes = [o for o in Complaint.Outcome.values if o != "refused"]
+    for i in range(17):
+        day = START + datetime.timedelta(days=3 * i)
+        on_project = i % 4 != 3  # every fourth case: an employer outside construction, no project
+        values = {
+            "received_at": at(day), "channel": channels[i % (len(channels) - 1)], "kind": kinds[i % 3],
+            "sector": "construction" if on_project else ("other" if i % 8 == 3 else ""),
+            "workers_involved": 3 + i, "group_incident": i % 5 == 0,  # a 12-worker case (i=9) unticked
+        }  # fmt: skip
+        if i % 3 == 1:
+            values.update(
+                status="closed", accepted_on=day, closed_on=day, outcome=outcomes[i % len(outcomes)]
+            )
+        if i % 6 == 2:
+            values.update(status="refused", outcome="refused")
+        make_complaint(project=project if on_project else None, township=township, **values)
+    before = START - datetime.timedelta(days=40)  # received before the range, closed in it
+    make_complaint(
+        project=project, received_at=at(before), channel="letter", group_incident=True, workers_involved=30,
+        status="closed", closed_on=START, outcome="criminal", sector="construction",
+    )  # fmt: skip
+    make_complaint(project=project, received_at=at(END + datetime.timedelta(days=1)), channel="12345")
+
+
+def test_case_breakdowns_equal_the_ledger_rows_with_those_filters(township_a, department, office, client_for):
+    """By channel / kind / sector (received) and outcome (closed in the range), group incidents: each
+    figure is the number of ledger rows with the matching filters (DESIGN §3)."""
+    _case_mix(make_project(township_a, department), township_a)
+    c = report_data(scope=Scope(), start=START, end=END)["complaints"]
+    received = {"date_from": START, "date_to": END}
+
+    def ledger(**filters):
+        return complaint_list(user=office, filters={**filters}).count()
+
+    assert [r["key"] for r in c["channels"]] == Complaint.Channel.values  # every channel, zeros included
+    assert any(r["n"] == 0 for r in c["channels"])
+    for r in c["channels"]:
+        assert r["n"] == ledger(**received, channel=r["key"]), r
+    for r in c["kinds"]:
+        assert r["n"] == ledger(**received, kind=r["key"]), r
+    for r in c["sectors"]:
+        assert r["n"] == ledger(**received, sector=r["key"]), r
+    construction = ledger(**received, sector="construction")
+    assert c["construction_rate"] == Decimal(construction * 100 / c["received"]).quantize(Decimal("0.1"))
+    assert c["sector_unknown"] == c["received"] - construction - ledger(**received, sector="other") > 0
+    closed = {"status": "closed", "closed_from": START, "closed_to": END}
+    outcomes = {r["key"]: r["n"] for r in c["outcomes"]}
+    assert list(outcomes) == [*[o for o in Complaint.Outcome.values if o != "refused"], "refused"]
+    for key, n in outcomes.items():
+        expected = ledger(**received, status="refused") if key == "refused" else ledger(**closed, outcome=key)
+        assert n == expected, key
+    assert outcomes["criminal"] == c["criminal"] >= 1 and sum(outcomes.values()) > c["closed"]
+
+    # group incidents: the ledger export's rows with the filter, and their workers involved
+    query = {"date_from": START.isoformat(), "date_to": END.isoformat(), "group_incident": "yes"}
+    headers, rows = _sheet_rows(client_for(office).get(reverse("complaints:export"), query))
+    col = {h: i for i, h in enumerate(headers)}
+    assert c["group_incidents"] == len(rows) == 4  # i = 0, 5, 10, 15; the 12-worker case i=9 unticked
+    assert c["group_workers"] == sum(r[col["涉及人数"]] for r in rows)
+    assert c["group_rate"] == Decimal(len(rows) * 100 / c["received"]).quantize(Decimal("0.1"))
+
+
+def test_report_rows_list_every_channel_kind_sector_and_outcome(township_a, department):
+    from reports.figures import figure_rows
+
+    data = report_data(scope=Scope(), start=START, end=END)
+    names = [name for _section, name, _value, _unit in figure_rows(data)]
+    labels = ["渠道：网上咨询", "渠道：全国根治欠薪线索反映平台", "类别：信访", "领域：非建设领域"]
+    labels += ["建设领域占比", "处理结果：转行业主管部门", "处理结果：不予受理", "群体性事件涉及人数"]
+    assert set(labels) <= set(names)
