@@ -13,6 +13,7 @@ from wagewatch.accounts import jobs, roles
 from wagewatch.accounts.access import may_work_in
 from wagewatch.accounts.models import JobStatus
 from wagewatch.lib import law
+from wagewatch.lib.bounds import check_step_day, step_moment
 from wagewatch.lib.workdays import add_workdays_info, rewrite_changed, spans_year
 
 from . import sweep
@@ -110,18 +111,21 @@ def may_close(user: User, hazard: Hazard) -> bool:
     return roles.is_department(user) and profile.department_id == hazard.department_id
 
 
-def hazard_close(*, hazard: Hazard, user: User, note: str) -> Hazard:
-    """Close (销号) an open hazard with a note; refused while its rule still fires on fresh data."""
+def hazard_close(*, hazard: Hazard, user: User, note: str, on: datetime.date | None = None) -> Hazard:
+    """Close (销号) an open hazard with a note on its real day ``on`` (default today; not in the future, not
+    before the day it was found); refused while its rule still fires on fresh data."""
     if not may_close(user, hazard):
         raise PermissionDenied
     note = (note or "").strip()
     if not note:
         raise ValidationError(_("请填写销号说明"))
     today = timezone.localdate()
+    on = on or today
     with transaction.atomic():
         hazard = Hazard.objects.select_for_update().select_related("rule").get(pk=hazard.pk)
         if hazard.status != Hazard.Status.OPEN:
             raise ValidationError(_("该隐患已销号"))
+        check_step_day(on, steps=[("opened", timezone.localdate(hazard.opened_at))], name="on")
         projects = Project.objects.active_on(today).filter(pk=hazard.project_id)
         found, failures = sweep.evaluate_rule(hazard.rule, projects, today)
         if hazard.project_id in failures:
@@ -130,7 +134,7 @@ def hazard_close(*, hazard: Hazard, user: User, note: str) -> Hazard:
             raise ValidationError(
                 _("该隐患的预警信号仍然存在，不能销号：%(d)s") % {"d": found[hazard.project_id][1]}
             )
-        hazard.status, hazard.closed_at, hazard.closed_by = Hazard.Status.CLOSED, timezone.now(), user
+        hazard.status, hazard.closed_at, hazard.closed_by = Hazard.Status.CLOSED, step_moment(on), user
         hazard.close_note, hazard.auto_closed = note, False
         hazard._history_user = user
         hazard.save()
