@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagewatch.accounts.access import townships_for
 from wagewatch.accounts.models import Department, Township
-from wagewatch.lib.bounds import BoundedForm, BoundedModelForm, NoFormulaMixin
+from wagewatch.lib.bounds import BoundedForm, BoundedModelForm, NoFormulaMixin, step_order_errors
 from wagewatch.lib.cardhash import card_number_input
 from wagewatch.lib.formfields import field_of
 from wagewatch.lib.validators import validate_mobile, validate_resident_id
@@ -169,7 +169,10 @@ class PayrollForm(BoundedModelForm):
 
 
 class InspectionForm(NoFormulaMixin, BoundedModelForm):
+    """An inspection on its real day (never ahead of today); the rectification not before it (DESIGN §9)."""
+
     future_dates = ("rectification_deadline",)
+    date_ranges = (("date", "rectification_deadline"),)
 
     class Meta:
         model = Inspection
@@ -181,6 +184,10 @@ class InspectionForm(NoFormulaMixin, BoundedModelForm):
         data = super().clean()
         if data.get("rectification_required") and not data.get("rectification_deadline"):
             self.add_error("rectification_deadline", _("责令整改时须填写整改期限"))
+        steps = [("date", data.get("date")), ("rectified_on", data.get("rectified_on"))]
+        for name, message in step_order_errors(steps):
+            if name == "rectified_on":  # the inspection's own date is bounded by its field
+                self.add_error(name, message)
         return data
 
 
