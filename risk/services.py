@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -139,6 +139,42 @@ def hazard_close(*, hazard: Hazard, user: User, note: str, on: datetime.date | N
         hazard._history_user = user
         hazard.save()
         sweep.update_grades(Project.objects.filter(pk=hazard.project_id))
+    return hazard
+
+
+def hazard_open(
+    *,
+    project: Project,
+    rule: RiskRule,
+    user: User,
+    found_on: datetime.date,
+    detail: str = "",
+    severity: int | None = None,
+) -> Hazard:
+    """Record a hazard found by hand (at an inspection, or held before go-live) on its real day
+    ``found_on`` (never ahead of today): its rectification deadline counts from that day; one open hazard
+    per (project, rule). The sweep closes it, as any other, once its rule no longer fires."""
+    if not may_work_in(user, project.township_id):
+        raise PermissionDenied
+    check_step_day(found_on, name="found_on")
+    deadline, complete = add_workdays_info(found_on, law.HAZARD_RECTIFY_WORKDAYS())
+    hazard = Hazard(
+        project=project,
+        rule=rule,
+        severity=severity or rule.severity,
+        department_id=project.department_id,
+        detail=(detail or "").strip(),
+        opened_at=step_moment(found_on),
+        deadline=deadline,
+        calendar_complete=complete,
+    )
+    hazard._history_user = user
+    try:
+        with transaction.atomic():
+            hazard.save()
+            sweep.update_grades(Project.objects.filter(pk=project.pk))
+    except IntegrityError as exc:  # the partial unique index: one open hazard per (project, rule)
+        raise ValidationError({"rule": _("该项目已有此规则的未销号隐患")}) from exc
     return hazard
 
 

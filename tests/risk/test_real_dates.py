@@ -65,3 +65,33 @@ def test_service_refuses_a_close_before_the_found_day(office, hazard_a):
     with pytest.raises(ValidationError) as refused:
         hazard_close(hazard=hazard_a, user=office, note="x", on=timezone.localdate() - datetime.timedelta(11))
     assert "on" in refused.value.error_dict
+
+
+def test_hazard_found_last_week_counts_its_deadline_from_that_day(
+    office, inspector_b, township_a, department
+):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from projects.models import RiskRule
+    from risk.services import hazard_open, risk_rules_sync
+    from wagewatch.lib import law, workdays
+
+    risk_rules_sync()
+    project, rule = healthy_project(township_a, department), RiskRule.objects.get(code="NOTICE_BOARD")
+    found = timezone.localdate() - datetime.timedelta(days=7)
+    hazard = hazard_open(project=project, rule=rule, user=office, found_on=found, detail="检查发现未设告示牌")
+    assert timezone.localdate(hazard.opened_at) == found
+    assert hazard.deadline == workdays.add_workdays(found, law.HAZARD_RECTIFY_WORKDAYS())
+    record = hazard.history.get()
+    assert record.history_user == office and timezone.localdate(record.history_date) == timezone.localdate()
+    assert Project.objects.get(pk=project.pk).risk_grade == rule.severity
+    with pytest.raises(ValidationError):  # one open hazard per (project, rule)
+        hazard_open(project=project, rule=rule, user=office, found_on=found)
+    other = healthy_project(township_a, department)
+    with pytest.raises(ValidationError):
+        hazard_open(
+            project=other, rule=rule, user=office, found_on=timezone.localdate() + datetime.timedelta(1)
+        )
+    with pytest.raises(PermissionDenied):
+        hazard_open(project=other, rule=rule, user=inspector_b, found_on=found)
+    assert Hazard.objects.count() == 1
