@@ -24,6 +24,7 @@ from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.accounts.numbering import next_number
 from wagewatch.lib import law
+from wagewatch.lib.bounds import check_step_day, step_moment
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.periods import add_months
 from wagewatch.lib.validators import validate_resident_id
@@ -42,8 +43,31 @@ from .selectors import compute_grades
 S = BlacklistEntry.Status
 
 
-def _step(entry: BlacklistEntry, user: User | None, step: str, note: str = "") -> BlacklistStep:
-    return BlacklistStep.objects.create(entry=entry, actor=_user(user), step=step, note=note)
+def _step(
+    entry: BlacklistEntry, user: User | None, step: str, note: str = "", on: datetime.date | None = None
+) -> BlacklistStep:
+    """A recorded step, at the moment of its real day ``on`` when given (noon of a day entered later)."""
+    at = step_moment(on) if on is not None else timezone.now()
+    return BlacklistStep.objects.create(entry=entry, actor=_user(user), step=step, note=note, at=at)
+
+
+def entry_step_dates(entry: BlacklistEntry) -> list[tuple[str, datetime.date | None]]:
+    """The dated steps an entry has taken, oldest first: a new step's real day may not come before them."""
+    return [
+        ("proposed", entry.proposed_on),
+        ("notice", entry.notice_date),
+        ("statement", entry.statement_on),
+        ("decided", entry.decided_on),
+        ("listed", entry.listed_on),
+        ("removed", entry.removed_on),
+    ]
+
+
+def _step_day(entry: BlacklistEntry, on: datetime.date | None) -> datetime.date:
+    """The real day of the entry's next step (default today): not in the future, not before its last step."""
+    on = on or timezone.localdate()
+    check_step_day(on, steps=entry_step_dates(entry), name="on")
+    return on
 
 
 def _save(entry: BlacklistEntry, user: User | None, fields: list[str]) -> None:
@@ -81,6 +105,7 @@ def blacklist_propose(
     """Propose listing the enterprise of an ignored order to pay (inspectors, office, admin)."""
     _require_staff(user)
     on = on or timezone.localdate()
+    check_step_day(on, name="on")
     if not EnforcementOrder.objects.visible_to(user).filter(pk=order.pk).exists():
         raise PermissionDenied(_("无权依据该文书提请"))
     if order.kind != EnforcementOrder.Kind.PAY or not order.is_ignored(on):
@@ -107,7 +132,7 @@ def blacklist_propose(
     )
     entry._history_user = _user(user)
     entry.save()
-    _step(entry, user, BlacklistStep.Step.PROPOSE, _("依据%(o)s提请") % {"o": order.number})
+    _step(entry, user, BlacklistStep.Step.PROPOSE, _("依据%(o)s提请") % {"o": order.number}, on=on)
     _notify_approvers(entry)
     return entry
 
@@ -134,7 +159,7 @@ def blacklist_issue_notice(
     _require_approver(user)
     entry = _lock(entry)
     _require(entry, statuses=[S.PROPOSED], action=_("送达事先告知书"))
-    on = on or timezone.localdate()
+    on = _step_day(entry, on)
     entry.defence_due, entry.calendar_complete = _defence_due(on)
     entry.notice_year, entry.notice_seq = on.year, next_number(name="notice", year=on.year)
     entry.notice_date = on
@@ -153,6 +178,7 @@ def blacklist_issue_notice(
             "n": entry.notice_number,
             "d": entry.defence_due,
         },
+        on=on,
     )
     return entry
 
@@ -166,7 +192,7 @@ def blacklist_record_statement(
     entry = _lock(entry)
     _require(entry, statuses=[S.NOTICED], action=_("记录陈述申辩"))
     assert entry.notice_date is not None and entry.defence_due is not None  # set with the notice
-    on = on or timezone.localdate()
+    on = _step_day(entry, on)
     if not (statement or "").strip():
         raise ValidationError(_("请填写陈述申辩内容"))
     if on < entry.notice_date:
@@ -175,7 +201,7 @@ def blacklist_record_statement(
         raise ValidationError(_("已超过陈述申辩期限（%(d)s）") % {"d": entry.defence_due})
     entry.statement, entry.statement_on, entry.status = statement.strip(), on, S.STATED
     _save(entry, user, ["statement", "statement_on", "status"])
-    _step(entry, user, BlacklistStep.Step.STATEMENT, entry.statement[:200])
+    _step(entry, user, BlacklistStep.Step.STATEMENT, entry.statement[:200], on=on)
     return entry
 
 
@@ -188,7 +214,7 @@ def blacklist_decide(
     entry = _lock(entry)
     _require(entry, statuses=[S.NOTICED, S.STATED], action=_("作出决定"))
     assert entry.defence_due is not None  # set with the notice
-    on = on or timezone.localdate()
+    on = _step_day(entry, on)
     if entry.status == S.NOTICED and on <= entry.defence_due:
         raise ValidationError(
             _("陈述申辩期限（%(d)s）届满前且未记录陈述申辩的，不能作出决定") % {"d": entry.defence_due}
@@ -199,7 +225,7 @@ def blacklist_decide(
     entry.decision_reasons, entry.decided_on, entry.decided_by = reasons.strip(), on, _user(user)
     _save(entry, user, ["status", "decision_reasons", "decided_on", "decided_by"])
     step = BlacklistStep.Step.DECIDE_LIST if to_list else BlacklistStep.Step.DECIDE_NOT_LIST
-    _step(entry, user, step, entry.decision_reasons[:200])
+    _step(entry, user, step, entry.decision_reasons[:200], on=on)
     return entry
 
 
@@ -212,13 +238,13 @@ def blacklist_publish(
     entry = _lock(entry)
     _require(entry, statuses=[S.DECIDED_LIST], action=_("列入公示"))
     assert entry.decided_on is not None  # set with the decision
-    on = on or timezone.localdate()
+    on = _step_day(entry, on)
     if on < entry.decided_on:
         raise ValidationError(_("列入日期不能早于决定日期"))
     entry.status, entry.listed_on = S.LISTED, on
     entry.expires_on = add_months(on, 12 * law.BLACKLIST_LISTING_YEARS())
     _save(entry, user, ["status", "listed_on", "expires_on"])
-    _step(entry, user, BlacklistStep.Step.PUBLISH, _("公示期至%(d)s") % {"d": entry.expires_on})
+    _step(entry, user, BlacklistStep.Step.PUBLISH, _("公示期至%(d)s") % {"d": entry.expires_on}, on=on)
     return entry
 
 
@@ -257,7 +283,7 @@ def blacklist_remove_early(
     entry = _lock(entry)
     _require(entry, statuses=[S.LISTED], action=_("提前移出"))
     assert entry.listed_on is not None and entry.expires_on is not None  # set when published
-    on = on or timezone.localdate()
+    on = _step_day(entry, on)
     if entry.expires_on <= on:
         raise ValidationError(_("该记录已期满"))
     # an order recorded as complied with counts as the arrears paid
@@ -282,7 +308,7 @@ def blacklist_remove_early(
         "n": months
     }
     _save(entry, user, ["status", "removed_on", "arrears_paid_on", "commitment_filed_on", "removal_reason"])
-    _step(entry, user, BlacklistStep.Step.REMOVE, entry.removal_reason[:200])
+    _step(entry, user, BlacklistStep.Step.REMOVE, entry.removal_reason[:200], on=on)
     return entry
 
 

@@ -17,6 +17,7 @@ from wagewatch.accounts.access import may_work_in
 from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.lib import config
+from wagewatch.lib.bounds import check_step_day, step_moment
 
 from .documents import document_day, document_new
 from .models import CaseEvent, Complaint, EnforcementOrder, Interview
@@ -94,6 +95,7 @@ def order_refer(
     any other case gets the referral on its timeline (its status and outcome stay as they are)."""
     _check(user, order.township_id, _("无权操作该执法文书"))
     on = on or timezone.localdate()
+    check_step_day(on, steps=[("issued", order.issued_on)], name="on")
     if order.referred_on is not None:
         raise ValidationError(_("该文书已移送公安"))
     if not order.is_ignored(on):
@@ -113,7 +115,8 @@ def _refer_case(order: EnforcementOrder, user, on: datetime.date) -> None:
     if case.status == Complaint.Status.FILED:
         complaint_close(complaint=case, user=user, outcome=Complaint.Outcome.CRIMINAL, note=text, on=on)
     else:
-        CaseEvent.objects.create(complaint=case, actor=user, action=CaseEvent.Action.REFERRED, note=text)
+        action = CaseEvent.Action.REFERRED
+        CaseEvent.objects.create(complaint=case, actor=user, action=action, note=text, at=step_moment(on))
 
 
 def notify_order_deadlines(*, today: datetime.date | None = None) -> int:

@@ -5,19 +5,20 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Enterprise, Hazard, Inspection, Project
 from wagewatch.accounts.access import townships_for
 from wagewatch.accounts.models import Role, Township
 from wagewatch.lib import law
-from wagewatch.lib.bounds import BoundedForm, BoundedModelForm
+from wagewatch.lib.bounds import BoundedForm, BoundedModelForm, step_order_errors
 from wagewatch.lib.formfields import field_of
 from wagewatch.lib.validators import validate_mobile, validate_resident_id
 
 from .claimants import MAX_MONTHS
 from .models import Claimant, Complaint, EnforcementOrder, Interview, TypicalCase
-from .services import suggest_sector
+from .services import case_step_dates, suggest_sector
 
 if TYPE_CHECKING:  # PersonMixin is mixed into a form
     _FormBase = forms.Form
@@ -114,6 +115,9 @@ class IntakeForm(PersonMixin, BoundedForm):
     arrears_from = forms.DateField(label=_("欠薪起始月份"), required=False, widget=DATE)
     arrears_to = forms.DateField(label=_("欠薪截止月份"), required=False, widget=DATE)
     description = forms.CharField(label=_("投诉内容"), widget=forms.Textarea(attrs={"rows": 4}))
+    received_on = forms.DateField(
+        label=_("登记日期"), required=False, widget=DATE, help_text=_("实际收到投诉的日期，默认今天")
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,6 +130,8 @@ class IntakeForm(PersonMixin, BoundedForm):
         # forms.js ticks the box when the number typed reaches the size, until the user sets it himself
         group.widget.attrs["data-suggest-from"] = "id_workers_involved"
         group.widget.attrs["data-suggest-at"] = str(law.GROUP_INCIDENT_WORKERS())
+
+        self.fields["received_on"].initial = timezone.localdate
 
     def clean_kind(self):
         return self.cleaned_data.get("kind") or Complaint.Kind.COMPLAINT
@@ -165,16 +171,55 @@ class TriageForm(BoundedForm):
     township = forms.ModelChoiceField(label=_("所属乡镇"), queryset=Township.objects.all())
 
 
-class RefuseForm(BoundedForm):
+class StepDateForm(BoundedForm):
+    """A case step's form with the step's real day ``on`` (default today): not in the future, not before
+    the case's last step (DESIGN §9); the error lands on the date field."""
+
+    on_label = _("办理日期")
+    on = forms.DateField(
+        label=_("办理日期"), required=False, widget=DATE, help_text=_("实际办理日期，默认今天")
+    )
+
+    def __init__(self, *args, complaint: Complaint | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.complaint = complaint
+        self.fields["on"].label = self.on_label
+        self.fields["on"].initial = timezone.localdate
+
+    def clean(self):
+        data = super().clean()
+        if "on" in self.errors:
+            return data
+        data["on"] = data.get("on") or timezone.localdate()
+        if self.complaint is not None:
+            steps = [*case_step_dates(self.complaint), ("on", data["on"])]
+            for name, message in step_order_errors(steps):
+                if name == "on":
+                    self.add_error("on", message)
+        return data
+
+
+class AcceptForm(StepDateForm):
+    on_label = _("受理日期")
+
+
+class FileForm(StepDateForm):
+    on_label = _("立案日期")
+
+
+class RefuseForm(StepDateForm):
+    on_label = _("不予受理日期")
     reason = forms.CharField(label=_("不予受理理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ExtendForm(BoundedForm):
+class ExtendForm(StepDateForm):
+    on_label = _("批准延期日期")
     reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CloseForm(BoundedForm):
+class CloseForm(StepDateForm):
     bounds_model = Complaint
+    on_label = _("结案日期")
     outcome = forms.ChoiceField(
         label=_("处理结果"),
         choices=[c for c in Complaint.Outcome.choices if c[0] != Complaint.Outcome.REFUSED],
@@ -248,7 +293,12 @@ class ComplyForm(BoundedForm):
 
 
 class ReferForm(BoundedForm):
+    on = forms.DateField(label=_("移送公安日期"), required=False, widget=DATE, help_text=_("默认今天"))
     note = forms.CharField(label=_("移送说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate
 
 
 ORDER_STATUS_CHOICES = [

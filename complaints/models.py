@@ -183,7 +183,7 @@ class CaseEventQuerySet(ScopedQuerySet):
 
 
 class CaseEvent(models.Model):
-    """One step of a case's timeline: who did what, when."""
+    """One step of a case's timeline: who did what, on which day, and when it was entered."""
 
     class Action(models.TextChoices):
         RECEIVED = "received", _("登记")
@@ -200,7 +200,9 @@ class CaseEvent(models.Model):
         CLASSIFIED = "classified", _("案件分类")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
+    # the step's real day (noon of a day entered after the fact) and when it was typed in (DESIGN §9)
+    at = models.DateTimeField(_("办理时间"), default=timezone.now)
+    entered_at = models.DateTimeField(_("录入时间"), default=timezone.now, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,30 +1,31 @@
 """Writes for complaint cases (投诉举报) and enforcement orders: every step checked and recorded."""
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.models import Enterprise, Project
 from wagewatch.accounts import roles
 from wagewatch.accounts.access import may_work_in
-from wagewatch.accounts.models import Role, Township
-from wagewatch.accounts.notifications import notify, recipients
+from wagewatch.accounts.models import Township
 from wagewatch.accounts.numbering import next_number
 from wagewatch.lib import config, law
+from wagewatch.lib.bounds import check_step_day, step_moment
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.periods import years_before
-from wagewatch.lib.workdays import add_workdays_info, rewrite_changed, spans_year
 
+from .deadlines import accept_due_from, close_due_from, deadline_state, extended_due_from, notify_deadline
+from .deadlines import complaint_deadlines_recompute as complaint_deadlines_recompute
+from .deadlines import mark_deadlines as mark_deadlines
 from .documents import Amount
 from .documents import document_day as document_day
 from .documents import document_new as document_new
@@ -39,10 +40,46 @@ S = Complaint.Status
 # ---- complaint cases -------------------------------------------------------------------------
 
 
-def _event(complaint: Complaint, user: User | None, action: str, note: str = "") -> CaseEvent:
+def _event(
+    complaint: Complaint, user: User | None, action: str, note: str = "", on: datetime.date | None = None
+) -> CaseEvent:
+    """A timeline event, at the moment of its real day ``on`` when given (see ``_step_at``)."""
+    at = _step_at(complaint, on) if on is not None else timezone.now()
     return CaseEvent.objects.create(
-        complaint=complaint, actor=user if _is_user(user) else None, action=action, note=note
+        complaint=complaint, actor=user if _is_user(user) else None, action=action, note=note, at=at
     )
+
+
+def _step_at(complaint: Complaint, on: datetime.date) -> datetime.datetime:
+    """The moment of a step dated ``on``: now today, else noon that day, never before an event of the same
+    day already on the timeline (so the timeline keeps the order the steps were taken in)."""
+    at = step_moment(on)
+    last = complaint.events.order_by("-at").values_list("at", flat=True).first()
+    return max(at, last) if last is not None and timezone.localdate(last) == on else at
+
+
+def case_step_dates(complaint: Complaint) -> list[tuple[str, datetime.date | None]]:
+    """The dated steps a case has taken, oldest first (received, accepted, filed, extended, closed): a new
+    step's real day may not come before them (DESIGN §9)."""
+    extended = None
+    if complaint.extended:
+        moment = complaint.events.filter(action=CaseEvent.Action.EXTENDED).values_list("at", flat=True)
+        extended = timezone.localdate(moment.order_by("-at").first() or complaint.received_at)
+    return [
+        ("received", timezone.localdate(complaint.received_at)),
+        ("accepted", complaint.accepted_on),
+        ("filed", complaint.filed_on),
+        ("extended", extended),
+        ("closed", complaint.closed_on),
+    ]
+
+
+def _step_day(complaint: Complaint, on: datetime.date | None) -> datetime.date:
+    """The real day of the next step (today when not given), checked: not in the future, not before the
+    case's last step; a ValidationError on the step form's field ``on`` otherwise."""
+    on = on or timezone.localdate()
+    check_step_day(on, steps=case_step_dates(complaint), name="on")
+    return on
 
 
 def _is_user(user: User | None) -> TypeGuard[User]:
@@ -114,20 +151,25 @@ def complaint_receive(
     arrears_from: datetime.date | None = None,
     arrears_to: datetime.date | None = None,
     received_at: datetime.datetime | None = None,
+    received_on: datetime.date | None = None,
     kind: str = Complaint.Kind.COMPLAINT,
     sector: str = "",
     group_incident: bool = False,
 ) -> Complaint:
-    """Register a case (staff intake, or the public form with user=None) with its number and deadline.
-    A blank sector is suggested from the project or employer; a group incident is what the user ticked."""
+    """Register a case (staff intake, or the public form with user=None) with its number and deadline,
+    counted from its real day of receipt ``received_on`` (or ``received_at``; default now). A blank sector
+    is suggested from the project or employer; a group incident is what the user ticked."""
     township_id = project.township_id if project is not None else getattr(township, "pk", None)
     if _is_user(user) and not (
         roles.can_edit_field_work(user) and (roles.is_office(user) or may_work_in(user, township_id))
     ):
         raise PermissionDenied(_("无权登记该案件"))
+    if received_on is not None:
+        received_at = step_moment(received_on)
     received_at = received_at or timezone.now()
     received = timezone.localdate(received_at)
-    accept_due, complete = _accept_due(received)
+    check_step_day(received, name="received_on")
+    accept_due, complete = accept_due_from(received)
     with transaction.atomic():
         seq = next_number(name="complaint", year=received.year)
         complaint = Complaint(
@@ -153,13 +195,17 @@ def complaint_receive(
             out_of_time=is_out_of_time(received=received, arrears_from=arrears_from, arrears_to=arrears_to),
             group_incident=group_incident,
             accept_due=accept_due,
+            deadline_state=deadline_state(accept_due),
             calendar_complete=complete,
             created_by=user if _is_user(user) else None,
         )
         complaint._history_user = complaint.created_by
         complaint.save()
         note = _("超过两年时效") if complaint.out_of_time else ""
-        _event(complaint, user, "received", note)
+        CaseEvent.objects.create(
+            complaint=complaint, actor=complaint.created_by, action="received", note=note, at=received_at
+        )
+        notify_deadline(complaint)
     return complaint
 
 
@@ -190,28 +236,32 @@ def complaint_triage(
 def complaint_accept(*, complaint: Complaint, user: User, on: datetime.date | None = None) -> Complaint:
     """Accept (受理) a received case; the accepting inspector becomes its handler if it has none."""
     _require(complaint, user, statuses=[S.RECEIVED])
+    on = _step_day(complaint, on)
     complaint.status = S.ACCEPTED
-    complaint.accepted_on = on or timezone.localdate()
+    complaint.accepted_on = on
     if complaint.handler_id is None and roles.is_inspector(user):
         complaint.handler = user
     complaint.deadline_state = ""
     _save(complaint, user, ["status", "accepted_on", "handler", "deadline_state"])
-    _event(complaint, user, "accepted")
+    _event(complaint, user, "accepted", on=on)
     return complaint
 
 
 @transaction.atomic
-def complaint_refuse(*, complaint: Complaint, user: User, reason: str) -> Complaint:
-    """Refuse (不予受理) a received case, with the reason."""
+def complaint_refuse(
+    *, complaint: Complaint, user: User, reason: str, on: datetime.date | None = None
+) -> Complaint:
+    """Refuse (不予受理) a received case on ``on`` (default today), with the reason."""
     _require(complaint, user, statuses=[S.RECEIVED])
     if not (reason or "").strip():
         raise ValidationError(_("不予受理必须填写理由"))
+    on = _step_day(complaint, on)
     complaint.status = S.REFUSED
     complaint.outcome = Complaint.Outcome.REFUSED
     complaint.refusal_reason = reason.strip()
     complaint.deadline_state = ""
     _save(complaint, user, ["status", "outcome", "refusal_reason", "deadline_state"])
-    _event(complaint, user, "refused", reason.strip())
+    _event(complaint, user, "refused", reason.strip(), on=on)
     return complaint
 
 
@@ -220,17 +270,21 @@ def complaint_file(*, complaint: Complaint, user: User, on: datetime.date | None
     """File (立案) an accepted case: it must close within 60 working days."""
     _require(complaint, user, statuses=[S.ACCEPTED])
     complaint.status = S.FILED
-    complaint.filed_on = on or timezone.localdate()
-    complaint.close_due, complaint.calendar_complete = _close_due(complaint.filed_on)
-    complaint.deadline_state = ""
+    complaint.filed_on = _step_day(complaint, on)
+    complaint.close_due, complaint.calendar_complete = close_due_from(complaint.filed_on)
+    complaint.deadline_state = deadline_state(complaint.close_due)
     _save(complaint, user, ["status", "filed_on", "close_due", "calendar_complete", "deadline_state"])
-    _event(complaint, user, "filed", _("结案期限 %(d)s") % {"d": complaint.close_due})
+    _event(complaint, user, "filed", _("结案期限 %(d)s") % {"d": complaint.close_due}, on=complaint.filed_on)
+    notify_deadline(complaint)
     return complaint
 
 
 @transaction.atomic
-def complaint_extend(*, complaint: Complaint, user: User, reason: str) -> Complaint:
-    """Extend a filed case by 30 working days: once, and only by an approver (recorded)."""
+def complaint_extend(
+    *, complaint: Complaint, user: User, reason: str, on: datetime.date | None = None
+) -> Complaint:
+    """Extend a filed case by 30 working days, approved on ``on`` (default today): once, and only by an
+    approver (recorded)."""
     if not roles.is_approver(user):
         raise PermissionDenied(_("延期须经有审批权限的负责人批准"))
     _require(complaint, user, statuses=[S.FILED])
@@ -238,18 +292,21 @@ def complaint_extend(*, complaint: Complaint, user: User, reason: str) -> Compla
         raise ValidationError(_("案件已延期一次，不能再次延期"))
     if not (reason or "").strip():
         raise ValidationError(_("请填写延期理由"))
+    on = _step_day(complaint, on)
     assert complaint.close_due is not None  # a filed case has its closure deadline
-    complaint.close_due, complete = _extended_due(complaint.close_due)
+    complaint.close_due, complete = extended_due_from(complaint.close_due)
     complaint.calendar_complete = complaint.calendar_complete and complete
     complaint.extended = True
-    complaint.deadline_state = ""
+    complaint.deadline_state = deadline_state(complaint.close_due)
     _save(complaint, user, ["close_due", "calendar_complete", "extended", "deadline_state"])
     _event(
         complaint,
         user,
         "extended",
         _("批准延期至 %(d)s：%(r)s") % {"d": complaint.close_due, "r": reason.strip()},
+        on=on,
     )
+    notify_deadline(complaint)
     return complaint
 
 
@@ -271,11 +328,12 @@ def complaint_close(
     amount = Decimal(str(amount_recovered or 0))
     if amount < 0 or workers_paid < 0:
         raise ValidationError(_("金额和人数不能为负数"))
+    on = _step_day(complaint, on)
     complaint.status = S.CLOSED
     complaint.outcome = outcome
     complaint.amount_recovered = amount
     complaint.workers_paid = workers_paid
-    complaint.closed_on = on or timezone.localdate()
+    complaint.closed_on = on
     complaint.deadline_state = ""
     _save(
         complaint,
@@ -287,8 +345,26 @@ def complaint_close(
         user,
         "closed",
         f"{complaint.get_outcome_display()} {amount} / {workers_paid} {note}".strip(),
+        on=on,
     )
     return complaint
+
+
+def complaint_apply_step(
+    *, complaint: Complaint, user: User, step: str, on: datetime.date, **details: Any
+) -> Complaint:
+    """Take one step of a case (accept, refuse, file, extend, close) on its real day ``on``, checked not
+    in the future nor before the case's last step: the step forms and the go-live import call this."""
+    steps: dict[str, Callable[..., Complaint]] = {
+        "accept": complaint_accept,
+        "refuse": complaint_refuse,
+        "file": complaint_file,
+        "extend": complaint_extend,
+        "close": complaint_close,
+    }
+    if step not in steps:
+        raise ValidationError(_("未知的办理步骤：%(s)s") % {"s": step})
+    return steps[step](complaint=complaint, user=user, on=on, **details)
 
 
 @transaction.atomic
@@ -344,55 +420,6 @@ def complaint_classify(
     return complaint
 
 
-def mark_deadlines(*, today: datetime.date | None = None) -> dict[str, int]:
-    """Set deadline_state (soon / overdue / '') on open cases in three set-based updates."""
-    today = today or timezone.localdate()
-    soon_limit = add_workdays_info(today, config.COMPLAINT_DUE_SOON_WORKDAYS())[0]
-    received, filed = Q(status=S.RECEIVED), Q(status=S.FILED)
-    overdue = (received & Q(accept_due__lt=today)) | (filed & Q(close_due__lt=today))
-    soon = (received & Q(accept_due__gte=today, accept_due__lte=soon_limit)) | (
-        filed & Q(close_due__gte=today, close_due__lte=soon_limit)
-    )
-    cases = Complaint.objects.all()
-    newly = list(
-        cases.filter(
-            (overdue & ~Q(deadline_state="overdue")) | (soon & ~Q(deadline_state__in=["soon", "overdue"]))
-        )
-        .select_related("handler", "township")
-        .only("pk", "number", "status", "accept_due", "close_due", "handler", "township")
-    )
-    counts = {
-        "overdue": cases.filter(overdue).exclude(deadline_state="overdue").update(deadline_state="overdue"),
-        "soon": cases.filter(soon).exclude(deadline_state="soon").update(deadline_state="soon"),
-        "cleared": cases.exclude(overdue | soon).exclude(deadline_state="").update(deadline_state=""),
-    }
-    _notify_deadlines(newly, today)
-    return counts
-
-
-def _notify_deadlines(cases: list[Complaint], today: datetime.date) -> None:
-    """One message per case and state to its handler (or its township's inspectors); never twice."""
-    for case in cases:
-        due = case.accept_due if case.status == S.RECEIVED else case.close_due
-        assert due is not None  # only cases with a running deadline are passed here
-        state = "overdue" if due < today else "soon"
-        users = (
-            [case.handler]
-            if case.handler is not None
-            else recipients(roles=[Role.INSPECTOR], township=case.township)
-        )
-        title = (_("案件 %(n)s 已超期") if state == "overdue" else _("案件 %(n)s 即将到期")) % {
-            "n": case.number
-        }
-        notify(
-            users=users,
-            event_key=f"complaint-{case.pk}-{case.status}-{state}",
-            title=title,
-            body=_("期限：%(d)s") % {"d": due},
-            url=reverse("complaints:detail", args=[case.pk]),
-        )
-
-
 ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".txt")
 
 
@@ -410,36 +437,3 @@ def attachment_add(*, complaint: Complaint, user: User, upload: UploadedFile) ->
     )
     _event(complaint, user, "attached", name)
     return attachment
-
-
-# The legal deadlines of a case (with whether holiday data covered them): one definition for the steps
-# that set them and for the recompute once a year's holidays are known.
-def _accept_due(received: datetime.date) -> tuple[datetime.date, bool]:
-    return add_workdays_info(received, law.COMPLAINT_ACCEPT_WORKDAYS())
-
-
-def _close_due(filed_on: datetime.date) -> tuple[datetime.date, bool]:
-    return add_workdays_info(filed_on, law.COMPLAINT_CLOSE_WORKDAYS())
-
-
-def _extended_due(close_due: datetime.date) -> tuple[datetime.date, bool]:
-    return add_workdays_info(close_due, law.COMPLAINT_EXTENSION_WORKDAYS())
-
-
-def _deadlines_again(case: Complaint) -> Complaint:
-    """Acceptance, closure and extension deadlines from their stored start dates, with today's calendar."""
-    case.accept_due, complete = _accept_due(timezone.localdate(case.received_at))
-    if case.filed_on:  # as in complaint_file: from filing on, the flag is the closure deadline's
-        case.close_due, complete = _close_due(case.filed_on)
-        if case.extended:
-            case.close_due, more = _extended_due(case.close_due)
-            complete = complete and more
-    case.calendar_complete = complete
-    return case
-
-
-def complaint_deadlines_recompute(year: int | None = None) -> int:
-    """Recompute case deadlines stored without holiday data whose span covers ``year``: 1 read, bulk write."""
-    span = spans_year(year, start="received_at__date", dues=("accept_due", "close_due"))
-    fields = ["accept_due", "close_due", "calendar_complete"]
-    return rewrite_changed(Complaint.objects.filter(span), fields, _deadlines_again)

@@ -5,7 +5,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -97,7 +97,9 @@ def complaint_create(request):
     return render(request, "complaints/form.html", {"form": form, "title": _("登记投诉案件")})
 
 
-def _detail_context(request, case: Complaint, *, revealed: bool = False, claimant_form=None) -> dict:
+def _detail_context(
+    request, case: Complaint, *, revealed: bool = False, claimant_form=None, step_forms: dict | None = None
+) -> dict:
     user = request.user
     may_work = roles.can_edit_field_work(user) and may_work_in(user, case.township_id)
     S = Complaint.Status
@@ -123,12 +125,15 @@ def _detail_context(request, case: Complaint, *, revealed: bool = False, claiman
         "can_triage": roles.is_office(user) and case.status not in (S.CLOSED, S.REFUSED),
         "can_flag": roles.is_office(user),
         **_typical_context(user, case),
+        "accept_form": forms.AcceptForm(),
+        "file_form": forms.FileForm(),
         "refuse_form": forms.RefuseForm(),
         "extend_form": forms.ExtendForm(),
         # the figures the pay records give, for the handler to confirm at closure
         "close_form": forms.CloseForm(
             initial={"amount_recovered": records.recovered, "workers_paid": records.workers_recovered}
         ),
+        **(step_forms or {}),
         "records": records,
         "claimant_form": claimant_form or forms.ClaimantForm(),
         "triage_form": forms.TriageForm(initial={"township": case.township_id}),
@@ -213,40 +218,43 @@ def complaint_reveal(request, pk):
     return render(request, "complaints/detail.html", _detail_context(request, case, revealed=True))
 
 
-def _run_step(request, case: Complaint, step: str):
-    """Validate the posted form of one step and call its service."""
-    post = request.POST
-    if step == "accept":
-        return services.complaint_accept(complaint=case, user=request.user)
-    if step == "file":
-        return services.complaint_file(complaint=case, user=request.user)
-    steps: dict[str, tuple[type[BoundedForm], Callable[..., Complaint]]] = {
-        "refuse": (forms.RefuseForm, services.complaint_refuse),
-        "extend": (forms.ExtendForm, services.complaint_extend),
-        "close": (forms.CloseForm, services.complaint_close),
-        "triage": (forms.TriageForm, services.complaint_triage),
-        "flags": (forms.FlagsForm, services.complaint_set_flags),
-        "classify": (forms.ClassifyForm, services.complaint_classify),
-    }
-    if step not in steps:
+STEPS: dict[str, tuple[type[BoundedForm], Callable[..., Complaint]]] = {
+    "accept": (forms.AcceptForm, services.complaint_accept),
+    "file": (forms.FileForm, services.complaint_file),
+    "refuse": (forms.RefuseForm, services.complaint_refuse),
+    "extend": (forms.ExtendForm, services.complaint_extend),
+    "close": (forms.CloseForm, services.complaint_close),
+    "triage": (forms.TriageForm, services.complaint_triage),
+    "flags": (forms.FlagsForm, services.complaint_set_flags),
+    "classify": (forms.ClassifyForm, services.complaint_classify),
+}
+
+
+def _step_form(request, case: Complaint, step: str) -> BoundedForm:
+    """The posted form of one step; a dated step's form checks its day against the case's timeline."""
+    if step not in STEPS:
         raise Http404
-    form_class, service = steps[step]
-    form = form_class(post)
-    if not form.is_valid():
-        raise ValidationError([e for errors in form.errors.values() for e in errors])
-    return service(complaint=case, user=request.user, **form.cleaned_data)
+    form_class = STEPS[step][0]
+    if issubclass(form_class, forms.StepDateForm):
+        return form_class(request.POST, complaint=case)
+    return form_class(request.POST)
 
 
 @login_required
 @require_POST
 def complaint_step(request, pk, step):
-    """Run one lifecycle step (accept, refuse, file, extend, close, triage, flags, classify)."""
+    """Run one lifecycle step (accept, refuse, file, extend, close, triage, flags, classify); a refused date
+    or field shows the case page again with the error on the step's field."""
     _field_staff(request)
     case = _get_complaint_for_user(request, pk)
     detail = reverse("complaints:detail", args=[case.pk])
+    form = _step_form(request, case, step)
+    if not form.is_valid():
+        context = _detail_context(request, case, step_forms={f"{step}_form": form})
+        return render(request, "complaints/detail.html", context, status=400)
 
     def write() -> str:
-        _run_step(request, case, step)
+        STEPS[step][1](complaint=case, user=request.user, **form.cleaned_data)
         return detail
 
     # one token per step form: a double click writes the timeline event once

@@ -224,6 +224,12 @@ def _on_posted_day(request, service, **document) -> None:
     service(on=form.cleaned_data["on"], user=request.user, **document)
 
 
+def _refused(form) -> None:
+    raise ValidationError(
+        [f"{form.fields[name].label}：{e}" for name, errors in form.errors.items() for e in errors]
+    )
+
+
 @login_required
 @require_POST
 def order_step(request, pk, step):
@@ -234,9 +240,11 @@ def order_step(request, pk, step):
     call: Callable[[], object]
     if step == "refer":
         form = forms.ReferForm(request.POST)
-        form.is_valid()
-        note = form.cleaned_data.get("note", "")
-        call = partial(enforcement.order_refer, order=order, user=request.user, note=note)
+        if not form.is_valid():  # a bad date or note: shown as the step's error message
+            call = partial(_refused, form)
+        else:
+            data = form.cleaned_data
+            call = partial(enforcement.order_refer, order=order, user=request.user, **data)
     elif step in dated:
         call = partial(_on_posted_day, request, dated[step], order=order)
     else:

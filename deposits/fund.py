@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from projects.models import Enterprise, Project
+from wagewatch.lib.bounds import check_step_day
 
 from .ledger import move_balance, positive_amount, saved
 from .models import (
@@ -34,6 +35,7 @@ def _fund_post(
     note: str = "",
     advance: EmergencyAdvance | None = None,
 ) -> FundEntry:
+    check_step_day(on, name="date")
     fund_get()
     with transaction.atomic():
         fund = EmergencyFund.objects.select_for_update().get(key="county")
@@ -90,6 +92,7 @@ def advance_recover(
     amount = positive_amount(amount)
     with transaction.atomic():
         advance = EmergencyAdvance.objects.select_for_update().get(pk=advance.pk)
+        check_step_day(on, steps=[("paid", advance.paid_on)], name="date")
         if amount > advance.outstanding:
             raise ValidationError({"amount": _("超过未追回金额 %(left)s 元") % {"left": advance.outstanding}})
         entry = _fund_post(

@@ -8,7 +8,7 @@ from typing import TypeVar
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Sum
+from django.db.models import Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from complaints.models import EnforcementOrder
 from projects.models import Project
 from wagewatch.accounts import roles
 from wagewatch.lib import law
+from wagewatch.lib.bounds import check_step_day
 from wagewatch.lib.periods import years_before
 from wagewatch.lib.workdays import add_workdays_info, rewrite_changed, spans_year
 
@@ -55,18 +56,35 @@ def _post(
     user: User | None,
     note: str = "",
     order: EnforcementOrder | None = None,
+    field: str = "date",
 ) -> DepositEntry:
-    """Lock the deposit row, write one entry and move the balance by its signed amount."""
+    """Lock the deposit row, write one entry dated ``on`` (checked by ``entry_day_check``) and move the
+    balance by its signed amount."""
     amount = positive_amount(amount)
     with transaction.atomic():
         deposit = WageDeposit.objects.select_for_update().get(pk=deposit_id)
         if deposit.status == WageDeposit.Status.RETURNED:
             raise ValidationError(_("保证金已退还，不能再记账"))
+        entry_day_check(deposit_id=deposit_id, kind=kind, on=on, field=field)
         entry = DepositEntry(
             deposit=deposit, kind=kind, amount=amount, date=on, note=note, order=order, created_by=user
         )
         move_balance(deposit, entry, user, shortfall=_("金额超过保证金余额 %(balance)s 元"))
     return entry
+
+
+def entry_day_check(*, deposit_id: int, kind: str, on: datetime.date, field: str = "date") -> None:
+    """A deposit entry's real day (DESIGN §9): not in the future; a draw or top-up not before the money was
+    first paid in, the return not before the last entry; a ValidationError on ``field`` otherwise."""
+    entries = DepositEntry.objects.filter(deposit_id=deposit_id)
+    steps: list[tuple[str, datetime.date | None]] = []
+    if kind == Kind.RETURNED:
+        steps = [("last", entries.aggregate(day=Max("date"))["day"])]
+    elif kind not in (Kind.PAID_IN, Kind.OPENING):
+        steps = [
+            ("paid", entries.filter(kind__in=[Kind.PAID_IN, Kind.OPENING]).aggregate(day=Min("date"))["day"])
+        ]
+    check_step_day(on, steps=steps, name=field)
 
 
 def deposit_pay_in(
@@ -244,6 +262,8 @@ def deposit_return_start(
     user: User,
 ) -> WageDeposit:
     """Completion + written no-arrears promise → 30-day notice; the review is due 5 working days later."""
+    check_step_day(completed_on, name="completed_on")
+    check_step_day(promise_received_on, name="promise_received_on")
     if promise_received_on < completed_on:
         raise ValidationError({"promise_received_on": _("承诺书日期不能早于完工日期")})
     if notice_from < promise_received_on:
@@ -268,6 +288,7 @@ def deposit_review_done(*, deposit: WageDeposit, on: datetime.date, user: User) 
     def review(locked: WageDeposit) -> list[str]:
         if not locked.notice_to or on <= locked.notice_to:
             raise ValidationError({"on": _("公示期满后方可审核")})
+        check_step_day(on, name="on")
         locked.review_done_on = on
         locked.return_due, complete = add_workdays_info(on, law.DEPOSIT_RETURN_WORKDAYS())
         locked.calendar_complete = locked.calendar_complete and complete
@@ -282,8 +303,11 @@ def deposit_return(*, deposit: WageDeposit, on: datetime.date, user: User) -> Wa
         locked = WageDeposit.objects.select_for_update().get(pk=deposit.pk)
         if not locked.review_done_on or on < locked.review_done_on:
             raise ValidationError({"on": _("审核完成后方可退还")})
+        entry_day_check(deposit_id=locked.pk, kind=Kind.RETURNED, on=on, field="on")
         if locked.balance > 0:
-            _post(deposit_id=locked.pk, kind=Kind.RETURNED, amount=locked.balance, on=on, user=user)
+            _post(
+                deposit_id=locked.pk, kind=Kind.RETURNED, amount=locked.balance, on=on, user=user, field="on"
+            )
         for letter in deposit.guarantees.filter(released_on__isnull=True):
             letter.released_on = on
             saved(letter, user, update_fields=["released_on"])

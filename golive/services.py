@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blacklist.models import BlacklistEntry, BlacklistStep
+from complaints.deadlines import deadlines_from_dates
 from complaints.models import CaseEvent, Complaint
-from complaints.services import _deadlines_again, suggest_sector
+from complaints.services import suggest_sector
 from deposits import fund
 from deposits import services as deposit_services
 from deposits.models import DepositEntry, WageDeposit
@@ -135,7 +136,7 @@ def case_write(v: Row, ctx: Context) -> None:
         kind=v.get("kind") or Complaint.Kind.COMPLAINT, group_incident=v.get("group_incident") is True,
         sector=v.get("sector") or suggest_sector(project=project, respondent=respondent), created_by=ctx.user,
     )  # fmt: skip
-    _deadlines_again(case)
+    deadlines_from_dates(case)
     case._history_user = ctx.user
     case.full_clean(exclude=["complainant_phone_hash"], validate_unique=False, validate_constraints=False)
     case.save()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagewatch.accounts.access import townships_for
 from wagewatch.accounts.models import Department, Township
-from wagewatch.lib.bounds import BoundedForm, BoundedModelForm, NoFormulaMixin
+from wagewatch.lib.bounds import BoundedForm, BoundedModelForm, NoFormulaMixin, step_order_errors
 from wagewatch.lib.cardhash import card_number_input
 from wagewatch.lib.formfields import field_of
 from wagewatch.lib.validators import validate_mobile, validate_resident_id, validate_uscc
@@ -190,9 +190,11 @@ INSPECTION_DATES = {"date": DATE, "rectification_deadline": DATE, "rectified_on"
 
 class _InspectionFormBase(NoFormulaMixin, BoundedModelForm):
     """What every inspection form checks: a deadline with a rectification order, no more workers paid
-    than involved."""
+    than involved; the inspection on its real day (never ahead of today), the rectification not before
+    it (DESIGN §9)."""
 
     future_dates = ("rectification_deadline",)
+    date_ranges = (("date", "rectification_deadline"),)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,6 +210,10 @@ class _InspectionFormBase(NoFormulaMixin, BoundedModelForm):
             self.add_error("rectification_deadline", _("责令整改时须填写整改期限"))
         if (data.get("workers_paid") or 0) > (data.get("workers_involved") or 0):
             self.add_error("workers_paid", _("兑付人数不能多于涉及人数"))
+        steps = [("date", data.get("date")), ("rectified_on", data.get("rectified_on"))]
+        for name, message in step_order_errors(steps):
+            if name == "rectified_on":  # the inspection's own date is bounded by its field
+                self.add_error(name, message)
         return data
 
 

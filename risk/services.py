@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from wagewatch.accounts import jobs, roles
 from wagewatch.accounts.access import may_work_in
 from wagewatch.accounts.models import JobStatus
 from wagewatch.lib import law
+from wagewatch.lib.bounds import check_step_day, step_moment
 from wagewatch.lib.workdays import add_workdays_info, rewrite_changed, spans_year
 
 from . import sweep
@@ -110,18 +111,21 @@ def may_close(user: User, hazard: Hazard) -> bool:
     return roles.is_department(user) and profile.department_id == hazard.department_id
 
 
-def hazard_close(*, hazard: Hazard, user: User, note: str) -> Hazard:
-    """Close (销号) an open hazard with a note; refused while its rule still fires on fresh data."""
+def hazard_close(*, hazard: Hazard, user: User, note: str, on: datetime.date | None = None) -> Hazard:
+    """Close (销号) an open hazard with a note on its real day ``on`` (default today; not in the future, not
+    before the day it was found); refused while its rule still fires on fresh data."""
     if not may_close(user, hazard):
         raise PermissionDenied
     note = (note or "").strip()
     if not note:
         raise ValidationError(_("请填写销号说明"))
     today = timezone.localdate()
+    on = on or today
     with transaction.atomic():
         hazard = Hazard.objects.select_for_update().select_related("rule").get(pk=hazard.pk)
         if hazard.status != Hazard.Status.OPEN:
             raise ValidationError(_("该隐患已销号"))
+        check_step_day(on, steps=[("opened", timezone.localdate(hazard.opened_at))], name="on")
         projects = Project.objects.active_on(today).filter(pk=hazard.project_id)
         found, failures = sweep.evaluate_rule(hazard.rule, projects, today)
         if hazard.project_id in failures:
@@ -130,11 +134,47 @@ def hazard_close(*, hazard: Hazard, user: User, note: str) -> Hazard:
             raise ValidationError(
                 _("该隐患的预警信号仍然存在，不能销号：%(d)s") % {"d": found[hazard.project_id][1]}
             )
-        hazard.status, hazard.closed_at, hazard.closed_by = Hazard.Status.CLOSED, timezone.now(), user
+        hazard.status, hazard.closed_at, hazard.closed_by = Hazard.Status.CLOSED, step_moment(on), user
         hazard.close_note, hazard.auto_closed = note, False
         hazard._history_user = user
         hazard.save()
         sweep.update_grades(Project.objects.filter(pk=hazard.project_id))
+    return hazard
+
+
+def hazard_open(
+    *,
+    project: Project,
+    rule: RiskRule,
+    user: User,
+    found_on: datetime.date,
+    detail: str = "",
+    severity: int | None = None,
+) -> Hazard:
+    """Record a hazard found by hand (at an inspection, or held before go-live) on its real day
+    ``found_on`` (never ahead of today): its rectification deadline counts from that day; one open hazard
+    per (project, rule). The sweep closes it, as any other, once its rule no longer fires."""
+    if not may_work_in(user, project.township_id):
+        raise PermissionDenied
+    check_step_day(found_on, name="found_on")
+    deadline, complete = add_workdays_info(found_on, law.HAZARD_RECTIFY_WORKDAYS())
+    hazard = Hazard(
+        project=project,
+        rule=rule,
+        severity=severity or rule.severity,
+        department_id=project.department_id,
+        detail=(detail or "").strip(),
+        opened_at=step_moment(found_on),
+        deadline=deadline,
+        calendar_complete=complete,
+    )
+    hazard._history_user = user
+    try:
+        with transaction.atomic():
+            hazard.save()
+            sweep.update_grades(Project.objects.filter(pk=project.pk))
+    except IntegrityError as exc:  # the partial unique index: one open hazard per (project, rule)
+        raise ValidationError({"rule": _("该项目已有此规则的未销号隐患")}) from exc
     return hazard
 
 

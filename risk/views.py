@@ -18,6 +18,7 @@ from wagewatch.accounts.access import get_for_user
 from wagewatch.accounts.roles import AuthenticatedHttpRequest
 from wagewatch.lib import charts
 from wagewatch.lib.bounds import BoundedForm
+from wagewatch.lib.formerrors import add_service_errors
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import forms, selectors, services
@@ -72,7 +73,7 @@ def hazard_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 def hazard_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One hazard: its data, close-out form (when allowed) and change history."""
     hazard = _get_hazard_for_user(request, pk)
-    return _detail(request, hazard, forms.HazardCloseForm())
+    return _detail(request, hazard, forms.HazardCloseForm(hazard=hazard))
 
 
 def _detail(
@@ -97,12 +98,12 @@ def hazard_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     hazard = _get_hazard_for_user(request, pk)
     if not services.may_close(request.user, hazard):
         raise PermissionDenied
-    form = forms.HazardCloseForm(request.POST)
+    form = forms.HazardCloseForm(request.POST, hazard=hazard)
     if form.is_valid():
         try:
-            services.hazard_close(hazard=hazard, user=request.user, note=form.cleaned_data["note"])
+            services.hazard_close(hazard=hazard, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已销号"))
             return redirect("risk:detail", pk=hazard.pk)

@@ -70,7 +70,7 @@ def make_complaint(*, user, project, respondent=None, **kw):
     case = complaint_receive(
         user=user, respondent=respondent or project.contractor, project=project, **fields
     )
-    return complaint_accept(complaint=case, user=user)
+    return complaint_accept(complaint=case, user=user, on=timezone.localdate(case.received_at))
 
 
 def make_closed_complaint(*, user, project, outcome="investigated", on=datetime.date(2026, 5, 1), **kw):

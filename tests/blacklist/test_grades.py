@@ -30,7 +30,10 @@ def test_grade_rules(office, make):
     make_closed_complaint(user=office, project=once, outcome="mediated")
     for _ in range(3):
         make_closed_complaint(user=office, project=thrice, outcome="investigated")
-    make_closed_complaint(user=office, project=incident, outcome="mediated", workers_involved=12)
+    # a group incident is the inspector's decision (issue 17): 12 workers and the box ticked
+    make_closed_complaint(
+        user=office, project=incident, outcome="mediated", workers_involved=12, group_incident=True
+    )
     make_closed_complaint(user=office, project=criminal, outcome="criminal")
     make_pay_order(user=office, project=ignored, deadline=D(2026, 4, 1))
     make_listed(user=office, project=listed, listed_on=D(2026, 6, 1))

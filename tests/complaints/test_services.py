@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -45,6 +46,10 @@ def project(township_a, department):
     return make_project(township=township_a, department=department)
 
 
+NOV_24 = datetime.datetime(2026, 11, 24, 9, tzinfo=datetime.UTC)  # a Tuesday
+
+
+@time_machine.travel(datetime.datetime(2027, 1, 10, 9, tzinfo=datetime.UTC))
 def test_numbers_are_sequential_per_year(office, project):
     a = receive(office, project, received_at=_at(datetime.date(2026, 3, 2)))
     b = receive(office, project, received_at=_at(datetime.date(2026, 3, 3)))
@@ -75,8 +80,8 @@ def test_close_deadline_over_national_day_2026(office, project):
 
 
 def test_extension_only_by_approver_and_only_once(office, office_clerk, inspector_a, project):
-    case = receive(inspector_a, project)
-    services.complaint_accept(complaint=case, user=inspector_a)
+    case = receive(inspector_a, project, received_at=_at(datetime.date(2026, 9, 28)))
+    services.complaint_accept(complaint=case, user=inspector_a, on=datetime.date(2026, 9, 29))
     services.complaint_file(complaint=case, user=inspector_a, on=datetime.date(2026, 9, 30))
     due = case.close_due
     for user in (inspector_a, office_clerk):
@@ -184,12 +189,14 @@ def test_inspector_cannot_take_case_outside_jurisdiction(inspector_a, township_b
         receive(inspector_a, other)
 
 
+@time_machine.travel(NOV_24)
 def test_mark_deadlines_is_set_based_and_idempotent(office, project, django_assert_num_queries):
     today = datetime.date(2026, 11, 24)
     overdue = receive(office, project, received_at=_at(datetime.date(2026, 11, 2)))
     soon = receive(office, project, received_at=_at(datetime.date(2026, 11, 23)))
     later = receive(office, project)
     Complaint.objects.filter(pk=later.pk).update(accept_due=datetime.date(2027, 3, 1))
+    Complaint.objects.update(deadline_state="")  # as the states stand before the days pass
     first = services.mark_deadlines(today=today)
     assert first == {"overdue": 1, "soon": 1, "cleared": 0}
     # a re-run: SELECT of newly due cases (none), 3 UPDATEs (overdue, soon, cleared); nothing sent again
@@ -206,10 +213,12 @@ def test_mark_deadlines_is_set_based_and_idempotent(office, project, django_asse
     assert Complaint.objects.get(pk=overdue.pk).deadline_state == ""
 
 
+@time_machine.travel(NOV_24)
 def test_beat_task_runs_twice_with_one_result(office, project):
     from complaints import tasks
 
     receive(office, project, received_at=_at(datetime.date(2026, 11, 2)))
+    Complaint.objects.update(deadline_state="")  # as it stood before the days passed
     assert tasks.mark_case_deadlines("2026-11-24")["overdue"] == 1
     assert tasks.mark_case_deadlines("2026-11-24")["overdue"] == 0
     from django.conf import settings
@@ -218,6 +227,7 @@ def test_beat_task_runs_twice_with_one_result(office, project):
     assert "complaints.tasks.mark_case_deadlines" in scheduled
 
 
+@time_machine.travel(NOV_24)
 def test_deadline_notifications_go_to_the_handler_once(inspector_a, project):
     case = receive(inspector_a, project, received_at=_at(datetime.date(2026, 11, 2)))
     services.mark_deadlines(today=datetime.date(2026, 11, 24))

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -264,6 +265,9 @@ def test_overdue_return_step_reminded_once(project, office):
     assert tasks.remind_overdue_returns("2026-03-02") == 0
 
 
+@time_machine.travel(
+    datetime.datetime(2031, 9, 5, 2, tzinfo=datetime.UTC)
+)  # completion is never ahead of today
 def test_deadline_without_holiday_data_is_flagged_and_recomputed(project, office, admin):
     from wagewatch.accounts.models import Holiday
     from wagewatch.accounts.services import holiday_year_mark_complete

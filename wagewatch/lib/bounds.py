@@ -312,3 +312,27 @@ def step_order_errors(
             errors.append((name, str(message)))
         previous = (name, day) if previous is None or day >= previous[1] else previous
     return errors
+
+
+def check_step_day(
+    day: datetime.date, *, steps: Iterable[tuple[str, datetime.date | None]] = (), name: str = "on"
+) -> None:
+    """Refuse, as a ValidationError on ``name``, a step's day outside the plausible range, in the future or
+    before the step it follows; ``steps`` are the record's earlier steps, oldest first (the services' and
+    the go-live import's check of a date entered after the fact)."""
+    try:
+        DateInRange(past=True)(day)
+    except ValidationError as exc:
+        raise ValidationError({name: exc.error_list}) from exc
+    errors = [message for step, message in step_order_errors([*steps, (name, day)]) if step == name]
+    if errors:
+        raise ValidationError({name: errors})
+
+
+def step_moment(day: datetime.date) -> datetime.datetime:
+    """The aware moment stored for a step dated ``day``: now when it is today, else local noon of that day
+    (a step entered after the fact: who entered it and when stay in its history)."""
+    now = timezone.now()
+    if day == timezone.localdate(now):
+        return now
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
