@@ -1,6 +1,8 @@
-"""Demo key tasks: eight tasks for demo departments and townships, some overdue, some with progress."""
+"""Demo key tasks: eight tasks for demo departments and townships, some overdue, some with progress; and
+the winter campaign (冬季攻坚行动) under way, with the office's targets."""
 
 import datetime
+from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -8,7 +10,8 @@ from django.utils import timezone
 from wagewatch.accounts.models import Department, Township
 
 from . import keytasks
-from .models import KeyTask, TaskAssignment, TaskProgress
+from .campaigns import campaign_save
+from .models import Campaign, CampaignTarget, KeyTask, TaskAssignment, TaskProgress
 
 # title, source, days from today to the deadline, lead person, department codes, township codes
 TASKS = [
@@ -42,6 +45,33 @@ def seed(*, stdout) -> None:
     for index, code, days_ago, text, action in PROGRESS:
         _progress(tasks[index], code, today - datetime.timedelta(days=days_ago), text, action, office)
     stdout.write(f"  key tasks {KeyTask.objects.count()}, progress reports {TaskProgress.objects.count()}")
+    if office is not None:
+        _campaign(today, office)
+        stdout.write(f"  campaigns {Campaign.objects.count()}")
+
+
+# the winter campaign: from 15 November to the Spring Festival's eve; targets as the office sets them
+CAMPAIGN_TARGETS: dict[str, Decimal | None] = {
+    CampaignTarget.Figure.HAZARDS_CLOSED: Decimal(20),
+    CampaignTarget.Figure.CASES_CLOSED: Decimal(15),
+    CampaignTarget.Figure.RECOVERED: Decimal(50),
+    CampaignTarget.Figure.WORKERS: Decimal(200),
+    CampaignTarget.Figure.PROJECTS_INSPECTED: Decimal(30),
+}
+
+
+def _campaign(today: datetime.date, office: User) -> None:
+    year = today.year if today.month >= 11 else today.year - 1
+    name = f"{year}—{year + 1}年度根治欠薪冬季攻坚行动"
+    if Campaign.objects.filter(name=name).exists():
+        return
+    fields = {
+        "name": name,
+        "start": datetime.date(year, 11, 15),
+        "end": datetime.date(year + 1, 2, 16),
+        "description": "全面排查在建工程项目欠薪隐患，确保农民工工资春节前应付尽付。",
+    }
+    campaign_save(user=office, campaign=None, fields=fields, targets=CAMPAIGN_TARGETS)
 
 
 def _task(row, today, office, depts, towns) -> KeyTask:

@@ -253,3 +253,14 @@ def test_campaign_figures_take_one_query_whatever_the_targets(office, django_ass
         with django_assert_num_queries(1):  # the campaign's targets
             rows = campaigns.campaign_figures(campaign, data)["targets"]
     assert len(rows) == len(CampaignTarget.Figure.values)
+
+
+def test_the_demo_county_has_the_winter_campaign_with_targets_once(office):
+    from reports import demo
+
+    with time_machine.travel(datetime.datetime(2026, 12, 4, 10, 0, tzinfo=datetime.UTC)):
+        demo.seed(stdout=io.StringIO())
+        demo.seed(stdout=io.StringIO())
+    campaign = Campaign.objects.get()
+    assert (campaign.start, campaign.end) == (datetime.date(2026, 11, 15), datetime.date(2027, 2, 16))
+    assert campaign.targets.count() == 5 and campaign.created_by == office
