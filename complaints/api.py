@@ -19,6 +19,8 @@ from .models import Complaint
 class ComplaintSerializer(BoundedModelSerializer):
     project_code = serializers.CharField(source="project.code", read_only=True, allow_null=True)
     outcome = serializers.ChoiceField(choices=Complaint.Outcome.choices, allow_blank=True, read_only=True)
+    # blank: 领域待确认 (a public-form case nobody has classified yet)
+    sector = serializers.ChoiceField(choices=Complaint.Sector.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Complaint
