@@ -26,6 +26,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from blacklist.models import BlacklistEntry
+from blacklist.selectors import grade_list
 from complaints.models import Complaint, TypicalCase
 from deposits.models import DepositEntry, FundEntry, Guarantee
 from projects.models import Enterprise, Hazard, ImportJob, Inspection, Project, RiskRule
@@ -241,6 +242,8 @@ def test_a_county_year_from_go_live_to_the_annual_and_campaign_reports(
         _november(c, office, inspector_a, client_for)
     with time_machine.travel(_moment(datetime.date(2027, 1, 5)), tick=False):
         client = client_for(office)
+        graded = client.post(reverse("blacklist:grades_compute"), {"year": "2026"})  # the whole register
+        assert graded.status_code == 302
         annual = _render(
             client,
             client.post(
@@ -357,6 +360,10 @@ def test_a_county_year_from_go_live_to_the_annual_and_campaign_reports(
     in_force = Guarantee.objects.filter(Q(valid_to__gte=YEAR_END), valid_from__lte=YEAR_END)
     assert fig[(S_D, "在保保函")] == in_force.count() == 1
 
+    grades = {g: grade_list(year=2026, grade=g).count() for g in "ABC"}  # the grade list page's rows
+    assert {g: fig[(S_B, f"2026年度{g}级企业")] for g in "ABC"} == grades
+    assert fig[(S_B, "2026年度评价企业合计")] == grade_list(year=2026).count() == Enterprise.objects.count()
+
     # the PDF prints the same: the breakdowns, the unknown stocks as "—" with the footnote, the fund
     flat = re.sub(r"\s+", "", text)  # pdftotext breaks a paragraph's lines anywhere
     kinds = "、".join(
@@ -373,6 +380,7 @@ def test_a_county_year_from_go_live_to_the_annual_and_campaign_reports(
         f"花名册在册农民工{on_roster}人，其中签订劳动合同{signed}人",
         f"劳动合同签订率{_rate(signed, on_roster)}%",
         f"期内送达失信惩戒事先告知书{len(notices_in_year)}家", "期末在列1家",
+        f"2026年度守法诚信等级评价企业{sum(grades.values())}家，其中A级{grades['A']}家",
         f"期末应急周转金本金{fund_capital}万元、余额100.00万元", "期末结存余额15.00万元", "在保保函1份",
     ]  # fmt: skip
     missing = [words for words in printed if words not in flat]
