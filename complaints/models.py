@@ -1,5 +1,6 @@
 """Complaint cases (投诉举报) with their legal deadlines, and enforcement documents."""
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -143,7 +144,6 @@ class Complaint(models.Model):
     )
     history = HistoricalRecords(excluded_fields=["complainant_phone", "complainant_id_number"])
     _history_user: "User | None"  # set before a save, read by django-simple-history: who made the change
-    days_left: int | None  # set on the dashboard's rows (selectors.cases_due)
 
     objects = ComplaintQuerySet.as_manager()
 
@@ -176,6 +176,15 @@ class Complaint(models.Model):
     @property
     def masked_id(self) -> str:
         return mask_id(self.complainant_id_number)
+
+    @property
+    def running_due(self) -> datetime.date | None:
+        """The deadline that runs now: acceptance while received, closure while filed; else None."""
+        if self.status == self.Status.RECEIVED:
+            return self.accept_due
+        if self.status == self.Status.FILED:
+            return self.close_due
+        return None
 
 
 class CaseEventQuerySet(ScopedQuerySet):

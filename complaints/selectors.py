@@ -15,7 +15,6 @@ from wagewatch.accounts import roles
 from wagewatch.accounts.roles import AnyUser
 from wagewatch.lib import config, law
 from wagewatch.lib.qr import qr_svg
-from wagewatch.lib.workdays import workdays_between
 
 from .filters import ORDER_STATUS, ComplaintFilter, InterviewFilter, OrderFilter, TypicalCaseFilter
 from .models import CaseEvent, Complaint, EnforcementOrder, Interview, TypicalCase
@@ -66,32 +65,12 @@ def complaint_list(*, user: AnyUser, filters: dict[str, Any]) -> QuerySet[Compla
     return ComplaintFilter.apply(qs, filters).order_by("-received_at", "-id")
 
 
-def due_date(complaint: Complaint) -> datetime.date | None:
-    """The deadline that runs now: acceptance while received, closure while filed; else None."""
-    if complaint.status == Complaint.Status.RECEIVED:
-        return complaint.accept_due
-    if complaint.status == Complaint.Status.FILED:
-        return complaint.close_due
-    return None
-
-
-def workdays_left(complaint: Complaint, today: datetime.date | None = None) -> int | None:
-    """Working days from today to the running deadline (negative when overdue)."""
-    due = due_date(complaint)
-    if due is None:
-        return None
-    return workdays_between(today or timezone.localdate(), due)
-
-
 def cases_due(user: AnyUser, *, limit: int = 20) -> list[Complaint]:
     """Open cases of this user due soon or overdue, for the dashboard (one query)."""
     qs = Complaint.objects.visible_to(user).filter(deadline_state__in=["soon", "overdue"])
     if roles.is_inspector(user):
         qs = qs.filter(Q(handler=user) | Q(handler__isnull=True))
-    rows = list(qs.select_related("township").order_by("-deadline_state", "accept_due")[:limit])
-    for row in rows:
-        row.days_left = workdays_left(row)
-    return rows
+    return list(qs.select_related("township").order_by("-deadline_state", "accept_due")[:limit])
 
 
 def event_list(*, complaint: Complaint) -> QuerySet[CaseEvent]:

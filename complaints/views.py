@@ -47,13 +47,6 @@ def _filters(request) -> tuple[forms.FilterForm, dict]:
     return page_filters(ComplaintFilter, request)
 
 
-def _annotate(rows):
-    today = timezone.localdate()
-    for row in rows:
-        row.days_left = selectors.workdays_left(row, today)
-    return rows
-
-
 @login_required
 def complaint_list(request):
     """案件台账: filters, search, pagination."""
@@ -62,7 +55,6 @@ def complaint_list(request):
     page = Paginator(selectors.complaint_list(user=request.user, filters=data), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    _annotate(page.object_list)
     context = {"form": form, "page": page, "query": page_query(request), "title": _("案件台账")}
     return render(request, "complaints/list.html", context)
 
@@ -113,8 +105,6 @@ def _detail_context(
         "title": case.number,
         "events": events,
         "group_to_confirm": group_to_confirm,
-        "days_left": selectors.workdays_left(case),
-        "due": selectors.due_date(case),
         "show_reporter": selectors.can_see_reporter(user, case),
         "can_reveal": roles.can_reveal(user),
         "revealed": revealed,
@@ -265,13 +255,11 @@ def complaint_step(request, pk, step):
 def project_tab(request, pk):
     """The complaints tab of a project page: its cases and the notice board."""
     project = project_for_user(user=request.user, pk=pk)
-    cases = _annotate(
-        list(
-            Complaint.objects.visible_to(request.user)
-            .filter(project=project)
-            .select_related("township", "handler")
-            .order_by("-received_at")[:100]
-        )
+    cases = (
+        Complaint.objects.visible_to(request.user)
+        .filter(project=project)
+        .select_related("township", "handler")
+        .order_by("-received_at")[:100]
     )
     return render(
         request,

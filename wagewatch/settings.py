@@ -321,6 +321,7 @@ LOGGING = {
 WAGEWATCH = {
     **wenv.present("DEPOSIT_RATE"),
     "COMPLAINT_DUE_SOON_WORKDAYS": 5,
+    "HAZARD_DUE_SOON_WORKDAYS": 3,
     "TASK_DUE_SOON_DAYS": 3,
     "ORDER_DUE_SOON_DAYS": 3,
     "COUNTY_NAME": wenv.get("COUNTY_NAME", str, "示范县"),

@@ -136,6 +136,9 @@ CERTIFICATE_PREFIX = Value("CERTIFICATE_PREFIX", str, source="no-arrears certifi
 COMPLAINT_DUE_SOON_WORKDAYS = Value(
     "COMPLAINT_DUE_SOON_WORKDAYS", int, low=0, source="a case deadline this near is marked 'soon'"
 )
+HAZARD_DUE_SOON_WORKDAYS = Value(
+    "HAZARD_DUE_SOON_WORKDAYS", int, low=0, source="a hazard's rectification deadline this near shows amber"
+)
 ORDER_DUE_SOON_DAYS = Value("ORDER_DUE_SOON_DAYS", int, low=0, source="order deadline reminders, days ahead")
 TASK_DUE_SOON_DAYS = Value("TASK_DUE_SOON_DAYS", int, low=0, source="key-task deadline reminders, days ahead")
 PUBLIC_FORM_RATE_LIMIT = Value("PUBLIC_FORM_RATE_LIMIT", int, low=1, source="public complaints per address")
