@@ -4,6 +4,8 @@ set -euo pipefail
 host=$1; port=$2
 bin=.venv/bin
 set -a; [ -f .env ] && . ./.env; set +a
+# settings derive SITE_URL (QR codes, verify links) from the port when .env does not set it
+export PORT="$port"
 if [ -n "${REDIS_URL:-}" ]; then
   mkdir -p var
   "$bin/celery" -A wagewatch worker -l info --concurrency 2 > var/worker.log 2>&1 &

@@ -18,7 +18,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = wenv.get("ALLOWED_HOSTS", list, ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = wenv.get("CSRF_TRUSTED_ORIGINS", list, [])
 FIELD_ENCRYPTION_KEYS = wenv.field_encryption_keys(DEBUG)
-SITE_URL = wenv.get("SITE_URL", str, "http://127.0.0.1:8000").rstrip("/")
+# QR codes and verify links: the public address; unset, the port `make run PORT=8080` serves on
+# (scripts/serve.sh exports PORT), so a second checkout on another port links to itself.
+serve_port = wenv.get_in_range("PORT", 8000, 1, 65535)
+SITE_URL = wenv.get("SITE_URL", str, f"http://127.0.0.1:{serve_port}").rstrip("/")
 
 INSTALLED_APPS = [
     "wagewatch.accounts.apps.AdminConfig",  # django.contrib.admin, failing closed
@@ -61,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "wagewatch.accounts.middleware.PublicNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "wagewatch.urls"
@@ -137,6 +141,7 @@ AXES_FAILURE_LIMIT = wenv.get("AXES_FAILURE_LIMIT", int, 5)
 AXES_COOLOFF_TIME = timedelta(minutes=wenv.get("AXES_COOLOFF_MINUTES", int, 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no "AXES: BEGIN" line on every management command
 # axes keeps the username in a 255-character column: a longer POST must not become a 500
 AXES_USERNAME_CALLABLE = "wagewatch.accounts.auth.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -309,9 +314,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"no_403_traceback": {"()": "wagewatch.accounts.middleware.No403Traceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": wenv.get("LOG_LEVEL", str, "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["no_403_traceback"]},
+    },
 }
 
 # Domain settings. Legal numbers (deposit rate, deadlines, group-incident size, minimum wage…) are defined,
