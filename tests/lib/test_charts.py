@@ -2,6 +2,7 @@
 has integer ticks with a sensible step, never one float tick ("42.0")."""
 
 import re
+from itertools import pairwise
 from decimal import Decimal
 
 from wagewatch.lib.charts import columns, hbar, line
@@ -55,7 +56,7 @@ def test_tick_steps_stay_few_and_round():
         (1234, 500),
     ]:
         ticks = [int(t) for t in _ticks(columns(["x"], [("n", [top])]))]
-        steps = {b - a for a, b in zip(ticks, ticks[1:], strict=False)}
+        steps = {b - a for a, b in pairwise(ticks)}
         assert steps == {expected_step}, (top, ticks)
         assert ticks[0] == 0 and ticks[-1] >= top and len(ticks) <= 7
 
