@@ -2,8 +2,8 @@
 has integer ticks with a sensible step, never one float tick ("42.0")."""
 
 import re
-from itertools import pairwise
 from decimal import Decimal
+from itertools import pairwise
 
 from wagewatch.lib.charts import columns, hbar, line
 
