@@ -30,12 +30,24 @@ def public_list(request):
     return render(request, "blacklist/public.html", context)
 
 
+VERIFY_FIELD_LENGTH = 64  # serials are 12 characters and codes 16: longer input is cut, never an error
+
+
 @never_cache
-def verify(request, serial):
-    """Check a no-arrears certificate: genuine (serial and code match) and still valid."""
-    result = selectors.certificate_verify(
-        serial=serial, code=request.GET.get("code", ""), on=timezone.localdate()
-    )
-    return render(
-        request, "blacklist/verify.html", {**result, "serial": serial, "title": _("无拖欠证明核验")}
-    )
+def verify(request, serial=""):
+    """Check a no-arrears certificate: genuine (serial and code match) and still valid.
+
+    ``/verify/`` asks for the serial and the code (typed from the paper certificate);
+    the QR code's link ``/verify/<serial>/?code=…`` fills both.
+    """
+    serial = (request.GET.get("serial") or serial)[:VERIFY_FIELD_LENGTH]
+    code = request.GET.get("code", "")[:VERIFY_FIELD_LENGTH]
+    context = {
+        "serial": serial.strip(),
+        "code": code.strip(),
+        "field_length": VERIFY_FIELD_LENGTH,
+        "title": _("无拖欠证明核验"),
+    }
+    if serial.strip() or code.strip():
+        context |= selectors.certificate_verify(serial=serial, code=code, on=timezone.localdate())
+    return render(request, "blacklist/verify.html", context)

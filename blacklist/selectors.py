@@ -29,6 +29,7 @@ class CertificateCheck(TypedDict):
     valid: bool
     certificate: NoArrearsCertificate | None
     message: str
+    checked: bool  # False: serial or code not entered, no verdict given
 
 
 def listed_enterprise_ids(*, on: datetime.date) -> QuerySet[BlacklistEntry, int]:
@@ -168,14 +169,19 @@ def certificate_code(cert: NoArrearsCertificate) -> str:
 def certificate_verify(*, serial: str, code: str, on: datetime.date) -> CertificateCheck:
     """Public check of a certificate: {"genuine", "valid", "certificate", "message"}."""
     # a NUL character never gets here: RejectNulMiddleware answers 400 first
-    cert = NoArrearsCertificate.objects.select_related("enterprise").filter(serial=serial.strip()).first()
-    genuine = bool(cert and code and _same(certificate_code(cert), code.strip()))
-    if cert is None or not genuine:
+    serial, code = serial.strip(), code.strip().lower()
+    missing = _("请输入证明编号") if not serial else _("请输入校验码") if not code else ""
+    if missing:  # a serial typed from paper without its code is asked for the code, not refused
+        return {"genuine": False, "valid": False, "certificate": None, "message": missing, "checked": False}
+    cert = NoArrearsCertificate.objects.select_related("enterprise").filter(serial=serial).first()
+    if cert is None or not _same(certificate_code(cert), code):
+        # one message for an unknown serial and a wrong code: the check does not tell which serials exist
         return {
             "genuine": False,
             "valid": False,
             "certificate": None,
             "message": _("未查询到该证明，或校验码不符"),
+            "checked": True,
         }
     if cert.revoked:
         message, valid = _("该证明已被撤销"), False
@@ -183,7 +189,7 @@ def certificate_verify(*, serial: str, code: str, on: datetime.date) -> Certific
         message, valid = _("该证明已过有效期"), False
     else:
         message, valid = _("该证明真实有效"), True
-    return {"genuine": True, "valid": valid, "certificate": cert, "message": message}
+    return {"genuine": True, "valid": valid, "certificate": cert, "message": message, "checked": True}
 
 
 def _same(a: str, b: str) -> bool:

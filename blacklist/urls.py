@@ -17,5 +17,6 @@ urlpatterns = [
     path("blacklist/certificates/", views.certificates, name="certificates"),
     path("blacklist/certificates/<int:pk>/pdf/", views.certificate_pdf, name="certificate_pdf"),
     path("blacklist/public/", public.public_list, name="public"),
+    path("verify/", public.verify, name="verify_form"),
     path("verify/<str:serial>/", public.verify, name="verify"),
 ]

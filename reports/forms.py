@@ -16,7 +16,8 @@ from wagewatch.lib.periods import month_start, quarter_start
 from .figures import COUNTY, DEPARTMENT, TOWNSHIP, Scope, may_use_scope
 from .models import ReportRun
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# <input type="date"> takes ISO dates only: the zh-hans input format (2026/07/01) would show a blank field
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_DAYS = 2 * 366
 
 

@@ -28,7 +28,7 @@ def context(*, run, data: dict, tasks: list[dict] | None = None) -> dict:
         "clean_end_rate": pct(data["grades"]["end"]["clean_rate"]),
         "clean_start_rate": pct(data["grades"]["start"]["clean_rate"]),
         "unknown_note": unknown_note(data),
-        "plan_lines": [line for line in run.plan.splitlines() if line.strip()],
+        "plan": run.plan.strip(),  # printed with |linebreaks: a blank line a paragraph, a line break kept
         "tasks": tasks or [],
     }
 

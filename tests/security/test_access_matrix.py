@@ -51,6 +51,7 @@ PUBLIC = {
     "blacklist:public": None,
     "complaints:typical_public": None,
     "blacklist:verify": ("serial",),
+    "blacklist:verify_form": None,
     "set_language": None,
     "api-schema": None,
     "api-docs": None,

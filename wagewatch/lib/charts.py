@@ -4,10 +4,12 @@ over them), a line. The one chart engine of the pages and the PDF reports.
 Each function returns markup safe to insert in a page or in a PDF template (labels are escaped).
 """
 
+import math
 from collections.abc import Iterable
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 PALETTE = ["#1f6fb2", "#d9822b", "#c0392b", "#2b9348", "#7b5ea7", "#5f6b7a", "#b8860b"]
 FONT = 'font-family="Noto Sans CJK SC, sans-serif"'
@@ -19,6 +21,38 @@ def _svg(width: int, height: int, body: list[str], title: str) -> SafeString:
         f'height="{height}" role="img" aria-label="{escape(title)}" class="chart">'
     )
     return mark_safe(head + "".join(body) + "</svg>")
+
+
+def _empty(values: Iterable[float | None]) -> bool:
+    """Nothing to draw: no values, or every one None or zero."""
+    return not any(float(v or 0) for v in values)
+
+
+def _no_data(width: int, height: int, title: str) -> SafeString:
+    """An empty chart: a framed box saying so, never blank axes."""
+    body = [
+        f'<rect x="1" y="1" width="{width - 2}" height="{height - 2}" fill="none" stroke="#ccc"/>',
+        f'<text x="{width // 2}" y="{height // 2 + 5}" font-size="14" text-anchor="middle" fill="#666" '
+        f'class="no-data" {FONT}>{escape(_("本期无数据"))}</text>',
+    ]
+    return _svg(width, height, body, title)
+
+
+MAX_TICK_INTERVALS = 5
+
+
+def ticks(top: float) -> list[int]:
+    """Integer axis ticks from 0 to at least ``top``: the smallest step of 1, 2 or 5 × 10ⁿ that needs
+    at most MAX_TICK_INTERVALS intervals (counts: 42 → 0, 10, …, 50; 3 → 0, 1, 2, 3)."""
+    top = max(1.0, top)
+    magnitude = 10 ** max(0, math.floor(math.log10(top / MAX_TICK_INTERVALS)))
+    step = next(
+        s * m
+        for m in (magnitude, magnitude * 10)
+        for s in (1, 2, 5)
+        if math.ceil(top / (s * m)) <= MAX_TICK_INTERVALS
+    )
+    return [i * step for i in range(math.ceil(top / step) + 1)]
 
 
 def _num(value: object) -> str:
@@ -37,6 +71,8 @@ def _polyline(points: list[tuple[float, float]], color: str) -> str:
 def hbar(items: list[tuple[str, float]], *, title: str = "", width: int = 460, unit: str = "") -> SafeString:
     """Horizontal bars, one per (label, value), the value printed at the bar's end."""
     row, label_w, pad = 24, 190, 8
+    if _empty(v for _l, v in items):
+        return _no_data(width, 80, title)
     height = max(1, len(items)) * row + pad * 2
     top = _top(v for _l, v in items)
     span = width - label_w - 70
@@ -85,7 +121,10 @@ def columns(
     when given, drawn over the groups on the same scale."""
     pad, legend = 30, 22
     lines = [line] if line else []
-    top = _top(v for _n, values in [*series, *lines] for v in values)
+    if not labels or _empty(v for _n, values in [*series, *lines] for v in values):
+        return _no_data(width, height, title)
+    scale = ticks(_top(v for _n, values in [*series, *lines] for v in values))
+    top = scale[-1]
     step = (width - 2 * pad) / max(1, len(labels))
     bar = step * 0.8 / max(1, len(series))
     base = height - pad
@@ -93,11 +132,16 @@ def columns(
     def rise(value: float | None) -> float:
         return round((base - legend - 6) * float(value or 0) / top, 1)
 
-    body = [
-        f'<line x1="{pad}" y1="{base}" x2="{width - 4}" y2="{base}" stroke="#999"/>',
-        f'<text x="2" y="{legend + 10}" font-size="10" fill="#666" {FONT}>{_num(top)}</text>',
-        *_legend([name for name, _v in [*series, *lines]]),
-    ]
+    body = [f'<line x1="{pad}" y1="{base}" x2="{width - 4}" y2="{base}" stroke="#999"/>']
+    for tick in scale:  # integer ticks with a light grid line each
+        y = round(base - rise(tick), 1)
+        if tick:
+            body.append(f'<line x1="{pad}" y1="{y}" x2="{width - 4}" y2="{y}" stroke="#eee"/>')
+        body.append(
+            f'<text x="{pad - 4}" y="{y + 3}" font-size="10" text-anchor="end" fill="#666" class="tick" '
+            f"{FONT}>{tick}</text>"
+        )
+    body += _legend([name for name, _v in [*series, *lines]])
     centres = [round(pad + i * step + step / 2, 1) for i in range(len(labels))]
     for i, label in enumerate(labels):
         x0 = pad + i * step + step * 0.1
@@ -128,6 +172,8 @@ def line(
 ) -> SafeString:
     """One line with its points labelled (e.g. the deposit balance at each month's end)."""
     pad = 34
+    if not labels or all(v is None for v in values):
+        return _no_data(width, height, title + (f"（{unit}）" if unit else ""))
     top = _top(values)
     step = (width - 2 * pad) / max(1, len(labels) - 1)
     base = height - pad
