@@ -21,6 +21,8 @@ from .models import Claimant, Complaint, EnforcementOrder, Interview, TypicalCas
 from .services import case_step_dates, suggest_sector
 
 if TYPE_CHECKING:  # PersonMixin is mixed into a form
+    from django_stubs_ext import StrOrPromise
+
     _FormBase = forms.Form
 else:
     _FormBase = object
@@ -210,7 +212,7 @@ class FileForm(StepDateForm):
 CONFIRM_REQUIRED = _("此步骤不可撤销：请勾选确认后再提交。")
 
 
-def _confirm(label: str) -> forms.BooleanField:
+def _confirm(label: "StrOrPromise") -> forms.BooleanField:
     """The tick an irreversible step asks for (不予受理, 延期, 结案): the server refuses the step
     without it."""
     return forms.BooleanField(label=label, required=True, error_messages={"required": CONFIRM_REQUIRED})
