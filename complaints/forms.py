@@ -21,6 +21,8 @@ from .models import Claimant, Complaint, EnforcementOrder, Interview, TypicalCas
 from .services import case_step_dates, suggest_sector
 
 if TYPE_CHECKING:  # PersonMixin is mixed into a form
+    from django_stubs_ext import StrOrPromise
+
     _FormBase = forms.Form
 else:
     _FormBase = object
@@ -207,14 +209,25 @@ class FileForm(StepDateForm):
     on_label = _("立案日期")
 
 
+CONFIRM_REQUIRED = _("此步骤不可撤销：请勾选确认后再提交。")
+
+
+def _confirm(label: "StrOrPromise") -> forms.BooleanField:
+    """The tick an irreversible step asks for (不予受理, 延期, 结案): the server refuses the step
+    without it."""
+    return forms.BooleanField(label=label, required=True, error_messages={"required": CONFIRM_REQUIRED})
+
+
 class RefuseForm(StepDateForm):
     on_label = _("不予受理日期")
     reason = forms.CharField(label=_("不予受理理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    confirm = _confirm(_("确认不予受理（不可撤销）"))
 
 
 class ExtendForm(StepDateForm):
     on_label = _("批准延期日期")
     reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    confirm = _confirm(_("确认批准延期（仅限一次，不可撤销）"))
 
 
 class CloseForm(StepDateForm):
@@ -227,6 +240,7 @@ class CloseForm(StepDateForm):
     amount_recovered = forms.DecimalField(label=_("追回金额（元）"), min_value=0, decimal_places=2, initial=0)
     workers_paid = forms.IntegerField(label=_("兑付人数"), min_value=0, initial=0)
     note = forms.CharField(label=_("说明"), required=False)
+    confirm = _confirm(_("已核对未结事项，确认结案（不可撤销）"))
 
 
 class FlagsForm(BoundedForm):

@@ -65,9 +65,12 @@ def complaint_list(*, user: AnyUser, filters: dict[str, Any]) -> QuerySet[Compla
     return ComplaintFilter.apply(qs, filters).order_by("-received_at", "-id")
 
 
-def cases_due(user: AnyUser, *, limit: int = 20) -> list[Complaint]:
-    """Open cases of this user due soon or overdue, for the dashboard (one query)."""
+def cases_due(user: AnyUser, *, limit: int = 20, township_id: int | None = None) -> list[Complaint]:
+    """Open cases of this user due soon or overdue (in one township if given), for the dashboard (one
+    query)."""
     qs = Complaint.objects.visible_to(user).filter(deadline_state__in=["soon", "overdue"])
+    if township_id is not None:
+        qs = qs.filter(township_id=township_id)
     if roles.is_inspector(user):
         qs = qs.filter(Q(handler=user) | Q(handler__isnull=True))
     return list(qs.select_related("township").order_by("-deadline_state", "accept_due")[:limit])
@@ -96,11 +99,15 @@ def interview_list(
     return InterviewFilter.apply(qs, filters, today=today).order_by("-year", "-seq")
 
 
-def orders_overdue(user: AnyUser, *, limit: int = 20) -> list[EnforcementOrder]:
-    """Orders past their deadline without compliance that this user may see, for the dashboard (one query
-    after the user's profile)."""
+def orders_overdue(
+    user: AnyUser, *, limit: int = 20, township_id: int | None = None
+) -> list[EnforcementOrder]:
+    """Orders past their deadline without compliance that this user may see (in one township if given),
+    for the dashboard (one query after the user's profile)."""
     today = timezone.localdate()
     qs = EnforcementOrder.objects.visible_to(user).filter(ORDER_STATUS["overdue"](today))
+    if township_id is not None:
+        qs = qs.filter(township_id=township_id)
     return list(qs.select_related("enterprise", "township").order_by("deadline", "pk")[:limit])
 
 

@@ -28,7 +28,7 @@ from wagewatch.lib.xlsx import write_workbook, xlsx_response
 from . import claimants, forms, selectors, services
 from .exports import LEDGER_HEADERS, ledger_row
 from .filters import ComplaintFilter
-from .models import Claimant, Complaint, ComplaintAttachment, TypicalCase
+from .models import Claimant, Complaint, ComplaintAttachment, EnforcementOrder, TypicalCase
 
 PAGE_SIZE = 50
 
@@ -98,6 +98,7 @@ def _detail_context(
     records = claimants.claimant_records(complaint=case, user=user)
     events = selectors.event_list(complaint=case)
     # staff intake shows the box and classify sets it: a decision; a public case's size awaits one
+    orders = list(case.orders.all())
     decided = case.created_by_id is not None or any(e.action == "classified" for e in events)
     group_to_confirm = case.group_size_reached and not case.group_incident and not decided
     return {
@@ -138,7 +139,12 @@ def _detail_context(
                 "group_incident": case.group_incident or group_to_confirm,
             }
         ),
-        "orders": case.orders.all(),
+        "orders": orders,
+        # what closing would leave open: unpaid orders to pay, and wages the claimants are still owed
+        "open_pay_orders": [
+            o for o in orders if o.kind == EnforcementOrder.Kind.PAY and o.complied_on is None
+        ],
+        "claimants_owed": sum(1 for r in records.claimants if r.owed > 0),
         "attachments": case.attachments.all(),
         "can_attach": may_work,
     }
@@ -244,7 +250,8 @@ def complaint_step(request, pk, step):
         return render(request, "complaints/detail.html", context, status=400)
 
     def write() -> str:
-        STEPS[step][1](complaint=case, user=request.user, **form.cleaned_data)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "confirm"}  # the tick is not the step's
+        STEPS[step][1](complaint=case, user=request.user, **data)
         return detail
 
     # one token per step form: a double click writes the timeline event once

@@ -23,8 +23,8 @@ def _units(scope: Scope) -> tuple[dict[int, str], dict[int, str]]:
     towns = Township.objects.order_by("sort", "code")
     depts = Department.objects.filter(kind=Department.Kind.INDUSTRY).order_by("sort", "code")
     if scope.kind == TOWNSHIP:
-        assert scope.township_id is not None  # a township scope names its township
-        towns = towns.filter(pk=scope.township_id)
+        assert scope.townships  # a township scope names its township(s)
+        towns = towns.filter(pk__in=scope.townships)
     if scope.kind == DEPARTMENT:
         assert scope.department_id is not None  # a department scope names its department
         depts = Department.objects.filter(pk=scope.department_id)

@@ -182,8 +182,8 @@ def order_counts(scope: Scope, start: datetime.date, end: datetime.date) -> dict
         return {**row, "interviews": None}
     township_ids = None
     if scope.kind == "township":
-        assert scope.township_id is not None  # a township scope names its township
-        township_ids = [scope.township_id]
+        assert scope.townships  # a township scope names its township(s)
+        township_ids = list(scope.townships)
     found = complaint_selectors.enforcement_counts(start=start, end=end, township_ids=township_ids)
     pay, rectify = found["pay_orders"], found["rectify_orders"]
     return {

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from wagewatch.accounts import access
+from wagewatch.accounts.models import Township
 from wagewatch.accounts.roles import is_inspector, is_office
 
 COUNTY, TOWNSHIP, DEPARTMENT = "county", "township", "department"
@@ -25,9 +26,20 @@ class Scope:
     township_id: int | None = None
     department_id: int | None = None
     label: str = ""
+    # several townships at once (an inspector's desk over all his jurisdictions); never stored in a run
+    township_ids: tuple[int, ...] = ()
+
+    @property
+    def townships(self) -> tuple[int, ...]:
+        """The townships of a township scope (one, or the desk's several); empty for other kinds."""
+        if self.kind != TOWNSHIP:
+            return ()
+        return self.township_ids or ((self.township_id,) if self.township_id is not None else ())
 
     @property
     def key(self) -> str:
+        if self.kind == TOWNSHIP and self.township_ids:
+            return "t" + "-".join(str(pk) for pk in self.township_ids)
         if self.kind == TOWNSHIP:
             return f"t{self.township_id}"
         if self.kind == DEPARTMENT:
@@ -38,7 +50,10 @@ class Scope:
         """Filter for the records of ``model`` in this scope (reached from the filtered model by ``via``)."""
         if self.kind == COUNTY:
             return Q()
-        return access.unit_q(model, township_id=self.township_id, department_id=self.department_id, via=via)
+        return access.unit_q(
+            model, township_id=self.township_id, department_id=self.department_id, via=via,
+            township_ids=self.township_ids,
+        )  # fmt: skip
 
 
 def scope_of(run) -> Scope:
@@ -50,7 +65,7 @@ def scope_of(run) -> Scope:
 def may_use_scope(user, scope: Scope) -> bool:
     """Office and admins: any scope; inspectors: one of their townships; department users: their own."""
     if scope.kind == TOWNSHIP:
-        return access.may_work_in(user, scope.township_id)
+        return bool(scope.townships) and all(access.may_work_in(user, pk) for pk in scope.townships)
     if scope.kind == DEPARTMENT:
         return access.may_see_department(user, scope.department_id)
     return is_office(user)
@@ -61,16 +76,34 @@ def check_scope(user, scope: Scope) -> None:
         raise PermissionDenied
 
 
-def default_scope(user) -> Scope | None:
-    """The scope a user's dashboard shows: the county, his first township or his department; None
-    for a user with no role or no jurisdiction (he sees no figures, never the county's)."""
-    if is_office(user):
-        return Scope(COUNTY)
-    if is_inspector(user):
-        town = access.townships_for(user).order_by("sort", "code").first()
-        return Scope(TOWNSHIP, town.pk, None, town.name) if town else None
+def desk_scope(user, township_id: int | None = None) -> tuple[Scope | None, list[Township]]:
+    """The scope a user's desk shows, and the townships he may narrow it to (one query whatever their
+    number): the county (or one township, ``township_id``) for the office; all of an inspector's
+    townships at once (or one of them); a department user's department; None for a user with no role or
+    no jurisdiction (he sees no figures, never the county's). A ``township_id`` the user may not work in
+    raises PermissionDenied."""
+    if is_office(user) or is_inspector(user):
+        towns = list(access.townships_for(user).order_by("sort", "code"))
+        if township_id is not None:
+            town = next((t for t in towns if t.pk == township_id), None)
+            if town is None:
+                raise PermissionDenied
+            return Scope(TOWNSHIP, town.pk, None, town.name), towns
+        if is_office(user):
+            return Scope(COUNTY), towns
+        if not towns:
+            return None, towns
+        if len(towns) == 1:
+            return Scope(TOWNSHIP, towns[0].pk, None, towns[0].name), towns
+        label = "、".join(t.name for t in towns)
+        return Scope(TOWNSHIP, None, None, label, tuple(t.pk for t in towns)), towns
     dept = access.departments_for(user).first()
-    return Scope(DEPARTMENT, None, dept.pk, dept.name) if dept else None
+    return (Scope(DEPARTMENT, None, dept.pk, dept.name) if dept else None), []
+
+
+def default_scope(user) -> Scope | None:
+    """The scope a user's desk shows when not narrowed (see ``desk_scope``)."""
+    return desk_scope(user)[0]
 
 
 def day_start(day: datetime.date) -> datetime.datetime:

@@ -64,6 +64,8 @@ def _receive(user, project, on: datetime.date) -> Complaint:
 
 
 def _step(client, case, step, user, **data):
+    if step in ("close", "refuse", "extend"):
+        data.setdefault("confirm", "on")  # an irreversible step is confirmed
     return client.post(reverse("complaints:step", args=[case.pk, step]), with_token(data, user))
 
 

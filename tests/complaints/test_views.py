@@ -125,17 +125,20 @@ def test_steps_over_http(client_for, inspector_a, office, case_a):
     client.post(reverse("complaints:step", args=[case_a.pk, "file"]), with_token({}, inspector_a))
     response = client.post(
         reverse("complaints:step", args=[case_a.pk, "extend"]),
-        with_token({"reason": "复杂"}, inspector_a),
+        with_token({"reason": "复杂", "confirm": "on"}, inspector_a),
         follow=True,
     )
     assert "延期须经" in response.content.decode() or response.status_code == 403
     case_a.refresh_from_db()
     assert case_a.status == "filed" and not case_a.extended
-    extend = with_token({"reason": "复杂"}, office)
+    extend = with_token({"reason": "复杂", "confirm": "on"}, office)
     client_for(office).post(reverse("complaints:step", args=[case_a.pk, "extend"]), extend)
     client.post(
         reverse("complaints:step", args=[case_a.pk, "close"]),
-        with_token({"outcome": "mediated", "amount_recovered": "100", "workers_paid": "1"}, inspector_a),
+        with_token(
+            {"outcome": "mediated", "amount_recovered": "100", "workers_paid": "1", "confirm": "on"},
+            inspector_a,
+        ),
     )
     case_a.refresh_from_db()
     assert case_a.extended and case_a.status == "closed"

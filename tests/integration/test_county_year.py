@@ -137,6 +137,8 @@ def _go_live(client, c) -> None:
 
 
 def _step(client, user, case_, step, **data):
+    if step in ("close", "refuse", "extend"):
+        data.setdefault("confirm", "on")  # an irreversible step is confirmed
     response = client.post(reverse("complaints:step", args=[case_.pk, step]), with_token(data, user))
     assert response.status_code == 302, (step, response.content.decode()[:1500])
 

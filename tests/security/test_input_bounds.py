@@ -89,7 +89,7 @@ def test_intake_refuses_a_reversed_period(inspector_a, township_a):
 def test_closing_a_case_with_overflowing_figures_is_refused(office, township_a, over):
     project = make_project(township=township_a)
     case = make_complaint(project=project, status=Complaint.Status.FILED, filed_on=timezone.localdate())
-    data = {"outcome": "mediated", "amount_recovered": "100", "workers_paid": "1", **over}
+    data = {"outcome": "mediated", "amount_recovered": "100", "workers_paid": "1", "confirm": "on", **over}
     response = _client(office).post(reverse("complaints:step", args=[case.pk, "close"]), data)
     assert response.status_code == 400  # the case page again, the error on the close form's field
     case.refresh_from_db()

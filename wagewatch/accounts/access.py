@@ -136,8 +136,10 @@ def unit_q(
     township_id: int | None = None,
     department_id: int | None = None,
     via: str = "",
+    township_ids: tuple[int, ...] = (),
 ) -> Q:
-    """Records of one township or one department whoever asks (a report's scope), through the lookups of
+    """Records of one township (or of several, ``township_ids``: an inspector's desk) or one department
+    whoever asks (a report's scope), through the lookups of
     ``model``'s ScopedQuerySet; ``via`` is the path to ``model`` from the model being filtered."""
     qs = model._default_manager.all()
     if not isinstance(qs, ScopedQuerySet):
@@ -146,9 +148,9 @@ def unit_q(
     def path(lookup: str | None) -> str | None:
         return f"{via}__{lookup}" if via and lookup else lookup
 
-    if township_id is not None:
+    if township_id is not None or township_ids:
         paths = tuple(path(p) or "" for p in _paths(qs.township_lookup))
-        return in_townships(paths, [township_id])
+        return in_townships(paths, list(township_ids) or [township_id])
     if department_id is not None:
         return in_department(path(qs.department_lookup), department_id)
     return Q()
