@@ -143,7 +143,13 @@ def test_the_largest_value_a_column_holds_is_accepted(make_form):
     from complaints.forms import CloseForm
 
     form = make_form(
-        CloseForm, {"outcome": "mediated", "amount_recovered": "99999999999999.99", "workers_paid": 2**31 - 1}
+        CloseForm,
+        {
+            "outcome": "mediated",
+            "amount_recovered": "99999999999999.99",
+            "workers_paid": 2**31 - 1,
+            "confirm": "on",
+        },
     )
     assert form.is_valid(), form.errors
 
