@@ -40,8 +40,8 @@ class Known:
 
 def known_stocks(start: datetime.date, end: datetime.date) -> Known:
     """Which stocks are known at the start and the end of [start, end] (two queries)."""
-    hazards_from = hazards_known_from()
     live = GoLive.earliest()
+    hazards_from = hazards_known_from(live)
     opened = [live is None or day >= live for day in (start - DAY, end)]
     return Known(
         hazards_start=known_on(hazards_from, start - DAY),
