@@ -36,12 +36,12 @@ def test_report_data_queries_do_not_grow_with_data(
 ):
     county(2, [township_a, township_b], department)
     small = _queries(Scope())
-    # 39: 2 unit names; known-from (go-live day, read once for every stock; first sweep); project rows + coverage rows; deposit_positions (4); complaints (1: every count, the
-    # breakdowns by channel, kind, sector and outcome, and typical cases published through its one-to-one
-    # join, in one aggregate); hazards (flows + 2 levels); roster workers; projects by grade (start, end);
-    # arrears (4); inspections, orders, interviews; deposits (2); fund (flows and stocks in one); blacklist
-    # (grades + 5 counts: notices, added, removed, in force, certificates); trend (3); rankings (hazards,
-    # cases by unit).
+    # 39: 2 unit names; known-from (go-live day, read once for every stock; first sweep); project rows +
+    # coverage rows; deposit_positions (4); complaints (1: every count, the breakdowns by channel, kind,
+    # sector and outcome, and typical cases published through its one-to-one join, in one aggregate);
+    # hazards (flows + 2 levels); roster workers; projects by grade (start, end); arrears (4); inspections,
+    # orders, interviews; deposits (2); fund (flows and stocks in one); blacklist (grades + 5 counts:
+    # notices, added, removed, in force, certificates); trend (3); rankings (hazards, cases by unit).
     assert small == 39
     with django_assert_num_queries(small):
         report_data(scope=Scope(), start=START, end=END)
