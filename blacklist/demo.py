@@ -7,7 +7,7 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from complaints.models import EnforcementOrder
-from complaints.services import order_create
+from complaints.services import order_comply, order_create
 from projects.models import Enterprise, Project
 
 from . import selectors, services
@@ -71,9 +71,8 @@ def _order(enterprise, project, office, deadline) -> EnforcementOrder:
         project=project,
         amount=386000,
         legal_basis="《保障农民工工资支付条例》第五十七条",
-    )
-    EnforcementOrder.objects.filter(pk=order.pk).update(
-        issued_on=deadline - 15 * DAY, served_on=deadline - 14 * DAY
+        issued_on=deadline - 15 * DAY,
+        served_on=deadline - 14 * DAY,
     )
     return order
 
@@ -106,6 +105,8 @@ def _entry(i, days, enterprise, project, office, today) -> None:
         on=today - days * DAY - DAY,
     )
     services.blacklist_publish(entry=entry, user=office, on=today - days * DAY)
+    if days > 3 * 365 and order.complied_on is None:  # a listing long expired: the wages were paid since
+        order_comply(order=order, on=today - (days - 200) * DAY, user=office)
 
 
 def _id(i: int) -> str:

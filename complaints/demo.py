@@ -72,6 +72,7 @@ def _rectify_order(i, project, office, today, days, complied) -> None:
     if EnforcementOrder.objects.filter(requirement=text).exists():
         return
     deadline = today - datetime.timedelta(days=days)
+    issued = min(today, deadline - datetime.timedelta(days=15))
     order = services.order_create(
         kind=EnforcementOrder.Kind.RECTIFY,
         enterprise=project.contractor,
@@ -80,13 +81,11 @@ def _rectify_order(i, project, office, today, days, complied) -> None:
         requirement=text,
         legal_basis="《保障农民工工资支付条例》第五十五条",
         user=office,
-    )
-    issued = min(today, deadline - datetime.timedelta(days=15))
-    EnforcementOrder.objects.filter(pk=order.pk).update(
         issued_on=issued,
         served_on=min(today, issued + datetime.timedelta(days=1)),
-        complied_on=deadline - datetime.timedelta(days=1) if complied else None,
     )
+    if complied:
+        services.order_comply(order=order, on=deadline - datetime.timedelta(days=1), user=office)
 
 
 def _interview(i, project, office, today) -> None:

@@ -77,9 +77,14 @@ def order_create(
     legal_basis: str = "",
     served_on: datetime.date | None = None,
     hazard: Hazard | None = None,
+    issued_on: datetime.date | None = None,
 ) -> EnforcementOrder:
-    """Issue an order with the next gap-free number for its kind and year."""
-    issued_on = timezone.localdate()
+    """Issue an order with the next gap-free number for its kind and the year of its issue day (today unless
+    an earlier day is given, for an order entered after the fact)."""
+    today = timezone.localdate()
+    issued_on = issued_on or today
+    if issued_on > today:
+        raise ValidationError({"issued_on": _("签发日期不能晚于今天")})
     order = document_new(
         EnforcementOrder,
         user=user,

@@ -289,6 +289,9 @@ class OrderForm(_DocumentForm):
         label=_("法律依据"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     requirement = forms.CharField(label=_("整改/支付事项"), widget=forms.Textarea(attrs={"rows": 2}))
+    issued_on = forms.DateField(
+        label=_("签发日期"), required=False, widget=DATE, help_text=_("默认今天；补录时填实际签发日")
+    )
     deadline = forms.DateField(label=_("履行期限"), widget=DATE)
     served_on = forms.DateField(label=_("送达日期"), required=False, widget=DATE)
 
@@ -300,6 +303,18 @@ class OrderForm(_DocumentForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         field_of(self, "inspection", forms.ModelChoiceField).queryset = Inspection.objects.visible_to(user)
+        self.fields["issued_on"].initial = timezone.localdate
+
+    def clean(self):
+        data = super().clean()
+        issued = data.get("issued_on")
+        for name, message in (
+            ("served_on", _("送达日期不能早于签发日期")),
+            ("deadline", _("履行期限不能早于签发日期")),
+        ):
+            if issued and data.get(name) and data[name] < issued:
+                self.add_error(name, message)
+        return data
 
 
 class ComplyForm(BoundedForm):

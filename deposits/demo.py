@@ -78,7 +78,7 @@ def _draw(projects, today, user) -> None:
         order = order_create(
             kind="pay", enterprise=deposit.project.contractor, deadline=today - datetime.timedelta(days=30),
             requirement="限期支付拖欠的农民工工资", user=user, project=deposit.project,
-            amount=Decimal("20000"),
+            amount=Decimal("20000"), issued_on=today - datetime.timedelta(days=45),
             served_on=today - datetime.timedelta(days=40),
         )  # fmt: skip
     amount = min(deposit.balance, order.amount or Decimal("10000"), Decimal("20000"))

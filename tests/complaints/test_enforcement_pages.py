@@ -1,6 +1,7 @@
 """Enforcement document pages: scoping, filters, create and follow-up steps, PDF, export, query counts."""
 
 import contextlib
+import datetime
 import io
 
 import pytest
@@ -201,3 +202,34 @@ def test_orders_overdue_query_count_does_not_grow(n, inspector_a, project_a, dja
     with django_assert_num_queries(2):
         rows = orders_overdue(inspector_a, limit=100)
     assert len(rows) == n
+
+
+def test_order_keeps_its_real_issue_day_and_numbers_in_that_year(client_for, inspector_a, project_a):
+    """An order typed in after the fact: issued last year, numbered in last year's sequence; served before
+    issued and a deadline before the issue day are refused on their fields with nothing written."""
+    client = client_for(inspector_a)
+    issued = datetime.date(TODAY.year - 1, 12, 20)
+    data = {
+        "kind": "rectify",
+        "enterprise": project_a.contractor.name,
+        "project": project_a.pk,
+        "amount": "0",
+        "requirement": "按月拨付人工费",
+        "issued_on": issued.isoformat(),
+        "served_on": (issued - DAY).isoformat(),
+        "deadline": (issued - 2 * DAY).isoformat(),
+    }
+    response = client.post(reverse("complaints:order_create"), data | with_token({}, inspector_a))
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"served_on", "deadline"}
+    assert not EnforcementOrder.objects.exists()
+    data |= {"served_on": (issued + DAY).isoformat(), "deadline": (issued + 15 * DAY).isoformat()}
+    response = client.post(reverse("complaints:order_create"), data | with_token({}, inspector_a))
+    order = EnforcementOrder.objects.get()
+    assert order.issued_on == issued and order.year == issued.year
+    assert f"〔{issued.year}〕" in order.number
+    future = client.post(
+        reverse("complaints:order_create"),
+        data | {"issued_on": (TODAY + DAY).isoformat()} | with_token({}, inspector_a),
+    )
+    assert "issued_on" in future.context["form"].errors and EnforcementOrder.objects.count() == 1
