@@ -35,15 +35,22 @@ def notify_deadline(case: Complaint) -> None:
         _notify_deadlines([case], timezone.localdate())
 
 
-def mark_deadlines(*, today: datetime.date | None = None) -> dict[str, int]:
-    """Set deadline_state (soon / overdue / '') on open cases in three set-based updates."""
-    today = today or timezone.localdate()
+def due_q(today: datetime.date) -> tuple[Q, Q]:
+    """(overdue, soon) on ``today`` as conditions on the cases' running deadlines: the nightly mark, the desk
+    and the ledger's filter read the same dates (a step entered after the fact shows at once)."""
     soon_limit = add_workdays_info(today, config.COMPLAINT_DUE_SOON_WORKDAYS())[0]
     received, filed = Q(status=S.RECEIVED), Q(status=S.FILED)
     overdue = (received & Q(accept_due__lt=today)) | (filed & Q(close_due__lt=today))
     soon = (received & Q(accept_due__gte=today, accept_due__lte=soon_limit)) | (
         filed & Q(close_due__gte=today, close_due__lte=soon_limit)
     )
+    return overdue, soon
+
+
+def mark_deadlines(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Set deadline_state (soon / overdue / '') on open cases in three set-based updates."""
+    today = today or timezone.localdate()
+    overdue, soon = due_q(today)
     cases = Complaint.objects.all()
     newly = list(
         cases.filter(

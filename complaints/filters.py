@@ -6,6 +6,7 @@ from django_filters import Filter
 from wagewatch.lib.filters import ListFilter
 
 from . import forms
+from .deadlines import due_q
 
 # an order's state on a day, as the list filters it and the dashboard counts it
 ORDER_STATUS = {
@@ -30,7 +31,7 @@ class ComplaintFilter(ListFilter):
     group_incident = Filter(method="by_group_incident")
     outcome = Filter()
     township = Filter()
-    deadline = Filter(field_name="deadline_state")
+    deadline = Filter(method="by_deadline")
     date_from = Filter(field_name="received_at", lookup_expr="date__gte")
     date_to = Filter(field_name="received_at", lookup_expr="date__lte")
     closed_from = Filter(field_name="closed_on", lookup_expr="gte")
@@ -38,6 +39,15 @@ class ComplaintFilter(ListFilter):
 
     class Meta:
         form = forms.FilterForm
+
+    def by_deadline(self, queryset, _name, value):
+        """overdue / soon on the filter's day, from the running deadlines (not the nightly mark)."""
+        overdue, soon = due_q(self.today)
+        return (
+            queryset.filter({"overdue": overdue, "soon": soon}[value])
+            if value in ("overdue", "soon")
+            else queryset
+        )
 
     def by_group_incident(self, queryset, _name, value):
         """yes / no; anything else does not filter."""

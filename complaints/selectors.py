@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from typing import Any, TypedDict
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -16,6 +16,7 @@ from wagewatch.accounts.roles import AnyUser
 from wagewatch.lib import config, law
 from wagewatch.lib.qr import qr_svg
 
+from .deadlines import due_q
 from .filters import ORDER_STATUS, ComplaintFilter, InterviewFilter, OrderFilter, TypicalCaseFilter
 from .models import CaseEvent, Complaint, EnforcementOrder, Interview, TypicalCase
 
@@ -66,14 +67,17 @@ def complaint_list(*, user: AnyUser, filters: dict[str, Any]) -> QuerySet[Compla
 
 
 def cases_due(user: AnyUser, *, limit: int = 20, township_id: int | None = None) -> list[Complaint]:
-    """Open cases of this user due soon or overdue (in one township if given), for the dashboard (one
-    query)."""
-    qs = Complaint.objects.visible_to(user).filter(deadline_state__in=["soon", "overdue"])
+    """Open cases of this user due soon or overdue today (in one township if given), overdue first, then by
+    their running deadline, for the dashboard (one query)."""
+    overdue, soon = due_q(timezone.localdate())
+    qs = Complaint.objects.visible_to(user).filter(overdue | soon)
     if township_id is not None:
         qs = qs.filter(township_id=township_id)
     if roles.is_inspector(user):
         qs = qs.filter(Q(handler=user) | Q(handler__isnull=True))
-    return list(qs.select_related("township").order_by("-deadline_state", "accept_due")[:limit])
+    running = Case(When(status=Complaint.Status.RECEIVED, then=F("accept_due")), default=F("close_due"))
+    qs = qs.annotate(is_overdue=Case(When(overdue, then=Value(0)), default=Value(1)), due_for_desk=running)
+    return list(qs.select_related("township").order_by("is_overdue", "due_for_desk", "pk")[:limit])
 
 
 def event_list(*, complaint: Complaint) -> QuerySet[CaseEvent]:
