@@ -15,6 +15,7 @@ from wagewatch.lib import law
 from wagewatch.lib.bounds import BoundedForm, BoundedModelForm, step_order_errors
 from wagewatch.lib.formfields import field_of
 from wagewatch.lib.validators import validate_mobile, validate_resident_id
+from wagewatch.lib.widgets import DATE, MONTH
 
 from .claimants import MAX_MONTHS
 from .models import Claimant, Complaint, EnforcementOrder, Interview, TypicalCase
@@ -27,7 +28,6 @@ if TYPE_CHECKING:  # PersonMixin is mixed into a form
 else:
     _FormBase = object
 
-DATE = forms.DateInput(attrs={"type": "date"})
 DEADLINE_CHOICES = [("", _("全部")), ("soon", _("即将到期")), ("overdue", _("已超期"))]
 YES_NO_CHOICES = [("", _("全部")), ("yes", _("是")), ("no", _("否"))]
 
@@ -400,7 +400,6 @@ class LookupForm(BoundedForm):
     phone = forms.CharField(label=_("登记时的手机号码"), max_length=20)
 
 
-MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d", "%Y/%m"]
 
 
