@@ -87,6 +87,7 @@ def complaint_public(request, code=None):
     files = None if context.get("captcha_error") else request.FILES
     form = context["form"] = forms.PublicComplaintForm(request.POST, files, project=project)
     if not form.is_valid() or context.get("captcha_error"):
+        context["photos_dropped"] = bool(request.FILES)  # the page asks for them again
         return _with_captcha(request, template, context, status=400)
 
     def write() -> str:

@@ -107,10 +107,12 @@ def test_worker_picks_township_and_site(anonymous, township_a, department):
 
 def test_a_site_of_another_township_is_refused(anonymous, township_a, township_b, department):
     other = make_project(township=township_b, department=department)
-    response = _post(anonymous, township=township_a.pk, project=other.pk)
+    response = _post(anonymous, township=township_a.pk, project=other.pk, photos=[_png()])
     assert response.status_code == 400
     assert any("乡镇" in e for e in _errors(response, "project"))
-    assert not Complaint.objects.exists()
+    assert not Complaint.objects.exists() and not CaseEvidence.objects.exists()
+    # a browser never refills a file input: the page says the photos must be chosen again
+    assert "重新选择证据照片" in response.content.decode()
 
 
 def test_a_completed_site_is_refused(anonymous, township_a, department):
@@ -226,3 +228,21 @@ def test_admin_shows_evidence_read_only(client_for, admin, evidence):
     change = client.get(reverse("admin:complaints_caseevidence_change", args=[evidence.pk]))
     assert change.status_code == 200 and 'name="content_type"' not in change.content.decode()
     assert client.get(reverse("admin:complaints_caseevidence_add")).status_code == 403
+
+
+def test_a_photo_is_stored_upright_as_the_phone_showed_it(anonymous, township_a):
+    image, exif = Image.new("RGB", (64, 48), (10, 200, 10)), Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to view
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    photo = SimpleUploadedFile("p.jpg", buffer.getvalue())
+    assert _post(anonymous, township=township_a.pk, photos=[photo]).status_code == 302
+    stored = Image.open(CaseEvidence.objects.get().file.path)
+    assert stored.size == (48, 64) and not stored.getexif()
+
+
+def test_a_photo_with_too_many_pixels_is_refused_before_decoding(anonymous, township_a, media, settings):
+    settings.WAGEWATCH = {**settings.WAGEWATCH, "PUBLIC_EVIDENCE_MAX_PIXELS": 100}
+    response = _post(anonymous, township=township_a.pk, photos=[_png()])
+    assert response.status_code == 400 and any("像素过多" in e for e in _errors(response, "photos"))
+    assert not Complaint.objects.exists() and _files(media) == []
