@@ -9,10 +9,9 @@ from projects.models import Enterprise
 from wagewatch.lib.bounds import BoundedForm
 from wagewatch.lib.formfields import field_of
 from wagewatch.lib.validators import validate_uscc
+from wagewatch.lib.widgets import DATE
 
 from .models import BlacklistEntry, Grade, ResponsiblePerson
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class FilterForm(BoundedForm):

@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from wagewatch.accounts.admin_mixins import ScopedHistoryAdmin
+from wagewatch.accounts.admin_mixins import ScopedAdminMixin, ScopedHistoryAdmin
 
-from .models import CaseEvent, Complaint, EnforcementOrder, Interview, TypicalCase
+from .models import CaseEvent, CaseEvidence, Complaint, EnforcementOrder, Interview, TypicalCase
 from .selectors import can_see_reporter
 
 
@@ -99,4 +102,29 @@ class TypicalCaseAdmin(ScopedHistoryAdmin):
     ]  # fmt: skip
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseEvidence)
+class CaseEvidenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Photos of evidence are sent by the public form and go with their case: read here, never added, changed
+    or deleted; the photo opens through the scoped view."""
+
+    list_display = ["__str__", "complaint", "content_type", "size", "uploaded_at"]
+    list_select_related = ["complaint"]
+    search_fields = ["complaint__number"]
+    fields = ("complaint", "photo", "content_type", "size", "uploaded_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("照片"))
+    def photo(self, obj: CaseEvidence) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("complaints:evidence", args=[obj.pk]), obj)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -9,13 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Enterprise, Hazard, Inspection, Project
+from projects.selectors import active_projects_by_township
 from wagewatch.accounts.access import townships_for
 from wagewatch.accounts.models import Role, Township
-from wagewatch.lib import law
+from wagewatch.lib import config, law
 from wagewatch.lib.bounds import BoundedForm, BoundedModelForm, step_order_errors
 from wagewatch.lib.formfields import field_of
 from wagewatch.lib.validators import validate_mobile, validate_resident_id
+from wagewatch.lib.widgets import DATE, MONTH
 
+from . import evidence
 from .claimants import MAX_MONTHS
 from .models import Claimant, Complaint, EnforcementOrder, Interview, TypicalCase
 from .services import case_step_dates, suggest_sector
@@ -27,7 +30,6 @@ if TYPE_CHECKING:  # PersonMixin is mixed into a form
 else:
     _FormBase = object
 
-DATE = forms.DateInput(attrs={"type": "date"})
 DEADLINE_CHOICES = [("", _("全部")), ("soon", _("即将到期")), ("overdue", _("已超期"))]
 YES_NO_CHOICES = [("", _("全部")), ("yes", _("是")), ("no", _("否"))]
 
@@ -394,10 +396,42 @@ class InterviewForm(_DocumentForm):
         field_of(self, "interviewers", forms.ModelChoiceField).queryset = _staff_users()
 
 
+class PhotoInput(forms.FileInput):
+    """Several photos in one input; a phone offers its camera and gallery (``accept``)."""
+
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Photos of evidence: each decoded and re-encoded without metadata (``complaints.evidence``); the
+    cleaned value is the list of ``evidence.Photo`` to store."""
+
+    widget = PhotoInput(attrs={"accept": "image/*", "multiple": True})
+
+    def clean(self, data, initial=None):
+        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        files = [super(PhotosField, self).clean(f, initial) for f in uploads]  # empty or nameless: refused
+        return evidence.evidence_check(files)
+
+
 class PublicComplaintForm(PersonMixin, BoundedForm):
+    """The public form. Reached by a site's QR code (``project``) it asks nothing about the place; the
+    generic form (/c/) asks the township and, if the worker knows it, the site, one of the township's."""
+
     bounds_model = Complaint
     complainant_name = forms.CharField(label=_("您的姓名"), max_length=50)
     complainant_phone = forms.CharField(label=_("手机号码"), max_length=20, help_text=_("用于查询办理进度"))
+    township = forms.ModelChoiceField(
+        label=_("工作地所在乡镇（街道）"), queryset=Township.objects.all(), empty_label=_("请选择")
+    )
+    project = forms.TypedChoiceField(
+        label=_("工地（项目）"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("不清楚可不选；列表只有所选乡镇的在建项目"),
+        error_messages={"invalid_choice": _("请从列表中选择在建项目，或不选")},
+    )
     respondent_name = forms.CharField(label=_("欠薪单位（老板/公司名称）"), max_length=100)
     workers_involved = forms.IntegerField(label=_("被欠薪人数"), min_value=1, max_value=10000, initial=1)
     amount_claimed = forms.DecimalField(
@@ -408,6 +442,49 @@ class PublicComplaintForm(PersonMixin, BoundedForm):
     description = forms.CharField(
         label=_("情况说明"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5})
     )
+    photos = PhotosField(label=_("证据照片（可不传）"), required=False)
+
+    def __init__(self, *args, project: Project | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if project is not None:  # the QR code names the site, and so its township
+            del self.fields["township"], self.fields["project"]
+        else:
+            sites = active_projects_by_township(day=timezone.localdate())
+            field_of(self, "project", forms.ChoiceField).choices = [("", _("不清楚/不在列表中")), *sites]
+            # forms.js keeps only the chosen township's group of sites (without it all groups are shown)
+            self.fields["project"].widget.attrs["data-group-from"] = "id_township"
+        limits = {
+            "n": config.PUBLIC_EVIDENCE_MAX_FILES(),
+            "mb": evidence.megabytes(config.PUBLIC_EVIDENCE_MAX_BYTES()),
+        }
+        self.fields["photos"].help_text = (
+            _(
+                "工资条、欠条、考勤表、聊天记录截图等，最多%(n)s张，每张不超过%(mb)s MB；"
+                "照片中的位置等信息会被去除"
+            )
+            % limits
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("project") is not None:
+            data["project"] = self._site(data["project"], data.get("township"))
+        return data
+
+    def _site(self, pk: int, township: Township | None) -> Project | None:
+        """The site picked, when it is under way in the township picked; else None and an error."""
+        site = Project.objects.active_on(timezone.localdate()).filter(pk=pk).first()
+        if site is None:
+            self.add_error("project", _("请从列表中选择在建项目，或不选"))
+        elif township is not None and site.township_id != township.pk:
+            self.add_error("project", _("所选工地不在所选乡镇，请重新选择乡镇或工地"))
+        elif township is not None:
+            return site
+        return None
+
+    def case_kwargs(self) -> dict:
+        """What ``services.complaint_receive`` takes (the photos are stored apart)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "photos"}
 
 
 class LookupForm(BoundedForm):
@@ -415,7 +492,6 @@ class LookupForm(BoundedForm):
     phone = forms.CharField(label=_("登记时的手机号码"), max_length=20)
 
 
-MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d", "%Y/%m"]
 
 

@@ -400,8 +400,9 @@ class ComplaintAttachment(models.Model):
         return self.name
 
 
-# claimants, and the public form's captcha and rate limit: their own modules, registered with the app here
+# claimants, the public form's captcha, rate limit and photos: their own modules, registered with the app here
 from .models_claimants import Claimant as Claimant  # noqa: E402
+from .models_evidence import CaseEvidence as CaseEvidence  # noqa: E402
 from .models_public import Captcha as Captcha  # noqa: E402
 from .models_public import PublicHit as PublicHit  # noqa: E402
 from .models_typical import TypicalCase as TypicalCase  # noqa: E402

@@ -15,6 +15,7 @@ urlpatterns = [
     path("complaints/claimants/<int:pk>/remove/", views.claimant_remove, name="claimant_remove"),
     path("complaints/<int:pk>/attach/", views.attachment_upload, name="attach"),
     path("complaints/attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("complaints/evidence/<int:pk>/", views.evidence_photo, name="evidence"),
     path("complaints/orders/", views_enforcement.order_list, name="orders"),
     path("complaints/orders/new/", views_enforcement.order_create, name="order_create"),
     path("complaints/orders/export.xlsx", views_enforcement.documents_export, name="documents_export"),

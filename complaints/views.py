@@ -28,7 +28,7 @@ from wagewatch.lib.xlsx import write_workbook, xlsx_response
 from . import claimants, forms, selectors, services
 from .exports import LEDGER_HEADERS, ledger_row
 from .filters import ComplaintFilter
-from .models import Claimant, Complaint, ComplaintAttachment, EnforcementOrder, TypicalCase
+from .models import CaseEvidence, Claimant, Complaint, ComplaintAttachment, EnforcementOrder, TypicalCase
 
 PAGE_SIZE = 50
 
@@ -146,6 +146,7 @@ def _detail_context(
         ],
         "claimants_owed": sum(1 for r in records.claimants if r.owed > 0),
         "attachments": case.attachments.all(),
+        "evidence": case.evidence.all(),
         "can_attach": may_work,
     }
 
@@ -307,3 +308,14 @@ def attachment_download(request, pk):
     _field_staff(request)
     attachment = get_for_user(ComplaintAttachment.objects, request.user, pk)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+@login_required
+def evidence_photo(request, pk):
+    """A photo of evidence sent with a public complaint, to a user who may see its case (never from a public
+    media URL); shown in the page, never cached by a shared cache."""
+    _field_staff(request)
+    photo = get_for_user(CaseEvidence.objects, request.user, pk)
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -4,6 +4,7 @@ Every refusal (rate limit, captcha) is a clear page, never a 500; the defences l
 """
 
 import logging
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
@@ -19,7 +20,7 @@ from wagewatch.lib.addresses import client_address
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.validators import validate_mobile
 
-from . import forms, public, services
+from . import evidence, forms, public, services
 from .models import Complaint, PublicHit
 
 log = logging.getLogger(__name__)
@@ -70,22 +71,30 @@ def _too_often(request):
 def complaint_public(request, code=None):
     """The complaint form a worker reaches by the notice board's QR code (or without a project)."""
     project = get_object_or_404(Project, code=code) if code else None
-    form = forms.PublicComplaintForm(request.POST or None)
-    context = {"form": form, "project": project, "title": _("欠薪投诉")}
+    template = "complaints/public/form.html"
+    context: dict[str, Any] = {"project": project, "title": _("欠薪投诉")}
     if request.method != "POST":
-        return _with_captcha(request, "complaints/public/form.html", context)
+        return _with_captcha(
+            request, template, {**context, "form": forms.PublicComplaintForm(project=project)}
+        )
     if first := once.replayed(request):  # a double tap: the first submission's page, no second case
         return first
     refused = _guard(request, context, PublicHit.Kind.SUBMIT)
     if refused:
         return refused
+    # photos are decoded only once the captcha is solved (a browser never refills a file input: the page
+    # shown again asks for them anyway)
+    files = None if context.get("captcha_error") else request.FILES
+    form = context["form"] = forms.PublicComplaintForm(request.POST, files, project=project)
     if not form.is_valid() or context.get("captcha_error"):
-        return _with_captcha(request, "complaints/public/form.html", context, status=400)
+        context["photos_dropped"] = bool(request.FILES)  # the page asks for them again
+        return _with_captcha(request, template, context, status=400)
 
     def write() -> str:
-        case = services.complaint_receive(
-            user=None, channel=Complaint.Channel.ONLINE, project=project, **form.cleaned_data
-        )
+        data = form.case_kwargs()
+        data["project"] = project or data.get("project")
+        case = services.complaint_receive(user=None, channel=Complaint.Channel.ONLINE, **data)
+        evidence.evidence_add(complaint=case, photos=form.cleaned_data["photos"])
         request.session[SESSION_KEY] = case.number
         return reverse("complaints:public_done")
 

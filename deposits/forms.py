@@ -12,10 +12,9 @@ from projects.models import Project
 from wagewatch.lib import law
 from wagewatch.lib.bounds import BoundedForm, NoFormulaMixin
 from wagewatch.lib.formfields import field_of
+from wagewatch.lib.widgets import DATE
 
 from .models import EmergencyAdvance, Guarantee, WageDeposit
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _money(label):

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagewatch.lib.bounds import BoundedForm
+from wagewatch.lib.widgets import DATE
 
 
 class GoLiveUploadForm(BoundedForm):
@@ -13,5 +14,5 @@ class GoLiveUploadForm(BoundedForm):
     as_of = forms.DateField(
         label=_("初始数据截至日期"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE,
     )

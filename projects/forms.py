@@ -10,10 +10,9 @@ from wagewatch.lib.bounds import BoundedForm, BoundedModelForm, NoFormulaMixin, 
 from wagewatch.lib.cardhash import card_number_input
 from wagewatch.lib.formfields import field_of
 from wagewatch.lib.validators import validate_mobile, validate_resident_id, validate_uscc
+from wagewatch.lib.widgets import DATE
 
 from .models import Enterprise, Inspection, LabourCostTransfer, Payroll, Project, RosterEntry, WageAccount
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _all(choices) -> list:

@@ -1,5 +1,6 @@
 """Reads for projects: the filtered project list, a project's roster, account, payroll and inspections."""
 
+import datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -83,3 +84,17 @@ def inspection_for_user(*, user: AnyUser, pk: object, write: bool = False) -> In
 def project_history(*, project: Project) -> QuerySet:
     """Audit records (simple-history) of the project itself, newest first."""
     return project.history.select_related("history_user").order_by("-history_date")[:200]
+
+
+def active_projects_by_township(*, day: datetime.date) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Projects under way on ``day`` as (township name, [(pk, project name)…]) in township order: the public
+    complaint form's list of sites (public data: a site's notice board names it). One query."""
+    rows = (
+        Project.objects.active_on(day)
+        .order_by("township__sort", "township__code", "name", "pk")
+        .values_list("pk", "name", "township__name")
+    )
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for pk, name, township in rows:
+        groups.setdefault(township, []).append((pk, name))
+    return list(groups.items())

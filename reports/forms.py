@@ -12,12 +12,11 @@ from wagewatch.accounts.models import Department, Township
 from wagewatch.lib.bounds import BoundedForm
 from wagewatch.lib.formfields import field_of
 from wagewatch.lib.periods import month_start, quarter_start
+from wagewatch.lib.widgets import DATE
 
 from .figures import COUNTY, DEPARTMENT, TOWNSHIP, Scope, may_use_scope
 from .models import ReportRun
 
-# <input type="date"> takes ISO dates only: the zh-hans input format (2026/07/01) would show a blank field
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_DAYS = 2 * 366
 
 

@@ -7,10 +7,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wagewatch.lib.bounds import BoundedModelForm
+from wagewatch.lib.widgets import DATE
 
 from .models import Campaign, CampaignTarget
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_DAYS = 366
 
 

@@ -13,10 +13,10 @@ from wagewatch.accounts.access import townships_for
 from wagewatch.accounts.models import Department, Township
 from wagewatch.lib.bounds import BoundedForm, BoundedModelForm
 from wagewatch.lib.formfields import field_of
+from wagewatch.lib.widgets import DATE
 
 from .models import KeyTask
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ATTACHMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "wps", "txt", "zip"]
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Hazard, Project, RiskRule
 from wagewatch.accounts.models import Department, Township
 from wagewatch.lib.bounds import BoundedForm, step_order_errors
+from wagewatch.lib.widgets import DATE
 
 
 def _blank(choices: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
@@ -42,7 +43,7 @@ class HazardCloseForm(BoundedForm):
     on = forms.DateField(
         label=_("销号日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE,
         help_text=_("实际整改核实的日期，默认今天"),
     )
     note = forms.CharField(

@@ -14,11 +14,9 @@ from wagewatch.lib.cardhash import card_number_input
 from wagewatch.lib.fields import keyed_hash
 from wagewatch.lib.formfields import field_of
 from wagewatch.lib.validators import validate_resident_id
+from wagewatch.lib.widgets import DATE, MONTH
 
 from .models import PayLine
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 
 
 class PayLineForm(BoundedModelForm):

@@ -359,4 +359,9 @@ WAGEWATCH = {
     "DATE_MIN_YEAR": wenv.get_in_range("DATE_MIN_YEAR", 1990, 1900, wenv.this_year()),
     "DATE_MAX_YEARS_AHEAD": wenv.get_in_range("DATE_MAX_YEARS_AHEAD", 10, 1, 100),
     "TEXT_MAX_LENGTH": wenv.get_in_range("TEXT_MAX_LENGTH", 10_000, 100, 1_000_000),
+    # Photos of evidence on the public complaint form (complaints/evidence.py): how many, each at most so
+    # many bytes as sent and so many pixels decoded (a phone's 12–50 MP photo; more: a decompression bomb).
+    "PUBLIC_EVIDENCE_MAX_FILES": 5,
+    "PUBLIC_EVIDENCE_MAX_BYTES": 5 * 1024 * 1024,
+    "PUBLIC_EVIDENCE_MAX_PIXELS": 50_000_000,
 }

@@ -60,3 +60,51 @@
     Array.prototype.forEach.call(document.querySelectorAll("input[data-suggest-from]"), wire);
   });
 })();
+
+// The public form's site list (select[data-group-from]): only the sites (an <optgroup> per township) of the
+// township chosen in the select it names; a site picked first chooses its township. Without this script
+// every group is shown, and the server refuses a site of another township.
+(function () {
+  "use strict";
+  function wire(select) {
+    var source = document.getElementById(select.dataset.groupFrom);
+    if (!source) {
+      return;
+    }
+    var groups = Array.prototype.slice.call(select.querySelectorAll("optgroup"));
+    function chosen() {
+      return source.value ? source.options[source.selectedIndex].text : "";
+    }
+    function show() {
+      var label = chosen();
+      groups.forEach(function (group) {
+        var keep = !label || group.label === label;
+        if (keep && !group.parentNode) {
+          select.appendChild(group);
+        } else if (!keep && group.parentNode) {
+          if (group.contains(select.options[select.selectedIndex])) {
+            select.value = "";
+          }
+          select.removeChild(group);
+        }
+      });
+    }
+    select.addEventListener("change", function () {
+      var option = select.options[select.selectedIndex];
+      var group = option && option.parentNode.tagName === "OPTGROUP" ? option.parentNode.label : "";
+      if (group && !chosen()) {
+        Array.prototype.forEach.call(source.options, function (o) {
+          if (o.text === group) {
+            source.value = o.value;
+          }
+        });
+        show();
+      }
+    });
+    source.addEventListener("change", show);
+    show();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("select[data-group-from]"), wire);
+  });
+})();

@@ -11,6 +11,7 @@ from PIL import Image
 
 from complaints.models import Captcha, Complaint, PublicHit
 from tests.once import with_token
+from wagewatch.accounts.models import Township
 
 from .factories import make_project
 
@@ -35,7 +36,9 @@ def _fresh(client, url=FORM):
 
 
 def _data(key, answer, **extra):
+    """A filled form; the generic form's township is township A (the QR code's form ignores it)."""
     data = {
+        "township": str(Township.objects.get_or_create(code="TA", defaults={"name": "甲镇"})[0].pk),
         "complainant_name": "刘大力",
         "complainant_phone": "13700001234",
         "respondent_name": "某某劳务公司",

@@ -23,6 +23,7 @@ from tests.conftest import PASSWORD
 from tests.integration import faults_support as fs
 from tests.integration.private_services import free_port, private_redis
 from tests.projects.factories import make_project
+from wagewatch.accounts.models import Township
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -142,6 +143,7 @@ def _submit_public_complaint(session, base: str) -> str:
     data = {
         **hidden,
         "captcha": answer,
+        "township": str(Township.objects.order_by("pk").values_list("pk", flat=True).first()),
         "complainant_name": "刘大力",
         "complainant_phone": "13700001234",
         "respondent_name": "某某劳务公司",

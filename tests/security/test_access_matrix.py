@@ -23,7 +23,7 @@ from django.utils import timezone
 from blacklist.services import certificate_issue
 from complaints import enforcement
 from complaints.claimants import claimant_create
-from complaints.models import Complaint, ComplaintAttachment, TypicalCase
+from complaints.models import CaseEvidence, Complaint, ComplaintAttachment, TypicalCase
 from deposits.models import DrawRequest, EmergencyAdvance
 from projects.models import ImportJob, Inspection
 from projects.models.inspections import SITE_CHECKS
@@ -126,6 +126,7 @@ MATRIX = {
     "complaints:claimant_add": (("complaint",), DENY, DENY, ANY),
     "complaints:claimant_remove": (("claimant",), DENY, DENY, ANY),
     "complaints:attachment": (("attachment",), DENY, DENY, OK),
+    "complaints:evidence": (("evidence",), DENY, DENY, OK),
     "complaints:orders": (None, OK, ANY, OK),
     "complaints:order_create": (None, ANY, DENY, OK),
     "complaints:documents_export": (None, OK, ANY, OK),
@@ -267,6 +268,12 @@ def samples(township_a, department, office, inspector_a):
         name="a.pdf",
         uploaded_by=office,
     )
+    evidence = CaseEvidence.objects.create(
+        complaint=records["complaint"],
+        file=ContentFile(b"\x89PNG", name="e.png"),
+        content_type="image/png",
+        size=4,
+    )
     task = make_task(departments=[department], townships=[township_a])
     assignment = task.assignments.get(township=township_a)
     progress = TaskProgress.objects.create(
@@ -362,6 +369,7 @@ def samples(township_a, department, office, inspector_a):
         "complaint": records["complaint"],
         "claimant": claimant,
         "attachment": attachment,
+        "evidence": evidence,
         "order": order,
         "interview": interview,
         "blacklist": entry,

@@ -165,3 +165,20 @@ BANK_FAILED_REPAY_DAYS = Value(
 DATE_MIN_YEAR = Value("DATE_MIN_YEAR", int, source="earliest year a form accepts (env, checked in settings)")
 DATE_MAX_YEARS_AHEAD = Value("DATE_MAX_YEARS_AHEAD", int, source="latest year a form accepts, years ahead")
 TEXT_MAX_LENGTH = Value("TEXT_MAX_LENGTH", int, source="longest text a form accepts")
+PUBLIC_EVIDENCE_MAX_FILES = Value(
+    "PUBLIC_EVIDENCE_MAX_FILES",
+    int,
+    low=0,
+    high=20,
+    source="photos of evidence one public complaint may carry",
+)
+PUBLIC_EVIDENCE_MAX_BYTES = Value(
+    "PUBLIC_EVIDENCE_MAX_BYTES", int, low=1, source="largest photo of evidence, in bytes, as uploaded"
+)
+PUBLIC_EVIDENCE_MAX_PIXELS = Value(
+    "PUBLIC_EVIDENCE_MAX_PIXELS",
+    int,
+    low=1,
+    high=89_478_485,  # Pillow's own decompression-bomb warning starts above this
+    source="largest photo of evidence, in pixels (width × height), decoded",
+)
