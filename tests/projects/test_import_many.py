@@ -224,3 +224,38 @@ def test_pages_another_users_batch_is_not_found(client_for, inspector_a, inspect
     assert c.get(reverse("projects:import_many_preview", args=[job.pk])).status_code == 404
     assert c.post(reverse("projects:import_many_confirm", args=[job.pk])).status_code == 404
     assert not RosterEntry.objects.exists()
+
+
+def test_a_worker_of_another_township_renamed_is_an_error_naming_the_file(
+    projects, project_b, sample_rows, inspector_a
+):
+    from tests.projects.factories import make_roster_entry, make_worker
+
+    row = list(sample_rows[0])
+    make_roster_entry(project_b, worker=make_worker(id_number=row[3], name="别的名字"))
+    files = _files(projects[:2], [row, *sample_rows[1:10]])
+    job = rosters_import_preview(user=inspector_a, files=files)
+    assert [(e["sheet"], e["row"], e["column"]) for e in job.errors] == [(files[0][0], 4, "姓名")]
+    assert "别的名字" in job.errors[0]["message"]
+
+
+def test_an_unreadable_file_is_its_own_error_and_the_others_are_still_checked(
+    projects, sample_rows, inspector_a
+):
+    files = [*_files(projects[:1], sample_rows), (f"{projects[1].code}.xlsx", b"not a workbook")]
+    job = rosters_import_preview(user=inspector_a, files=files)
+    assert [(e["sheet"], e["row"]) for e in job.errors] == [(files[1][0], 0)]
+    assert [(p["sheet"], p["rows"]) for p in job.parts] == [(files[0][0], 5), (files[1][0], 0)]
+    assert job.parts[0]["projects"][0]["code"] == projects[0].code and job.parts[0]["errors"] == 0
+
+
+def test_a_notes_sheet_beside_the_rosters_is_listed_not_imported(projects, sample_rows, inspector_a):
+    book = Workbook()
+    book.remove(book.active)
+    _sheet(book.create_sheet(projects[0].code), sample_rows[:2])
+    book.create_sheet("说明").append(["列名", "是否必填"])
+    out = io.BytesIO()
+    book.save(out)
+    job = rosters_import_preview(user=inspector_a, files=[("县里.xlsx", out.getvalue())])
+    assert job.error_count == 0 and job.total_rows == 2
+    assert any("说明" in text for text in job.ignored_columns)

@@ -388,13 +388,13 @@ def _file_parts(
     headed = [(n, sheet, part) for n, sheet, part in parts if part.header_row]
     if not headed:
         yield name, _unreadable(str(kind.header_missing))
+        return
+    skipped = [f"“{sheet}”" for _n, sheet, part in parts if not part.header_row]
+    if skipped:  # the other sheets hold no header row: notes, or empty
+        headed[0][2].ignored.append(_("未找到表头、未导入的工作表：%(s)s") % {"s": "、".join(skipped)})
     for n, sheet, part in headed:
         part.notes["sheet"] = sheet
         yield n, part
-    if headed:  # the other sheets hold no header row: notes, or empty
-        skipped = [f"“{sheet}”" for _n, sheet, part in parts if not part.header_row]
-        if skipped:
-            headed[0][2].ignored.append(_("未找到表头、未导入的工作表：%(s)s") % {"s": "、".join(skipped)})
 
 
 def _parse_part(kind: ImportKind, table: Table | None) -> Parsed:
