@@ -121,3 +121,9 @@ def test_batch_template_has_the_project_code_and_imports_clean(
 def test_unknown_template_is_not_found(client_for, inspector_a):
     url = reverse("projects:import_template", args=["golive"])
     assert client_for(inspector_a).get(url).status_code == 404
+
+
+def test_attendance_template_is_the_monthly_form_with_days_required(client_for, inspector_a):
+    notes = _template(client_for(inspector_a), "attendance").worksheets[1]
+    required = {row[0]: row[1] for row in notes.iter_rows(min_row=2, values_only=True)}
+    assert "考勤日期" not in required and required["出勤天数"] == "必填"

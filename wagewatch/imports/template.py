@@ -37,12 +37,14 @@ def template_workbook(kind: ImportKind, *, title: "StrOrPromise") -> bytes:
 
 
 def _requirement(kind: ImportKind, column: Column) -> str:
+    shown = {c.key: c.headers[0] for c in template_columns(kind)}
     for required in kind.required_columns:
         if required == column.key:
             return _("必填")
         if isinstance(required, tuple) and column.key in required:
-            names = {c.key: c.headers[0] for c in kind.columns}
-            others = "、".join(names[key] for key in required if key != column.key)
+            others = "、".join(shown[key] for key in required if key != column.key and key in shown)
+            if not others:  # the template carries one of the alternatives: that one is needed
+                return _("必填")
             return _("与“%(others)s”至少填一列") % {"others": others}
     return _("必填") if getattr(column.type, "required", None) else _("选填")
 
