@@ -105,10 +105,7 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
         preview = partial(roster_import_preview, project=project, user=request.user, filename=upload.name)
         if done := preview_or_refuse(form, lambda: preview(data=upload.read())[0]):
             return done
-    help_text = _(
-        "表头可在标题行之下；身份证号相同的人员将更新而不是重复添加。先预检，确认后才写入。"
-        "多个项目的花名册可在“批量导入花名册”一次导入。"
-    )
+    help_text = _("表头可在标题行之下；身份证号相同的人员将更新而不是重复添加。先预检，确认后才写入。")
     return _tab(request, project, "roster", "projects/import_upload.html", form=form,
                 heading=_("导入花名册"), help=help_text, template_kind=ImportJob.Kind.ROSTER)  # fmt: skip
 

@@ -259,3 +259,10 @@ def test_a_notes_sheet_beside_the_rosters_is_listed_not_imported(projects, sampl
     job = rosters_import_preview(user=inspector_a, files=[("县里.xlsx", out.getvalue())])
     assert job.error_count == 0 and job.total_rows == 2
     assert any("说明" in text for text in job.ignored_columns)
+
+
+def test_the_roster_import_page_and_the_project_list_lead_to_the_batch(client_for, inspector_a, projects):
+    c = client_for(inspector_a)
+    url = reverse("projects:import_many")
+    assert url in c.get(reverse("projects:import_upload", args=[projects[0].pk])).content.decode()
+    assert url in c.get(reverse("projects:list")).content.decode()
