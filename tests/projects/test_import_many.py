@@ -266,3 +266,21 @@ def test_the_roster_import_page_and_the_project_list_lead_to_the_batch(client_fo
     url = reverse("projects:import_many")
     assert url in c.get(reverse("projects:import_upload", args=[projects[0].pk])).content.decode()
     assert url in c.get(reverse("projects:list")).content.decode()
+
+
+def test_the_sample_rosters_as_a_batch_report_the_dirty_ones_nine_errors_by_file(projects, inspector_a):
+    from tests.projects.test_imports import DIRTY_ERRORS
+
+    clean, dirty = (SAMPLES / "roster_clean.xlsx").read_bytes(), (SAMPLES / "roster_dirty.xlsx").read_bytes()
+    files = [
+        (f"{projects[0].code} 城南安置房二期.xlsx", clean),
+        (f"{projects[1].code} 城北污水管网.xlsx", dirty),
+    ]
+    job = rosters_import_preview(user=inspector_a, files=files)
+    assert {(e["sheet"], e["row"], e["column"]) for e in job.errors} == {
+        (files[1][0], row, column) for row, column in DIRTY_ERRORS.items()
+    }
+    assert [(p["rows"], p["errors"]) for p in job.parts] == [(200, 0), (job.parts[1]["rows"], 9)]
+    with pytest.raises(ValidationError):
+        pipeline.confirm(job)
+    assert not RosterEntry.objects.exists() and not Worker.objects.exists()
