@@ -9,7 +9,11 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from wagewatch.imports import pipeline
 
-        from . import tasks  # noqa: F401  registers the import job with wagewatch.accounts.jobs
+        # tasks registers the import job with wagewatch.accounts.jobs
+        from . import tasks, views_import  # noqa: F401
         from .imports import ROSTER
+        from .imports_batch import ROSTERS
 
         pipeline.register(ROSTER)
+        pipeline.register(ROSTERS)
+        views_import.TEMPLATE_KINDS.add(ROSTERS.name)

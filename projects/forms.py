@@ -1,6 +1,7 @@
 """Forms for project pages: the labels and errors come out in Chinese through gettext."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -289,3 +290,51 @@ class ImportFileForm(BoundedForm):
 
 class RosterImportForm(ImportFileForm):
     file = forms.FileField(label=_("花名册文件"), help_text=_("Excel（.xlsx）或 CSV（UTF-8 / GB18030）"))
+
+
+class _MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (``<input type=file multiple>``): cleans to a list of uploads."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", _MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class RostersImportForm(BoundedForm):
+    """Many rosters at once: several .xlsx / .csv files, or one workbook with a sheet per project."""
+
+    MAX_FILES = 100
+    MAX_TOTAL_FILES = 5  # the batch's total size, in single-upload limits (settings.MAX_UPLOAD_BYTES)
+
+    rosters = MultipleFileField(
+        label=_("花名册文件（可多选）"),
+        help_text=_("Excel（.xlsx）或 CSV，可一次选择多个文件（最多 100 个）"),
+    )
+
+    def clean_rosters(self):
+        files = self.cleaned_data["rosters"]
+        if len(files) > self.MAX_FILES:
+            raise ValidationError(_("一次最多上传 %(n)d 个文件") % {"n": self.MAX_FILES})
+        bad = [f.name for f in files if not f.name.lower().endswith((".xlsx", ".csv"))]
+        if bad:
+            raise ValidationError(_("只支持 .xlsx 或 .csv 文件：%(names)s") % {"names": "、".join(bad)})
+        big = [f.name for f in files if f.size > settings.MAX_UPLOAD_BYTES]
+        if big:
+            mb = settings.MAX_UPLOAD_BYTES // 2**20
+            raise ValidationError(
+                _("文件过大（超过 %(mb)d MB）：%(names)s") % {"mb": mb, "names": "、".join(big)}
+            )
+        limit = settings.MAX_UPLOAD_BYTES * self.MAX_TOTAL_FILES
+        if sum(f.size for f in files) > limit:
+            raise ValidationError(_("文件合计过大（超过 %(mb)d MB）") % {"mb": limit // 2**20})
+        return files

@@ -37,33 +37,42 @@ def _card(value) -> str:
 
 
 _TEXT50 = Text(50)
+# the templates' example worker (synthetic: the GB 11643 standard's own example number, a Luhn-valid card)
+ID_EXAMPLE, CARD_EXAMPLE = "11010519491231002X", "6228480012345678903"
+ID_NOTE = gettext_lazy("18位居民身份证号码，末位可为X")
 COLUMNS = (
     Column("name", ("姓名", "工人姓名", "人员姓名", "职工姓名"),
-           Text(50, required=gettext_lazy("姓名不能为空"), too_long=gettext_lazy("姓名过长"))),
+           Text(50, required=gettext_lazy("姓名不能为空"), too_long=gettext_lazy("姓名过长")),
+           example=gettext_lazy("张三")),
     Column("id_number", ("公民身份号码", "身份证号", "身份证号码", "身份证", "证件号码", "证件号",
                          "居民身份证号码", "身份证件号码", "公民身份证号码"),
-           validate_resident_id, mask=mask_id, unique=gettext_lazy("身份证号码与第%(n)d行重复")),
+           validate_resident_id, mask=mask_id, unique=gettext_lazy("身份证号码与第%(n)d行重复"),
+           example=ID_EXAMPLE, note=ID_NOTE),
     Column("phone", ("联系电话", "手机号码", "电话", "手机号", "手机", "联系方式", "电话号码", "移动电话",
                      "联系手机"),
-           mobile, mask=mask_phone, formula_text=False),  # +86 is a phone number, not a formula
-    Column("team", ("所属班组", "班组", "班组名称"), _TEXT50),
-    Column("trade", ("工种",), _TEXT50),
-    Column("employer", ("用工单位", "所属单位", "劳务企业", "劳务公司"), Text(100)),
+           mobile, mask=mask_phone, formula_text=False, example="13800138000"),  # +86: a phone, not a formula
+    Column("team", ("所属班组", "班组", "班组名称"), _TEXT50, example=gettext_lazy("钢筋班组")),
+    Column("trade", ("工种",), _TEXT50, example=gettext_lazy("钢筋工")),
+    Column("employer", ("用工单位", "所属单位", "劳务企业", "劳务公司"), Text(100),
+           example=gettext_lazy("某某建筑劳务有限公司")),
     Column("entry_date", ("进场日期", "进场时间", "入场日期", "入场时间", "进场"),
-           Date(required=gettext_lazy("进场日期不能为空"))),
+           Date(required=gettext_lazy("进场日期不能为空")), example="2024-03-05"),
     Column("exit_date", ("退场日期", "退场时间", "离场日期", "离场时间", "出场日期", "出场时间", "退场",
                          "离场"), Date()),
     Column("contract_signed", ("是否签订劳动合同", "签订合同", "签订劳动合同", "劳动合同", "是否签订合同"),
-           yes_no),
-    Column("pay_method", ("工资发放方式", "发放方式"), _pay_method),
-    Column("bank", ("开户银行", "工资卡开户银行", "开户行", "银行"), _TEXT50),
-    Column("card", ("工资卡号", "银行卡号", "卡号", "银行账号"), _card, mask=mask_card),
+           yes_no, example=gettext_lazy("是")),
+    Column("pay_method", ("工资发放方式", "发放方式"), _pay_method, example=gettext_lazy("银行代发"),
+           note=gettext_lazy("银行代发 / 现金；空白视为银行代发")),
+    Column("bank", ("开户银行", "工资卡开户银行", "开户行", "银行"), _TEXT50,
+           example=gettext_lazy("中国农业银行")),
+    Column("card", ("工资卡号", "银行卡号", "卡号", "银行账号"), _card, mask=mask_card, example=CARD_EXAMPLE,
+           note=gettext_lazy("银行卡号，只保存遮蔽后的号码")),
 )  # fmt: skip
 
 
 class RosterImport(ImportKind):
     name = ImportJob.Kind.ROSTER
-    columns = COLUMNS
+    columns: tuple[Column, ...] = COLUMNS
     identify = ("name", "id_number")
     header_missing = gettext_lazy("未找到表头行：须含“姓名”和“公民身份号码（身份证号）”列")
     required_columns = ("name", "id_number", "entry_date")
@@ -83,19 +92,9 @@ class RosterImport(ImportKind):
             error("exit_date", _("退场日期早于进场日期"))
 
     def check(self, job, parsed):
-        """Identity changes the user may not make are errors, the others warnings; rows already on the
-        project's roster are updates (noted on each row for the preview page)."""
-        changes = roster_identity_changes(
-            rows=parsed.rows, known=known_workers(parsed.rows), user=job.created_by
+        return roster_check(
+            project=job.project, rows=parsed.rows, columns=parsed.columns, user=job.created_by
         )
-        conflicts = identity_conflict_errors(changes=changes, columns=parsed.columns)
-        refused = {e["row"] for e in conflicts}
-        hashes = [r["hash"] for r in parsed.rows if r["row"] not in refused]
-        on_roster = roster_hashes_on_project(project=job.project, hashes=hashes)
-        for r in parsed.rows:
-            r["update"] = r["hash"] in on_roster
-        warnings = identity_change_warnings(changes=changes)
-        return Check(conflicts, warnings, created=len(hashes) - len(on_roster), updated=len(on_roster))
 
     def apply(self, job, parsed, progress):
         try:
@@ -110,6 +109,20 @@ class RosterImport(ImportKind):
 
 
 ROSTER = RosterImport()
+
+
+def roster_check(*, project: Project, rows: list[dict], columns: dict, user) -> Check:
+    """Identity changes the user may not make are errors, the others warnings; rows already on the
+    project's roster are updates (noted on each row for the preview page)."""
+    changes = roster_identity_changes(rows=rows, known=known_workers(rows), user=user)
+    conflicts = identity_conflict_errors(changes=changes, columns=columns)
+    refused = {e["row"] for e in conflicts}
+    hashes = [r["hash"] for r in rows if r["row"] not in refused]
+    on_roster = roster_hashes_on_project(project=project, hashes=hashes)
+    for r in rows:
+        r["update"] = r["hash"] in on_roster
+    warnings = identity_change_warnings(changes=changes)
+    return Check(conflicts, warnings, created=len(hashes) - len(on_roster), updated=len(on_roster))
 
 
 def parse_roster(data: bytes, filename: str) -> Parsed:

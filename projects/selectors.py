@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from wagewatch.accounts.access import get_for_user
-from wagewatch.accounts.roles import AnyUser
+from wagewatch.accounts.roles import AnyUser, can_edit_field_work
 
 from .filters import InspectionFilter, ProjectFilter
 from .models import Inspection, LabourCostTransfer, Payroll, Project, RosterEntry
@@ -29,6 +29,13 @@ def project_for_user(*, user: AnyUser, pk: object, write: bool = False) -> Proje
     does field work."""
     qs = Project.objects.select_related("township", "department", "builder", "contractor")
     return get_for_user(qs, user, pk, write=write)
+
+
+def projects_writable(*, user: AnyUser | None) -> QuerySet[Project]:
+    """The projects whose rosters the user may write: his scope, if he does field work (else none)."""
+    if user is None or not can_edit_field_work(user):
+        return Project.objects.none()
+    return Project.objects.visible_to(user).select_related("township")
 
 
 def project_list(*, user: AnyUser, filters: dict[str, Any] | None = None) -> QuerySet[Project]:

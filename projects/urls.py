@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_import, views_inspections
+from . import views, views_import, views_import_many, views_inspections
 
 app_name = "projects"
 
@@ -21,6 +21,15 @@ urlpatterns = [
     path("projects/imports/<int:pk>/progress/", views_import.import_progress, name="import_progress"),
     path("projects/imports/<int:pk>/status/", views_import.import_status, name="import_status"),
     path("projects/imports/<int:pk>/errors.xlsx", views_import.import_errors, name="import_errors"),
+    path("projects/rosters/import/", views_import_many.upload, name="import_many"),
+    path("projects/rosters/import/<int:pk>/", views_import_many.preview, name="import_many_preview"),
+    path("projects/rosters/import/<int:pk>/confirm/", views_import_many.confirm, name="import_many_confirm"),
+    path(
+        "projects/rosters/import/<int:pk>/progress/", views_import_many.progress, name="import_many_progress"
+    ),
+    path("projects/rosters/import/<int:pk>/status/", views_import_many.status, name="import_many_status"),
+    path("projects/rosters/import/<int:pk>/errors.xlsx", views_import_many.errors, name="import_many_errors"),
+    path("projects/imports/template/<str:kind>.xlsx", views_import.import_template, name="import_template"),
     path("projects/<int:pk>/account/", views.account, name="account"),
     path("projects/<int:pk>/account/edit/", views.account_edit, name="account_edit"),
     path("projects/<int:pk>/account/transfers/add/", views.transfer_add, name="transfer_add"),

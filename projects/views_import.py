@@ -23,6 +23,7 @@ from wagewatch.accounts.roles import AuthenticatedHttpRequest, can_reveal
 from wagewatch.accounts.services import reveal_record
 from wagewatch.imports import pipeline
 from wagewatch.imports.reading import ImportFileError
+from wagewatch.imports.template import template_workbook
 from wagewatch.lib.addresses import client_address
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
@@ -81,6 +82,20 @@ def preview_or_refuse(form: forms.Form, preview: Callable[[], ImportJob]) -> Htt
     return redirect("projects:import_preview", pk=job.pk)
 
 
+# the kinds whose upload pages offer a template (the project imports, and the roster batch)
+TEMPLATE_KINDS: set[str] = set()
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """The .xlsx template of an import, built from its column map (no personal data: any signed-in user)."""
+    if kind not in IMPORT_PAGES and kind not in TEMPLATE_KINDS:
+        raise Http404
+    label = ImportJob.Kind(kind).label
+    content = template_workbook(pipeline.kind_of(kind), title=label)
+    return xlsx_response(_("%(kind)s导入模板") % {"kind": label}, content)
+
+
 @login_required
 def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_for_user(user=request.user, pk=pk, write=True)
@@ -92,7 +107,7 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
             return done
     help_text = _("表头可在标题行之下；身份证号相同的人员将更新而不是重复添加。先预检，确认后才写入。")
     return _tab(request, project, "roster", "projects/import_upload.html", form=form,
-                heading=_("导入花名册"), help=help_text)  # fmt: skip
+                heading=_("导入花名册"), help=help_text, template_kind=ImportJob.Kind.ROSTER)  # fmt: skip
 
 
 @login_required
@@ -122,7 +137,11 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_status(request: HttpRequest, pk: int) -> JsonResponse:
-    job = _get_import_for_user(request, pk)
+    return status_json(_get_import_for_user(request, pk))
+
+
+def status_json(job: ImportJob) -> JsonResponse:
+    """An import's state for the progress bar's polling."""
     return JsonResponse(
         {
             "status": job.status,

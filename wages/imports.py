@@ -33,6 +33,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from projects.imports import CARD_EXAMPLE, ID_EXAMPLE, ID_NOTE
 from projects.imports import COLUMNS as ROSTER_COLUMNS
 from projects.models import ImportJob, Project
 from wagewatch.imports import pipeline
@@ -77,11 +78,29 @@ _money = partial(Column, formula_cells=True, formula_text=False)  # amounts are 
 _DAYS = Number(
     1, high=Decimal(31), units=("天",), out_of_range=gettext_lazy("出勤天数应在%(low)s至%(high)s之间")
 )
-NAME = Column("name", (*_ROSTER["name"].headers, "领款人", "收款人"), _ROSTER["name"].type)
-ID_NUMBER = Column("id_number", _ROSTER["id_number"].headers, _ROSTER["id_number"].type, mask=mask_id)
+NAME = Column(
+    "name",
+    (*_ROSTER["name"].headers, "领款人", "收款人"),
+    _ROSTER["name"].type,
+    example=_ROSTER["name"].example,
+)
+ID_NUMBER = Column(
+    "id_number",
+    _ROSTER["id_number"].headers,
+    _ROSTER["id_number"].type,
+    mask=mask_id,
+    example=ID_EXAMPLE,
+    note=ID_NOTE,
+)
 DAYS_HEADERS = ("出勤天数", "出勤（天）", "出勤", "出勤天", "考勤天数", "实际出勤天数", "工作天数",
                 "出工天数")  # fmt: skip
-PERIOD = Column("period", ("工资月份", "考勤月份", "所属月份", "月份", "工资所属期"), Month())
+PERIOD = Column(
+    "period",
+    ("工资月份", "考勤月份", "所属月份", "月份", "工资所属期"),
+    Month(),
+    example="2024-02",
+    note=gettext_lazy("月份，如 2024-02；填写时须与上传页选择的月份一致"),
+)
 _yuan_cell = partial(Number, 2, high=_WAGE_MAX, units=("元",))
 _AMOUNTS = {
     "due": _yuan_cell(required=gettext_lazy("应发工资不能为空")),
@@ -91,25 +110,27 @@ _AMOUNTS = {
 PAY_COLUMNS = (
     NAME,
     Column("id_number", ID_NUMBER.headers, ID_NUMBER.type, mask=mask_id,
-           unique=gettext_lazy("身份证号码与第%(n)d行重复")),
-    _money("days", DAYS_HEADERS, _DAYS),
+           unique=gettext_lazy("身份证号码与第%(n)d行重复"), example=ID_EXAMPLE, note=ID_NOTE),
+    _money("days", DAYS_HEADERS, _DAYS, example="22"),
     _money("due", _yuan("应发工资", "应发金额", "应发", "应发合计", "应付工资", "应发工资总额"),
-           _AMOUNTS["due"]),
+           _AMOUNTS["due"], example="6600.00"),
     _money("deductions", _yuan("扣款", "代扣款项", "扣款金额", "代扣款", "扣款合计", "应扣款", "扣除金额"),
-           _AMOUNTS["deductions"]),
+           _AMOUNTS["deductions"], example="0.00"),
     _money("net", _yuan("实发工资", "实发金额", "实发", "实发合计", "实付工资", "实领工资", "实发数"),
-           _AMOUNTS["net"]),
-    _money("paid_on", ("发放日期", "发放时间", "支付日期", "发薪日期", "付款日期"), Date(past=True)),
+           _AMOUNTS["net"], example="6600.00"),
+    _money("paid_on", ("发放日期", "发放时间", "支付日期", "发薪日期", "付款日期"), Date(past=True),
+           example="2024-03-15"),
     Column("card", ("银行卡号", "工资卡号", "卡号", "银行账号", "收款卡号", "社保卡号", "社会保障卡号"),
-           _card, mask=mask_card),
+           _card, mask=mask_card, example=CARD_EXAMPLE, note=gettext_lazy("银行卡号，只保存遮蔽后的号码")),
     Column("signed", ("本人签字", "签字", "领款人签名", "领款人签字", "工人签字", "本人签名", "签名", "签收"),
-           _signed, formula_text=False),  # only whether it is signed is kept
+           _signed, formula_text=False, example=gettext_lazy("张三"),
+           note=gettext_lazy("本人签名；空白、否、未签视为未签字")),  # only whether it is signed is kept
     PERIOD,
 )  # fmt: skip
 ATTENDANCE_COLUMNS = (
     NAME,
     ID_NUMBER,
-    _money("days", DAYS_HEADERS, _DAYS),
+    _money("days", DAYS_HEADERS, _DAYS, example="22"),
     Column("date", ("考勤日期", "打卡日期", "出勤日期", "刷卡日期", "日期", "打卡时间", "刷卡时间",
                     "通行时间"), Date(invalid=gettext_lazy("日期“%(v)s”不存在或无法识别"))),
     PERIOD,
@@ -287,6 +308,7 @@ class AttendanceImport(_WageImport):
     name = ImportJob.Kind.ATTENDANCE
     columns = ATTENDANCE_COLUMNS
     required_columns = ("id_number", ("days", "date"))
+    template_columns = ("name", "id_number", "days", "period")  # the monthly form; a gate export has its own
     fields = ("days",)
     source, reason = PayLine.Source.ATTENDANCE, gettext_lazy("考勤导入")
 

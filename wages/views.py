@@ -138,7 +138,8 @@ def import_upload(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         )
         if done := preview_or_refuse(form, lambda: preview(data=upload.read())):
             return done
-    return _tab(request, project, "projects/import_upload.html", form=form, heading=heading, help=help_text)
+    return _tab(request, project, "projects/import_upload.html", form=form, heading=heading, help=help_text,
+                template_kind=kind)  # fmt: skip
 
 
 @login_required

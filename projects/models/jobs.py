@@ -18,6 +18,7 @@ class ImportJob(Job):
         PAY_SHEET = "pay_sheet", _("工资支付表")
         ATTENDANCE = "attendance", _("考勤")
         GOLIVE = "golive", _("上线初始化")
+        ROSTERS = "rosters", _("多项目花名册")
 
     class Stage(models.TextChoices):
         PREVIEW = "preview", _("预检")
@@ -47,6 +48,8 @@ class ImportJob(Job):
     # shown on the preview so nobody confirms without seeing them: identity changes, unread columns
     warnings = models.JSONField(_("提示"), default=list, blank=True)
     ignored_columns = models.JSONField(_("未导入的列"), default=list, blank=True)
+    # a batch of rosters (ROSTERS): each file or sheet with its project(s), rows and errors, for the preview
+    parts = models.JSONField(_("文件明细"), default=list, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

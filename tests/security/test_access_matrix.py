@@ -82,6 +82,14 @@ MATRIX = {
     "projects:import_progress": (("import",), DENY, DENY, OK),
     "projects:import_status": (("import",), DENY, DENY, OK),
     "projects:import_errors": (("import",), DENY, DENY, ANY),
+    "projects:import_template": (("kind:roster",), *ALL_OK),  # no personal data: any signed-in user
+    # many rosters at once: a batch is its uploader's only (the sample is office's)
+    "projects:import_many": (None, OK, DENY, OK),
+    "projects:import_many_preview": (("rosters_import",), DENY, DENY, OK),
+    "projects:import_many_confirm": (("rosters_import",), DENY, DENY, ANY),
+    "projects:import_many_progress": (("rosters_import",), DENY, DENY, OK),
+    "projects:import_many_status": (("rosters_import",), DENY, DENY, OK),
+    "projects:import_many_errors": (("rosters_import",), DENY, DENY, ANY),
     "projects:account": (P, *READ_A),
     "projects:account_edit": (P, *FIELD_WRITE),
     "projects:transfer_add": (P, *FIELD_WRITE),
@@ -298,6 +306,10 @@ def samples(township_a, department, office, inspector_a):
         kind=ImportJob.Kind.GOLIVE, filename="golive.xlsx", created_by=office,
         errors=[{"sheet": "案件", "row": 2, "column": "状态", "message": "必填项为空"}], error_count=1,
     )  # fmt: skip
+    rosters_import = ImportJob.objects.create(
+        kind=ImportJob.Kind.ROSTERS, filename="a.xlsx、b.xlsx", created_by=office, status=JobStatus.DONE,
+        errors=[{"sheet": "a.xlsx", "row": 2, "column": "姓名", "message": "姓名不能为空"}], error_count=1,
+    )  # fmt: skip
     deposit_import = ImportJob.objects.create(
         kind=ImportJob.Kind.PROJECTS,
         filename="p.xlsx",
@@ -365,6 +377,7 @@ def samples(township_a, department, office, inspector_a):
         "import": imp,
         "deposit_import": deposit_import,
         "golive_import": golive_import,
+        "rosters_import": rosters_import,
         "hazard": records["hazard"],
         "complaint": records["complaint"],
         "claimant": claimant,

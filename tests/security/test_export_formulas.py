@@ -69,16 +69,29 @@ def _bad_cells(content: bytes) -> list:
     return bad
 
 
-def _roster_errors_job(client, project) -> ImportJob:
-    """A roster upload whose rows have errors, through the real view: its error workbook repeats the cells."""
+def _poisoned_roster() -> bytes:
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(["身份证号", "姓名", "手机号码", "班组", "进场时间"])
     w.writerow(["=1+1", "=cmd|' /C calc'!A0", "@SUM(1)", "+team", "-3"])
     w.writerow([valid_id(), "+张三", "13800000000", "=HYPERLINK(1)", "2026-01-01"])
-    upload = SimpleUploadedFile("roster.csv", out.getvalue().encode())
+    return out.getvalue().encode()
+
+
+def _roster_errors_job(client, project) -> ImportJob:
+    """A roster upload whose rows have errors, through the real view: its error workbook repeats the cells."""
+    upload = SimpleUploadedFile("roster.csv", _poisoned_roster())
     client.post(reverse("projects:import_upload", args=[project.pk]), {"file": upload})
-    job = ImportJob.objects.get()
+    job = ImportJob.objects.get(kind=ImportJob.Kind.ROSTER)
+    assert job.errors
+    return job
+
+
+def _batch_errors_job(client, project) -> ImportJob:
+    """The same rows in a batch of rosters (projects:import_many): its error workbook too."""
+    upload = SimpleUploadedFile(f"{project.code}.csv", _poisoned_roster())
+    client.post(reverse("projects:import_many"), {"rosters": [upload]})
+    job = ImportJob.objects.get(kind=ImportJob.Kind.ROSTERS)
     assert job.errors
     return job
 
@@ -87,6 +100,8 @@ EXPORTS = {
     "projects:export": lambda o: [],
     "projects:roster_export": lambda o: [o["project"].pk],
     "projects:import_errors": lambda o: [o["import_job"].pk],
+    "projects:import_many_errors": lambda o: [o["batch_job"].pk],
+    "projects:import_template": lambda o: ["roster"],
     "risk:export": lambda o: [],
     "complaints:export": lambda o: [],
     "complaints:documents_export": lambda o: [],
@@ -129,7 +144,11 @@ def test_no_exported_cell_starts_a_formula(admin, office, township_a, department
     make_deposit(project, cash="10000", user=office)
     make_task(departments=[department], townships=[township_a])
     client = client_for(admin)
-    objects = {"project": project, "import_job": _roster_errors_job(client, project)}
+    objects = {
+        "project": project,
+        "import_job": _roster_errors_job(client, project),
+        "batch_job": _batch_errors_job(client, project),
+    }
     for model in (
         Enterprise,
         Project,

@@ -8,6 +8,7 @@
 ``cells``     column types: Text, Date, Month, Number, yes_no, mobile, Choice (any callable ``cell -> value``)
 ``kinds``     ``Column``, ``ImportKind`` and ``parse``: header row, typed values, per-column and row checks
 ``pipeline``  preview → confirm → run, progress, preview rows, error workbook, file cleanup
+``template``  the .xlsx template of a kind, from its columns (``Column.example`` / ``note``; a 说明 sheet)
 
 How to add an import (wages/imports.py, the pay sheet 工资支付表 and attendance 考勤, are the latest):
 
@@ -33,6 +34,11 @@ How to add an import (wages/imports.py, the pay sheet 工资支付表 and attend
    ``Sheet(name, kind)`` per sheet, each an ``ImportKind`` with its columns and ``check_row``; the workbook is
    read once, a sheet it lacks means no rows of that kind, rows carry their "sheet", errors name it, and
    ``pipeline.error_sheets`` gives the error workbook a sheet per sheet.
+   A batch of files of one kind (many rosters at once, projects/imports_batch.py) is a ``kinds.FilesKind``
+   with its ``part`` kind: ``pipeline.preview_files`` parses every file and every sheet of a workbook as a
+   part named "file" or "file／sheet"; a part that cannot be read is that part's error (row 0), not the
+   batch's; ``check`` gives ``Check.parts`` (what each part holds) and the error workbook starts with a
+   summary of every error.
 4. Views: build ``ImportJob(kind=..., created_by=user, <scope>)`` and call ``pipeline.preview``; confirm with
    ``pipeline.confirm``; list ``pipeline.preview_rows``, poll ``pipeline.progress``, serve
    ``pipeline.error_sheet``. An import into a project needs only its upload view (``preview_or_refuse``) and

@@ -46,6 +46,10 @@ class Column:
     unique: "StrOrPromise" = ""
     formula_cells: bool = False  # True: a formula cell counts by its computed value; False: it is refused
     formula_text: bool = True  # text that starts like a formula (= + - @) is refused before ``type`` sees it
+    # the download template's 说明 sheet (wagewatch/imports/template.py): a valid value, and the format where
+    # the type does not say it (a plain function such as the ID number's validator)
+    example: object = ""
+    note: "StrOrPromise" = ""
 
 
 @dataclass
@@ -70,6 +74,11 @@ class Check:
     warnings: list[dict] = field(default_factory=list)  # {"row", "message"}: shown before the user confirms
     created: int = 0
     updated: int = 0
+    parts: list[dict] = field(default_factory=list)  # a batch (``FilesKind``): what each file or sheet holds
+
+
+class HeaderMissing(ImportFileError):
+    """No row among the first ``HEADER_SCAN_ROWS`` is the kind's header row (an empty or notes sheet)."""
 
 
 class Refused(Exception):
@@ -84,6 +93,7 @@ class Refused(Exception):
 class Parsed:
     header_row: int = 0
     headers: list[str] = field(default_factory=list)  # the header row's texts
+    above: list[str] = field(default_factory=list)  # the texts of the rows above the header (title lines)
     mapping: dict[str, int] = field(default_factory=dict)  # field -> column index in the file
     columns: dict[str, str] = field(default_factory=dict)  # field -> its name in messages
     rows: list[dict] = field(default_factory=list)  # typed values of the rows without errors, + "row"
@@ -117,6 +127,8 @@ class ImportKind:
     not_data = frozenset({"序号", "编号", "行号"})  # headers read on purpose and not listed as ignored
     formula_message: "StrOrPromise" = gettext_lazy("单元格是公式或以 = + - @ 开头，不予导入")
     background = True  # above IMPORT_SYNC_MAX_ROWS rows the run is queued for Celery; False: always at once
+    # the columns of the download template, in order (empty: every column); alternatives leave one out
+    template_columns: tuple[str, ...] = ()
 
     def aside(self, number: int, values: list, parsed: Parsed) -> bool:
         """True for a non-blank row that is not data (a pay sheet's 合计 row): it is neither checked nor
@@ -142,9 +154,10 @@ def header_key(text: object) -> str:
 
 
 def _find_header(
-    kind: ImportKind, rows: Iterator[tuple[int, list[Any]]]
+    kind: ImportKind, rows: Iterator[tuple[int, list[Any]]], above: list[str]
 ) -> tuple[int, dict[str, int], list[str]]:
-    """Consume rows until the header; returns (row number, {field: column index}, header texts)."""
+    """Consume rows until the header; returns (row number, {field: column index}, header texts) and puts the
+    texts of the rows above it in ``above``."""
     lookup = {header_key(text): c.key for c in kind.columns for text in c.headers}
     for number, values in rows:
         mapping: dict[str, int] = {}
@@ -154,9 +167,10 @@ def _find_header(
                 mapping[key] = index
         if all(key in mapping for key in kind.identify):
             return number, mapping, [normalise_text(v) for v in values]
+        above.append(" ".join(text for text in map(normalise_text, values) if text))
         if number >= HEADER_SCAN_ROWS:
             break
-    raise ImportFileError(str(kind.header_missing))
+    raise HeaderMissing(str(kind.header_missing))
 
 
 def _labels(kind: ImportKind, mapping: dict[str, int], headers: list[str]) -> dict[str, str]:
@@ -245,6 +259,19 @@ class WorkbookKind(ImportKind):
         return (names.index(sheet) if sheet in names else len(names), error["row"])
 
 
+class FilesKind(ImportKind):
+    """An import of a batch: several files of one kind at once, and every sheet of a workbook (a roster per
+    project). Each file, or each sheet of a workbook of several, is a part parsed as ``part`` and named
+    "file" or "file／sheet"; rows carry that name as their "sheet" and errors name it. A part that cannot be
+    read is an error of that part (row 0), never of the batch, so one preview lists every file's faults; a
+    sheet without a header row beside sheets that have one (a 说明 sheet) is listed as not imported."""
+
+    part: ImportKind
+
+    def part_kind(self, name: str) -> ImportKind:
+        return self.part
+
+
 def parse(kind: ImportKind, data: bytes, filename: str) -> Parsed:
     """Read the file once and type and check every row; rows with any error are left out of ``rows``."""
     if isinstance(kind, WorkbookKind):
@@ -279,12 +306,12 @@ def parse_workbook(kind: WorkbookKind, data: bytes, filename: str) -> Parsed:
 
 def parse_table(kind: ImportKind, table: Table) -> Parsed:
     """Type and check every row of one sheet read once."""
-    rows = table.rows()
-    header_row, mapping, headers = _find_header(kind, rows)
+    rows, above = table.rows(), list[str]()
+    header_row, mapping, headers = _find_header(kind, rows, above)
     missing = _missing(kind, mapping)
     if missing:
         raise ImportFileError(_("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)})
-    parsed = Parsed(header_row, headers, mapping, _labels(kind, mapping, headers), table=table)
+    parsed = Parsed(header_row, headers, above, mapping, _labels(kind, mapping, headers), table=table)
     parsed.ignored = _ignored(kind, mapping, headers)
     checker, formulas = _Rows(kind, parsed, table.formulas), table.formulas
     unnamed = {i for i, text in enumerate(headers) if not text}
@@ -322,3 +349,80 @@ def _note_unnamed(parsed: Parsed, unnamed: set[int], values: list) -> None:
     for i in [i for i in unnamed if i < len(values) and normalise_text(values[i])]:
         unnamed.discard(i)
         parsed.ignored.append(_("%(col)s列（无表头）") % {"col": column_letter(i)})
+
+
+def parse_files(kind: FilesKind, files: list[tuple[str, bytes]]) -> Parsed:
+    """Read every file of a batch once and parse each of its parts (see ``FilesKind``)."""
+    parsed = Parsed()
+    for filename, data in files:
+        for name, part in _file_parts(kind.part, filename, data, taken=parsed.parts):
+            parsed.parts[name] = part
+            part.notes["file"] = filename
+            parsed.total += part.total
+            parsed.rows.extend({**row, "sheet": name} for row in part.rows)
+            parsed.errors.extend(RowError(e.row, e.column, e.message, name) for e in part.errors)
+            parsed.ignored.extend(f"{name}：{text}" for text in part.ignored)
+    return parsed
+
+
+def _file_parts(
+    kind: ImportKind, filename: str, data: bytes, *, taken: dict[str, Parsed]
+) -> Iterator[tuple[str, Parsed]]:
+    """(name, parsed) of each part of one file; a part that cannot be read has only its error (row 0)."""
+    name = _unique(filename, taken)
+    try:
+        if not filename.lower().endswith((".xlsx", ".xlsm")):
+            yield name, _headed(kind, _parse_part(kind, Table(data, filename)))
+            return
+        book = Workbook(data, filename)
+    except ImportFileError as exc:
+        yield name, _unreadable(str(exc))
+        return
+    if len(book.names) == 1:
+        part = _headed(kind, _parse_part(kind, book.table(book.names[0])))
+        part.notes["sheet"] = book.names[0]
+        yield name, part
+        return
+    parts = [(_unique(f"{filename}／{sheet}", taken), sheet, _parse_part(kind, book.table(sheet)))
+             for sheet in book.names]  # fmt: skip
+    headed = [(n, sheet, part) for n, sheet, part in parts if part.header_row]
+    if not headed:
+        yield name, _unreadable(str(kind.header_missing))
+        return
+    skipped = [f"“{sheet}”" for _n, sheet, part in parts if not part.header_row]
+    if skipped:  # the other sheets hold no header row: notes, or empty
+        headed[0][2].ignored.append(_("未找到表头、未导入的工作表：%(s)s") % {"s": "、".join(skipped)})
+    for n, sheet, part in headed:
+        part.notes["sheet"] = sheet
+        yield n, part
+
+
+def _parse_part(kind: ImportKind, table: Table | None) -> Parsed:
+    """One part parsed; a sheet without a header row gives an empty Parsed (``header_row`` 0)."""
+    if table is None:
+        return Parsed()
+    try:
+        return parse_table(kind, table)
+    except HeaderMissing:
+        return Parsed()
+    except ImportFileError as exc:  # a column missing, an unreadable sheet
+        return _unreadable(str(exc))
+
+
+def _headed(kind: ImportKind, part: Parsed) -> Parsed:
+    """The part of a file of one sheet: without a header row, that is its error."""
+    return part if part.header_row else _unreadable(str(kind.header_missing))
+
+
+def _unreadable(reason: str) -> Parsed:
+    # header_row -1: a part that failed to read, kept to show its error (0 means a sheet without a header)
+    return Parsed(header_row=-1, errors=[RowError(0, "", reason)])
+
+
+def _unique(name: str, taken: dict[str, Parsed]) -> str:
+    """A part's name, numbered when two files of the batch have the same name."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}（{n}）"
+    return candidate

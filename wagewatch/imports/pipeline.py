@@ -33,7 +33,17 @@ from wagewatch.accounts.models import JobStatus
 from wagewatch.lib import config
 from wagewatch.lib.validators import normalise_text
 
-from .kinds import AnyImportJob, Check, ImportKind, Parsed, Refused, WorkbookKind, parse
+from .kinds import (
+    AnyImportJob,
+    Check,
+    FilesKind,
+    ImportKind,
+    Parsed,
+    Refused,
+    WorkbookKind,
+    parse,
+    parse_files,
+)
 
 log = logging.getLogger(__name__)
 IMPORT_BATCH = 1000  # rows an apply writes (and looks up) per statement
@@ -68,11 +78,39 @@ def preview(job: AnyImportJob, *, filename: str, data: bytes) -> tuple[AnyImport
     preview holding the result; nothing else is written. An unreadable file raises reading.ImportFileError."""
     kind = kind_of(job.kind)
     parsed = parse(kind, data, filename)
+    return _preview(job, kind, parsed, filename=filename, digest=hashlib.sha256(data).hexdigest())
+
+
+def preview_files(job: AnyImportJob, *, files: list[tuple[str, bytes]]) -> tuple[AnyImportJob, Parsed, Check]:
+    """``preview`` of a batch (a ``FilesKind``): every file and sheet parsed and checked together, errors
+    naming each one's file or sheet; the job also keeps what each part holds (``job.parts``)."""
+    kind = kind_of(job.kind)
+    if not isinstance(kind, FilesKind):
+        raise TypeError(f"{job.kind} is not an import of several files")
+    parsed = parse_files(kind, files)
+    digest = hashlib.sha256()
+    for name, data in files:
+        digest.update(hashlib.sha256(name.encode()).digest() + hashlib.sha256(data).digest())
+    names = "、".join(name for name, _data in files)
+    return _preview(job, kind, parsed, filename=names, digest=digest.hexdigest())
+
+
+def _preview(
+    job: AnyImportJob, kind: ImportKind, parsed: Parsed, *, filename: str, digest: str
+) -> tuple[AnyImportJob, Parsed, Check]:
     check = kind.check(job, parsed)
-    order = kind.sheet_order if isinstance(kind, WorkbookKind) else lambda e: e["row"]
+    names = list(parsed.parts)  # a workbook's sheets or a batch's files, in order: their errors in that order
+
+    def order(e: dict) -> tuple[int, int]:
+        return (names.index(e["sheet"]) if e.get("sheet") in names else len(names), e["row"])
+
     errors = sorted([e.as_dict() for e in parsed.errors] + check.errors, key=order)
+    if isinstance(kind, FilesKind):
+        for summary in check.parts:
+            summary["errors"] = sum(1 for e in errors if e.get("sheet") == summary["sheet"])
+        job.parts = check.parts
     job.stage, job.status, job.finished_at = job.Stage.PREVIEW, JobStatus.DONE, timezone.now()
-    job.filename, job.sha256 = filename[:200], hashlib.sha256(data).hexdigest()
+    job.filename, job.sha256 = filename[:200], digest
     job.total_rows, job.created_count, job.updated_count = parsed.total, check.created, check.updated
     job.errors, job.error_count, job.warnings = errors, len(errors), check.warnings
     job.ignored_columns = parsed.ignored
@@ -230,6 +268,8 @@ def error_sheets(job: AnyImportJob, *, reveal: bool) -> list[tuple[str, list[str
     """``error_sheet`` of any kind: for a workbook import, one sheet per sheet with errors (named after it),
     plus the errors that name no sheet row. Raises PreviewGone when the preview's file is gone."""
     kind = kind_of(job.kind)
+    if isinstance(kind, FilesKind):
+        return _batch_error_sheets(job, kind, reveal=reveal)
     if not isinstance(kind, WorkbookKind):
         return [error_sheet(job, reveal=reveal)]
     kept, sheets = stored(job), []
@@ -238,6 +278,22 @@ def error_sheets(job: AnyImportJob, *, reveal: bool) -> list[tuple[str, list[str
         if errors and sheet.name in kept.parts:
             part = kept.parts[sheet.name]
             sheets.append(_error_rows(part, errors, sheet.kind, sheet.name, reveal=reveal))
+    return sheets
+
+
+def _batch_error_sheets(
+    job: AnyImportJob, kind: FilesKind, *, reveal: bool
+) -> list[tuple[str, list[str], Iterator[list[object]]]]:
+    """A batch's errors: every one listed first (file or sheet, row, column, reason), then a sheet per part
+    with errors in its rows, as the rows were."""
+    kept = stored(job)
+    summary = ([e.get("sheet", ""), e["row"] or None, e["column"], e["message"]] for e in job.errors)
+    headers = [_("文件／工作表"), _("行号"), _("列"), _("错误原因")]
+    sheets: list[tuple[str, list[str], Iterator[list[object]]]] = [(_("错误汇总"), headers, summary)]
+    for name, part in kept.parts.items():
+        errors = [e for e in job.errors if e.get("sheet") == name and e["row"]]
+        if errors and part.raw:
+            sheets.append(_error_rows(part, errors, kind.part_kind(name), name, reveal=reveal))
     return sheets
 
 
