@@ -302,6 +302,8 @@ def inspections(request, pk):
 def inspection_form(request, pk, inspection_pk=None):
     project = selectors.project_for_user(user=request.user, pk=pk, write=True)
     inspection = get_object_or_404(Inspection, pk=inspection_pk, project=project) if inspection_pk else None
+    if request.method == "POST" and inspection is None and (first := once.replayed(request)):
+        return first
     form = InspectionForm(request.POST or None, instance=inspection)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -309,7 +311,12 @@ def inspection_form(request, pk, inspection_pk=None):
         def call():
             return services.inspection_save(project=project, user=request.user, inspection=inspection, **data)
 
-        if _save_form(form, call):
+        if inspection is None:  # a new inspection records money recovered: once per form token
+            done = _save_once(request, form, call, reverse("projects:inspections", args=[project.pk]))
+            if done:
+                messages.success(request, _("检查记录已保存"))
+                return done
+        elif _save_form(form, call):
             messages.success(request, _("检查记录已保存"))
             return redirect("projects:inspections", pk=project.pk)
     return _tab(

@@ -142,13 +142,31 @@ def test_project_inspection_form_records_recovered_and_names_the_contractor(
     project = make_project(township_a, department)
     data = {"date": DAY.isoformat(), "check_contracts": "on", "amount_recovered": "8000",
             "workers_involved": "3", "workers_paid": "3"}  # fmt: skip
-    r = client_for(inspector_a).post(reverse("projects:inspection_add", args=[project.pk]), data)
+    r = client_for(inspector_a).post(
+        reverse("projects:inspection_add", args=[project.pk]), with_token(data, inspector_a)
+    )
     assert r.status_code == 302
     inspection = Inspection.objects.get()
     assert inspection.enterprise == project.contractor and inspection.township is None
     assert inspection.check_contracts is True and inspection.check_notice_board is False
     assert inspection.amount_recovered == Decimal("8000") and inspection.workers_paid == 3
     assert inspection.jurisdiction == township_a
+
+
+def test_project_inspection_double_click_records_one_inspection(
+    client_for, inspector_a, township_a, department
+):
+    """An inspection records money recovered: the add form carries a one-time token, and a second POST of the
+    same form (a double click) goes to the first result; a POST without a token is refused."""
+    project = make_project(township_a, department)
+    client = client_for(inspector_a)
+    url = reverse("projects:inspection_add", args=[project.pk])
+    data = with_token({"date": DAY.isoformat(), "amount_recovered": "8000"}, inspector_a)
+    first, second = client.post(url, data), client.post(url, data)
+    assert first.status_code == second.status_code == 302 and first.url == second.url
+    assert Inspection.objects.count() == 1
+    bare = client.post(url, {"date": DAY.isoformat(), "amount_recovered": "8000"})
+    assert bare.status_code == 200 and Inspection.objects.count() == 1
 
 
 def test_project_tab_lists_only_its_own_inspections(
