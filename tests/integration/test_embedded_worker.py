@@ -14,8 +14,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import requests
 
+from tests.conftest import PASSWORD
+from tests.integration import faults_support as fs
 from tests.integration.private_services import free_port
+from tests.integration.test_faults_import_interrupted import roster_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -61,6 +65,57 @@ def _send_heartbeat(env) -> tuple[str, str, str]:
     *_, settings_line, hostname = proc.stdout.strip().splitlines()
     broker, eager = settings_line.split()
     return broker, eager, hostname
+
+
+MAKE_INSPECTOR_AND_PROJECT = """
+from tests.conftest import make_user
+from tests.projects.factories import make_project
+from wagewatch.accounts.models import Department, Role, Township
+town = Township.objects.create(code="TE", name="丙镇")
+make_user("inspector_e", Role.INSPECTOR, townships=[town])
+print(make_project(town, Department.objects.create(code="ZJ", name="县住建局")).pk)
+"""
+ROWS = 3000  # above IMPORT_SYNC_MAX_ROWS (2,000): confirmed, it goes to the worker in three batches
+
+
+def _import_through_the_pages(base: str, env) -> list[dict]:
+    """Upload, preview and confirm a roster over HTTP, then poll its status as the progress page does."""
+    made = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", MAKE_INSPECTOR_AND_PROJECT],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    project = int(made.stdout.split()[-1])
+    web = requests.Session()
+    fs.login(web, base, "inspector_e", PASSWORD)
+    upload = f"{base}/projects/{project}/roster/import/"
+    r = web.post(
+        upload,
+        data={"csrfmiddlewaretoken": fs.csrf_of(web.get(upload, timeout=30).text)},
+        files={"file": ("roster.csv", roster_csv(ROWS), "text/csv")},
+        headers={"Referer": upload},
+        timeout=120,
+    )
+    assert r.status_code == 200 and "/projects/imports/" in r.url, r.text[:500]
+    job = int(r.url.rstrip("/").split("/")[-1])
+    r = web.post(
+        f"{base}/projects/imports/{job}/confirm/",
+        data={"csrfmiddlewaretoken": fs.csrf_of(r.text), **fs.once_of(r.text)},
+        headers={"Referer": r.url},
+        timeout=60,
+    )
+    assert r.url.endswith(f"/projects/imports/{job}/progress/"), r.url
+    seen: list[dict] = []
+    end = time.monotonic() + 240
+    while not seen or seen[-1]["status"] in ("queued", "running"):
+        assert time.monotonic() < end, seen[-5:]
+        seen.append(web.get(f"{base}/projects/imports/{job}/status/", timeout=30).json())
+        time.sleep(0.2)
+    return seen
 
 
 def _heartbeats(home) -> list[str]:
@@ -132,6 +187,13 @@ def test_make_runs_script_starts_worker_and_beat_beside_the_web_server(embedded)
         _, _, hostname = _send_heartbeat(env)
         assert hostname.startswith("celery@")  # the script's worker ran it
         assert hostname in _heartbeats(home)
+        # a roster above the row threshold: the request returns at once, the worker imports it, and the
+        # status the progress bar polls moves through figures between 0 and 100 (the shared file cache)
+        seen = _import_through_the_pages(f"http://127.0.0.1:{port}", env)
+        assert seen[0]["status"] in ("queued", "running") and seen[-1]["status"] == "done", seen[-1]
+        assert seen[-1]["created"] == ROWS and seen[-1]["progress"] == 100
+        figures = [s["progress"] for s in seen]
+        assert figures == sorted(figures) and any(0 < f < 100 for f in figures), figures
         while "beat: Starting" not in (home / "var" / "beat.log").read_text():
             assert time.monotonic() < end, (home / "var" / "beat.log").read_text()
             time.sleep(0.5)
