@@ -45,6 +45,32 @@ def pytest_runtest_setup(item):
         _need(redis_available(), "Redis (set REDIS_URL)")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def embedded_queue_in_a_temporary_folder(tmp_path_factory):
+    """Without REDIS_URL the app queues tasks in files under VAR_DIR (settings): the suite's messages and
+    cached progress go to a temporary folder, never to the checkout's var/ where `make run`'s worker reads."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    from wagewatch.celery import app
+
+    if settings.REDIS_URL:
+        yield
+        return
+    folder = tmp_path_factory.mktemp("var")
+    for sub in ("queue", "control", "results"):
+        (folder / "celery" / sub).mkdir(parents=True)
+    app.conf.broker_transport_options = {
+        "data_folder_in": str(folder / "celery" / "queue"),
+        "data_folder_out": str(folder / "celery" / "queue"),
+        "control_folder": str(folder / "celery" / "control"),
+    }
+    app.conf.result_backend = f"file://{folder / 'celery' / 'results'}"
+    cache = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(folder)}
+    with override_settings(CACHES={"default": cache}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def default_language():
     """Each test starts and ends in the site's language: a request in English (LocaleMiddleware activates it

@@ -1,6 +1,7 @@
 """WageWatch settings: one file, driven by environment variables (see wagewatch/env.py)."""
 
 from datetime import timedelta
+from pathlib import Path
 
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
@@ -96,10 +97,19 @@ if "postgresql" in DATABASES["default"]["ENGINE"]:
     # no answer): give up connecting after a few seconds and answer the clean error page.
     # ?connect_timeout= in DATABASE_URL overrides it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+if "sqlite" in DATABASES["default"]["ENGINE"]:
+    # The web server and the Celery worker share the file: WAL lets pages (an import's progress) read while
+    # the worker writes, and a writer waits for the lock instead of failing at once.
+    sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    sqlite_options.setdefault("timeout", 20)
+    sqlite_options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
 # Each request is one transaction: a failure half-way (or a database restart) leaves nothing half-written.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Files the running app writes beside the database: without Redis, the task queue, task results and cache
+# (scripts/serve.sh keeps the worker and beat logs and the beat schedule here too).
+VAR_DIR = wenv.get("VAR_DIR", Path, BASE_DIR / "var")
 REDIS_URL = wenv.redis_url()
 if REDIS_URL:
     CACHES = {
@@ -116,7 +126,13 @@ if REDIS_URL:
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # a file cache the web server and the worker share: an import's progress bar reads what the worker writes
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 # Sessions and lockouts live in the database so login keeps working without Redis.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -202,10 +218,11 @@ EMAIL_BACKEND = wenv.get(
 )
 DEFAULT_FROM_EMAIL = wenv.get("DEFAULT_FROM_EMAIL", str, "wagewatch@localhost")
 
-# Celery: with REDIS_URL a real broker; without it tasks run in-process.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Celery: with REDIS_URL Redis is the broker and result backend; without it kombu's filesystem transport
+# and Celery's file result backend under VAR_DIR/celery, so `make run` still runs a real worker
+# (scripts/serve.sh). Tasks never run inside the request.
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
@@ -213,7 +230,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 2 * 60 * 60}
+if REDIS_URL:
+    CELERY_RESULT_BACKEND = REDIS_URL
+else:
+    celery_dir = VAR_DIR / "celery"
+    for sub in ("queue", "control", "results"):
+        (celery_dir / sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(celery_dir / "queue"),  # one folder: the web server writes, the worker reads
+        "data_folder_out": str(celery_dir / "queue"),
+        "control_folder": str(celery_dir / "control"),
+    }
+    CELERY_RESULT_BACKEND = f"file://{celery_dir / 'results'}"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A dead broker must not hang a web request: fail fast, the job row stays queued (accounts/jobs.py).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

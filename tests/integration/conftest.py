@@ -8,11 +8,11 @@ def celery_worker_thread(transactional_db):
 
     from wagewatch.celery import app
 
-    app.conf.task_always_eager = False
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, False
     try:
         with start_worker(
             app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"
         ):
             yield app
     finally:
-        app.conf.task_always_eager = not app.conf.broker_url.startswith("redis")
+        app.conf.task_always_eager = eager
