@@ -186,3 +186,14 @@ def public_typical_cases(*, on: datetime.date) -> QuerySet[TypicalCase]:
         )
         .order_by("-published_on", "-pk")
     )
+
+
+OPEN_CASE_STATUSES = (Complaint.Status.RECEIVED, Complaint.Status.ACCEPTED, Complaint.Status.FILED)
+STATE_PANEL_CASES = 10  # shown on the project page's state panel; the complaints tab lists them all
+
+
+def project_open_cases(*, user: AnyUser, project: Project) -> list[Complaint]:
+    """The project's open cases the user may see, soonest deadline first, one more than the panel shows
+    (so it can say there are more): one query."""
+    cases = Complaint.objects.visible_to(user).filter(project=project, status__in=OPEN_CASE_STATUSES)
+    return list(cases.order_by("close_due", "accept_due", "pk")[: STATE_PANEL_CASES + 1])

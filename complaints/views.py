@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -319,3 +320,21 @@ def evidence_photo(request, pk):
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --------------------------------------------------------------- on the project overview's state panel
+
+
+def state_context(request, project) -> dict:
+    """The open cases on the project page's state panel, with number and running deadline (one query)."""
+    cases = selectors.project_open_cases(user=request.user, project=project)
+    html = render_to_string(
+        "complaints/_state_cases.html",
+        {
+            "cases": cases[: selectors.STATE_PANEL_CASES],
+            "more": len(cases) > selectors.STATE_PANEL_CASES,
+            "project": project,
+        },
+        request=request,
+    )
+    return {"state_sections": [{"order": 50, "html": html}]}

@@ -16,6 +16,7 @@ from complaints.selectors import arrears_enterprise_ids
 from projects.models import LabourCostTransfer, Payroll, Project
 from wagewatch.accounts.roles import AnyUser
 from wagewatch.lib import bounds, law
+from wagewatch.lib.amounts import yuan_text
 from wagewatch.lib.periods import month_starts, years_before
 
 from .filters import DepositFilter
@@ -87,7 +88,9 @@ def compute_required(price: Decimal, record: Record) -> tuple[Decimal, list[str]
     """DESIGN §2.4 in its order: base rate → clean-record cut (floor) → larger uplift → cap → exemption."""
     price = money(price)
     rate = law.DEPOSIT_RATE()  # refused (ImproperlyConfigured) outside the legal band
-    reasons = [_("基准比例 %(rate)s%% × 合同价款 %(price)s 元") % {"rate": _pct(rate), "price": price}]
+    reasons = [
+        _("基准比例 %(rate)s%% × 合同价款 %(price)s 元") % {"rate": _pct(rate), "price": yuan_text(price)}
+    ]
     reduction = law.DEPOSIT_CLEAN_RECORD_REDUCTION()
     if reduction and not record.arrears_2y and not record.blacklisted:
         floor = law.DEPOSIT_RATE_FLOOR()
@@ -110,13 +113,13 @@ def compute_required(price: Decimal, record: Record) -> tuple[Decimal, list[str]
     cap = law.DEPOSIT_CAP()
     if cap is not None and amount > cap:
         amount = money(cap)
-        reasons.append(_("超过上限，按上限 %(cap)s 元") % {"cap": amount})
+        reasons.append(_("超过上限，按上限 %(cap)s 元") % {"cap": yuan_text(amount)})
     exempt_below = law.DEPOSIT_EXEMPT_BELOW()
     exempt = price < exempt_below and not record.arrears_1y and not record.blacklisted
     if exempt:
         reasons.append(
             _("合同价款低于 %(limit)s 元且近%(years)s年无拖欠，可申请免缴（须经办人确认并说明理由）")
-            % {"limit": exempt_below, "years": law.DEPOSIT_EXEMPT_RECORD_YEARS()}
+            % {"limit": yuan_text(exempt_below), "years": law.DEPOSIT_EXEMPT_RECORD_YEARS()}
         )
     return amount, reasons, exempt
 
@@ -156,6 +159,11 @@ class DepositPosition:
     @property
     def held(self) -> Decimal:
         return self.cash_balance + self.guarantee_amount
+
+    @property
+    def shortfall(self) -> Decimal:
+        """What is missing to the required amount (0 when held covers it)."""
+        return max(self.required - self.held, ZERO)
 
     @property
     def short(self) -> bool:

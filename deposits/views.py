@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -359,3 +360,19 @@ def fund_action(request, action, pk=None):
 
 def _advance_pay(*, project, **fields):
     return services.advance_pay(project=project, enterprise=project.contractor, **fields)
+
+
+# --------------------------------------------------------------- on the project overview's state panel
+
+
+def state_context(request, project) -> dict:
+    """The deposit position on the project page's state panel: required, held, cash balance (six queries,
+    the one definition the sweep's DEPOSIT_SHORT reads too)."""
+    on = timezone.localdate()
+    position = selectors.deposit_positions(projects_qs=Project.objects.filter(pk=project.pk), on=on)[
+        project.pk
+    ]
+    html = render_to_string(
+        "deposits/_state_deposit.html", {"position": position, "project": project}, request=request
+    )
+    return {"state_sections": [{"order": 30, "html": html}]}

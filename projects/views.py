@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +27,7 @@ from wagewatch.lib.formerrors import add_service_errors
 from wagewatch.lib.masking import mask_card
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
-from . import exports, selectors, services
+from . import exports, selectors, services, state
 from .filters import ProjectFilter
 from .forms import (
     InspectionForm,
@@ -53,7 +55,9 @@ TABS = [
 
 # Apps above projects add to a tab's context without projects importing them (wages: the arrears card on
 # the overview, payroll months summed from pay lines): {tab key: [hook(request, project) -> dict]},
-# registered in the app's AppConfig.ready().
+# registered in the app's AppConfig.ready(). The key "state" is the overview's state panel (payroll,
+# deposit, cases), asked for only by the overview itself, not by the edit form that shares its tab. A
+# hook's list value is added to the lists of the others (cards, state sections).
 TAB_CONTEXT: dict[str, list] = {}
 
 
@@ -64,11 +68,16 @@ def project_tabs(project) -> list[dict]:
     ]
 
 
-def _tab(request, project, tab, template, **context):
+def _tab(request, project, tab, template, parts=(), **context):
+    """Render a tab with what the apps above add: TAB_CONTEXT[tab], and [part] for each of ``parts``."""
     context.update(project=project, active_tab=tab, title=project.name)
     context.setdefault("can_edit", can_edit_field_work(request.user))
-    for hook in TAB_CONTEXT.get(tab, ()):
-        context.update(hook(request, project))
+    hooks = [hook for key in (tab, *parts) for hook in TAB_CONTEXT.get(key, ())]
+    for hook in hooks:
+        for key, value in hook(request, project).items():
+            # a list (cards, state sections) gathers every app's items; anything else is set
+            both = isinstance(value, list) and isinstance(context.get(key), list)
+            context[key] = [*context[key], *value] if both else value
     return render(request, template, context)
 
 
@@ -153,8 +162,33 @@ def project_detail(request, pk):
     }
     subcontracts = project.subcontracts.select_related("enterprise")
     return _tab(
-        request, project, "overview", "projects/project_detail.html", stats=stats, subcontracts=subcontracts
+        request,
+        project,
+        "overview",
+        "projects/project_detail.html",
+        stats=stats,
+        subcontracts=subcontracts,
+        parts=("state",),
+        today=timezone.localdate(),
+        state_sections=_state_sections(request, project),
     )
+
+
+def _state_sections(request, project) -> list[dict]:
+    """The state panel's parts owned by projects (this month's transfer, open hazards: three queries); the
+    apps above add theirs (payroll, deposit, cases) through TAB_CONTEXT, each with its place ("order")."""
+    today = timezone.localdate()
+    transfer = render_to_string(
+        "projects/_state_duty.html",
+        {"duty": state.transfer_status(project=project, today=today), "kind": "transfer"},
+        request=request,
+    )
+    hazards = render_to_string(
+        "projects/_state_hazards.html",
+        {"hazards": list(state.open_hazards(user=request.user, project=project)), "project": project},
+        request=request,
+    )
+    return [{"order": 10, "html": transfer}, {"order": 40, "html": hazards}]
 
 
 @login_required

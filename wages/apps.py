@@ -16,6 +16,7 @@ class WagesConfig(AppConfig):
         from .imports import ATTENDANCE, PAY_SHEET
 
         TAB_CONTEXT.setdefault("overview", []).append(views.overview_context)
+        TAB_CONTEXT.setdefault("state", []).append(views.state_context)
         TAB_CONTEXT.setdefault("payroll", []).append(views.payroll_context)
         IMPORT_PAGES.update(views.IMPORT_PAGES)
         pipeline.register(PAY_SHEET)

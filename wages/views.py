@@ -34,6 +34,7 @@ from . import exports, selectors, services
 from .forms import AttendanceImportForm, PayLineForm, PaySheetImportForm, WageImportForm
 from .imports import wage_import_preview
 from .models import PayLine
+from .state import payroll_status
 
 PAGE_SIZE = 50
 # the wage imports on the project import pages (registered in WagesConfig.ready())
@@ -173,6 +174,16 @@ def overview_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         request=request,
     )
     return {"overview_cards": [card]}
+
+
+def state_context(request: HttpRequest, project: Project) -> dict[str, Any]:
+    """Last month's payroll on the overview's state panel (two queries)."""
+    payroll = render_to_string(
+        "projects/_state_duty.html",
+        {"duty": payroll_status(project=project, today=timezone.localdate()), "kind": "payroll"},
+        request=request,
+    )
+    return {"state_sections": [{"order": 20, "html": payroll}]}
 
 
 def payroll_context(request: HttpRequest, project: Project) -> dict[str, Any]:

@@ -151,7 +151,7 @@ def test_case_page_shows_the_records_and_prefills_the_close_form(case, project, 
     case.save()
     response = client_for(inspector_a).get(reverse("complaints:detail", args=[case.pk]))
     page = response.content.decode()
-    assert "在册" in page and "6000.00" in page and entry.worker.id_number not in page
+    assert "在册" in page and "6,000.00" in page and entry.worker.id_number not in page
     close = response.context["close_form"]
     assert close.initial == {"amount_recovered": Decimal("6000.00"), "workers_paid": 1}
 

@@ -37,3 +37,12 @@ def test_notice_board_pdf_is_served_in_scope(client_for, inspector_a, inspector_
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_case_without_arrears_period_shows_no_question_marks(client_for, inspector_a, project_a):
+    """Issue 18 item 7: "欠薪期间 ? — ?" never shows; a missing period reads 未填."""
+    case = make_complaint(project=project_a, amount_claimed="123456.50")
+    body = client_for(inspector_a).get(reverse("complaints:detail", args=[case.pk])).content.decode()
+    period = body.split("欠薪期间", 1)[1].split("</dd>", 1)[0]
+    assert "?" not in period and "未填" in period
+    assert "123,456.50" in body and "123456.50" not in body

@@ -81,9 +81,9 @@ def test_matching_worker_sees_his_months_and_nothing_of_anyone_else(project, ent
     page = response.content.decode()
     for m in (4, 3, 2):
         assert f"{month(m):%Y-%m}" in page
-    assert "4000.00" in page and "欠 2000.00 元" in page and "合计 8000.00 元" in page
+    assert "4,000.00" in page and "欠 2,000.00 元" in page and "合计 8,000.00 元" in page
     other = neighbour.worker
-    for secret in (other.name, other.phone, "7777.77", "1234.56", "17.5"):
+    for secret in (other.name, other.phone, "7777.77", "7,777.77", "1234.56", "1,234.56", "17.5"):
         assert secret not in page
     assert entry.worker.id_number not in page
 
@@ -100,7 +100,7 @@ def test_any_wrong_combination_gets_the_same_neutral_answer(project, entry, chan
     response = post(Client(), project, **who(entry, **change))
     page = response.content.decode()
     assert response.status_code == 400 and NEUTRAL in page
-    assert "2000.00" not in page and f"{month(3):%Y-%m}" not in page
+    assert "2,000.00" not in page and "2000.00" not in page and f"{month(3):%Y-%m}" not in page
 
 
 def test_a_worker_of_another_project_is_not_found_here(project, entry, township_a, department):

@@ -1,4 +1,5 @@
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -348,3 +349,19 @@ def test_every_apps_project_tab_shows_the_whole_tab_bar(client_for, office, proj
         body = c.get(reverse(name, args=[project_a.pk])).content.decode()
         links = [reverse(n, args=[project_a.pk]) for _k, _l, n in views.TABS]
         assert all(f'href="{link}"' in body for link in links), name
+
+
+def test_project_page_writes_money_and_ratios_for_people(client_for, office, township_a, department):
+    """Issue 18 item 7: 40,000,000.00 元 with separators and 20.0%, not 40000000.00 and 0.2000."""
+    project = make_project(
+        township_a, department, contract_price=Decimal("40000000.00"), labour_share=Decimal("0.2000")
+    )
+    body = client_for(office).get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert "40,000,000.00 元" in body and "20.0%" in body
+    assert "40000000.00" not in body and "0.2000" not in body
+
+
+def test_project_list_writes_contract_price_in_wan(client_for, office, township_a, department):
+    make_project(township_a, department, contract_price=Decimal("40000000.00"))
+    body = client_for(office).get(reverse("projects:list")).content.decode()
+    assert "合同价款（万元）" in body and "4,000.00" in body

@@ -61,7 +61,7 @@ def test_tab_lists_the_month_masked_with_card_check_and_the_arrears_card(
     assert body.count('class="tag tag-green">✓') == 2 and body.count('class="tag tag-red" title') == 1
     assert "户名不符" in body and "金额不明" in body
     # the card: B's 6,000 owed (the bank failed) and D owed an unknown amount; oldest month March
-    assert "6000.00</div>" in body and "被欠薪工人 2 人" in body and "最早欠薪月份 2026-03" in body
+    assert "6,000.00</div>" in body and "被欠薪工人 2 人" in body and "最早欠薪月份 2026-03" in body
     assert "1 条明细有出勤但无应发金额" in body
 
 
@@ -224,7 +224,7 @@ def test_enterprise_page_shows_its_workers_arrears_masked(client_for, office, pr
 
 def test_project_overview_shows_the_arrears_card(client_for, inspector_a, project_a, march):
     body = client_for(inspector_a).get(reverse("projects:detail", args=[project_a.pk])).content.decode()
-    assert "arrears-card" in body and "6000.00</div>" in body and "被欠薪工人 2 人" in body
+    assert "arrears-card" in body and "6,000.00</div>" in body and "被欠薪工人 2 人" in body
     assert reverse("wages:project_tab", args=[project_a.pk]) in body
 
 
@@ -236,8 +236,12 @@ def test_project_overview_queries_do_not_grow_with_lines(
         make_pay_line(_entry(project_a), MARCH, net=None, paid_on=None)
     client = client_for(office)
     # savepoint; session, user, role; the project; counts of roster, transfers, payrolls, inspections; the
-    # arrears card; unread notifications (menu); subcontracts; release savepoint
-    with django_assert_num_queries(13):
+    # state panel (issue 18 item 10, 12): this month's transfer and the one before it (2), open hazards (1),
+    # last month's pay lines summed and its reported payroll (2), the deposit position (6:
+    # deposits.selectors.deposit_positions — the project row, arrears cases 2 and 1 years back, deposit
+    # draws, the blacklist, guarantee letters), open cases (1); the arrears card; unread notifications
+    # (menu); subcontracts; release savepoint
+    with django_assert_num_queries(25):
         body = client.get(reverse("projects:detail", args=[project_a.pk])).content.decode()
     assert f"被欠薪工人 {n} 人" in body
 
