@@ -27,7 +27,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="worker",
             name="phone_hash",
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=64),
+            field=models.CharField(
+                blank=True, db_default="", db_index=True, default="", editable=False, max_length=64
+            ),
         ),
         migrations.RunPython(fill_phone_hash, migrations.RunPython.noop),
     ]
