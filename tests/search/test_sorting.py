@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.complaints.factories import make_complaint
+from tests.deposits.factories import make_deposit
 from tests.projects.factories import make_project
 
 
@@ -79,3 +80,12 @@ def test_bad_page_number_never_fails(client_for, office, project_a, page):
     c = client_for(office)
     for name in ("complaints:list", "projects:list", "complaints:orders", "risk:hazards"):
         assert c.get(reverse(name), {"page": page}).status_code == 200, name
+
+
+def test_deposit_ledger_sorts_and_keeps_the_sort_in_its_pages(client_for, office, township_a, department):
+    for cash in ("300", "100", "200"):
+        make_deposit(make_project(township_a, department), cash=cash)
+    r = client_for(office).get(reverse("deposits:list"), {"township": township_a.pk, "sort": "-balance"})
+    assert [d.balance for d in r.context["page"].object_list] == [Decimal(300), Decimal(200), Decimal(100)]
+    assert "sort=-balance" in r.context["query"]
+    assert f"township={township_a.pk}&amp;sort=balance" in r.content.decode()
