@@ -15,6 +15,7 @@ from wagewatch.accounts import roles
 from wagewatch.accounts.roles import AnyUser
 from wagewatch.lib import config, law
 from wagewatch.lib.qr import qr_svg
+from wagewatch.lib.sorting import Columns, sorted_by
 
 from .deadlines import due_q
 from .filters import ORDER_STATUS, ComplaintFilter, InterviewFilter, OrderFilter, TypicalCaseFilter
@@ -56,14 +57,41 @@ def can_see_reporter(user: AnyUser, complaint: Complaint) -> bool:
     return roles.is_inspector(user) and complaint.handler_id == user.pk
 
 
-def complaint_list(*, user: AnyUser, filters: dict[str, Any]) -> QuerySet[Complaint]:
-    """Cases this user may see, filtered; rows carry project, township and handler (no N+1)."""
+# the ledger's sortable columns (?sort=<column> or -<column>): nothing else reaches order_by
+CASE_SORTS: Columns = {
+    "number": "number",
+    "kind": "kind",
+    "channel": "channel",
+    "received": "received_at",
+    "respondent": "respondent_name",
+    "project": "project__name",
+    "township": "township__sort",
+    "workers": "workers_involved",
+    "amount": "amount_claimed",
+    "status": "status",
+}
+ORDER_SORTS: Columns = {
+    "number": ("year", "seq"),
+    "kind": "kind",
+    "enterprise": "enterprise__name",
+    "township": "township__sort",
+    "amount": "amount",
+    "issued": "issued_on",
+    "served": "served_on",
+    "deadline": "deadline",
+    "complied": "complied_on",
+}
+
+
+def complaint_list(*, user: AnyUser, filters: dict[str, Any], sort: str = "") -> QuerySet[Complaint]:
+    """Cases this user may see, filtered, sorted by a CASE_SORTS column (else newest first); rows carry
+    project, township and handler (no N+1)."""
     qs = (
         Complaint.objects.visible_to(user)
         .select_related("project", "township", "handler")
         .defer("complainant_phone", "complainant_id_number", "description")
     )
-    return ComplaintFilter.apply(qs, filters).order_by("-received_at", "-id")
+    return sorted_by(ComplaintFilter.apply(qs, filters), sort, CASE_SORTS, default=("-received_at", "-id"))
 
 
 def cases_due(user: AnyUser, *, limit: int = 20, township_id: int | None = None) -> list[Complaint]:
@@ -86,13 +114,15 @@ def event_list(*, complaint: Complaint) -> QuerySet[CaseEvent]:
 
 
 def order_list(
-    *, user: AnyUser, filters: dict[str, Any], today: datetime.date | None = None
+    *, user: AnyUser, filters: dict[str, Any], today: datetime.date | None = None, sort: str = ""
 ) -> QuerySet[EnforcementOrder]:
-    """Enforcement orders this user may see, filtered by kind, status, township, year and text."""
+    """Enforcement orders this user may see, filtered by kind, status, township, year and text, sorted by an
+    ORDER_SORTS column (else newest number first)."""
     qs = EnforcementOrder.objects.visible_to(user).select_related(
         "enterprise", "project", "complaint", "township"
     )
-    return OrderFilter.apply(qs, filters, today=today).order_by("-year", "-seq", "kind")
+    qs = OrderFilter.apply(qs, filters, today=today)
+    return sorted_by(qs, sort, ORDER_SORTS, default=("-year", "-seq", "kind"))
 
 
 def interview_list(

@@ -53,9 +53,8 @@ def complaint_list(request):
     """案件台账: filters, search, pagination."""
     _field_staff(request)
     form, data = _filters(request)
-    page = Paginator(selectors.complaint_list(user=request.user, filters=data), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    rows = selectors.complaint_list(user=request.user, filters=data, sort=request.GET.get("sort", ""))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "query": page_query(request), "title": _("案件台账")}
     return render(request, "complaints/list.html", context)
 
@@ -65,7 +64,8 @@ def complaint_export(request):
     """The ledger as .xlsx, same filters, without the reporter's identity."""
     _field_staff(request)
     _form, data = _filters(request)
-    rows = (ledger_row(c) for c in selectors.complaint_list(user=request.user, filters=data).iterator(2000))
+    cases = selectors.complaint_list(user=request.user, filters=data, sort=request.GET.get("sort", ""))
+    rows = (ledger_row(c) for c in cases.iterator(2000))
     content = write_workbook([(_("案件台账"), LEDGER_HEADERS, rows)])
     return xlsx_response(f"案件台账-{timezone.localdate():%Y%m%d}.xlsx", content)
 

@@ -94,7 +94,7 @@ def order_list(request):
     if request.method == "POST":
         return _document_form(request, replace(ORDER, initial=lambda _request: {}, page=_orders))
     filter_form, data, query = _filters(request)
-    rows = selectors.order_list(user=request.user, filters=data)
+    rows = selectors.order_list(user=request.user, filters=data, sort=request.GET.get("sort", ""))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter_form": filter_form, "page": page, "query": query, "today": timezone.localdate()}
     return render(request, "complaints/orders.html", {**context, "title": _("执法文书")})

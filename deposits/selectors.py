@@ -18,6 +18,7 @@ from wagewatch.accounts.roles import AnyUser
 from wagewatch.lib import bounds, law
 from wagewatch.lib.amounts import yuan_text
 from wagewatch.lib.periods import month_starts, years_before
+from wagewatch.lib.sorting import Columns, sorted_by
 
 from .filters import DepositFilter
 from .models import ZERO, DepositEntry, EmergencyAdvance, Guarantee, WageDeposit
@@ -207,12 +208,26 @@ def deposit_positions(*, projects_qs: QuerySet[Project], on: datetime.date) -> d
 LIST_FILTERS = ("township", "department", "form", "status")
 
 
+# the ledger's sortable columns (?sort=<column> or -<column>): nothing else reaches order_by
+SORTS: Columns = {
+    "project": "project__code",
+    "township": "project__township__sort",
+    "contractor": "project__contractor__name",
+    "form": "form",
+    "balance": "balance",
+    "status": "status",
+}
+
+
 def deposit_list(*, user: AnyUser, filters: dict[str, Any] | None = None) -> QuerySet[WageDeposit]:
-    """Deposits this user may see, filtered; rows carry project, township, department and contractor."""
+    """Deposits this user may see, filtered, sorted by a SORTS column (else by township and project); rows
+    carry project, township, department and contractor."""
+    filters = filters or {}
     qs = WageDeposit.objects.visible_to(user).select_related(
         "project__township", "project__department", "project__contractor"
     )
-    return DepositFilter.apply(qs, filters or {}).order_by("project__township__sort", "project__code", "id")
+    default = ("project__township__sort", "project__code", "id")
+    return sorted_by(DepositFilter.apply(qs, filters), filters.get("sort"), SORTS, default=default)
 
 
 def positions_for_deposits(

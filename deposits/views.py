@@ -82,8 +82,8 @@ def _detail(pk) -> str:
 
 def _filters(request) -> tuple[dict, dict]:
     """The ledger's parameters as typed (the page's selects and links show them) and validated."""
-    typed = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q")}
-    return typed, page_filters(DepositFilter, request)[1]
+    typed = {k: request.GET.get(k, "") for k in (*selectors.LIST_FILTERS, "q", "sort")}
+    return typed, {**page_filters(DepositFilter, request)[1], "sort": typed["sort"]}
 
 
 @login_required

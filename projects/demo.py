@@ -104,6 +104,7 @@ def _roster(project, i, rng) -> None:
                 "sex": "M" if int(number[16]) % 2 else "F",
                 "birth_date": datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
                 "phone": f"1380000{n:04d}",
+                "phone_hash": keyed_hash(f"1380000{n:04d}"),
             },
         )
         RosterEntry.objects.update_or_create(

@@ -5,7 +5,8 @@ from django_filters import Filter
 
 from wagewatch.lib.filters import ListFilter
 
-from .forms import InspectionFilterForm, ProjectFilterForm
+from .forms import InspectionFilterForm, ProjectFilterForm, RosterFilterForm, WorkerSearchForm
+from .search import worker_match
 
 
 class ProjectFilter(ListFilter):
@@ -51,3 +52,36 @@ class InspectionFilter(ListFilter):
     def by_enterprise(self, queryset, _name, value):
         """The employer inspected: the one recorded, or the project's general contractor when none is."""
         return queryset.filter(Q(enterprise=value) | Q(enterprise__isnull=True, project__contractor=value))
+
+
+class RosterFilter(ListFilter):
+    """A project's roster: a worker by name, ID or phone number; team, employer, on site or not, contract."""
+
+    team = Filter(field_name="team")
+    employer = Filter(field_name="employer_id")
+    state = Filter(method="by_state")
+    contract = Filter(method="by_contract")
+
+    class Meta:
+        form = RosterFilterForm
+
+    def search(self, queryset, _name, value):
+        text = (value or "").strip()
+        return queryset.filter(worker_match(text, prefix="worker__")) if text else queryset
+
+    def by_state(self, queryset, _name, value):
+        """On site: not exited, or exiting after today; exited: left on or before today."""
+        left = Q(exit_date__lte=self.today)
+        if value == "on_site":
+            return queryset.exclude(left)
+        return queryset.filter(left) if value == "exited" else queryset
+
+    def by_contract(self, queryset, _name, value):
+        return queryset.filter(contract_signed=value == "yes") if value in ("yes", "no") else queryset
+
+
+class WorkerSearchFilter(ListFilter):
+    """The worker search's one box (its selector matches the text: projects.search.worker_match)."""
+
+    class Meta:
+        form = WorkerSearchForm

@@ -50,6 +50,27 @@ class InspectionFilterForm(BoundedForm):
     date_to = forms.DateField(label=_("至"), required=False, widget=DATE)
 
 
+class RosterFilterForm(BoundedForm):
+    """The roster's search box and filters (the page draws its own selects; this validates the answers)."""
+
+    STATES = [("", _("全部")), ("on_site", _("在场")), ("exited", _("已退场"))]
+    CONTRACTS = [("", _("全部")), ("yes", _("已签")), ("no", _("未签"))]
+
+    q = forms.CharField(label=_("姓名/身份证号/电话"), required=False, max_length=100)
+    team = forms.CharField(label=_("班组"), required=False, max_length=50)
+    employer = forms.IntegerField(label=_("用工单位"), required=False, min_value=1, max_value=2**31 - 1)
+    state = forms.ChoiceField(label=_("进退场"), choices=STATES, required=False)
+    contract = forms.ChoiceField(label=_("劳动合同"), choices=CONTRACTS, required=False)
+
+
+class WorkerSearchForm(BoundedForm):
+    """The worker search: a name (contains), or an ID or phone number (exact); or one worker found by the
+    header's search (``worker``: his id, so his numbers stay out of the address)."""
+
+    q = forms.CharField(label=_("姓名/身份证号/电话"), required=False, max_length=100)
+    worker = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+
 class ProjectForm(NoFormulaMixin, BoundedModelForm):
     future_dates = ("start_date", "planned_finish")
 

@@ -179,7 +179,8 @@ def _entry(row: dict, *, project, worker_id, employers, now, pk=None) -> RosterE
     )
 
 
-_WORKER_COLUMNS = ["id_number", "id_number_hash", "name", "sex", "birth_date", "phone", "created_at"]
+_WORKER_COLUMNS = ["id_number", "id_number_hash", "name", "sex", "birth_date", "phone", "phone_hash"]
+_WORKER_COLUMNS += ["created_at"]
 _ENTRY_COLUMNS = ["project_id", "worker_id", "employer_id", "employer_name", "team", "trade", "entry_date"]
 _ENTRY_COLUMNS += [
     "exit_date",
@@ -204,7 +205,7 @@ def _copy_new_workers(batch: list[dict], *, workers: dict, now, user_id: int | N
         return
     values = (
         [encrypt(r["id_number"]), r["hash"], r["name"], r["sex"], r["birth_date"],
-         encrypt(r["phone"]) if r["phone"] else "", now]
+         encrypt(r["phone"]) if r["phone"] else "", keyed_hash(r["phone"]), now]
         for r in fresh
     )  # fmt: skip
     copy_rows(Worker._meta.db_table, _WORKER_COLUMNS, values)
@@ -320,10 +321,11 @@ def _identity_apply(changes: list[IdentityChange], *, user) -> None:
     for change in changes:
         change.worker._change_reason = _change_text(change)
         change.worker.name, change.worker.phone = change.name, change.phone
+        change.worker.phone_hash = keyed_hash(change.phone)
         workers.append(change.worker)
     if workers:
         bulk_update_with_history(
-            workers, Worker, ["name", "phone"], batch_size=IMPORT_BATCH, default_user=user
+            workers, Worker, ["name", "phone", "phone_hash"], batch_size=IMPORT_BATCH, default_user=user
         )
 
 

@@ -3,23 +3,29 @@
 import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from wagewatch.accounts.access import get_for_user
 from wagewatch.accounts.roles import AnyUser, can_edit_field_work
+from wagewatch.lib.keyset import KeysetPage, keyset_page
+from wagewatch.lib.sorting import Columns, sorted_by
 
-from .filters import InspectionFilter, ProjectFilter
-from .models import Inspection, LabourCostTransfer, Payroll, Project, RosterEntry
+from .filters import InspectionFilter, ProjectFilter, RosterFilter
+from .models import Enterprise, Inspection, LabourCostTransfer, Payroll, Project, RosterEntry, Worker
+from .search import worker_match
 
-SORTS = {
+# the list's sortable columns (?sort=<column> or -<column>): nothing else reaches order_by
+SORTS: Columns = {
     "code": "code",
     "name": "name",
+    "township": "township__sort",
+    "department": "department__name",
+    "investment": "investment_type",
+    "contractor": "contractor__name",
     "start": "start_date",
-    "-start": "-start_date",
     "price": "contract_price",
-    "-price": "-contract_price",
+    "status": "status",
     "grade": "risk_grade",
-    "-grade": "-risk_grade",
 }
 LIST_FILTERS = ("township", "department", "investment_type", "status", "risk_grade")
 
@@ -43,17 +49,48 @@ def project_list(*, user: AnyUser, filters: dict[str, Any] | None = None) -> Que
     filters = filters or {}
     qs = Project.objects.visible_to(user).select_related("township", "department", "builder", "contractor")
     qs = ProjectFilter.apply(qs, filters)
-    order = SORTS.get(filters.get("sort") or "")
-    return qs.order_by(order, "pk") if order else qs.order_by("-start_date", "code", "pk")
+    return sorted_by(qs, filters.get("sort"), SORTS, default=("-start_date", "code", "pk"))
 
 
-def project_roster(*, project: Project) -> QuerySet[RosterEntry]:
-    """The project's roster entries with worker and employer."""
-    return (
-        RosterEntry.objects.filter(project=project)
-        .select_related("worker", "employer")
-        .order_by("team", "id")
+def project_roster(*, project: Project, filters: dict[str, Any] | None = None) -> QuerySet[RosterEntry]:
+    """The project's roster entries with worker and employer, searched and filtered (RosterFilter)."""
+    qs = RosterEntry.objects.filter(project=project).select_related("worker", "employer")
+    return RosterFilter.apply(qs, filters or {}).order_by("team", "id")
+
+
+def roster_page(*, project: Project, filters: dict[str, Any], after: object, size: int) -> KeysetPage:
+    """One page of the filtered roster after the entry ``after`` in (team, id) order: no OFFSET, so the 100th
+    page of 5,000 workers costs what the first does (one query)."""
+    return keyset_page(project_roster(project=project, filters=filters), after=after, size=size, key="team")
+
+
+def roster_teams(*, project: Project) -> list[str]:
+    """The teams (班组) named on the project's roster, for the roster's filter."""
+    teams = RosterEntry.objects.filter(project=project).exclude(team="").values_list("team", flat=True)
+    return list(teams.order_by("team").distinct())
+
+
+def roster_employers(*, project: Project) -> QuerySet[Enterprise]:
+    """The employers of the project's roster entries, for the roster's filter."""
+    ids = RosterEntry.objects.filter(project=project, employer__isnull=False).values("employer_id")
+    return Enterprise.objects.filter(pk__in=ids).only("pk", "name").order_by("name", "pk")
+
+
+def worker_search(
+    *, user: AnyUser, text: str, after: object, size: int, worker_id: int | None = None
+) -> KeysetPage:
+    """Workers on rosters the user may see matching ``text`` (worker_match) or the one ``worker_id``, each
+    with those roster entries and their projects (``visible_entries``); keyset pages by id. Two queries; none
+    without text or id."""
+    if not text.strip() and not worker_id:
+        return KeysetPage(rows=[], next_after=None, first=True)
+    entries = RosterEntry.objects.visible_to(user).select_related("project").order_by("project__code", "pk")
+    qs = (
+        Worker.objects.visible_to(user)
+        .filter(worker_match(text) if text.strip() else Q(pk=worker_id))
+        .prefetch_related(Prefetch("roster_entries", queryset=entries, to_attr="visible_entries"))
     )
+    return keyset_page(qs, after=after, size=size)
 
 
 def project_transfers(*, project: Project) -> QuerySet[LabourCostTransfer]:

@@ -187,6 +187,7 @@ def worker_upsert(
     if worker is None:
         info = resident_id_info(number)
         worker = Worker(id_number=number, id_number_hash=keyed_hash(number), name=name, phone=phone)
+        worker.phone_hash = keyed_hash(phone)
         worker.sex, worker.birth_date = info["sex"], info["birth_date"]
     else:
         change = identity_change_text(
@@ -199,6 +200,7 @@ def worker_upsert(
             raise ValidationError({field: message})
         worker._change_reason = change
         worker.name, worker.phone = name, phone or worker.phone
+        worker.phone_hash = keyed_hash(worker.phone)
     if user is not None:
         worker._history_user = user
     created = worker.pk is None

@@ -11,6 +11,7 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project_detail, name="detail"),
     path("projects/<int:pk>/edit/", views.project_edit, name="edit"),
     path("projects/<int:pk>/roster/", views.roster, name="roster"),
+    path("workers/", views.worker_search, name="worker_search"),
     path("projects/<int:pk>/roster/add/", views.roster_entry_form, name="roster_add"),
     path("projects/<int:pk>/roster/<int:entry_pk>/edit/", views.roster_entry_form, name="roster_edit"),
     path("projects/<int:pk>/roster/<int:entry_pk>/reveal/", views.roster_reveal, name="roster_reveal"),

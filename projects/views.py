@@ -28,7 +28,7 @@ from wagewatch.lib.masking import mask_card
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import exports, selectors, services, state
-from .filters import ProjectFilter
+from .filters import ProjectFilter, RosterFilter, WorkerSearchFilter
 from .forms import (
     InspectionForm,
     PayrollForm,
@@ -191,13 +191,50 @@ def _state_sections(request, project) -> list[dict]:
     return [{"order": 10, "html": transfer}, {"order": 40, "html": hazards}]
 
 
+def _keyset_query(request) -> str:
+    """The list's query string without its position (``after``, ``page``): the page links add theirs."""
+    query = request.GET.copy()
+    for name in ("after", "page"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
 @login_required
 def roster(request, pk):
+    """花名册: search (name, ID or phone number), filters, keyset pages of 50."""
     project = selectors.project_for_user(user=request.user, pk=pk)
-    page = Paginator(selectors.project_roster(project=project), PAGE_SIZE).get_page(request.GET.get("page"))
+    form, clean = page_filters(RosterFilter, request)
+    after = request.GET.get("after")
+    keyset = selectors.roster_page(project=project, filters=clean, after=after, size=PAGE_SIZE)
     return _tab(
-        request, project, "roster", "projects/roster.html", page=page, can_reveal=can_reveal(request.user)
+        request,
+        project,
+        "roster",
+        "projects/roster.html",
+        rows=keyset.rows,
+        keyset=keyset,
+        total=selectors.project_roster(project=project, filters=clean).count(),
+        filters={k: request.GET.get(k, "") for k in form.fields},
+        teams=selectors.roster_teams(project=project),
+        employers=selectors.roster_employers(project=project),
+        query=_keyset_query(request),
+        can_reveal=can_reveal(request.user),
     )
+
+
+@login_required
+def worker_search(request):
+    """查找工人: by name, ID or phone number, across the projects of the user's scope."""
+    form, clean = page_filters(WorkerSearchFilter, request)
+    text, worker_id = clean.get("q") or "", clean.get("worker")
+    after = request.GET.get("after")
+    keyset = selectors.worker_search(
+        user=request.user, text=text, worker_id=worker_id, after=after, size=PAGE_SIZE
+    )
+    shown = bool(text or worker_id)
+    context = {"form": form, "q": text, "shown": shown, "rows": keyset.rows, "keyset": keyset, "total": None}
+    context.update(query=_keyset_query(request), title=_("查找工人"))
+    return render(request, "projects/worker_search.html", context)
 
 
 @login_required

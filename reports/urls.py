@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views, views_campaigns, views_tasks
+from . import views, views_campaigns, views_search, views_tasks
 
 app_name = "reports"
 
 urlpatterns = [
+    path("search/", views_search.global_search, name="search"),
     # Key tasks (重点工作任务清单)
     path("tasks/", views_tasks.task_list, name="tasks"),
     path("tasks/export.xlsx", views_tasks.task_export, name="task_export"),

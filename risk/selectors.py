@@ -9,6 +9,7 @@ from django.utils import timezone
 from projects.models import Hazard, Project, SweepRun
 from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.roles import AnyUser
+from wagewatch.lib.sorting import Columns, sorted_by
 
 TREND_WEEKS = 12
 
@@ -22,10 +23,24 @@ class TrendWeek(TypedDict):
     open: int
 
 
+# the hazard list's sortable columns (?sort=<column> or -<column>): nothing else reaches order_by
+HAZARD_SORTS: Columns = {
+    "project": "project__name",
+    "township": "project__township__sort",
+    "department": "department__name",
+    "rule": "rule__name",
+    "severity": "severity",
+    "opened": "opened_at",
+    "deadline": "deadline",
+    "status": "status",
+}
+
+
 def hazard_list(
-    *, user: AnyUser, filters: dict[str, Any], today: datetime.date | None = None
+    *, user: AnyUser, filters: dict[str, Any], today: datetime.date | None = None, sort: str = ""
 ) -> QuerySet[Hazard]:
-    """Hazards the user may see, filtered; one query with the related rows it shows."""
+    """Hazards the user may see, filtered, sorted by a HAZARD_SORTS column (else open and severe first); one
+    query with the related rows it shows."""
     today = today or timezone.localdate()
     qs = Hazard.objects.visible_to(user).select_related(
         "project", "project__township", "rule", "department", "closed_by"
@@ -43,7 +58,7 @@ def hazard_list(
         qs = qs.filter(status=Hazard.Status.OPEN, deadline__lt=today)
     if filters.get("q"):
         qs = qs.filter(Q(project__name__icontains=filters["q"]) | Q(project__code__icontains=filters["q"]))
-    return qs.order_by("status", "-severity", "deadline", "-id")
+    return sorted_by(qs, sort, HAZARD_SORTS, default=("status", "-severity", "deadline", "-id"))
 
 
 def project_hazards(*, user: AnyUser, project: Project) -> QuerySet[Hazard]:

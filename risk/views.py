@@ -48,7 +48,8 @@ def hazard_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """欠薪隐患清单: filters, pagination, export link."""
     form, data = _filters(request)
     today = timezone.localdate()
-    rows = selectors.hazard_list(user=request.user, filters=data, today=today)
+    sort = request.GET.get("sort", "")
+    rows = selectors.hazard_list(user=request.user, filters=data, today=today, sort=sort)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -64,7 +65,8 @@ def hazard_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def hazard_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The hazard list as .xlsx, same filters and scope."""
     _form, data = _filters(request)
-    rows = (hazard_row(h) for h in selectors.hazard_list(user=request.user, filters=data).iterator(2000))
+    hazards = selectors.hazard_list(user=request.user, filters=data, sort=request.GET.get("sort", ""))
+    rows = (hazard_row(h) for h in hazards.iterator(2000))
     content = write_workbook([(_("欠薪隐患清单"), HAZARD_HEADERS, rows)])
     return xlsx_response(f"欠薪隐患清单-{timezone.localdate():%Y%m%d}.xlsx", content)
 

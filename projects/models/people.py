@@ -37,10 +37,16 @@ class Worker(models.Model):
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"))
     phone = EncryptedCharField(_("联系电话"), blank=True)
+    # keyed hash of the normalised phone (11 digits), for exact search; '' without a phone (also in the
+    # database, so a COPY that names no such column — the benches — still loads)
+    phone_hash = models.CharField(
+        max_length=64, blank=True, default="", db_default="", db_index=True, editable=False
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # an identity change records old and new values (phone masked) in its reason, which may pass 100 chars
     history = HistoricalRecords(
-        excluded_fields=["id_number", "phone"], history_change_reason_field=models.TextField(null=True)
+        excluded_fields=["id_number", "phone", "phone_hash"],
+        history_change_reason_field=models.TextField(null=True),
     )
     # set before a save, read by django-simple-history: who made the change and why
     _history_user: "User | None"

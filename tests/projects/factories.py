@@ -88,6 +88,7 @@ def make_worker(**kw) -> Worker:
         "birth_date": datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14])),
     }
     fields.update(kw)
+    fields.setdefault("phone_hash", keyed_hash(fields["phone"]))
     return Worker.objects.create(id_number=id_number, id_number_hash=keyed_hash(id_number), **fields)
 
 

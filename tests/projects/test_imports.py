@@ -99,6 +99,7 @@ def test_imported_worker_is_encrypted_and_found_by_hash(project, inspector_a):
     roster_import_confirm(job=job, user=inspector_a)
     worker = Worker.objects.get(id_number_hash=keyed_hash("410403198403236610"))
     assert worker.name == "孔磊" and worker.sex == "M" and str(worker.birth_date) == "1984-03-23"
+    assert worker.phone and worker.phone_hash == keyed_hash(worker.phone)  # found by phone too
 
 
 def _csv_bytes(encoding):
@@ -211,6 +212,7 @@ def test_office_import_changes_identity_and_keeps_history(project, office, sun_m
     roster_import_confirm(job=job, user=office)
     sun_ming.refresh_from_db()
     assert (sun_ming.name, sun_ming.phone) == ("孙小明", "13700000002")
+    assert sun_ming.phone_hash == keyed_hash("13700000002")
     assert sun_ming.history.count() == before + 1
     record = sun_ming.history.order_by("-history_id").first()
     assert record.history_user == office and record.name == "孙小明"

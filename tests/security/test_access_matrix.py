@@ -101,6 +101,7 @@ MATRIX = {
     "projects:history": (P, *READ_A),
     # inspections of any employer (the list: each sees his scope; an employer inspection has no department)
     "projects:inspection_list": (None, *ALL_OK),
+    "projects:worker_search": (None, *ALL_OK),  # scoped results (tests/search)
     "projects:employer_inspection_add": (None, OK, DENY, OK),
     "projects:employer_inspection_edit": (("employer_inspection",), DENY, DENY, OK),
     # wages (pay lines, arrears); an enterprise's page shows only the arrears in the user's scope
@@ -198,6 +199,7 @@ MATRIX = {
     "reports:task_attachment": (("progress",), DENY, ANY, OK),
     "reports:dashboard": (None, *ALL_OK),
     "reports:index": (None, *ALL_OK),
+    "reports:search": (None, *ALL_OK),  # scoped results (tests/search)
     "reports:detail": (("report",), DENY, DENY, OK),
     "reports:status": (("report",), DENY, DENY, OK),
     "reports:download": (("report", "fmt:xlsx"), DENY, DENY, ANY),
