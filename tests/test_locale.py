@@ -338,3 +338,26 @@ def test_english_pages_show_no_chinese_outside_data(demo_county):
     assert failed == []
     assert texts > 100, "the crawl found too little Chinese data: did the demo county load?"
     assert {text: sorted(shapes)[0] for text, shapes in chinese.items()} == {}
+
+
+@pytest.mark.django_db
+def test_hazard_rules_keep_their_registered_name_translated_and_a_renamed_rule_its_new_name(
+    client_for, office, township_a, department
+):
+    """A rule's name and description are stored on its row (an office may rename it); the registered ones
+    are in the catalogue, so they read in English, while a name typed by the office stays as typed."""
+    from projects.models import Hazard, RiskRule
+    from tests.risk.test_views import board_missing, sweep
+
+    board_missing(township_a, department)
+    sweep()
+    hazard = Hazard.objects.get()
+    client = _english(client_for(office))
+    detail = client.get(reverse("risk:detail", args=[hazard.pk])).content.decode()
+    listing = client.get(reverse("risk:hazards")).content.decode()
+    for html in (detail, listing):
+        assert "No rights notice board" in html
+        assert re.search(r">\s*未设维权信息告示牌\s*<", html) is None  # (the stored detail may quote it)
+    assert "最近一次现场检查" not in detail  # the registered description reads in English too
+    RiskRule.objects.filter(pk=hazard.rule_id).update(name="工地未挂告示牌（县自定）")
+    assert "工地未挂告示牌（县自定）" in client.get(reverse("risk:hazards")).content.decode()
