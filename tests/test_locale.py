@@ -1,6 +1,7 @@
 """The English catalogue is complete, and pages switched to English through set_language speak it."""
 
 import ast
+import datetime
 import io
 import re
 import shutil
@@ -214,9 +215,8 @@ class _Texts(HTMLParser):
         attributes = dict(attrs)
         if tag == "a" and attributes.get("href"):
             self.links.append(attributes["href"])
-        skipped = (
-            self._skipped() or tag in ("script", "style") or (attributes.get("lang") or "").startswith("zh")
-        )
+        marked = tag != "html" and (attributes.get("lang") or "").startswith("zh")  # the PDFs' <html> is
+        skipped = self._skipped() or tag in ("script", "style") or marked
         if not skipped:
             self.texts += [attributes[a] for a in self.ATTRIBUTES if attributes.get(a)]
             if tag == "input" and attributes.get("type") in ("submit", "button") and attributes.get("value"):
@@ -361,3 +361,29 @@ def test_hazard_rules_keep_their_registered_name_translated_and_a_renamed_rule_i
     assert "最近一次现场检查" not in detail  # the registered description reads in English too
     RiskRule.objects.filter(pk=hazard.rule_id).update(name="工地未挂告示牌（县自定）")
     assert "工地未挂告示牌（县自定）" in client.get(reverse("risk:hazards")).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["quarterly", "monthly"])
+def test_report_pdf_in_english_shows_no_chinese_outside_data(demo_county, kind):
+    """A report made in English (the figures and the PDF's HTML) joins its phrases in English too: no
+    Chinese comma, enumeration mark or date format left between translated pieces."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone, translation
+
+    from reports import pdf
+    from reports.figures import Scope, report_data
+    from reports.models import ReportRun
+
+    end = timezone.localdate()
+    start = end.replace(day=1) - datetime.timedelta(days=80)
+    with translation.override("en"):
+        run = ReportRun(kind=kind, scope="county", start=start, end=end)
+        data = report_data(scope=Scope(), start=start, end=end)
+        html = render_to_string(
+            pdf.TEMPLATES.get(kind, "reports/pdf/summary.html"), pdf.context(run=run, data=data)
+        )
+    page = _Texts()
+    page.feed(html)
+    chinese = [text for text in page.texts if CJK.search(_outside_data(text, demo_county))]
+    assert len(page.texts) > 50 and chinese == []
