@@ -25,7 +25,11 @@ class FilterForm(BoundedForm):
 
 class _OrderChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: EnforcementOrder) -> str:
-        return f"{obj.number} {obj.enterprise.name}（{obj.amount}元）"
+        return _("%(number)s %(enterprise)s（%(amount)s元）") % {
+            "number": obj.number,
+            "enterprise": obj.enterprise.name,
+            "amount": obj.amount,
+        }
 
 
 class ProposeForm(BoundedForm):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -181,7 +182,7 @@ class ResponsiblePerson(models.Model):
         verbose_name_plural = _("责任人员")
 
     def __str__(self):
-        return f"{self.name}（{self.get_role_display()}）"
+        return gettext("%(name)s（%(role)s）") % {"name": self.name, "role": self.get_role_display()}
 
     @property
     def masked_id(self) -> str:

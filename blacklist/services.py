@@ -301,7 +301,7 @@ def blacklist_remove_early(
     if commitment_filed_on is None or commitment_filed_on > on:
         problems.append(_("未提交信用承诺书"))
     if problems:
-        raise ValidationError(_("不符合提前移出条件：") + "；".join(problems))
+        raise ValidationError(_("不符合提前移出条件：") + _("；").join(problems))
     entry.status, entry.removed_on = S.REMOVED, on
     entry.arrears_paid_on, entry.commitment_filed_on = arrears_paid_on, commitment_filed_on
     entry.removal_reason = (reason or "").strip() or _("已清偿欠薪、列入满%(n)s个月并提交信用承诺") % {

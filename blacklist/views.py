@@ -59,7 +59,7 @@ def _filters(request) -> tuple[forms.FilterForm, dict]:
 
 
 def _errors(request, exc: ValidationError) -> None:
-    messages.error(request, "；".join(exc.messages))
+    messages.error(request, _("；").join(exc.messages))
 
 
 @login_required
@@ -285,7 +285,7 @@ def _certificate_issued(request, form) -> bool:
             once.tell_replayed(request)
         return True
     except ValidationError as exc:
-        form.add_error(None, _("不予出具：") + "；".join(exc.messages))
+        form.add_error(None, _("不予出具：") + _("；").join(exc.messages))
     except PermissionDenied:
         form.add_error(None, _("无权出具证明"))
     return False

@@ -103,7 +103,7 @@ def _check_text(complaint: Complaint, texts: dict[str, str]) -> None:
         found = personal_data_found(text, names)
         if found:
             errors[field] = [
-                _("含有个人信息，不能公开：%(f)s。请删去或改用“王某”等称谓。") % {"f": "；".join(found)}
+                _("含有个人信息，不能公开：%(f)s。请删去或改用“王某”等称谓。") % {"f": _("；").join(found)}
             ]
     if errors:
         raise ValidationError(errors)

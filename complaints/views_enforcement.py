@@ -226,7 +226,11 @@ def _on_posted_day(request, service, **document) -> None:
 
 def _refused(form) -> None:
     raise ValidationError(
-        [f"{form.fields[name].label}：{e}" for name, errors in form.errors.items() for e in errors]
+        [
+            _("%(label)s：%(errors)s") % {"label": form.fields[name].label, "errors": e}
+            for name, errors in form.errors.items()
+            for e in errors
+        ]
     )
 
 

@@ -101,7 +101,7 @@ def complaint_public(request, code=None):
     try:
         return redirect(once.run_once(request, write).url)
     except ValidationError as exc:
-        return _refused(request, "；".join(exc.messages), 400)
+        return _refused(request, _("；").join(exc.messages), 400)
 
 
 @never_cache

@@ -98,7 +98,7 @@ def typical_withdraw(request, pk):
             reason=form.cleaned_data["withdraw_reason"],
         )
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, _("；").join(exc.messages))
     else:
         messages.success(request, _("已撤下典型案例"))
     return redirect("complaints:typical_list")

@@ -116,4 +116,4 @@ def wage_check_complaint(request, code):
     try:
         return redirect(once.run_once(request, write).url)
     except ValidationError as exc:
-        return _refused(request, "；".join(exc.messages), 400)
+        return _refused(request, _("；").join(exc.messages), 400)

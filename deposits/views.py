@@ -60,7 +60,12 @@ def _run_once(request, call, ok: str, back: str) -> HttpResponse:
 def _form_errors(request, form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+        messages.error(
+            request,
+            _("%(label)s：%(errors)s") % {"label": label, "errors": _("；").join(errors)}
+            if label
+            else _("；").join(errors),
+        )
 
 
 def _post(request, form, call_of, ok: str, back: str, *, once_token: bool = True) -> HttpResponse:

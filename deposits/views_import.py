@@ -50,7 +50,7 @@ def import_confirm(request, token):
     try:
         job = pipeline.confirm(job)  # runs at once (the kind is never queued); the upload is then deleted
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, _("；").join(exc.messages))
         return redirect("deposits:import")
     if job.status == JobStatus.FAILED:
         messages.error(request, job.error)  # e.g. 文件有 n 处错误，未导入任何数据

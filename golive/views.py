@@ -84,7 +84,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         job = pipeline.confirm(job)  # runs at once (the kind is never queued); the upload is then deleted
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, _("；").join(exc.messages))
         return redirect("golive:preview", pk=job.pk)
     if job.error:
         messages.error(request, job.error)

@@ -124,7 +124,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         job = pipeline.confirm(job)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, _("；").join(exc.messages))
         return redirect("projects:import_preview", pk=job.pk)
     return redirect("projects:import_progress", pk=job.pk)
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from wagewatch.lib import config
 
@@ -30,6 +31,7 @@ def context(*, run, data: dict, tasks: list[dict] | None = None) -> dict:
         "unknown_note": unknown_note(data),
         "plan": run.plan.strip(),  # printed with |linebreaks: a blank line a paragraph, a line break kept
         "tasks": tasks or [],
+        "today": timezone.localdate(),  # the date under the signature
     }
 
 

@@ -77,7 +77,7 @@ def campaign_report(request, pk):
     campaign = _get_campaign_for_user(request, pk)
     form = CampaignReportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _("；").join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("reports:campaign_detail", pk=campaign.pk)
     run = campaigns.campaign_report_request(
         user=request.user, campaign=campaign, plan=form.cleaned_data["plan"]

@@ -143,7 +143,7 @@ def assignment_report(request, pk):
     assignment = _get_assignment_for_user(request, pk)
     form = forms.ProgressForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _("；").join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("reports:task_detail", pk=assignment.task_id)
     call = partial(keytasks.progress_report, assignment=assignment, user=request.user, **form.cleaned_data)
     run_step(request, call, _("已报送进展"))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -38,7 +39,18 @@ class RiskRule(models.Model):
         verbose_name_plural = _("隐患规则")
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.label}"
+
+    # The row keeps the registered name and description (risk/rules/, in the catalogue) in the site's
+    # language; these read them in the reader's. A name or description the office has changed is not in
+    # the catalogue and reads as typed.
+    @property
+    def label(self) -> str:
+        return gettext(self.name)
+
+    @property
+    def explanation(self) -> str:
+        return gettext(self.description) if self.description else ""
 
 
 class HazardQuerySet(ScopedQuerySet):

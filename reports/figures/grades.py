@@ -7,6 +7,7 @@ import datetime
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
 
 from projects.models import Hazard, Project
 
@@ -15,9 +16,9 @@ from .hazards import level_at, open_at
 from .scope import Scope, day_after, day_start
 
 GRADES = [
-    (Project.Grade.NONE, "无隐患"),
-    (Project.Grade.GENERAL, "一般隐患"),
-    (Project.Grade.SERIOUS, "严重隐患"),
+    (Project.Grade.NONE, gettext_lazy("无隐患")),
+    (Project.Grade.GENERAL, gettext_lazy("一般隐患")),
+    (Project.Grade.SERIOUS, gettext_lazy("严重隐患")),
 ]
 
 
@@ -46,7 +47,7 @@ def grades_at(scope: Scope, day: datetime.date, moment: datetime.datetime) -> di
 def _stock(counts: dict[int, int] | None) -> dict:
     """Counts and shares of one day; all ``None`` when the stock is not known that day."""
     if counts is None:
-        unknown = [{"grade": g, "label": label, "n": None, "share": None} for g, label in GRADES]
+        unknown = [{"grade": g, "label": str(label), "n": None, "share": None} for g, label in GRADES]
         return {"known": False, "total": None, "clean": None, "clean_rate": None, "grades": unknown}
     total = sum(counts.values())
     return {
@@ -55,7 +56,7 @@ def _stock(counts: dict[int, int] | None) -> dict:
         "clean": counts[Project.Grade.NONE],
         "clean_rate": rate(counts[Project.Grade.NONE], total),
         "grades": [
-            {"grade": g, "label": label, "n": counts[g], "share": rate(counts[g], total)}
+            {"grade": g, "label": str(label), "n": counts[g], "share": rate(counts[g], total)}
             for g, label in GRADES
         ],
     }

@@ -11,12 +11,16 @@ from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
 
 from projects.models import Hazard, Project
 
 from .scope import Scope, day_after, day_start
 
-LEVELS = [(Project.Grade.GENERAL, "一般隐患"), (Project.Grade.SERIOUS, "严重隐患")]
+LEVELS = [
+    (Project.Grade.GENERAL, gettext_lazy("一般隐患")),
+    (Project.Grade.SERIOUS, gettext_lazy("严重隐患")),
+]
 
 
 def open_at(moment: datetime.datetime) -> Q:
@@ -71,7 +75,7 @@ def hazard_figures(
     at_start = levels_at(scope, lo) if known_start else None
     at_end = levels_at(scope, hi) if known_end else None
     levels = [
-        {"level": level, "label": label, "start": _get(at_start, level), "end": _get(at_end, level)}
+        {"level": level, "label": str(label), "start": _get(at_start, level), "end": _get(at_end, level)}
         for level, label in LEVELS
     ]
     if at_end is None:

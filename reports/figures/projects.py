@@ -8,6 +8,7 @@ import datetime
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from deposits.selectors import DepositPosition, deposit_positions
 from projects import obligations
@@ -20,13 +21,21 @@ from .scope import Scope
 
 # (key, label, problem text "%(n)s个项目…")
 OBLIGATIONS = [
-    ("roster", "实名制管理", "%(n)s个项目实名制管理不到位（无花名册、未签劳动合同或未配备劳资专管员）"),
-    ("account", "按时开设工资专用账户", "%(n)s个项目未在合同签订后规定时限内开设工资专用账户"),
-    ("transfer", "按月拨付人工费", "%(n)s个项目未按月拨付人工费"),
-    ("payroll", "总包代发工资", "%(n)s个项目未通过专用账户由总包单位代发工资"),
-    ("deposit", "工资保证金足额", "%(n)s个项目工资保证金（保函）未足额缴存"),
-    ("board", "维权信息告示牌", "%(n)s个项目未设置维权信息告示牌"),
-    ("wages", "按月足额支付工资", "%(n)s个项目未按月足额支付农民工工资"),
+    (
+        "roster",
+        gettext_noop("实名制管理"),
+        gettext_noop("%(n)s个项目实名制管理不到位（无花名册、未签劳动合同或未配备劳资专管员）"),
+    ),
+    (
+        "account",
+        gettext_noop("按时开设工资专用账户"),
+        gettext_noop("%(n)s个项目未在合同签订后规定时限内开设工资专用账户"),
+    ),
+    ("transfer", gettext_noop("按月拨付人工费"), gettext_noop("%(n)s个项目未按月拨付人工费")),
+    ("payroll", gettext_noop("总包代发工资"), gettext_noop("%(n)s个项目未通过专用账户由总包单位代发工资")),
+    ("deposit", gettext_noop("工资保证金足额"), gettext_noop("%(n)s个项目工资保证金（保函）未足额缴存")),
+    ("board", gettext_noop("维权信息告示牌"), gettext_noop("%(n)s个项目未设置维权信息告示牌")),
+    ("wages", gettext_noop("按月足额支付工资"), gettext_noop("%(n)s个项目未按月足额支付农民工工资")),
 ]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wagewatch.accounts import access
 from wagewatch.accounts.models import Township
@@ -95,7 +96,7 @@ def desk_scope(user, township_id: int | None = None) -> tuple[Scope | None, list
             return None, towns
         if len(towns) == 1:
             return Scope(TOWNSHIP, towns[0].pk, None, towns[0].name), towns
-        label = "、".join(t.name for t in towns)
+        label = _("、").join(t.name for t in towns)
         return Scope(TOWNSHIP, None, None, label, tuple(t.pk for t in towns)), towns
     dept = access.departments_for(user).first()
     return (Scope(DEPARTMENT, None, dept.pk, dept.name) if dept else None), []

@@ -4,6 +4,8 @@ month's end, deposit balance at each month's end. Three queries whatever the num
 import datetime
 
 from django.db.models import Count, Q, Sum
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 
 from complaints.models import Complaint
 from deposits.models import DepositEntry
@@ -34,7 +36,8 @@ def trend_figures(scope: Scope, end: datetime.date) -> list[dict]:
         {
             "month": first,
             "last": last,
-            "label": f"{first.month}月",
+            # translators: a date format (Django's "date" filter): n = month number, M = "Jan"
+            "label": date_format(first, _("n月")),
             "received": c[f"r{i}"],
             "opened": h[f"o{i}"],
             "open": h[f"s{i}"],

@@ -22,8 +22,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     role = role_of(user)
     profile = profile_of(user)
+    menu = menu_for(role, request.path)
     return {
-        "nav_menu": menu_for(role, request.path),
+        "nav_menu": [item for item in menu if not item["more"]],
+        "nav_more": [item for item in menu if item["more"]],  # the "More" drop-down
         "user_role": role,
         "user_role_label": profile.get_role_display() if profile else "",
         # one COUNT query, only on pages that render the header

@@ -120,7 +120,7 @@ def submit_once(
     try:
         outcome = run_once(request, write)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, _("；").join(exc.messages))
         return redirect(back)
     if outcome.fresh:
         messages.success(request, ok)

@@ -299,7 +299,7 @@ def parse_workbook(kind: WorkbookKind, data: bytes, filename: str) -> Parsed:
         parsed.errors.extend(RowError(e.row, e.column, e.message, sheet.name) for e in part.errors)
         parsed.ignored.extend(f"{sheet.name}：{text}" for text in part.ignored)
     if not parsed.parts:
-        names = "、".join(s.name for s in kind.sheets)
+        names = _("、").join(s.name for s in kind.sheets)
         raise ImportFileError(_("工作簿中没有可导入的工作表（工作表名应为：%(names)s）") % {"names": names})
     return parsed
 

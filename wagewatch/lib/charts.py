@@ -173,7 +173,7 @@ def line(
     """One line with its points labelled (e.g. the deposit balance at each month's end)."""
     pad = 34
     if not labels or all(v is None for v in values):
-        return _no_data(width, height, title + (f"（{unit}）" if unit else ""))
+        return _no_data(width, height, title + (_("（") + unit + _("）") if unit else ""))
     top = _top(values)
     step = (width - 2 * pad) / max(1, len(labels) - 1)
     base = height - pad
@@ -192,4 +192,4 @@ def line(
             f'<text x="{x}" y="{height - 12}" font-size="10" text-anchor="middle" fill="#444" {FONT}>'
             f"{escape(label)}</text>"
         )
-    return _svg(width, height, body, title + (f"（{unit}）" if unit else ""))
+    return _svg(width, height, body, title + (_("（") + unit + _("）") if unit else ""))

@@ -89,10 +89,13 @@ def page_filters(
     if form.is_valid():
         return form, form.cleaned_data
     problems = [
-        f"{form.fields[name].label}：{'；'.join(map(str, errors))}"
+        _("%(label)s：%(errors)s")
+        % {"label": form.fields[name].label, "errors": _("；").join(map(str, errors))}
         if name in form.fields
-        else "；".join(map(str, errors))
+        else _("；").join(map(str, errors))
         for name, errors in form.errors.items()
     ]
-    messages.error(request, _("筛选条件有误，未按条件筛选：%(problems)s") % {"problems": "；".join(problems)})
+    messages.error(
+        request, _("筛选条件有误，未按条件筛选：%(problems)s") % {"problems": _("；").join(problems)}
+    )
     return form, {}

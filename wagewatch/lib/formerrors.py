@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 
 def add_service_errors(form: BaseForm, exc: ValidationError) -> None:
@@ -23,7 +24,7 @@ def run_step(request: HttpRequest, call: Callable[[], object], ok: str) -> bool:
     try:
         call()
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, gettext("；").join(exc.messages))
         return False
     messages.success(request, ok)
     return True
