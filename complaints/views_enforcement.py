@@ -267,7 +267,8 @@ def order_comply(request, pk):
 
 
 def _office_name() -> str:
-    return f"{config.COUNTY_NAME()}{_('人力资源和社会保障局')}"
+    office = _("人力资源和社会保障局")  # (makemessages does not read inside f-strings)
+    return f"{config.COUNTY_NAME()}{office}"
 
 
 @login_required

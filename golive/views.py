@@ -106,4 +106,5 @@ def errors(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("golive:preview", pk=job.pk)
     if reveal:
         reveal_record(user=request.user, obj=job, field="errors_export", ip_address=client_address(request))
-    return xlsx_response(f"{_('上线初始化导入错误')}_{job.pk}", write_workbook(list(sheets)))
+    name = _("上线初始化导入错误")  # (makemessages does not read inside f-strings)
+    return xlsx_response(f"{name}_{job.pk}", write_workbook(list(sheets)))

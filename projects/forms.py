@@ -348,12 +348,12 @@ class RostersImportForm(BoundedForm):
             raise ValidationError(_("一次最多上传 %(n)d 个文件") % {"n": self.MAX_FILES})
         bad = [f.name for f in files if not f.name.lower().endswith((".xlsx", ".csv"))]
         if bad:
-            raise ValidationError(_("只支持 .xlsx 或 .csv 文件：%(names)s") % {"names": "、".join(bad)})
+            raise ValidationError(_("只支持 .xlsx 或 .csv 文件：%(names)s") % {"names": _("、").join(bad)})
         big = [f.name for f in files if f.size > settings.MAX_UPLOAD_BYTES]
         if big:
             mb = settings.MAX_UPLOAD_BYTES // 2**20
             raise ValidationError(
-                _("文件过大（超过 %(mb)d MB）：%(names)s") % {"mb": mb, "names": "、".join(big)}
+                _("文件过大（超过 %(mb)d MB）：%(names)s") % {"mb": mb, "names": _("、").join(big)}
             )
         limit = settings.MAX_UPLOAD_BYTES * self.MAX_TOTAL_FILES
         if sum(f.size for f in files) > limit:

@@ -141,7 +141,7 @@ def _conflict_refused(conflict: IdentityConflict, name: str, columns: dict) -> R
     errors = [
         {"sheet": name, **e} for e in identity_conflict_errors(changes=conflict.changes, columns=columns)
     ]
-    lines = "；".join(_("%(sheet)s 第%(row)d行 %(column)s：%(message)s") % e for e in errors)
+    lines = _("；").join(_("%(sheet)s 第%(row)d行 %(column)s：%(message)s") % e for e in errors)
     return Refused(errors, _("身份信息冲突，全部未导入：%(lines)s") % {"lines": lines})
 
 

@@ -257,7 +257,8 @@ def roster_export(request, pk):
         reveal_record(
             user=request.user, obj=project, field="roster_export", ip_address=client_address(request)
         )
-    return xlsx_response(f"{project.code}_{_('花名册')}", write_workbook([sheet]))
+    name = _("花名册")  # (makemessages does not read inside f-strings)
+    return xlsx_response(f"{project.code}_{name}", write_workbook([sheet]))
 
 
 @login_required

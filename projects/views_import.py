@@ -167,4 +167,5 @@ def import_errors(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("projects:import_preview", pk=job.pk)
     if reveal:
         reveal_record(user=request.user, obj=job, field="errors_export", ip_address=client_address(request))
-    return xlsx_response(f"{_('导入错误')}_{job.pk}", write_workbook([sheet]))
+    name = _("导入错误")  # (makemessages does not read inside f-strings)
+    return xlsx_response(f"{name}_{job.pk}", write_workbook([sheet]))

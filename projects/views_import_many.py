@@ -91,4 +91,5 @@ def errors(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("projects:import_many_preview", pk=job.pk)
     if reveal:
         reveal_record(user=request.user, obj=job, field="errors_export", ip_address=client_address(request))
-    return xlsx_response(f"{_('批量导入花名册错误')}_{job.pk}", write_workbook(list(sheets)))
+    name = _("批量导入花名册错误")  # (makemessages does not read inside f-strings)
+    return xlsx_response(f"{name}_{job.pk}", write_workbook(list(sheets)))

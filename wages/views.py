@@ -150,7 +150,8 @@ def project_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     lines = selectors.lines_with_owed(PayLine.objects.filter(project=project), on=timezone.localdate())
     lines = lines.select_related("project", "entry__worker").order_by("-month", "entry__team", "entry_id")
     sheet = exports.lines_sheet(lines, title=_("工资明细"))
-    return xlsx_response(f"{project.code}_{_('工资明细')}", write_workbook([sheet]))
+    name = _("工资明细")  # (makemessages does not read inside f-strings)
+    return xlsx_response(f"{project.code}_{name}", write_workbook([sheet]))
 
 
 def _done(call: Callable[[], PayLine], project: Project) -> str:
@@ -218,7 +219,8 @@ def arrears_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     lines = selectors.owed_lines(PayLine.objects.visible_to(request.user), on=on)
     lines = lines.select_related("project", "entry__worker").order_by("project__code", "month", "entry_id")
     sheet = exports.lines_sheet(lines, title=_("欠薪明细"))
-    return xlsx_response(f"{_('欠薪明细')}_{on:%Y%m%d}", write_workbook([sheet]))
+    name = _("欠薪明细")  # (makemessages does not read inside f-strings)
+    return xlsx_response(f"{name}_{on:%Y%m%d}", write_workbook([sheet]))
 
 
 def _named(objects: Iterable[Model], stock: dict[int, selectors.Arrears]) -> list[dict[str, Any]]:

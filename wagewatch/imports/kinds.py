@@ -310,7 +310,7 @@ def parse_table(kind: ImportKind, table: Table) -> Parsed:
     header_row, mapping, headers = _find_header(kind, rows, above)
     missing = _missing(kind, mapping)
     if missing:
-        raise ImportFileError(_("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)})
+        raise ImportFileError(_("缺少必需的列：%(cols)s") % {"cols": _("、").join(missing)})
     parsed = Parsed(header_row, headers, above, mapping, _labels(kind, mapping, headers), table=table)
     parsed.ignored = _ignored(kind, mapping, headers)
     checker, formulas = _Rows(kind, parsed, table.formulas), table.formulas
@@ -391,7 +391,7 @@ def _file_parts(
         return
     skipped = [f"“{sheet}”" for _n, sheet, part in parts if not part.header_row]
     if skipped:  # the other sheets hold no header row: notes, or empty
-        headed[0][2].ignored.append(_("未找到表头、未导入的工作表：%(s)s") % {"s": "、".join(skipped)})
+        headed[0][2].ignored.append(_("未找到表头、未导入的工作表：%(s)s") % {"s": _("、").join(skipped)})
     for n, sheet, part in headed:
         part.notes["sheet"] = sheet
         yield n, part

@@ -30,10 +30,11 @@ def _empty(values: Iterable[float | None]) -> bool:
 
 def _no_data(width: int, height: int, title: str) -> SafeString:
     """An empty chart: a framed box saying so, never blank axes."""
+    no_data = escape(_("本期无数据"))  # outside the f-string, where makemessages finds it
     body = [
         f'<rect x="1" y="1" width="{width - 2}" height="{height - 2}" fill="none" stroke="#ccc"/>',
         f'<text x="{width // 2}" y="{height // 2 + 5}" font-size="14" text-anchor="middle" fill="#666" '
-        f'class="no-data" {FONT}>{escape(_("本期无数据"))}</text>',
+        f'class="no-data" {FONT}>{no_data}</text>',
     ]
     return _svg(width, height, body, title)
 
