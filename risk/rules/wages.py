@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import (
+    BooleanField,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -32,6 +33,14 @@ def _latest_paid(column: str, today: datetime.date) -> Subquery:
     """``column`` of the project's latest payroll month paid by ``today``."""
     paid = Payroll.objects.filter(project=OuterRef("pk"), paid_on__isnull=False, paid_on__lte=today)
     return Subquery(paid.order_by("-month").values(column)[:1])
+
+
+def _latest_paid_is(condition: Q, today: datetime.date) -> Subquery:
+    """Whether the project's latest payroll month paid by ``today`` meets ``condition``: one look-up a
+    project to filter on (the columns shown are then read for the projects found only)."""
+    paid = Payroll.objects.filter(project=OuterRef("pk"), paid_on__isnull=False, paid_on__lte=today)
+    hit = ExpressionWrapper(condition, output_field=BooleanField())
+    return Subquery(paid.order_by("-month").annotate(hit=hit).values("hit")[:1])
 
 
 @rule(
@@ -86,12 +95,13 @@ def payroll_short(
 ) -> dict[int, Finding]:
     share = Decimal(str(thresholds["serious_share"]))
     rows = (
-        projects.annotate(
+        projects.alias(short=_latest_paid_is(Q(paid__lt=F("attended")), today))
+        .filter(short=True)
+        .annotate(
             p_month=_latest_paid("month", today),
             p_attended=_latest_paid("attended", today),
             p_paid=_latest_paid("paid", today),
         )
-        .filter(p_paid__lt=F("p_attended"))
         .values("pk", "p_month", "p_attended", "p_paid")
     )
 
@@ -116,14 +126,15 @@ def payroll_short(
 )
 def low_pay(projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date) -> dict[int, Finding]:
     minimum = Decimal(str(thresholds.get("minimum_wage") or law.MINIMUM_WAGE_MONTHLY()))
+    floor = ExpressionWrapper(F("paid") * Value(minimum), output_field=DecimalField())
     rows = (
-        projects.annotate(
+        projects.alias(low=_latest_paid_is(Q(paid__gt=0, gross__lt=floor), today))
+        .filter(low=True)
+        .annotate(
             p_month=_latest_paid("month", today),
             p_gross=_latest_paid("gross", today),
             p_paid=_latest_paid("paid", today),
         )
-        .alias(floor=ExpressionWrapper(F("p_paid") * Value(minimum), output_field=DecimalField()))
-        .filter(p_paid__gt=0, p_gross__lt=F("floor"))
         .values("pk", "p_month", "p_gross", "p_paid")
     )
 
