@@ -1,59 +1,68 @@
 """Benchmark of the arrears-risk sweep (prints figures, asserts nothing).
 
-    createdb ww_riskbench && DATABASE_URL=postgres://postgres@127.0.0.1:5432/ww_riskbench \
-        .venv/bin/python bench/risk_sweep.py [--projects 10000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/risk_sweep.py \
+        [--projects 10000 | --both] [--in-place]
 
-Migrates the (dedicated, empty) database, generates projects with 12 months of transfers and payroll,
-deposits, inspections, C grades and ~projects/5 complaints with bulk_create, runs the sweep twice (first:
-opens every hazard; second: steady state), and times ONE hand-written SQL statement that computes the
-per-rule counts, in the same run. Drop the database afterwards.
+For each size it creates a throw-away database on DATABASE_URL's server (``ww_riskbench_<size>_<pid>``),
+migrates it, generates projects with 12 months of transfers and payroll, deposits, inspections, C grades
+and ~projects/5 complaints with bulk_create, and drops it at the end (``--in-place``: use the database
+DATABASE_URL names, which must be dedicated and empty). No .env is needed.
+
+In the same run it times the anchor, ONE hand-written SQL statement computing the per-rule counts (median
+of 3, with JIT off as the sweep runs), then the first sweep (opens every hazard, with their history rows)
+and the steady sweep (nothing changes; median of 3), and prints them through bench/table.py. Targets
+(issue 19): first ≤ 5× and steady ≤ 2× the anchor at 10,000 projects; steady ≤ 3× at 1,000 projects.
 """
 
 import argparse
 import datetime
 import os
 import random
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wagewatch.settings")
+sys.path.insert(0, str(ROOT / "bench"))
 
-import django  # noqa: E402
+from table import Row, emit, load  # noqa: E402
 
-django.setup()
+BENCH = "risk_sweep"
+TARGETS = {10_000: (5.0, 2.0), 1_000: (None, 3.0)}  # projects → (first, steady) ratio to the anchor
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from blacklist.models import IntegrityGrade  # noqa: E402
-from complaints.models import Complaint  # noqa: E402
-from deposits.models import WageDeposit  # noqa: E402
-from projects.models import (  # noqa: E402
-    Enterprise,
-    Hazard,
-    Inspection,
-    LabourCostTransfer,
-    Payroll,
-    Project,
-    SweepRun,
-    WageAccount,
-)
-from risk.services import risk_rules_sync, sweep_run  # noqa: E402
-from wagewatch.accounts.models import Department, Township  # noqa: E402
-from wagewatch.lib import law  # noqa: E402
-from wagewatch.lib.fields import keyed_hash  # noqa: E402
-from wagewatch.lib.periods import month_start, months_before  # noqa: E402
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wagewatch.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-risk-sweep-only")
+    if not os.environ.get("FIELD_ENCRYPTION_KEY"):
+        from cryptography.fernet import Fernet
+
+        os.environ["FIELD_ENCRYPTION_KEY"] = Fernet.generate_key().decode()
+    import django
+
+    django.setup()
+
 
 BATCH = 5000
 
 
 def generate(n: int, today: datetime.date) -> None:
+    from django.utils import timezone
+
+    from blacklist.models import IntegrityGrade
+    from complaints.models import Complaint
+    from deposits.models import WageDeposit
+    from projects.models import Enterprise, Inspection, LabourCostTransfer, Payroll, Project, WageAccount
+    from wagewatch.accounts.models import Department, Township
+    from wagewatch.lib.fields import keyed_hash
+    from wagewatch.lib.periods import month_start, months_before
+
     rnd = random.Random(7)
     towns = [Township.objects.get_or_create(code=f"T{i}", defaults={"name": f"镇{i}"})[0] for i in range(6)]
     depts = [
@@ -177,7 +186,14 @@ SELECT
 """
 
 
-def hand_sql(today: datetime.date) -> tuple[float, dict]:
+def hand_sql(today: datetime.date) -> float:
+    """Seconds of the one hand-written statement, with JIT off as the sweep runs (sweep.plan_for_a_sweep)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from wagewatch.lib import law
+    from wagewatch.lib.periods import month_start, months_before
+
     last_due = month_start(today, -2)
     params = {
         "today": today, "acct_cut": today - datetime.timedelta(days=law.ACCOUNT_OPEN_DAYS()),
@@ -188,16 +204,21 @@ def hand_sql(today: datetime.date) -> tuple[float, dict]:
         - datetime.timedelta(days=90),
         "year": today.year,
     }  # fmt: skip
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
         started = time.perf_counter()
         cursor.execute(HAND_SQL, params)
-        row = cursor.fetchone()
-        seconds = time.perf_counter() - started
-        names = [c.name for c in cursor.description]
-    return seconds, dict(zip(names, row, strict=True))
+        cursor.fetchone()
+        return time.perf_counter() - started
 
 
-def timed_sweep(today):
+def timed_sweep(today: datetime.date) -> tuple[float, int, object]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.models import SweepRun
+    from risk.services import sweep_run
+
     run = SweepRun.objects.create()
     with CaptureQueriesContext(connection) as ctx:
         started = time.perf_counter()
@@ -206,37 +227,106 @@ def timed_sweep(today):
     return seconds, len(ctx.captured_queries), run
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--projects", type=int, default=10_000)
-    args = parser.parse_args()
-    assert connection.vendor == "postgresql", "set DATABASE_URL to a dedicated PostgreSQL database"
+def measure(n: int) -> list[Row]:
+    """Fill the (dedicated) database with n projects and time the anchor and the sweeps."""
+    _django()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from projects.models import Hazard
+    from risk.services import risk_rules_sync
+
+    assert connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL server"
     call_command("migrate", verbosity=0)
     today = timezone.localdate()
     started = time.perf_counter()
-    generate(args.projects, today)
-    print(f"generated {args.projects} projects in {time.perf_counter() - started:.1f} s")
+    generate(n, today)
+    print(f"{n:,} projects generated in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     risk_rules_sync()
+    anchor = statistics.median(hand_sql(today) for _ in range(3))
     first_s, first_q, first = timed_sweep(today)
-    print(f"sweep #1 (opens hazards): {first_s:.2f} s, {first_q} queries, opened {first.hazards_opened}, "
-          f"errors {len(first.errors)}")  # fmt: skip
-    second_s, second_q, second = timed_sweep(today)
-    print(f"sweep #2 (steady state): {second_s:.2f} s, {second_q} queries, opened {second.hazards_opened}, "
-          f"changed {second.hazards_changed}, closed {second.hazards_closed}")  # fmt: skip
-    sql_s, counts = hand_sql(today)
-    swept = dict(
-        Hazard.objects.filter(status="open")
-        .values_list("rule__code")
-        .annotate(n=django.db.models.Count("pk"))
+    steady = [timed_sweep(today) for _ in range(3)]
+    steady_s = statistics.median(s for s, _q, _r in steady)
+    steady_q, last = steady[-1][1], steady[-1][2]
+    open_now = Hazard.objects.filter(status="open").count()
+    assert last.hazards_opened == last.hazards_changed == last.hazards_closed == 0, "steady sweep wrote"  # type: ignore[attr-defined]
+    first_target, steady_target = TARGETS.get(n, (None, None))
+    anchor_name = "one SQL statement"
+    work = f"{n:,} projects"
+    return [
+        Row(BENCH, f"{work}: anchor", anchor, "s", note="the hand-written per-rule counts, median of 3"),
+        Row(BENCH, f"{work}: first sweep", first_s, "s", anchor_name, anchor, first_target,
+            note=f"{first_q} queries (COPY not counted), opened {first.hazards_opened} hazards + history"),  # type: ignore[attr-defined]
+        Row(BENCH, f"{work}: steady sweep", steady_s, "s", anchor_name, anchor, steady_target,
+            note=f"median of 3, {steady_q} queries, {open_now} hazards open, nothing written"),
+    ]  # fmt: skip
+
+
+def _server(url: str) -> tuple[dict, str]:
+    parsed = urlparse(url)
+    assert parsed.scheme.startswith("postgres"), "set DATABASE_URL to a PostgreSQL server"
+    conn = {
+        "host": parsed.hostname or "127.0.0.1",
+        "port": parsed.port or 5432,
+        "user": parsed.username or "postgres",
+        "password": parsed.password,
+        "dbname": "postgres",
+    }
+    return conn, parsed._replace(path="/{db}").geturl()
+
+
+def _admin(conn: dict, statement: str) -> None:
+    import psycopg2
+
+    db = psycopg2.connect(**conn)
+    try:
+        db.autocommit = True  # CREATE / DROP DATABASE refuse a transaction block
+        db.cursor().execute(statement)
+    finally:
+        db.close()
+
+
+def in_throwaway_database(n: int, rows_file: str) -> None:
+    """Run this script with --in-place on a database created for it, then drop that database."""
+    conn, template = _server(os.environ.get("DATABASE_URL", ""))
+    name = f"ww_riskbench_{n}_{os.getpid()}"
+    _admin(conn, f'CREATE DATABASE "{name}"')
+    try:
+        env = {**os.environ, "DATABASE_URL": template.format(db=name)}
+        cmd = [sys.executable, __file__, "--projects", str(n), "--in-place", "--rows-to", rows_file]
+        subprocess.run(cmd, env=env, check=True)
+    finally:
+        _admin(conn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    print(f"hand-written SQL (one statement): {sql_s:.3f} s")
-    print(f"{'rule':<16}{'sweep':>8}{'sql':>8}")
-    for name, n in counts.items():
-        print(f"{name.upper():<16}{swept.get(name.upper(), 0):>8}{n:>8}")
-    print(f"hazards open: {sum(swept.values())}; projects checked: {first.projects_checked}")
-    print(f"ratio sweep/SQL: first {first_s / sql_s:.1f}, steady {second_s / sql_s:.1f}")
+    parser.add_argument("--projects", type=int, default=10_000)
+    parser.add_argument("--both", action="store_true", help="10,000 projects, then 1,000")
+    parser.add_argument("--in-place", action="store_true", help="use DATABASE_URL's database as it is")
+    parser.add_argument("--rows-to", help=argparse.SUPPRESS)  # the child's rows, for the parent's table
+    args = parser.parse_args()
+    sizes = [10_000, 1_000] if args.both else [args.projects]
+    if args.in_place:
+        rows = [row for n in sizes for row in measure(n)]
+        if args.rows_to:
+            with open(args.rows_to, "a", encoding="utf-8") as out:
+                import json
+                from dataclasses import asdict
+
+                out.writelines(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in rows)
+        else:
+            emit(rows)
+        return
+    with tempfile.NamedTemporaryFile(suffix=".jsonl") as rows_file:
+        for n in sizes:
+            in_throwaway_database(n, rows_file.name)
+        emit(load(rows_file.name))
 
 
 if __name__ == "__main__":

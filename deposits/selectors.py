@@ -85,56 +85,88 @@ def _facts(*, on: datetime.date) -> _Facts:
     return _Facts(cases_2y | draws_2y, cases_1y | draws_1y, blacklisted)
 
 
-def compute_required(price: Decimal, record: Record) -> tuple[Decimal, list[str], bool]:
-    """DESIGN §2.4 in its order: base rate → clean-record cut (floor) → larger uplift → cap → exemption."""
-    price = money(price)
-    rate = law.DEPOSIT_RATE()  # refused (ImproperlyConfigured) outside the legal band
-    reasons = [
-        _("基准比例 %(rate)s%% × 合同价款 %(price)s 元") % {"rate": _pct(rate), "price": yuan_text(price)}
-    ]
-    reduction = law.DEPOSIT_CLEAN_RECORD_REDUCTION()
-    if reduction and not record.arrears_2y and not record.blacklisted:
-        floor = law.DEPOSIT_RATE_FLOOR()
-        rate = max(rate * (1 - reduction), floor)
-        reasons.append(
-            _("近%(years)s年无拖欠记录，比例下浮%(cut)s%%，按 %(rate)s%%（不低于 %(floor)s%%）")
-            % {
-                "years": law.DEPOSIT_RECORD_YEARS(),
-                "cut": _pct(reduction),
-                "rate": _pct(rate),
-                "floor": _pct(floor),
-            }
+@dataclass(frozen=True)
+class DepositTerms:
+    """The legal numbers the required amount reads, read once: a sweep or a report prices every project."""
+
+    rate: Decimal
+    reduction: Decimal | None
+    floor: Decimal
+    record_years: int
+    arrears_uplift: Decimal
+    blacklisted_uplift: Decimal
+    cap: Decimal | None
+    exempt_below: Decimal
+    exempt_years: int
+
+    @classmethod
+    def read(cls) -> "DepositTerms":
+        return cls(
+            rate=law.DEPOSIT_RATE(),  # refused (ImproperlyConfigured) outside the legal band
+            reduction=law.DEPOSIT_CLEAN_RECORD_REDUCTION(),
+            floor=law.DEPOSIT_RATE_FLOOR(),
+            record_years=law.DEPOSIT_RECORD_YEARS(),
+            arrears_uplift=law.DEPOSIT_ARREARS_UPLIFT(),
+            blacklisted_uplift=law.DEPOSIT_BLACKLISTED_UPLIFT(),
+            cap=law.DEPOSIT_CAP(),
+            exempt_below=law.DEPOSIT_EXEMPT_BELOW(),
+            exempt_years=law.DEPOSIT_EXEMPT_RECORD_YEARS(),
         )
+
+
+def compute_required(
+    price: Decimal, record: Record, terms: DepositTerms | None = None, *, explain: bool = True
+) -> tuple[Decimal, list[str], bool]:
+    """DESIGN §2.4 in its order: base rate → clean-record cut (floor) → larger uplift → cap → exemption.
+    ``explain=False`` leaves the reasons out (a list of positions does not show them)."""
+    t = terms or DepositTerms.read()
+    price = money(price)
+    rate = t.rate
+    reasons = (
+        [_("基准比例 %(rate)s%% × 合同价款 %(price)s 元") % {"rate": _pct(rate), "price": yuan_text(price)}]
+        if explain
+        else []
+    )
+    if t.reduction and not record.arrears_2y and not record.blacklisted:
+        rate = max(rate * (1 - t.reduction), t.floor)
+        if explain:
+            reasons.append(
+                _("近%(years)s年无拖欠记录，比例下浮%(cut)s%%，按 %(rate)s%%（不低于 %(floor)s%%）")
+                % {
+                    "years": t.record_years,
+                    "cut": _pct(t.reduction),
+                    "rate": _pct(rate),
+                    "floor": _pct(t.floor),
+                }
+            )
     amount = price * rate
-    uplift = _uplift(record)
+    uplift = _uplift(record, t, explain=explain)
     if uplift:
         amount *= 1 + uplift[0]
-        reasons.append(uplift[1])
+        if explain:
+            reasons.append(uplift[1])
     amount = money(amount)
-    cap = law.DEPOSIT_CAP()
-    if cap is not None and amount > cap:
-        amount = money(cap)
-        reasons.append(_("超过上限，按上限 %(cap)s 元") % {"cap": yuan_text(amount)})
-    exempt_below = law.DEPOSIT_EXEMPT_BELOW()
-    exempt = price < exempt_below and not record.arrears_1y and not record.blacklisted
-    if exempt:
+    if t.cap is not None and amount > t.cap:
+        amount = money(t.cap)
+        if explain:
+            reasons.append(_("超过上限，按上限 %(cap)s 元") % {"cap": yuan_text(amount)})
+    exempt = price < t.exempt_below and not record.arrears_1y and not record.blacklisted
+    if exempt and explain:
         reasons.append(
             _("合同价款低于 %(limit)s 元且近%(years)s年无拖欠，可申请免缴（须经办人确认并说明理由）")
-            % {"limit": yuan_text(exempt_below), "years": law.DEPOSIT_EXEMPT_RECORD_YEARS()}
+            % {"limit": yuan_text(t.exempt_below), "years": t.exempt_years}
         )
     return amount, reasons, exempt
 
 
-def _uplift(record: Record) -> tuple[Decimal, str] | None:
+def _uplift(record: Record, t: DepositTerms, *, explain: bool) -> tuple[Decimal, str] | None:
     """The larger uplift only, with its reason: blacklisted, else arrears within the record years."""
     if record.blacklisted:
-        uplift = law.DEPOSIT_BLACKLISTED_UPLIFT()
-        text = _("施工总承包单位在失信联合惩戒名单内，上浮%(pct)s%%（不与其他上浮叠加）")
-        return uplift, text % {"pct": _pct(uplift)}
+        text = _("施工总承包单位在失信联合惩戒名单内，上浮%(pct)s%%（不与其他上浮叠加）") if explain else ""
+        return t.blacklisted_uplift, text and text % {"pct": _pct(t.blacklisted_uplift)}
     if record.arrears_2y:
-        uplift = law.DEPOSIT_ARREARS_UPLIFT()
-        text = _("近%(years)s年有拖欠工资记录，上浮%(pct)s%%")
-        return uplift, text % {"years": law.DEPOSIT_RECORD_YEARS(), "pct": _pct(uplift)}
+        text = _("近%(years)s年有拖欠工资记录，上浮%(pct)s%%") if explain else ""
+        return t.arrears_uplift, text and text % {"years": t.record_years, "pct": _pct(t.arrears_uplift)}
     return None
 
 
@@ -174,10 +206,8 @@ class DepositPosition:
 
 def deposit_positions(*, projects_qs: QuerySet[Project], on: datetime.date) -> dict[int, DepositPosition]:
     """project_id → its DepositPosition on ``on``, for every project of ``projects_qs``: 6 queries."""
-    rows = list(
-        projects_qs.order_by().values(
-            "id", "contract_price", "contractor_id", "deposit__balance", "deposit__exempt"
-        )
+    rows = projects_qs.order_by().values_list(
+        "id", "contract_price", "contractor_id", "deposit__balance", "deposit__exempt"
     )
     facts = _facts(on=on)
     letters = (
@@ -187,18 +217,20 @@ def deposit_positions(*, projects_qs: QuerySet[Project], on: datetime.date) -> d
         .annotate(total=Sum("amount"), valid_to=Max("valid_to"))
     )
     letters = {row["deposit__project_id"]: row for row in letters}
+    terms = DepositTerms.read()
+    records: dict[int, Record] = {}  # per contractor: a county has far fewer contractors than projects
     positions = {}
-    for row in rows:
-        amount, _reasons, _proposed = compute_required(
-            row["contract_price"], facts.record(row["contractor_id"])
-        )
-        letter = letters.get(row["id"], {})
-        positions[row["id"]] = DepositPosition(
+    for pk, price, contractor_id, balance, exempt in rows:
+        if (record := records.get(contractor_id)) is None:
+            record = records[contractor_id] = facts.record(contractor_id)
+        amount, _reasons, _proposed = compute_required(price, record, terms, explain=False)
+        letter = letters.get(pk, {})
+        positions[pk] = DepositPosition(
             required=amount,
-            cash_balance=row["deposit__balance"] if row["deposit__balance"] is not None else ZERO,
+            cash_balance=balance if balance is not None else ZERO,
             guarantee_amount=letter.get("total") or ZERO,
             guarantee_valid_to=letter.get("valid_to"),
-            exempt=bool(row["deposit__exempt"]),
+            exempt=bool(exempt),
         )
     return positions
 

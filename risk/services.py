@@ -43,11 +43,10 @@ def risk_rules_sync() -> int:
 def sweep_run(*, run: SweepRun, today: datetime.date | None = None) -> SweepRun:
     """Evaluate every enabled rule over the active projects, reconcile hazards and grades, record counts."""
     today = today or timezone.localdate()
-    risk_rules_sync()
     with transaction.atomic():
-        # Locking the rule rows serialises concurrent sweeps (and keeps re-runs idempotent).
-        rules = [r for r in RiskRule.objects.select_for_update().order_by("sort", "code") if r.enabled]
-        projects = Project.objects.active_on(today)
+        sweep.plan_for_a_sweep()
+        rules = _enabled_rules()
+        projects = Project.objects.active_on(today).order_by()  # no ORDER BY in the rules' queries
         departments = dict(projects.values_list("pk", "department_id"))
         evaluation = sweep.evaluate(rules, projects, today)
         changes = sweep.reconcile(evaluation, departments, today)
@@ -63,6 +62,16 @@ def sweep_run(*, run: SweepRun, today: datetime.date | None = None) -> SweepRun:
     return run
 
 
+def _enabled_rules() -> list[RiskRule]:
+    """The enabled rule rows, locked (this serialises concurrent sweeps and keeps re-runs idempotent); a
+    registered rule without its row gets one first."""
+    rows = list(RiskRule.objects.select_for_update().order_by("sort", "code"))
+    if not REGISTRY.keys() <= {r.code for r in rows}:
+        risk_rules_sync()
+        rows = list(RiskRule.objects.select_for_update().order_by("sort", "code"))
+    return [r for r in rows if r.enabled]
+
+
 def may_sweep_project(user: User, project: Project) -> bool:
     """Office/admin, or an inspector of the project's township."""
     return may_work_in(user, project.township_id)
@@ -73,11 +82,10 @@ def sweep_project(*, project: Project, user: User, today: datetime.date | None =
     if not may_sweep_project(user, project):
         raise PermissionDenied
     today = today or timezone.localdate()
-    risk_rules_sync()
     with transaction.atomic():
         # the rule rows' lock serialises this with a county sweep, as two county sweeps are
-        rules = [r for r in RiskRule.objects.select_for_update().order_by("sort", "code") if r.enabled]
-        projects = Project.objects.active_on(today).filter(pk=project.pk)
+        rules = _enabled_rules()
+        projects = Project.objects.active_on(today).filter(pk=project.pk).order_by()
         departments = dict(projects.values_list("pk", "department_id"))
         evaluation = sweep.evaluate(rules, projects, today)
         changes = sweep.reconcile(evaluation, departments, today, only_these=True)

@@ -53,10 +53,13 @@ def transfer_late(
         .values("pk", "last", "ref")
     )
 
+    never = _("开工（%(d)s）以来建设单位未拨付人工费")  # texts translated once, not once a row
+    late = _("最近一次拨付人工费为%(d)s，已逾期未按月拨付")
+
     def build(r: Row) -> Found:
         level = SERIOUS if r["ref"] < serious_cut else None
         if r["last"] is None:
-            return level, _("开工（%(d)s）以来建设单位未拨付人工费") % {"d": day_text(r["ref"])}
-        return level, _("最近一次拨付人工费为%(d)s，已逾期未按月拨付") % {"d": day_text(r["last"])}
+            return level, never % {"d": day_text(r["ref"])}
+        return level, late % {"d": day_text(r["last"])}
 
     return collect(rows, build)

@@ -40,9 +40,10 @@ def complaints(
         .order_by()
     )
 
+    text = _("近%(d)s天有%(n)s件欠薪投诉未办结（最多涉及%(w)s人）")
+
     def build(r: Row) -> Found:
         level = SERIOUS if r["top"] >= big else None
-        text = _("近%(d)s天有%(n)s件欠薪投诉未办结（最多涉及%(w)s人）")
         return level, text % {"d": thresholds["days"], "n": r["n"], "w": r["top"]}
 
     return collect(rows, build)
@@ -67,9 +68,9 @@ def bad_credit(
         .values("pk", "listed", "contractor__name")
     )
 
+    on_list, graded = _("总承包单位%(e)s已列入失信联合惩戒名单"), _("总承包单位%(e)s守法诚信等级为C级")
+
     def build(r: Row) -> Found:
-        if r["listed"]:
-            return None, _("总承包单位%(e)s已列入失信联合惩戒名单") % {"e": r["contractor__name"]}
-        return None, _("总承包单位%(e)s守法诚信等级为C级") % {"e": r["contractor__name"]}
+        return None, (on_list if r["listed"] else graded) % {"e": r["contractor__name"]}
 
     return collect(rows, build)

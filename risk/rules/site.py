@@ -29,9 +29,11 @@ def notice_board(
         .values("pk", "checked_on")
     )
 
+    found, registered = _("%(d)s现场检查发现未设维权信息告示牌"), _("项目登记信息显示未设维权信息告示牌")
+
     def build(r: Row) -> Found:
         if r["checked_on"]:
-            return None, _("%(d)s现场检查发现未设维权信息告示牌") % {"d": day_text(r["checked_on"])}
-        return None, _("项目登记信息显示未设维权信息告示牌")
+            return None, found % {"d": day_text(r["checked_on"])}
+        return None, registered
 
     return collect(rows, build)

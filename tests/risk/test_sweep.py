@@ -180,3 +180,73 @@ def test_nightly_task_queues_a_beat_sweep_sent_after_commit(
     run = SweepRun.objects.get()
     assert run.trigger == "beat" and run.status == "queued" and len(callbacks) == 1
     assert tasks.sweep(run.pk) == "done"
+
+
+def test_a_rule_whose_statement_fails_is_logged_and_the_other_rules_still_run(
+    township_a, department, monkeypatch
+):
+    project = healthy_project(township_a, department)
+    Project.objects.filter(pk=project.pk).update(notice_board=False)
+    run_sweep()
+    from risk import rules
+
+    spec = rules.REGISTRY["NOTICE_BOARD"]
+
+    def broken(projects, thresholds, today):
+        with connection.cursor() as cursor:  # a database error: the sweep's transaction must survive it
+            cursor.execute("SELECT * FROM no_such_table")
+
+    monkeypatch.setitem(rules.REGISTRY, "NOTICE_BOARD", spec.__class__(**{**spec.__dict__, "func": broken}))
+    Payroll.objects.filter(project=project).update(paid=0)  # PAYROLL_SHORT fires on fresh data
+    run = run_sweep()
+    assert [(e["rule"], e["project"]) for e in run.errors] == [("NOTICE_BOARD", None)]
+    assert Hazard.objects.get(project=project, rule__code="NOTICE_BOARD").status == "open"
+    assert Hazard.objects.filter(project=project, rule__code="PAYROLL_SHORT", status="open").exists()
+
+
+def history_of(hazard):
+    return list(
+        hazard.history.order_by("history_id").values_list(
+            "history_type", "status", "severity", "detail", "opened_at", "deadline", "closed_at",
+            "auto_closed", "close_note", "project_id", "rule_id", "department_id", "history_user_id",
+        )
+    )  # fmt: skip
+
+
+def test_each_write_of_the_sweep_has_its_history_row(township_a, department):
+    project = healthy_project(township_a, department)
+    Project.objects.filter(pk=project.pk).update(notice_board=False)
+    run_sweep()
+    hazard = Hazard.objects.get(project=project)
+    opened = ("+", "open", hazard.severity, hazard.detail, hazard.opened_at, hazard.deadline, None, False, "")
+    keys = (project.pk, hazard.rule_id, department.pk, None)
+    assert history_of(hazard) == [(*opened, *keys)]
+    Project.objects.filter(pk=project.pk).update(notice_board=True)
+    run_sweep()
+    hazard.refresh_from_db()
+    closed = ("~", "closed", hazard.severity, hazard.detail, hazard.opened_at, hazard.deadline)
+    closed += (hazard.closed_at, True, "信号消除，系统自动销号")
+    assert hazard.closed_at and history_of(hazard) == [(*opened, *keys), (*closed, *keys)]
+
+
+def test_a_project_sweep_records_who_ran_it(township_a, department, office):
+    from risk.services import sweep_project
+
+    project = healthy_project(township_a, department)
+    Project.objects.filter(pk=project.pk).update(notice_board=False)
+    changes = sweep_project(project=project, user=office, today=TODAY)
+    assert len(changes.opened) == 1
+    hazard = Hazard.objects.get(project=project)
+    assert hazard.history.get().history_user == office and hazard.history.get().history_type == "+"
+
+
+def test_steady_sweep_query_count(township_a, department):
+    risk_rules_sync()
+    bare_projects(2, township_a, department)
+    run_sweep()
+    # 58 before issue 19 (a savepoint pair per rule, the rule codes read twice, hazards as instances); now:
+    # the run's row and the sweep's savepoint pair (inside the test's transaction); SET LOCAL jit; the rule
+    # rows (locked); active projects; one savepoint pair around the 14 rules and their 20 queries
+    # (DEPOSIT_SHORT: 7); holidays (the deadline calendar); open hazards as rows; grades; the run's counts.
+    # Writes add one statement per kind of change (the COPY of new hazards is not counted here).
+    assert queries_of_sweep() == 32
