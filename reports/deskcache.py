@@ -87,18 +87,17 @@ def desk_figures(scope: Scope, start: datetime.date, end: datetime.date, compute
     return data
 
 
+def _bump(keys: list[str]) -> None:
+    cache.set_many({k: uuid.uuid4().hex for k in keys}, timeout=None)
+
+
 def invalidate(township_ids: Iterable[int | None]) -> None:
     """Replace the generations of these townships (``None``: a record without one: every scope) and the
     county-wide one, now and again when the transaction commits (a desk loaded in between computed from
     the data before the write and cached it under the new generation)."""
-    ids = set(township_ids)
-    keys = [COUNTY_WIDE] + [SHARED if pk is None else _town_key(pk) for pk in ids]
-
-    def bump() -> None:
-        cache.set_many({k: uuid.uuid4().hex for k in keys}, timeout=None)
-
-    bump()
-    transaction.on_commit(bump)
+    keys = [COUNTY_WIDE] + [SHARED if pk is None else _town_key(pk) for pk in set(township_ids)]
+    _bump(keys)
+    transaction.on_commit(lambda: _bump(keys))
 
 
 def _townships_of(instance: models.Model) -> set[int | None]:
@@ -148,5 +147,5 @@ def connect() -> None:
 
 
 def forget_all() -> None:
-    """Every desk recomputes on its next load (after a restore, say)."""
-    invalidate([None])
+    """Every desk recomputes on its next load (after a restore, say); touches the cache only."""
+    _bump([SHARED, COUNTY_WIDE])
