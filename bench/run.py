@@ -3,10 +3,11 @@ anchor measured in the same run (bench/table.py).
 
     .venv/bin/python bench/run.py [--quick] [--only load,report] [--list]
 
-Each benchmark gets its own database, created (and migrated) on the server of ``$DATABASE_URL`` or of
-``postgres://postgres@127.0.0.1:5432`` and dropped afterwards. No ``.env`` is needed: SECRET_KEY, DEBUG and
-FIELD_ENCRYPTION_KEY are passed through the environment. ``--quick`` (or ``BENCH_QUICK=1``) runs every
-benchmark small, as a smoke test of the harness; its figures are not the issue's.
+Each benchmark gets its own database on the server of ``$DATABASE_URL`` or of
+``postgres://postgres@127.0.0.1:5432``, copied from one migrated template, and dropped afterwards. No
+``.env`` is needed: SECRET_KEY, DEBUG and FIELD_ENCRYPTION_KEY are passed through the environment.
+``--quick`` (or ``BENCH_QUICK=1``) runs every benchmark small, as a smoke test of the harness; its figures
+are not the issue's.
 """
 
 from __future__ import annotations
@@ -92,19 +93,28 @@ def bench_env(db_url: str, json_path: str) -> dict[str, str]:
     return env
 
 
-def run(bench: Bench, quick: bool, json_path: str) -> tuple[int, float]:
-    name = f"ww_{bench.name}_{os.getpid()}_bench"  # bench/report.py drops only names ending in "bench"
-    db_url = f"{server_url()}/{name}"
-    env = bench_env(db_url, json_path)
-    python = str(ROOT / ".venv/bin/python")
-    start = time.perf_counter()
+def _python() -> str:
+    return str(ROOT / ".venv/bin/python")
+
+
+def make_template(json_path: str) -> str:
+    """One migrated database every benchmark's database is copied from (CREATE DATABASE … TEMPLATE)."""
+    name = f"ww_template_{os.getpid()}_bench"
     _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     _admin(f'CREATE DATABASE "{name}"')
+    env = bench_env(f"{server_url()}/{name}", json_path)
+    subprocess.run([_python(), "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    return name
+
+
+def run(bench: Bench, quick: bool, json_path: str, template: str) -> tuple[int, float]:
+    name = f"ww_{bench.name}_{os.getpid()}_bench"  # bench/report.py drops only names ending in "bench"
+    env = bench_env(f"{server_url()}/{name}", json_path)
+    start = time.perf_counter()
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     try:
-        subprocess.run(
-            [python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
-        )
-        args = [python, bench.script, *(bench.quick if quick else bench.full)]
+        args = [_python(), bench.script, *(bench.quick if quick else bench.full)]
         print(f"\n=== {bench.name}: {' '.join(args[1:])}", flush=True)
         code = subprocess.run(args, cwd=ROOT, env=env, check=False).returncode
     finally:
@@ -132,10 +142,14 @@ def main(argv: list[str] | None = None) -> int:
         json_path = str(Path(tmp) / "rows.jsonl")
         Path(json_path).touch()
         seconds = {}
-        for b in chosen:
-            code, seconds[b.name] = run(b, a.quick, json_path)
-            if code:
-                failed.append(f"{b.name} (exit {code})")
+        template = make_template(json_path)
+        try:
+            for b in chosen:
+                code, seconds[b.name] = run(b, a.quick, json_path, template)
+                if code:
+                    failed.append(f"{b.name} (exit {code})")
+        finally:
+            _admin(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
         rows = load(json_path)
     print(
         "\n"
