@@ -39,7 +39,7 @@ class Bench:
 
 
 BENCHES = (
-    Bench("import_roster", "bench/import_roster.py", (), ("--rows", "5000", "--default-slice", "500"),
+    Bench("import_roster", "bench/import_roster.py", (), ("--rows", "5000", "--default-slice", "100"),
           "roster import vs calamine read and a django-import-export resource"),
     Bench("import_pay_sheet", "bench/import_pay_sheet.py", ("--lines", "20000", "--runs", "3"),
           ("--lines", "2000", "--runs", "1"), "pay-sheet confirm pass vs calamine read and a bare COPY"),

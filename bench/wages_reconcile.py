@@ -51,6 +51,7 @@ from risk.services import risk_rules_sync, sweep_run  # noqa: E402
 from risk.sweep import evaluate_rule  # noqa: E402
 from tests.projects.factories import valid_id  # noqa: E402
 from wages.models import PayLine  # noqa: E402
+from wages.selectors import grace_days  # noqa: E402
 from wagewatch.accounts.models import Department, Township  # noqa: E402
 from wagewatch.lib.cardhash import card_hash  # noqa: E402
 from wagewatch.lib.copy import copy_rows  # noqa: E402
@@ -207,7 +208,7 @@ GROUP BY l.project_id
 
 
 def hand_sql(today: datetime.date) -> float:
-    grace = settings.WAGEWATCH["WAGE_PAY_GRACE_DAYS"]
+    grace = grace_days()  # a county setting (wagewatch.lib.law), no longer in settings.WAGEWATCH
     cut = today - datetime.timedelta(days=grace + settings.WAGEWATCH["WORKER_UNPAID_DAYS"])
     params = {
         "today": today, "prev": month_start(cut, -1), "day": cut.day, "recent": month_start(today, -2),
