@@ -15,4 +15,5 @@ RUN pip install --no-cache-dir -e . \
 RUN useradd --create-home wagewatch && mkdir -p var/media && chown -R wagewatch var
 USER wagewatch
 EXPOSE 8000
-CMD ["gunicorn", "wagewatch.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4"]
+# bind, workers, worker class: gunicorn.conf.py in /app
+CMD ["gunicorn", "wagewatch.wsgi:application"]

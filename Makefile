@@ -53,5 +53,10 @@ backup: $(STAMP)
 restore: $(STAMP)
 	@bash scripts/restore.sh $(FILE)
 
+# every benchmark on throw-away PostgreSQL databases (server of DATABASE_URL, else postgres@127.0.0.1:5432),
+# then one table: each figure beside its anchor from the same run. BENCH_QUICK=1: smoke sizes. No .env needed.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles

@@ -34,6 +34,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wagewatch.settings")
 
 import django  # noqa: E402
@@ -45,6 +46,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
+from table import Row, emit  # noqa: E402  (bench/table.py)
 
 from projects.models import Enterprise, ImportJob, Project, RosterEntry, Worker  # noqa: E402
 from tests.projects.factories import valid_id, valid_uscc  # noqa: E402
@@ -54,6 +56,8 @@ from wagewatch.accounts.models import Department, Township  # noqa: E402
 from wagewatch.imports import pipeline  # noqa: E402
 from wagewatch.lib.copy import copy_rows  # noqa: E402
 from wagewatch.lib.fields import encrypt, keyed_hash  # noqa: E402
+
+BENCH = "import_pay_sheet"
 
 CODE = "BENCH-PAY"
 MONTH, PAY_DAY = datetime.date(2024, 2, 1), datetime.date(2024, 3, 15)
@@ -251,6 +255,15 @@ def measure(project: Project, people: list[tuple[str, str, str]], runs: int, wat
     memory = confirm_pass(project, first.name, data, watch=watch or "memory")[4]
     report("confirm (create)", n, created, anchors)
     report("confirm (update)", n, updated, anchors)
+    rows = []
+    for label, results in (("create", created), ("update", updated)):
+        seconds = statistics.median(r[1] for r in results)
+        rows += [
+            Row(BENCH, f"pay-sheet confirm ({label}), {n:,} lines", seconds, "s", "calamine read", anchors[0],
+                note=f"{n / seconds:,.0f} lines/s, {results[-1][2]} queries"),
+            Row(BENCH, f"pay-sheet confirm ({label}) vs a bare COPY", seconds, "s", "bare COPY", anchors[1]),
+        ]  # fmt: skip
+    emit(rows)
     print(f"{'':<18}tracemalloc peak of a confirm pass (creating): {memory:.0f} MB")
     print(
         f"peak memory       {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"

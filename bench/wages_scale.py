@@ -25,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wagewatch.settings")
 
 import django  # noqa: E402
@@ -37,6 +38,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from table import Row, emit  # noqa: E402  (bench/table.py)
 
 from projects.models import Enterprise, Project, RosterEntry, Worker  # noqa: E402
 from reports.figures.scope import Scope  # noqa: E402
@@ -49,6 +51,8 @@ from wagewatch.lib.cardhash import card_hash  # noqa: E402
 from wagewatch.lib.copy import copy_rows  # noqa: E402
 from wagewatch.lib.fields import encrypt, keyed_hash  # noqa: E402
 from wagewatch.lib.masking import mask_card  # noqa: E402
+
+BENCH = "wages_scale"
 
 PREFIX = "WB"
 FAULTS = 0.01  # share of lines with a fault (--faults)
@@ -249,15 +253,21 @@ def run(args) -> None:
     print(f"arrears stock on {on} ({n:,} lines):")
     ms, q, stock = timed(lambda: arrears(lines, on=on))
     report("county arrears (wages.selectors.arrears)", ms, q, f"{stock.workers} workers, {stock.amount} yuan")
-    ms, q, hand = timed(lambda: anchor(on))
-    report("anchor: hand-written SQL aggregate", ms, q, f"{hand[0]} workers, {hand[1]} yuan")
-    ms, q, _r = timed(bare_scan)
-    report("anchor: bare scan (count, sum of every line)", ms, q)
+    sql_ms, q, hand = timed(lambda: anchor(on))
+    report("anchor: hand-written SQL aggregate", sql_ms, q, f"{hand[0]} workers, {hand[1]} yuan")
+    scan_ms, q, _r = timed(bare_scan)
+    report("anchor: bare scan (count, sum of every line)", scan_ms, q)
+    rows = [
+        Row(BENCH, f"county arrears stock, {n:,} pay lines", ms, "ms", "hand-written SQL", sql_ms,
+            note=f"bare scan of every line {scan_ms:.0f} ms"),
+    ]  # fmt: skip
     for by in ("township", "enterprise", "project"):
-        ms, q, rows = timed(lambda by=by: arrears_by(lines, on=on, by=by), runs=3)
-        report(f"arrears by {by}", ms, q, f"{len(rows)} groups")
+        ms, q, groups = timed(lambda by=by: arrears_by(lines, on=on, by=by), runs=3)
+        report(f"arrears by {by}", ms, q, f"{len(groups)} groups")
+        rows.append(Row(BENCH, f"arrears by {by}", ms, "ms", "hand-written SQL (county)", sql_ms))
     ms, q, figs = timed(lambda: arrears_figures(Scope(), on - datetime.timedelta(days=90), on), runs=3)
     report("report figures (stock at start and end)", ms, q, f"end {figs['end']['yi']} 亿元")
+    rows.append(Row(BENCH, "report's arrears figures (start and end)", ms, "ms", "hand-written SQL", sql_ms))
     due = PayLine.objects.filter(fell_due_before(on), project__code__startswith=PREFIX).count()
     same = stock.workers == hand[0] and stock.amount == hand[1]
     print(f"  (lines fallen due: {due:,}; the selector and the anchor agree: {same})")
@@ -275,7 +285,9 @@ def run(args) -> None:
     ]:
         ms, q, size = timed(lambda url=url: page(client, url))
         report(label, ms, q, f"{size // 1024} KB")
+        rows.append(Row(BENCH, label, ms, "ms", note=f"{q} queries, test client"))
     user.delete()
+    emit(rows)
 
 
 def cleanup() -> None:

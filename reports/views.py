@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from complaints.selectors import cases_due, orders_overdue
 from wagewatch.accounts.access import get_for_user
 
-from . import services
+from . import deskcache, services
 from .charts import report_charts
 from .figures import report_data, unknown_note
 from .figures.common import pct
@@ -108,7 +108,10 @@ def dashboard(request):
         "township_id": township_id,
     }  # fmt: skip
     if scope is not None:
-        data = report_data(scope=scope, start=datetime.date(today.year, 1, 1), end=today)
+        start = datetime.date(today.year, 1, 1)
+        data = deskcache.desk_figures(
+            scope, start, today, lambda: report_data(scope=scope, start=start, end=today)
+        )
         context.update(
             data=data,
             charts=report_charts(data),

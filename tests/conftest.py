@@ -72,6 +72,15 @@ def embedded_queue_in_a_temporary_folder(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def fresh_desk_figures():
+    """The desk's cached figures (reports/deskcache.py) outlive a test's rolled-back rows in the shared
+    cache: each test starts with every desk computing afresh."""
+    from reports.deskcache import forget_all
+
+    forget_all()
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Each test starts and ends in the site's language: a request in English (LocaleMiddleware activates it
     for the thread) must not turn the next test's messages English."""
