@@ -43,7 +43,7 @@ BENCHES = (
           "roster import vs calamine read and a django-import-export resource"),
     Bench("import_pay_sheet", "bench/import_pay_sheet.py", ("--lines", "20000", "--runs", "3"),
           ("--lines", "2000", "--runs", "1"), "pay-sheet confirm pass vs calamine read and a bare COPY"),
-    Bench("risk_sweep", "bench/risk_sweep.py", (), ("--projects", "1000"),
+    Bench("risk_sweep", "bench/risk_sweep.py", ("--both",), ("--projects", "1000"),
           "the nightly arrears-risk sweep vs one hand-written SQL statement"),
     Bench("wages_reconcile", "bench/wages_reconcile.py", ("--projects", "1000", "--workers", "100"),
           ("--projects", "100", "--workers", "20", "--requests", "30"),
