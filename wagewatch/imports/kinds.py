@@ -127,6 +127,10 @@ class ImportKind:
     not_data = frozenset({"序号", "编号", "行号"})  # headers read on purpose and not listed as ignored
     formula_message: "StrOrPromise" = gettext_lazy("单元格是公式或以 = + - @ 开头，不予导入")
     background = True  # above IMPORT_SYNC_MAX_ROWS rows the run is queued for Celery; False: always at once
+    # True: the run's ``parsed.rows`` are read from the preview's file as they are walked (pipeline.KeptRows:
+    # an iterable with a length, read again each walk; changes to a row are not kept): ``apply`` walks them
+    # once, in batches (pipeline.chunks), so a long file is never held whole
+    streams = False
     # the columns of the download template, in order (empty: every column); alternatives leave one out
     template_columns: tuple[str, ...] = ()
 
