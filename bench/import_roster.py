@@ -66,7 +66,10 @@ def bench_project(code: str) -> Project:
     department, _ = Department.objects.get_or_create(code="BENCH", defaults={"name": "基准测试局"})
     from tests.projects.factories import make_project
 
-    Project.objects.filter(code=code).delete()
+    for left in Project.objects.filter(code__startswith="BENCH-ROSTER"):  # left by a run that was stopped
+        cleanup(left, list(left.roster.values_list("worker__id_number_hash", flat=True)))
+    # the factory numbers its enterprises from 1 in each process: those a stopped run left would collide
+    Enterprise.objects.filter(name__startswith="测试", built_projects=None, contracted_projects=None).delete()
     return make_project(township, department, code=code)
 
 

@@ -4,10 +4,11 @@ The job model (``projects.models.ImportJob``) is passed in, never imported: the 
 the ``accounts.models.Job`` fields plus kind, stage (``Stage.PREVIEW``/``CONFIRM``), file, filename, sha256,
 total_rows, created_count, updated_count, error_count, errors, warnings and ignored_columns.
 
-What a preview keeps is one file in the job's ``file``: the typed rows and, for the error workbook, the rows
-in error as they were; not the upload itself. The preview page, the run and the error workbook read it, so
-nothing parses the upload again. It holds personal data: it is deleted when the run ends (done or failed),
-and a preview not confirmed within ``UPLOAD_KEEP`` loses it to the hourly cleanup.
+What a preview keeps is one file in the job's ``file`` (JSON lines: the columns and, for the error workbook,
+the rows in error as they were; then a typed row a line); not the upload itself. The preview page, the run
+and the error workbook read it, so nothing parses the upload again. It holds personal data: it is deleted
+when the run ends (done or failed), and a preview not confirmed within ``UPLOAD_KEEP`` loses it to the
+hourly cleanup.
 """
 
 import datetime
