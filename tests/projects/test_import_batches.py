@@ -5,6 +5,7 @@ import csv
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from openpyxl import Workbook
 
 from projects.imports import parse_roster, roster_import_confirm, roster_import_preview
@@ -12,6 +13,7 @@ from projects.models import RosterEntry, Worker
 from projects.tasks import run_import
 from tests.projects.factories import make_project, valid_id
 from wagewatch.imports.kinds import BATCH
+from wagewatch.imports.pipeline import KeptRows, _dumps, preview_rows, stored
 
 HEADER = ("姓名", "身份证号", "手机号码", "进场日期")
 ROWS = 2 * BATCH + 100  # three batches
@@ -95,3 +97,28 @@ def test_every_row_of_several_batches_is_written_with_its_history(township_a, de
     assert RosterEntry.objects.filter(project=project).count() == ROWS
     hashes = Worker.objects.filter(roster_entries__project=project).values_list("id_number_hash", flat=True)
     assert Worker.history.filter(id_number_hash__in=list(hashes), history_type="+").count() == ROWS
+
+
+def test_the_run_reads_the_kept_rows_a_batch_at_a_time(township_a, department, inspector_a):
+    project = make_project(township_a, department)
+    job, _parsed = roster_import_preview(
+        project=project, user=inspector_a, filename="r.csv", data=_csv(_rows(5))
+    )
+    rows = stored(job).rows
+    assert isinstance(rows, KeptRows) and len(rows) == 5
+    assert [r["row"] for r in rows] == [2, 3, 4, 5, 6] == [r["row"] for r in rows]  # walked again: read again
+    assert len(preview_rows(job, limit=10)) == 5
+
+
+def test_a_preview_kept_in_the_former_single_document_still_runs(township_a, department, inspector_a):
+    project = make_project(township_a, department)
+    job, _parsed = roster_import_preview(
+        project=project, user=inspector_a, filename="r.csv", data=_csv(_rows(3))
+    )
+    kept = stored(job)
+    former = {"headers": kept.headers, "mapping": kept.mapping, "columns": kept.columns,
+              "rows": list(kept.rows), "raw": [], "parts": {}}  # fmt: skip
+    job.file.save("former.json", ContentFile(_dumps(former).encode()), save=True)
+    assert isinstance(stored(job).rows, list) and len(stored(job).rows) == 3
+    job = roster_import_confirm(job=job, user=inspector_a)
+    assert job.status == "done" and job.created_count == 3
