@@ -1,18 +1,25 @@
-"""Benchmark of the roster import (prints figures, asserts nothing).
+"""Benchmark of the roster import (prints figures, asserts nothing), through bench/table.py.
 
-    DATABASE_URL=postgres://... python bench/import_roster.py [--rows 50000] [--default-slice 2000]
+    DATABASE_URL=postgres://... python bench/import_roster.py [--rows 50000] [--runs 3]
+        [--memory 50000,200000]
+    python bench/import_roster.py --quick          # make bench: 20,000 rows, memory at 20,000 and 50,000
 
-Generates the large roster with ../shared/samples/make_samples.py under /tmp, imports it through the
-roster's parse and apply (parse_roster + roster_import_apply), then again as the pages take it (upload →
-preview kept with the job → confirm → run, in this process, counting python-calamine reads), and compares
-with the bare python-calamine read and with a default django-import-export ModelResource import (timed on
-a slice and extrapolated, as the default resource runs at a few hundred rows per second).
+A roster of ``--rows`` rows is generated once per size with ../shared/samples/make_samples.py (beside the
+clone) into a temp dir and reused. Each run times, alternating: the bare python-calamine read of the file
+(the anchor), the preview pass (upload → parse and check → kept with the job) and the confirm pass (confirm →
+run → written), as the pages take the file; the figures are medians of the runs. Peak memory (ru_maxrss) of
+a whole import is measured in a fresh subprocess per size, beside the bare read's peak in another. Second
+anchors: a django-import-export resource tuned as issue 19 says (use_bulk, batch_size=1000, skip_diff,
+force_init_instance, foreign keys preloaded; no validation, no history) over the same rows, and the default
+ModelResource timed on a slice and extrapolated (it runs at a few hundred rows per second).
 """
 
 import argparse
 import io
+import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -21,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wagewatch.settings")
 
 import django  # noqa: E402
@@ -29,40 +37,27 @@ django.setup()
 
 import tablib  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import transaction  # noqa: E402
+from import_export import fields, resources, widgets  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
+from table import Row, emit  # noqa: E402
 
-from projects.imports import (  # noqa: E402
-    parse_roster,
-    roster_import_apply,
-    roster_import_confirm,
-    roster_import_preview,
-)
+from projects.imports import parse_roster, roster_import_confirm, roster_import_preview  # noqa: E402
 from projects.models import Enterprise, Project, RosterEntry, Worker  # noqa: E402
 from projects.resources import RosterEntryResource, WorkerResource  # noqa: E402
 from wagewatch.accounts.models import Department, Township  # noqa: E402
 
-SAMPLES = ROOT.parent / "shared" / "samples"
-
-
-class Counter:
-    def __init__(self):
-        self.n = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.n += 1
-        return execute(sql, params, many, context)
+GENERATOR = ROOT.parent / "shared" / "samples" / "make_samples.py"
+BENCH = "import_roster"
 
 
 def make_file(rows: int) -> Path:
-    out = Path(tempfile.gettempdir()) / "ww_bench"
-    out.mkdir(exist_ok=True)
+    """The generated roster of ``rows`` rows: one file per size in the temp dir, reused if present."""
+    out = Path(tempfile.gettempdir()) / "ww_bench" / f"roster_{rows}"
     path = out / "roster_large.xlsx"
     if not path.exists():
-        subprocess.run(
-            [sys.executable, str(SAMPLES / "make_samples.py"), "--large", str(rows), "--out", str(out)],
-            check=True,
-        )
+        out.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, str(GENERATOR), "--large", str(rows), "--out", str(out)], check=True)
     return path
 
 
@@ -71,15 +66,20 @@ def bench_project(code: str) -> Project:
     department, _ = Department.objects.get_or_create(code="BENCH", defaults={"name": "基准测试局"})
     from tests.projects.factories import make_project
 
-    Project.objects.filter(code=code).delete()
+    for left in Project.objects.filter(code__startswith="BENCH-ROSTER"):  # left by a run that was stopped
+        cleanup(left, list(left.roster.values_list("worker__id_number_hash", flat=True)))
+    # the factory numbers its enterprises from 1 in each process: those a stopped run left would collide
+    Enterprise.objects.filter(name__startswith="测试", built_projects=None, contracted_projects=None).delete()
     return make_project(township, department, code=code)
 
 
 def empty(project: Project, hashes: list[str]) -> None:
-    """The project's roster and the workers on no other roster, deleted."""
+    """The project's roster and the workers on no other roster, deleted (with their history)."""
     RosterEntry.objects.filter(project=project).delete()
     for start in range(0, len(hashes), 5000):
-        Worker.objects.filter(id_number_hash__in=hashes[start : start + 5000], roster_entries=None).delete()
+        chunk = hashes[start : start + 5000]
+        Worker.objects.filter(id_number_hash__in=chunk, roster_entries=None).delete()
+        Worker.history.model.objects.filter(id_number_hash__in=chunk).delete()
 
 
 def cleanup(project: Project, hashes: list[str]) -> None:
@@ -89,111 +89,213 @@ def cleanup(project: Project, hashes: list[str]) -> None:
     Enterprise.objects.filter(pk__in=[builder, contractor]).delete()
 
 
-def default_resource_seconds(rows: list[dict], project: Project) -> float:
-    """A default ModelResource import of workers then roster entries, for the given rows."""
+def read_seconds(data: bytes) -> float:
+    t = time.perf_counter()
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+    for _row in sheet.iter_rows():
+        pass
+    return time.perf_counter() - t
+
+
+def job_pass(data: bytes, name: str, project: Project) -> tuple[float, float, int]:
+    """(preview seconds, confirm seconds, rows written) of the file as the pages take it, run here."""
+    law, limit = settings.WAGEWATCH, settings.MAX_UPLOAD_BYTES
+    settings.WAGEWATCH = {**law, "IMPORT_SYNC_MAX_ROWS": 10**9}  # the run happens here, not in Celery
+    # a 200,000-row roster (23 MB) is above the upload limit (20 MB): lifted here to measure it
+    settings.MAX_UPLOAD_BYTES = max(limit, len(data) + 1)
+    try:
+        t = time.perf_counter()
+        job, _parsed = roster_import_preview(project=project, user=None, filename=name, data=data)
+        del _parsed
+        t_preview = time.perf_counter() - t
+        if job.error_count:  # a generated file with a repeated ID number: the preview is all there is
+            return t_preview, 0.0, 0
+        t = time.perf_counter()
+        job = roster_import_confirm(job=job, user=None)
+        t_confirm = time.perf_counter() - t
+    finally:
+        settings.WAGEWATCH, settings.MAX_UPLOAD_BYTES = law, limit
+    assert job.status == "done", (job.status, job.error)
+    return t_preview, t_confirm, job.created_count + job.updated_count
+
+
+# ---------------------------------------------------------------- django-import-export anchors
+class PreloadedForeignKey(widgets.ForeignKeyWidget):
+    """A foreign key looked up in a dict loaded before the import, not by a query per row."""
+
+    def __init__(self, model, field, objects: dict):
+        super().__init__(model, field)
+        self.objects = objects
+
+    def clean(self, value, row=None, **kwargs):
+        return self.objects.get(value)
+
+
+class TunedWorkerResource(resources.ModelResource):
+    class Meta:
+        model = Worker
+        fields = ("id_number_hash", "id_number", "name", "sex", "birth_date", "phone")
+        import_id_fields = ("id_number_hash",)
+        use_bulk, batch_size, skip_diff, force_init_instance = True, 1000, True, True
+
+
+def tuned_entry_resource(projects: dict, workers: dict) -> resources.ModelResource:
+    class TunedRosterEntryResource(resources.ModelResource):
+        project = fields.Field(
+            attribute="project", column_name="project", widget=PreloadedForeignKey(Project, "pk", projects)
+        )
+        worker = fields.Field(
+            attribute="worker",
+            column_name="worker",
+            widget=PreloadedForeignKey(Worker, "id_number_hash", workers),
+        )
+
+        class Meta:
+            model = RosterEntry
+            fields = ("project", "worker", "team", "trade", "entry_date", "exit_date", "contract_signed")
+            fields += ("bank",)
+            import_id_fields = ("project", "worker")
+            use_bulk, batch_size, skip_diff, force_init_instance = True, 1000, True, True
+
+    return TunedRosterEntryResource()
+
+
+def datasets(rows: list[dict], project: Project) -> tuple[tablib.Dataset, tablib.Dataset]:
     workers = tablib.Dataset(headers=["id_number_hash", "id_number", "name", "sex", "birth_date", "phone"])
     entries = tablib.Dataset(
         headers=["project", "worker", "team", "trade", "entry_date", "exit_date", "contract_signed", "bank"]
     )
     for r in rows:
         workers.append([r["hash"], r["id_number"], r["name"], r["sex"], r["birth_date"], r["phone"]])
-        entries.append(
-            [
-                project.pk,
-                r["hash"],
-                r["team"],
-                r["trade"],
-                r["entry_date"],
-                r["exit_date"],
-                r["contract_signed"],
-                r["bank"],
-            ]
-        )
+        entries.append([project.pk, r["hash"], r["team"], r["trade"], r["entry_date"], r["exit_date"],
+                        r["contract_signed"], r["bank"]])  # fmt: skip
+    return workers, entries
+
+
+def tuned_seconds(rows: list[dict], project: Project) -> float:
+    """The tuned resource: workers in bulk, then entries in bulk with project and workers preloaded."""
+    workers, entries = datasets(rows, project)
+    t = time.perf_counter()
+    with transaction.atomic():
+        TunedWorkerResource().import_data(workers, raise_errors=True)
+        hashes = [r["hash"] for r in rows]
+        known = {}
+        for start in range(0, len(hashes), 1000):
+            known.update(Worker.objects.in_bulk(hashes[start : start + 1000], field_name="id_number_hash"))
+        tuned_entry_resource({project.pk: project}, known).import_data(entries, raise_errors=True)
+        seconds = time.perf_counter() - t
+        transaction.set_rollback(True)
+    return seconds
+
+
+def default_seconds(rows: list[dict], project: Project) -> float:
+    """The default ModelResources (a SELECT and a save() per row) over ``rows``."""
+    workers, entries = datasets(rows, project)
     t = time.perf_counter()
     with transaction.atomic():
         WorkerResource().import_data(workers, raise_errors=True)
         RosterEntryResource().import_data(entries, raise_errors=True)
+        seconds = time.perf_counter() - t
         transaction.set_rollback(True)
-    return time.perf_counter() - t
+    return seconds
 
 
-def job_path(data: bytes, name: str, project: Project) -> None:
-    """The file as the pages take it: preview (kept with the job), then confirm, run in this process."""
-    reads, read = [], CalamineWorkbook.from_filelike
-    CalamineWorkbook.from_filelike = lambda filelike: reads.append(filelike) or read(filelike)
-    law = settings.WAGEWATCH
-    settings.WAGEWATCH = {**law, "IMPORT_SYNC_MAX_ROWS": 10**9}  # the run happens here, not in Celery
-    counter = Counter()
-    try:
-        with connection.execute_wrapper(counter):
-            t = time.perf_counter()
-            job, _parsed = roster_import_preview(project=project, user=None, filename=name, data=data)
-            t_preview, q_preview = time.perf_counter() - t, counter.n
-            job = roster_import_confirm(job=job, user=None)
-            seconds = time.perf_counter() - t
-    finally:
-        CalamineWorkbook.from_filelike = read
-        settings.WAGEWATCH = law
-    rows, t_run = job.created_count + job.updated_count, seconds - t_preview
-    print(
-        f"through the job     {seconds:.2f} s (preview {t_preview:.2f}, confirm and run {t_run:.2f})"
-        f" {job.status}, {rows / seconds:,.0f} rows/s, {counter.n} queries ({q_preview} at preview),"
-        f" calamine reads {len(reads)}"
+# ---------------------------------------------------------------- peak memory, a subprocess per figure
+def peak(what: str, rows: int) -> float:
+    """Peak RSS (MB) of a fresh process that reads (``read``) or imports (``import``) the roster."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--peak", what, "--rows", str(rows)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=os.environ,
     )
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    if figures["written"] != rows:
+        print(
+            f"{what} of {rows:,} rows wrote {figures['written']:,}: the preview found errors", file=sys.stderr
+        )
+    return figures["peak_mb"]
+
+
+def peak_child(what: str, rows: int) -> None:
+    path, written = make_file(rows), rows
+    if what == "read":
+        read_seconds(path.read_bytes())
+    else:
+        project = bench_project(f"BENCH-ROSTER-MEM-{rows}")
+        try:
+            written = job_pass(path.read_bytes(), path.name, project)[2]
+        finally:
+            hashes = list(
+                Worker.objects.filter(roster_entries__project=project).values_list(
+                    "id_number_hash", flat=True
+                )
+            )
+            cleanup(project, hashes)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"peak_mb": peak_mb, "written": written}))
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=50000)
-    parser.add_argument("--default-slice", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=1, help="alternating runs; figures are their medians")
+    parser.add_argument("--memory", default="50000,200000", help="sizes whose peak memory is measured")
+    parser.add_argument("--default-slice", type=int, default=1000)
+    parser.add_argument("--quick", action="store_true", help="20,000 rows, memory at 20,000 and 50,000")
+    parser.add_argument("--memory-only", action="store_true", help="only the peak memory figures")
+    parser.add_argument("--peak", choices=["read", "import"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.peak:
+        return peak_child(args.peak, args.rows)
+    if args.quick:
+        args.rows, args.memory = 20000, "20000,50000"
+    # first, while this process is small: a child's ru_maxrss starts from its parent's at the fork
+    sizes = [int(s) for s in args.memory.split(",") if s]
+    memory = [(size, peak("read", size), peak("import", size)) for size in sizes]
+    if args.memory_only:
+        return emit([Row(BENCH, f"peak memory, {size:,} rows", whole, "MB", f"bare read {bare:,.0f} MB",
+                         target=300.0) for size, bare, whole in memory])  # fmt: skip
     path = make_file(args.rows)
     data = path.read_bytes()
-
-    t = time.perf_counter()
-    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-    n_read = sum(1 for _ in sheet.iter_rows())
-    floor = time.perf_counter() - t
-
+    rows = parse_roster(data, path.name).rows
+    hashes = [r["hash"] for r in rows]
     project = bench_project("BENCH-ROSTER")
-    counter = Counter()
-    hashes: list[str] = []
+    reads, previews, confirms = [], [], []
     try:
-        t = time.perf_counter()
-        with connection.execute_wrapper(counter):
-            parsed = parse_roster(data, path.name)
-            hashes = [r["hash"] for r in parsed.rows]
-            t_parse = time.perf_counter() - t
-            created, updated = roster_import_apply(project=project, rows=parsed.rows)
-        seconds = time.perf_counter() - t
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        rows = len(parsed.rows)
-        print(f"database            {connection.vendor}")
-        print(f"file                {path} ({len(data) / 1e6:.1f} MB, {n_read} sheet rows)")
-        print(
-            f"rows imported       {rows} (created {created}, updated {updated}, errors {len(parsed.errors)})"
-        )
-        print(f"seconds             {seconds:.2f} (read+check {t_parse:.2f}, write {seconds - t_parse:.2f})")
-        print(f"rows/s              {rows / seconds:,.0f}")
-        print(f"peak memory         {peak_mb:.0f} MB (ru_maxrss)")
-        print(f"queries             {counter.n} ({counter.n / max(rows / 1000, 1):.1f} per 1,000-row batch)")
-        print(f"calamine read       {floor:.2f} s -> import / read floor = {seconds / floor:.1f}x")
+        for _run in range(args.runs):
+            empty(project, hashes)
+            reads.append(read_seconds(data))
+            t_preview, t_confirm, written = job_pass(data, path.name, project)
+            previews.append(t_preview)
+            confirms.append(t_confirm)
+            assert written == len(rows), (written, len(rows))
         empty(project, hashes)
-        job_path(data, path.name, project)
-        print(
-            f"peak memory         {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (after)"
-        )
-        sl = parsed.rows[: args.default_slice]
-        cleanup_first = RosterEntry.objects.filter(project=project).delete()  # noqa: F841  default import starts empty
-        Worker.objects.filter(id_number_hash__in=[r["hash"] for r in sl]).delete()
-        d = default_resource_seconds(sl, project)
-        extrapolated = d * rows / len(sl)
-        print(
-            f"default ModelResource  {d:.2f} s for {len(sl)} rows ({len(sl) / d:,.0f} rows/s), "
-            f"extrapolated to {rows}: {extrapolated:.0f} s -> default / ours = {extrapolated / seconds:.1f}x"
-        )
+        tuned = tuned_seconds(rows, project)
+        sl = rows[: args.default_slice]
+        default = default_seconds(sl, project) * len(rows) / len(sl)
     finally:
         cleanup(project, hashes)
+    read, t_preview, t_confirm = map(statistics.median, (reads, previews, confirms))
+    n = f"{len(rows):,} rows"
+    runs = f"median of {args.runs} runs" if args.runs > 1 else "1 run"
+    figures = [
+        Row(BENCH, f"calamine read, {n}", read, "s", note=f"the anchor; {runs}"),
+        Row(BENCH, f"preview pass, {n}", t_preview, "s", "calamine read", read, 2.0,
+            note=f"{len(rows) / t_preview:,.0f} rows/s"),
+        Row(BENCH, f"confirm pass, {n}", t_confirm, "s", "calamine read", read, 4.0,
+            note=f"{len(rows) / t_confirm:,.0f} rows/s"),
+        Row(BENCH, f"tuned import-export, {n}", tuned, "s", "confirm pass", t_confirm,
+            note="use_bulk, batch_size=1000, skip_diff, force_init_instance, FKs preloaded; no checks, "
+            "no history"),
+        Row(BENCH, f"default import-export, {n}", default, "s", "confirm pass", t_confirm,
+            note=f"extrapolated from {len(sl):,} rows"),
+    ]  # fmt: skip
+    for size, bare, whole in memory:
+        figures.append(Row(BENCH, f"peak memory, {size:,} rows", whole, "MB", f"bare read {bare:,.0f} MB",
+                           target=300.0, note=f"{whole / bare:.2f}× the bare read's peak"))  # fmt: skip
+    emit(figures)
 
 
 if __name__ == "__main__":

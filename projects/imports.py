@@ -2,6 +2,7 @@
 (wagewatch/imports): identity checks at preview, COPY writes of new workers and entries when it runs."""
 
 import datetime
+from collections.abc import Iterable, Sized
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -76,6 +77,7 @@ class RosterImport(ImportKind):
     identify = ("name", "id_number")
     header_missing = gettext_lazy("未找到表头行：须含“姓名”和“公民身份号码（身份证号）”列")
     required_columns = ("name", "id_number", "entry_date")
+    streams = True  # the run walks the kept rows once, a batch at a time
     # row numbers, and what the ID number already says
     not_data = frozenset({"序号", "编号", "行号", "性别", "出生日期", "年龄"})
 
@@ -113,16 +115,24 @@ ROSTER = RosterImport()
 
 def roster_check(*, project: Project, rows: list[dict], columns: dict, user) -> Check:
     """Identity changes the user may not make are errors, the others warnings; rows already on the
-    project's roster are updates (noted on each row for the preview page)."""
-    changes = roster_identity_changes(rows=rows, known=known_workers(rows), user=user)
-    conflicts = identity_conflict_errors(changes=changes, columns=columns)
-    refused = {e["row"] for e in conflicts}
-    hashes = [r["hash"] for r in rows if r["row"] not in refused]
-    on_roster = roster_hashes_on_project(project=project, hashes=hashes)
-    for r in rows:
-        r["update"] = r["hash"] in on_roster
-    warnings = identity_change_warnings(changes=changes)
-    return Check(conflicts, warnings, created=len(hashes) - len(on_roster), updated=len(on_roster))
+    project's roster are updates (noted on each row for the preview page). A batch at a time: the workers
+    it names are looked up by keyed hash, never every worker of the file at once."""
+    check = Check()
+    for batch in batches(rows):
+        changes = roster_identity_changes(rows=batch, known=known_workers(batch), user=user)
+        conflicts = identity_conflict_errors(changes=changes, columns=columns)
+        refused = {e["row"] for e in conflicts}
+        hashes = [r["hash"] for r in batch if r["row"] not in refused]
+        on_roster = roster_hashes_on_project(project=project, hashes=hashes)
+        for r in batch:
+            r["update"] = r["hash"] in on_roster
+        check.errors += conflicts
+        check.warnings += identity_change_warnings(changes=changes)
+        check.created, check.updated = (
+            check.created + len(hashes) - len(on_roster),
+            check.updated + len(on_roster),
+        )
+    return check
 
 
 def parse_roster(data: bytes, filename: str) -> Parsed:
@@ -329,22 +339,37 @@ def _identity_apply(changes: list[IdentityChange], *, user) -> None:
         )
 
 
-def roster_import_apply(*, project: Project, rows: list[dict], user=None, progress=None) -> tuple[int, int]:
-    """Write checked roster rows to one project atomically, in batches; returns (created, updated).
+def roster_import_apply(
+    *, project: Project, rows: Iterable[dict], user=None, progress=None
+) -> tuple[int, int]:
+    """Write checked roster rows to one project atomically, in one walk of batches; returns (created,
+    updated). Each batch looks up its own workers, roster entries and employers, and writes its identity
+    changes with their history.
 
-    Raises IdentityConflict, writing nothing, when a row would change a worker held by another jurisdiction.
+    Raises IdentityConflict, writing nothing, when a row would change a worker held by another jurisdiction
+    (every such row of the file is named: the walk goes on, writing nothing more, once one is found).
     """
     created = updated = 0
+    total = max(len(rows) if isinstance(rows, Sized) else 0, 1)
+    conflicts: list[IdentityChange] = []
+    employers: dict[str, int | None] = {}
     with transaction.atomic():
-        known = known_workers(rows)
-        changes = roster_identity_changes(rows=rows, known=known, user=user)
-        if any(c.elsewhere for c in changes):
-            raise IdentityConflict([c for c in changes if c.elsewhere])
-        workers = {hash_: worker.pk for hash_, worker in known.items()}
-        on_roster = dict(RosterEntry.objects.filter(project=project).values_list("worker_id", "id"))
-        names = {r["employer"] for r in rows if r["employer"]}
-        employers = dict(Enterprise.objects.filter(name__in=names).values_list("name", "id")) if names else {}
         for done, batch in enumerate(batches(rows), start=1):
+            known = known_workers(batch)
+            changes = roster_identity_changes(rows=batch, known=known, user=user)
+            conflicts += [c for c in changes if c.elsewhere]
+            if conflicts:
+                continue
+            workers = {hash_: worker.pk for hash_, worker in known.items()}
+            on_roster = dict(
+                RosterEntry.objects.filter(project=project, worker_id__in=workers.values()).values_list(
+                    "worker_id", "id"
+                )
+            )
+            names = {r["employer"] for r in batch if r["employer"]} - employers.keys()
+            if names:
+                employers |= dict.fromkeys(names)
+                employers |= dict(Enterprise.objects.filter(name__in=names).values_list("name", "id"))
             c, u = _write_batch(
                 batch,
                 project=project,
@@ -354,7 +379,9 @@ def roster_import_apply(*, project: Project, rows: list[dict], user=None, progre
                 user_id=user.pk if user else None,
             )
             created, updated = created + c, updated + u
+            _identity_apply(changes, user=user)
             if progress:
-                progress(min(99, done * IMPORT_BATCH * 100 // max(len(rows), 1)))
-        _identity_apply(changes, user=user)
+                progress(min(99, done * IMPORT_BATCH * 100 // total))
+        if conflicts:
+            raise IdentityConflict(conflicts)
     return created, updated

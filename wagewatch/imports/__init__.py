@@ -28,7 +28,9 @@ How to add an import (wages/imports.py, the pay sheet 工资支付表 and attend
      warnings, created, updated) and note on the rows what the preview page should show;
    - ``apply(job, parsed, progress)``: write ``parsed.rows`` in ``pipeline.batches`` (COPY through
      wagewatch.lib.copy for the big tables), call ``progress(percent)``, return (created, updated); raise
-     ``Refused(errors, reason)`` to save nothing. The pipeline wraps it in one transaction.
+     ``Refused(errors, reason)`` to save nothing. The pipeline wraps it in one transaction. A kind whose
+     files run long (the roster) sets ``streams``: its ``apply`` gets the kept rows as an iterable read from
+     the preview's file a batch at a time and walks them once (``pipeline.batches``), holding one batch.
 3. ``pipeline.register(KIND)`` in the app's ``AppConfig.ready()``.
    A workbook of several sheets (the go-live workbook, golive/imports.py) is a ``kinds.WorkbookKind``: a
    ``Sheet(name, kind)`` per sheet, each an ``ImportKind`` with its columns and ``check_row``; the workbook is

@@ -127,6 +127,10 @@ class ImportKind:
     not_data = frozenset({"序号", "编号", "行号"})  # headers read on purpose and not listed as ignored
     formula_message: "StrOrPromise" = gettext_lazy("单元格是公式或以 = + - @ 开头，不予导入")
     background = True  # above IMPORT_SYNC_MAX_ROWS rows the run is queued for Celery; False: always at once
+    # True: the run's ``parsed.rows`` are read from the preview's file as they are walked (pipeline.KeptRows:
+    # an iterable with a length, read again each walk; changes to a row are not kept): ``apply`` walks them
+    # once, in batches (pipeline.chunks), so a long file is never held whole
+    streams = False
     # the columns of the download template, in order (empty: every column); alternatives leave one out
     template_columns: tuple[str, ...] = ()
 
@@ -196,11 +200,34 @@ def _ignored(kind: ImportKind, mapping: dict[str, int], headers: list[str]) -> l
 
 
 # ---------------------------------------------------------------- rows
+BATCH = 1000  # rows typed and checked together, column by column (and written by an apply per statement)
+_FORMULA_FIRST = frozenset("=+-@\t\r")
+
+
+def _formula_texts(cells: list) -> set[int]:
+    """Indexes of the cells whose text starts like a formula: one pass over a column of a batch; only text
+    that is not plain ASCII or whose first character could start one goes to ``looks_like_formula``."""
+    return {
+        i
+        for i, v in enumerate(cells)
+        if type(v) is str and v and (not v.isascii() or v[0] in _FORMULA_FIRST or v[0].isspace())
+        and looks_like_formula(v)
+    }  # fmt: skip
+
+
 class _Rows:
-    """Turns data rows into typed values, collecting (column name, reason) errors: an import's hot path."""
+    """Turns data rows into typed values, collecting (column name, reason) errors: an import's hot path.
+
+    Rows come in batches (``check_batch``) and each column of a batch is checked as a whole: its formula
+    cells and formula-like texts found in one pass, its cells converted in one ``map`` (cell by cell only
+    in a batch where a cell of that column is refused)."""
 
     def __init__(self, kind: ImportKind, parsed: Parsed, formulas: set[tuple[int, int]]) -> None:
-        self.kind, self.labels, self.formulas = kind, parsed.columns, formulas
+        self.kind, self.labels = kind, parsed.columns
+        self.formula_message = str(kind.formula_message)
+        self.formulas: dict[int, set[int]] = {}  # sheet row -> columns holding a formula: the scan, once
+        for number, index in formulas:
+            self.formulas.setdefault(number, set()).add(index)
         # per column: key, index in the file, converter, name, formula cells refused, formula text refused
         self.plan = [
             (c.key, parsed.mapping.get(c.key), _converter(c.type), self.labels[c.key], not c.formula_cells,
@@ -211,27 +238,68 @@ class _Rows:
             (c.key, c.unique, self.labels[c.key], {}) for c in kind.columns if c.unique
         ]
 
-    def check(self, number: int, values: list) -> tuple[dict, list[tuple[str, str]]]:
-        row: dict = {"row": number}
-        errors: list[tuple[str, str]] = []
-        size = len(values)
+    def check_batch(self, batch: list[tuple[int, list]]) -> list[tuple[dict, list[tuple[str, str]]]]:
+        """(typed row, errors) of each (sheet row number, cells) of the batch, in order."""
+        rows: list[dict] = [{"row": number} for number, _values in batch]
+        errors: list[list[tuple[str, str]]] = [[] for _row in batch]
+        formulas = self.formulas
         for key, index, convert, label, refuse_cells, refuse_text in self.plan:
-            value = values[index] if index is not None and index < size else None
-            formula = refuse_cells and (number, index) in self.formulas
-            if formula or (refuse_text and looks_like_formula(value)):
-                errors.append((label, str(self.kind.formula_message)))
+            if index is None:
+                cells: list = [None] * len(batch)
+            else:
+                cells = [values[index] if index < len(values) else None for _number, values in batch]
+            refused: set[int] = set()
+            if refuse_cells and formulas:
+                refused = {i for i, (number, _v) in enumerate(batch) if index in formulas.get(number, ())}
+            if refuse_text:
+                refused |= _formula_texts(cells)
+            for i in refused:
+                errors[i].append((label, self.formula_message))
+            typed = None
+            if not refused:
+                try:
+                    typed = list(map(convert, cells))
+                except ValidationError:
+                    typed = None  # a cell is refused: find which, cell by cell
+            if typed is not None:
+                for row, value in zip(rows, typed, strict=True):
+                    row[key] = value
                 continue
-            try:
-                row[key] = convert(value)
-            except ValidationError as exc:
-                errors.append((label, "；".join(exc.messages)))
-        self.kind.check_row(row, lambda key, message: errors.append((self.labels[key], message)))
-        for key, message, label, seen in self.unique:
-            value = row.get(key)
-            first = seen.setdefault(value, number) if value else number
-            if first != number:
-                errors.append((label, message % {"n": first, "row": first}))
-        return row, errors
+            for i, value in enumerate(cells):
+                if i in refused:
+                    continue
+                try:
+                    rows[i][key] = convert(value)
+                except ValidationError as exc:
+                    errors[i].append((label, "；".join(exc.messages)))
+        labels, check_row = self.labels, self.kind.check_row
+        for row, found in zip(rows, errors, strict=True):
+
+            def error(key: str, message: str, found: list[tuple[str, str]] = found) -> None:
+                found.append((labels[key], message))
+
+            check_row(row, error)
+            number = row["row"]
+            for key, message, label, seen in self.unique:
+                value = row.get(key)
+                first = seen.setdefault(value, number) if value else number
+                if first != number:
+                    found.append((label, message % {"n": first, "row": first}))
+        return list(zip(rows, errors, strict=True))
+
+
+def _blank(values: list, number: int, formulas: set[tuple[int, int]]) -> bool:
+    """A row with nothing in it (no text once normalised, no formula): not counted, not checked."""
+    for v in values:  # the common case first: a number, a date or plain text says the row is not blank
+        kind = type(v)
+        if kind is str:
+            if v and v.isascii() and not v.isspace():
+                return False
+        elif kind is not bool and v is not None:
+            return False
+    if any(normalise_text(v) for v in values):
+        return False
+    return not any((number, i) in formulas for i in range(len(values)))
 
 
 def _converter(cell_type: Callable[[Any], Any] | PerFile) -> Callable[[Any], Any]:
@@ -315,22 +383,30 @@ def parse_table(kind: ImportKind, table: Table) -> Parsed:
     parsed.ignored = _ignored(kind, mapping, headers)
     checker, formulas = _Rows(kind, parsed, table.formulas), table.formulas
     unnamed = {i for i, text in enumerate(headers) if not text}
-    aside = kind.aside
+    aside, batch = kind.aside, list[tuple[int, list]]()
     for number, values in rows:
-        if not any(normalise_text(v) for v in values) and not any(
-            (number, i) in formulas for i in range(len(values))
-        ):
-            continue  # blank row
+        if _blank(values, number, formulas):
+            continue
         if aside(number, values, parsed):
             continue
         parsed.total += 1
-        _note_unnamed(parsed, unnamed, values)
-        row, errors = checker.check(number, values)
+        if unnamed:
+            _note_unnamed(parsed, unnamed, values)
+        batch.append((number, values))
+        if len(batch) == BATCH:
+            _take(parsed, checker.check_batch(batch))
+            batch = []
+    _take(parsed, checker.check_batch(batch))
+    return parsed
+
+
+def _take(parsed: Parsed, checked: list[tuple[dict, list[tuple[str, str]]]]) -> None:
+    """A checked batch into ``parsed``: the clean rows, and each error with its sheet row."""
+    for row, errors in checked:
         if errors:
-            parsed.errors.extend(RowError(number, column, message) for column, message in errors)
+            parsed.errors.extend(RowError(row["row"], column, message) for column, message in errors)
         else:
             parsed.rows.append(row)
-    return parsed
 
 
 def _missing(kind: ImportKind, mapping: dict[str, int]) -> list[str]:

@@ -4,25 +4,28 @@ The job model (``projects.models.ImportJob``) is passed in, never imported: the 
 the ``accounts.models.Job`` fields plus kind, stage (``Stage.PREVIEW``/``CONFIRM``), file, filename, sha256,
 total_rows, created_count, updated_count, error_count, errors, warnings and ignored_columns.
 
-What a preview keeps is one file in the job's ``file``: the typed rows and, for the error workbook, the rows
-in error as they were; not the upload itself. The preview page, the run and the error workbook read it, so
-nothing parses the upload again. It holds personal data: it is deleted when the run ends (done or failed),
-and a preview not confirmed within ``UPLOAD_KEEP`` loses it to the hourly cleanup.
+What a preview keeps is one file in the job's ``file`` (JSON lines: the columns and, for the error workbook,
+the rows in error as they were; then a typed row a line); not the upload itself. The preview page, the run
+and the error workbook read it, so nothing parses the upload again. It holds personal data: it is deleted
+when the run ends (done or failed), and a preview not confirmed within ``UPLOAD_KEEP`` loses it to the
+hourly cleanup.
 """
 
 import datetime
 import hashlib
 import json
 import logging
+import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import partial
-from typing import Any, TypeVar
+from itertools import islice
+from typing import IO, Any, TypeVar
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -66,10 +69,16 @@ def kind_of(name: str) -> ImportKind:
     return _KINDS[name]
 
 
-def batches(items: list[_T], size: int = IMPORT_BATCH) -> Iterator[list[_T]]:
-    """``items`` in consecutive slices of ``size``: an apply writes a batch per statement."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def batches(items: Iterable[_T], size: int = IMPORT_BATCH) -> Iterator[list[_T]]:
+    """``items`` in consecutive lists of ``size``: an apply writes a batch per statement. A list is sliced;
+    any other iterable (``KeptRows``) is walked once, a batch at a time."""
+    if isinstance(items, list):
+        for start in range(0, len(items), size):
+            yield items[start : start + size]
+        return
+    walk = iter(items)
+    while batch := list(islice(walk, size)):
+        yield batch
 
 
 # ---------------------------------------------------------------- preview → confirm → run
@@ -117,9 +126,10 @@ def _preview(
     parsed.keep_raw({e["row"] for e in errors})
     for name, part in parsed.parts.items():  # a workbook: each sheet keeps its own rows in error
         part.keep_raw({e["row"] for e in errors if e.get("sheet") == name})
-    job.file.save(
-        f"{job.kind}-{job.sha256[:16]}.json", ContentFile(_pack(parsed, clean=not errors)), save=False
-    )
+    with tempfile.TemporaryFile() as kept:
+        _pack(parsed, kept, clean=not errors)
+        kept.seek(0)
+        job.file.save(f"{job.kind}-{job.sha256[:16]}.jsonl", File(kept), save=False)
     job.save()
     return job, parsed, check
 
@@ -215,34 +225,71 @@ def _decode(obj: dict[str, Any]) -> object:
     return obj
 
 
-def _pack(parsed: Parsed, *, clean: bool) -> bytes:
+def _dumps(value: object) -> str:
+    return json.dumps(value, default=_encode, ensure_ascii=False, separators=(",", ":"))
+
+
+def _pack(parsed: Parsed, out: IO[bytes], *, clean: bool) -> None:
+    """What the preview keeps, as JSON lines into ``out`` (a temporary file): first the columns and the rows
+    in error as they were, then a typed row a line (none for a preview with errors: it is never run),
+    written a batch at a time, never as one string of every row."""
+    rows = parsed.rows if clean else []
     kept = {
         "headers": parsed.headers,
         "mapping": parsed.mapping,
         "columns": parsed.columns,
-        "rows": parsed.rows if clean else [],  # a preview with errors is never run
+        "count": len(rows),
         "raw": parsed.raw,
         "parts": {
             name: {"headers": part.headers, "mapping": part.mapping, "columns": part.columns, "raw": part.raw}
             for name, part in parsed.parts.items()
         },
     }
-    return json.dumps(kept, default=_encode, ensure_ascii=False, separators=(",", ":")).encode()
+    out.write(_dumps(kept).encode() + b"\n")
+    for start in range(0, len(rows), IMPORT_BATCH):
+        out.write("".join(_dumps(row) + "\n" for row in rows[start : start + IMPORT_BATCH]).encode())
+
+
+class KeptRows:
+    """The typed rows a preview kept, read from its file a batch at a time each time they are walked (a
+    kind that ``streams``): the run holds one batch of them, never every row."""
+
+    def __init__(self, job: AnyImportJob, count: int) -> None:
+        self.job, self.count = job, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[dict]:
+        try:
+            with self.job.file.open("rb") as fh:
+                fh.readline()  # the columns
+                for line in iter(fh.readline, b""):  # (a File's own iteration starts again from the top)
+                    yield json.loads(line, object_hook=_decode)
+        except (OSError, ValueError) as exc:
+            raise PreviewGone(self.job.pk) from exc
 
 
 def stored(job: AnyImportJob) -> Parsed:
-    """What the job's preview kept: typed rows, column names, and the rows in error as they were."""
+    """What the job's preview kept: typed rows, column names, and the rows in error as they were. The rows
+    of a kind that ``streams`` are read as they are walked (``KeptRows``), the others' all at once."""
     if not job.file:
         raise PreviewGone(job.pk)
     try:
         with job.file.open("rb") as fh:
-            kept = json.loads(fh.read(), object_hook=_decode)
+            kept = json.loads(fh.readline(), object_hook=_decode)
+            if "rows" in kept:  # a preview kept before rows were written a line each
+                rows: list[dict] | KeptRows = kept["rows"]
+            elif getattr(_KINDS.get(job.kind), "streams", False):
+                rows = KeptRows(job, kept["count"])
+            else:
+                rows = [json.loads(line, object_hook=_decode) for line in iter(fh.readline, b"")]
     except (OSError, ValueError) as exc:  # deleted from disk, or not a preview of this pipeline
         raise PreviewGone(job.pk) from exc
     parts = {name: Parsed(headers=part["headers"], mapping=part["mapping"], columns=part["columns"],
                           raw=part["raw"]) for name, part in kept.get("parts", {}).items()}  # fmt: skip
     return Parsed(headers=kept["headers"], mapping=kept["mapping"], columns=kept["columns"],
-                  rows=kept["rows"], raw=kept["raw"], parts=parts)  # fmt: skip
+                  rows=rows, raw=kept["raw"], parts=parts)  # type: ignore[arg-type]  # fmt: skip
 
 
 def preview_rows(job: AnyImportJob, *, limit: int) -> list[dict]:
@@ -250,7 +297,7 @@ def preview_rows(job: AnyImportJob, *, limit: int) -> list[dict]:
     if job.stage != job.Stage.PREVIEW or not job.file or job.error_count or job.total_rows > limit:
         return []
     try:
-        return stored(job).rows
+        return list(stored(job).rows)
     except PreviewGone:
         return []
 

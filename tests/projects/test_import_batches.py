@@ -1,0 +1,124 @@
+"""Rows are typed and checked in batches of 1,000 (wagewatch.imports.kinds.BATCH): at a batch's edge an error
+keeps its sheet row, a number repeated in a later batch is still a repeat, and every row is written."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+from openpyxl import Workbook
+
+from projects.imports import parse_roster, roster_import_confirm, roster_import_preview
+from projects.models import RosterEntry, Worker
+from projects.tasks import run_import
+from tests.projects.factories import make_project, valid_id
+from wagewatch.imports.kinds import BATCH
+from wagewatch.imports.pipeline import KeptRows, _dumps, preview_rows, stored
+
+HEADER = ("姓名", "身份证号", "手机号码", "进场日期")
+ROWS = 2 * BATCH + 100  # three batches
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
+def _rows(n: int = ROWS) -> list[list[str]]:
+    # valid_id(n=...) is unique for n < 500 * 365 days: these do not repeat
+    return [[f"工人{i}", valid_id(n=10_000 + i), "13800138000", "2024-03-05"] for i in range(n)]
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _sheet_row(index: int) -> int:
+    return index + 2  # the header is sheet row 1
+
+
+def test_errors_at_batch_edges_keep_their_sheet_rows():
+    rows = _rows()
+    # the last row of the first batch, the first of the second, and the same at the next edge
+    edges = [BATCH - 1, BATCH, 2 * BATCH - 1, 2 * BATCH]
+    for i in edges:
+        rows[i][3] = "2024-13-45"
+    parsed = parse_roster(_csv(rows), "r.csv")
+    assert [(e.row, e.column) for e in parsed.errors] == [(_sheet_row(i), "进场日期") for i in edges]
+    assert [_sheet_row(i) for i in edges] == [1001, 1002, 2001, 2002]
+    assert len(parsed.rows) == ROWS - 4 and parsed.total == ROWS
+    kept = {r["row"] for r in parsed.rows}
+    assert not kept & {1001, 1002, 2001, 2002} and {1000, 1003, 2000, 2003} <= kept
+
+
+def test_a_number_repeated_in_a_later_batch_names_the_first_row():
+    rows = _rows()
+    rows[2 * BATCH + 50][1] = rows[10][1]  # in the third batch, the ID of the first batch's 11th row
+    rows[BATCH + 5][1] = rows[BATCH - 1][1]  # across the first edge
+    parsed = parse_roster(_csv(rows), "r.csv")
+    assert [(e.row, e.message) for e in parsed.errors] == [
+        (_sheet_row(BATCH + 5), f"身份证号码与第{_sheet_row(BATCH - 1)}行重复"),
+        (_sheet_row(2 * BATCH + 50), f"身份证号码与第{_sheet_row(10)}行重复"),
+    ]
+
+
+def test_blank_rows_and_formula_cells_past_the_first_batch_keep_their_rows():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    rows = _rows(BATCH + 20)
+    for i, row in enumerate(rows):
+        if i == BATCH + 3:
+            sheet.append([])  # a blank row: not counted, and the rows below keep their numbers
+        sheet.append(row)
+    sheet.cell(row=BATCH + 10, column=1, value="=A2")  # a formula in the name column
+    sheet.cell(row=BATCH + 12, column=1, value="+86 张三")  # text that reads as one
+    out = io.BytesIO()
+    book.save(out)
+    parsed = parse_roster(out.getvalue(), "r.xlsx")
+    assert [(e.row, e.column) for e in parsed.errors] == [(BATCH + 10, "姓名"), (BATCH + 12, "姓名")]
+    assert parsed.total == BATCH + 20
+    assert max(r["row"] for r in parsed.rows) == BATCH + 22  # the blank row shifted the last one down
+
+
+def test_every_row_of_several_batches_is_written_with_its_history(township_a, department, inspector_a):
+    project = make_project(township_a, department)
+    rows = _rows()
+    job, _parsed = roster_import_preview(project=project, user=inspector_a, filename="r.csv", data=_csv(rows))
+    assert job.error_count == 0 and job.total_rows == ROWS
+    job = roster_import_confirm(job=job, user=inspector_a)
+    run_import(job_id=job.pk)  # the Celery task body (a file this long is queued)
+    job.refresh_from_db()
+    assert job.status == "done" and job.created_count == ROWS
+    assert RosterEntry.objects.filter(project=project).count() == ROWS
+    hashes = Worker.objects.filter(roster_entries__project=project).values_list("id_number_hash", flat=True)
+    assert Worker.history.filter(id_number_hash__in=list(hashes), history_type="+").count() == ROWS
+
+
+def test_the_run_reads_the_kept_rows_a_batch_at_a_time(township_a, department, inspector_a):
+    project = make_project(township_a, department)
+    job, _parsed = roster_import_preview(
+        project=project, user=inspector_a, filename="r.csv", data=_csv(_rows(5))
+    )
+    rows = stored(job).rows
+    assert isinstance(rows, KeptRows) and len(rows) == 5
+    assert [r["row"] for r in rows] == [2, 3, 4, 5, 6] == [r["row"] for r in rows]  # walked again: read again
+    assert len(preview_rows(job, limit=10)) == 5
+
+
+def test_a_preview_kept_in_the_former_single_document_still_runs(township_a, department, inspector_a):
+    project = make_project(township_a, department)
+    job, _parsed = roster_import_preview(
+        project=project, user=inspector_a, filename="r.csv", data=_csv(_rows(3))
+    )
+    kept = stored(job)
+    former = {"headers": kept.headers, "mapping": kept.mapping, "columns": kept.columns,
+              "rows": list(kept.rows), "raw": [], "parts": {}}  # fmt: skip
+    job.file.save("former.json", ContentFile(_dumps(former).encode()), save=True)
+    assert isinstance(stored(job).rows, list) and len(stored(job).rows) == 3
+    job = roster_import_confirm(job=job, user=inspector_a)
+    assert job.status == "done" and job.created_count == 3
