@@ -6,18 +6,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from projects.models import ImportJob
-from wagewatch.accounts.roles import AuthenticatedHttpRequest, can_reveal, is_office
-from wagewatch.accounts.services import reveal_record
+from wagewatch.accounts.roles import AuthenticatedHttpRequest, is_office
 from wagewatch.imports import pipeline
 from wagewatch.imports.reading import ImportFileError
-from wagewatch.lib.addresses import client_address
-from wagewatch.lib.xlsx import write_workbook, xlsx_response
+from wagewatch.imports.views import error_download
 
 from .forms import GoLiveUploadForm
 from .imports import GOLIVE
@@ -96,15 +94,4 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def errors(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _get_job_for_user(request, pk)
-    if not job.errors:
-        raise Http404
-    reveal = can_reveal(request.user)
-    try:
-        sheets = pipeline.error_sheets(job, reveal=reveal)
-    except pipeline.PreviewGone:
-        messages.error(request, _("上传文件已删除（导入已结束或超过一天未确认），请重新上传以获取错误明细"))
-        return redirect("golive:preview", pk=job.pk)
-    if reveal:
-        reveal_record(user=request.user, obj=job, field="errors_export", ip_address=client_address(request))
-    name = _("上线初始化导入错误")  # (makemessages does not read inside f-strings)
-    return xlsx_response(f"{name}_{job.pk}", write_workbook(list(sheets)))
+    return error_download(request, job, name=_("上线初始化导入错误"), preview="golive:preview")

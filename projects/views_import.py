@@ -19,13 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from wagewatch.accounts.roles import AuthenticatedHttpRequest, can_reveal
-from wagewatch.accounts.services import reveal_record
+from wagewatch.accounts.roles import AuthenticatedHttpRequest
 from wagewatch.imports import pipeline
 from wagewatch.imports.reading import ImportFileError
 from wagewatch.imports.template import template_workbook
-from wagewatch.lib.addresses import client_address
-from wagewatch.lib.xlsx import write_workbook, xlsx_response
+from wagewatch.imports.views import error_download
+from wagewatch.lib.xlsx import xlsx_response
 
 from . import selectors
 from .forms import RosterImportForm
@@ -157,15 +156,4 @@ def status_json(job: ImportJob) -> JsonResponse:
 @login_required
 def import_errors(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _get_import_for_user(request, pk)
-    if not job.errors:
-        raise Http404
-    reveal = can_reveal(request.user)
-    try:
-        sheet = pipeline.error_sheet(job, reveal=reveal)
-    except pipeline.PreviewGone:
-        messages.error(request, _("上传文件已删除（导入已结束或超过一天未确认），请重新上传以获取错误明细"))
-        return redirect("projects:import_preview", pk=job.pk)
-    if reveal:
-        reveal_record(user=request.user, obj=job, field="errors_export", ip_address=client_address(request))
-    name = _("导入错误")  # (makemessages does not read inside f-strings)
-    return xlsx_response(f"{name}_{job.pk}", write_workbook([sheet]))
+    return error_download(request, job, name=_("导入错误"), preview="projects:import_preview")

@@ -5,16 +5,14 @@ who uploaded it (another user's is 404); its writes check every project again (p
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wagewatch.accounts.roles import AuthenticatedHttpRequest, can_edit_field_work, can_reveal
-from wagewatch.accounts.services import reveal_record
+from wagewatch.accounts.roles import AuthenticatedHttpRequest, can_edit_field_work
 from wagewatch.imports import pipeline
-from wagewatch.lib.addresses import client_address
-from wagewatch.lib.xlsx import write_workbook, xlsx_response
+from wagewatch.imports.views import error_download
 
 from .forms import RostersImportForm
 from .imports_batch import rosters_import_preview
@@ -81,15 +79,4 @@ def status(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 def errors(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _get_batch_for_user(request, pk)
-    if not job.errors:
-        raise Http404
-    reveal = can_reveal(request.user)
-    try:
-        sheets = pipeline.error_sheets(job, reveal=reveal)
-    except pipeline.PreviewGone:
-        messages.error(request, _("上传文件已删除（导入已结束或超过一天未确认），请重新上传以获取错误明细"))
-        return redirect("projects:import_many_preview", pk=job.pk)
-    if reveal:
-        reveal_record(user=request.user, obj=job, field="errors_export", ip_address=client_address(request))
-    name = _("批量导入花名册错误")  # (makemessages does not read inside f-strings)
-    return xlsx_response(f"{name}_{job.pk}", write_workbook(list(sheets)))
+    return error_download(request, job, name=_("批量导入花名册错误"), preview="projects:import_many_preview")
