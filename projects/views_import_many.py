@@ -60,7 +60,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         job = pipeline.confirm(job)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, _("；").join(exc.messages))
         return redirect("projects:import_many_preview", pk=job.pk)
     return redirect("projects:import_many_progress", pk=job.pk)
 
