@@ -249,4 +249,5 @@ def test_steady_sweep_query_count(township_a, department):
     # rows (locked); active projects; one savepoint pair around the 14 rules and their 20 queries
     # (DEPOSIT_SHORT: 7); holidays (the deadline calendar); open hazards as rows; grades; the run's counts.
     # Writes add one statement per kind of change (the COPY of new hazards is not counted here).
-    assert queries_of_sweep() == 32
+    # SQLite has no JIT to switch off: one statement fewer
+    assert queries_of_sweep() == (32 if connection.vendor == "postgresql" else 31)
