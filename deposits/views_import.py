@@ -3,7 +3,7 @@ import pipeline (wagewatch/imports)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from projects.models import ImportJob
 from wagewatch.accounts.models import JobStatus
 from wagewatch.accounts.roles import is_admin
-from wagewatch.imports import pipeline
 from wagewatch.imports.reading import ImportFileError
+from wagewatch.imports.views import confirm_or_tell
 
 from . import forms
 from .imports import project_list_preview
@@ -47,11 +47,12 @@ def import_confirm(request, token):
     if not job.file:  # the import ended, or the preview was abandoned for a day: the upload is gone
         messages.error(request, _("上传文件已删除（导入已结束或超过一天未确认），请重新上传"))
         return redirect("deposits:import")
-    try:
-        job = pipeline.confirm(job)  # runs at once (the kind is never queued); the upload is then deleted
-    except ValidationError as exc:
-        messages.error(request, _("；").join(exc.messages))
+    done = confirm_or_tell(
+        request, job
+    )  # runs at once (the kind is never queued); the upload is then deleted
+    if done is None:
         return redirect("deposits:import")
+    job = done
     if job.status == JobStatus.FAILED:
         messages.error(request, job.error)  # e.g. 文件有 n 处错误，未导入任何数据
     else:

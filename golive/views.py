@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from projects.models import ImportJob
 from wagewatch.accounts.roles import AuthenticatedHttpRequest, is_office
 from wagewatch.imports import pipeline
 from wagewatch.imports.reading import ImportFileError
-from wagewatch.imports.views import error_download
+from wagewatch.imports.views import confirm_or_tell, error_download
 
 from .forms import GoLiveUploadForm
 from .imports import GOLIVE
@@ -79,11 +79,12 @@ def _show(value: object, mask: Any) -> object:
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = _get_job_for_user(request, pk)
-    try:
-        job = pipeline.confirm(job)  # runs at once (the kind is never queued); the upload is then deleted
-    except ValidationError as exc:
-        messages.error(request, _("；").join(exc.messages))
+    done = confirm_or_tell(
+        request, job
+    )  # runs at once (the kind is never queued); the upload is then deleted
+    if done is None:
         return redirect("golive:preview", pk=job.pk)
+    job = done
     if job.error:
         messages.error(request, job.error)
     else:

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -23,7 +21,7 @@ from wagewatch.accounts.roles import AuthenticatedHttpRequest
 from wagewatch.imports import pipeline
 from wagewatch.imports.reading import ImportFileError
 from wagewatch.imports.template import template_workbook
-from wagewatch.imports.views import error_download
+from wagewatch.imports.views import confirm_or_tell, error_download
 from wagewatch.lib.xlsx import xlsx_response
 
 from . import selectors
@@ -120,10 +118,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = _get_import_for_user(request, pk)
-    try:
-        job = pipeline.confirm(job)
-    except ValidationError as exc:
-        messages.error(request, _("；").join(exc.messages))
+    if confirm_or_tell(request, job) is None:
         return redirect("projects:import_preview", pk=job.pk)
     return redirect("projects:import_progress", pk=job.pk)
 

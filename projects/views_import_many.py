@@ -2,9 +2,8 @@
 project, rows and errors), confirm (all or none), progress and error workbook. A batch belongs to the user
 who uploaded it (another user's is 404); its writes check every project again (projects.imports_batch)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from wagewatch.accounts.roles import AuthenticatedHttpRequest, can_edit_field_work
 from wagewatch.imports import pipeline
-from wagewatch.imports.views import error_download
+from wagewatch.imports.views import confirm_or_tell, error_download
 
 from .forms import RostersImportForm
 from .imports_batch import rosters_import_preview
@@ -57,10 +56,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = _get_batch_for_user(request, pk)
-    try:
-        job = pipeline.confirm(job)
-    except ValidationError as exc:
-        messages.error(request, _("；").join(exc.messages))
+    if confirm_or_tell(request, job) is None:
         return redirect("projects:import_many_preview", pk=job.pk)
     return redirect("projects:import_many_progress", pk=job.pk)
 

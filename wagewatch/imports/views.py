@@ -1,7 +1,8 @@
-"""The one page every import shares: its preview's error workbook, for download."""
+"""What every import's pages share: confirming a preview, and its error workbook for download."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -32,3 +33,13 @@ def error_download(
     if reveal:
         reveal_record(user=request.user, obj=job, field="errors_export", ip_address=client_address(request))
     return xlsx_response(f"{name}_{job.pk}", write_workbook(list(sheets)))
+
+
+def confirm_or_tell(request: HttpRequest, job: AnyImportJob) -> AnyImportJob | None:
+    """``pipeline.confirm(job)`` (queued, or run at once for a kind that is never queued); a refusal (the
+    preview had errors, the file is gone, the job moved on) goes to the user as one message and gives None."""
+    try:
+        return pipeline.confirm(job)
+    except ValidationError as exc:
+        messages.error(request, _("；").join(exc.messages))
+        return None
