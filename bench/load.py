@@ -143,6 +143,96 @@ def locust(
             return {row["Name"]: row for row in csv.DictReader(f)}
 
 
+def _ticks(pid: int, children_too: bool = False) -> int:
+    """CPU clock ticks (user + system) of a process (and of its reaped children)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+    utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
+    return utime + stime + (cutime + cstime if children_too else 0)
+
+
+def _server_pids(master: int, database: str) -> tuple[list[int], list[int]]:
+    """gunicorn's live workers, and the PostgreSQL backends serving ``database``."""
+    workers, backends = [], []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == master:
+            workers.append(int(entry.name))
+        elif cmdline.startswith("postgres: ") and f" {database} " in cmdline:
+            backends.append(int(entry.name))
+    return workers, backends
+
+
+def cpu_per_request(
+    base: str, path: str, cookie: str, master: int, database: str, n: int = 400
+) -> tuple[float, float]:
+    """(app ms, PostgreSQL ms) of CPU per request of ``path``: ``n`` requests in a closed loop from two
+    threads here; gunicorn's and the database backends' CPU time before and after, divided by ``n``. CPU time
+    per request barely moves with what else the machine runs, unlike throughput, and 2 cores / (app + db +
+    client) is the ceiling of requests per second on this machine."""
+    import http.client
+    import threading
+
+    host, port = urllib.parse.urlparse(base).netloc.split(":")
+
+    def hammer(count: int) -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        for _ in range(count):
+            conn.request("GET", path, headers={"Cookie": cookie})
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200, (path, response.status)
+        conn.close()
+
+    warm = [threading.Thread(target=hammer, args=(25,)) for _ in range(4)]
+    for t in warm:  # every worker's templates, caches and connections
+        t.start()
+    for t in warm:
+        t.join()
+    workers, backends = _server_pids(master, database)
+    before = {pid: _ticks(pid) for pid in workers + backends} | {master: _ticks(master, children_too=True)}
+    threads = [threading.Thread(target=hammer, args=(n // 2,)) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    workers2, backends2 = _server_pids(master, database)
+
+    def spent(pids: set[int]) -> int:  # a process that exited in between is left out (rare: max_requests)
+        after = {pid: _ticks(pid, children_too=pid == master) for pid in pids}
+        return sum(after[pid] - before.get(pid, 0) for pid in pids if after[pid])
+
+    app1, db1 = spent({master, *workers2}), spent(set(backends2))
+    tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+    return app1 * tick_ms / n, db1 * tick_ms / n
+
+
+def cpu_rows(base: str, setup: Path, master: int, database: str) -> list[Row]:
+    """CPU per request of each page of the mix beside the admin changelist's (``cpu_per_request``)."""
+    found = json.loads(setup.read_text())
+    office, admin, pid = found["cookies"]["office"][0], found["cookies"]["admin"][0], found["projects"][0]
+    anchor = sum(cpu_per_request(base, "/admin/projects/project/", admin, master, database))
+    rows = []
+    pages = (("desk", "/"), ("project list", "/projects/"), ("project page", f"/projects/{pid}/"),
+             ("case ledger", "/complaints/"), ("roster", f"/projects/{pid}/roster/"))  # fmt: skip
+    for name, path in pages:
+        app_ms, db_ms = cpu_per_request(base, path, office, master, database)
+        note = (f"app {app_ms:.1f} ms + PostgreSQL {db_ms:.1f} ms: 2 cores serve at most "
+                f"{2000 / (app_ms + db_ms):.0f} req/s of it, less the load generator's share")  # fmt: skip
+        rows.append(Row(BENCH, f"CPU per request (app + PostgreSQL), {name}", app_ms + db_ms, "ms",
+                        "admin changelist", anchor, note=note))  # fmt: skip
+        print(f"CPU per request, {name}: app {app_ms:.1f} ms + PostgreSQL {db_ms:.1f} ms")
+    return rows
+
+
 def _f(row: dict, col: str) -> float:
     return float(row[col] or "nan") if row[col] != "N/A" else float("nan")
 
@@ -182,6 +272,7 @@ def main():
     ap.add_argument("--threads", type=int, help="gunicorn threads per worker")
     ap.add_argument("--port", type=int, default=8123)
     ap.add_argument("--reuse", action="store_true", help="keep the database from a previous run")
+    ap.add_argument("--cpu-only", action="store_true", help="only the CPU per request (no locust runs)")
     a = ap.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -212,7 +303,7 @@ def main():
     server = start_gunicorn(a.port, a.workers, a.worker_class, a.threads)
     rows: list[Row] = []
     try:
-        for n in people:
+        for n in [] if a.cpu_only else people:
             app = locust(base, "OfficePerson", n, a.duration, 1.0, str(setup))
             adm = locust(base, "AdminPerson", n, a.duration, 1.0, str(setup))["Aggregated"]
             agg = app["Aggregated"]
@@ -230,6 +321,9 @@ def main():
                 note=f"{verdict}{float(agg['Requests/s']):.1f} req/s, {errors} errors; p95 (ms): {detail}",
             ))  # fmt: skip
             print(f"{work}: p95 {p95:.0f} ms (changelist {_f(adm, '95%'):.0f} ms), {errors} errors")
+        rows += cpu_rows(base, setup, server.pid, urllib.parse.urlparse(url).path.lstrip("/"))
+        if a.cpu_only:
+            return emit(rows)
         lst = locust(base, "ListPerson", a.closed, a.duration, 0, str(setup))["Aggregated"]
         adm = locust(base, "AdminPerson", a.closed, a.duration, 0, str(setup))["Aggregated"]
         rows.append(Row(

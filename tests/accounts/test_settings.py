@@ -49,4 +49,15 @@ def test_language_and_time_zone(settings):
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert ("en", "English") in settings.LANGUAGES
     assert settings.TIME_ZONE == "Asia/Shanghai" and settings.USE_TZ
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    # sessions are kept in the database (read through the cache): losing the cache logs nobody out
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+
+
+def test_a_session_outlives_the_cache(client, django_user_model):
+    from django.core.cache import cache
+
+    user = django_user_model.objects.create_user("outlives", password="x")
+    client.force_login(user)
+    assert client.get("/").status_code == 200
+    cache.clear()  # Redis restarted, or evicted the session
+    assert client.get("/").status_code == 200  # still logged in: read back from the database

@@ -157,9 +157,9 @@ def test_list_query_count_is_constant(
     for _ in range(n):
         make_proposed(user=office, project=make_project(township_a, department))
     client = client_for(office)
-    # savepoint, session, user, profile (role), COUNT for the paginator, unread-messages badge,
+    # savepoint, user, profile (role), COUNT for the paginator, unread-messages badge,
     # the page of entries joined with enterprise, order and proposer, release savepoint
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("blacklist:list"))
     assert response.status_code == 200
 
@@ -260,9 +260,9 @@ def test_grades_page_query_count_is_constant(client_for, office, n, django_asser
         IntegrityGrade(enterprise=make_enterprise(), year=2026, computed_grade="AB"[i % 2]) for i in range(n)
     )
     client = client_for(office)
-    # savepoint, session, user, profile, years with grades, counts of that year, paginator COUNT,
+    # savepoint, user, profile, years with grades, counts of that year, paginator COUNT,
     # unread badge, the page of grades joined with enterprise, release savepoint
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("blacklist:grades"))
     assert response.content.decode().count("测试建筑工程有限公司") == n
 
@@ -283,8 +283,8 @@ def test_certificates_page_query_count_is_constant(client_for, office, n, django
         for i in range(n)
     )
     client = client_for(office)
-    # savepoint, session, user, profile, paginator COUNT, unread badge, page joined with enterprise, release
-    with django_assert_num_queries(8):
+    # savepoint, user, profile, paginator COUNT, unread badge, page joined with enterprise, release
+    with django_assert_num_queries(7):
         response = client.get(reverse("blacklist:certificates"))
     # a prefix no token or id on the page can contain ("T0" could: the test failed now and then)
     assert response.content.decode().count("ZQCERT") == n

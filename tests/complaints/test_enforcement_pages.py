@@ -170,9 +170,9 @@ def test_order_list_query_count_does_not_grow(
     for _ in range(n):
         make_order(inspector_a, project_a, complaint=case, deadline=TODAY - DAY)
     client = client_for(inspector_a)
-    # SAVEPOINT + RELEASE, session, user, profile (role), townships for the filter select, COUNT for the
+    # SAVEPOINT + RELEASE, user, profile (role), townships for the filter select, COUNT for the
     # paginator, the page's orders (enterprise, project, case, township joined), unread-messages COUNT
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("complaints:orders"), {"status": "overdue"})
     assert len(response.context["page"].object_list) == n
 
@@ -184,9 +184,9 @@ def test_interview_list_query_count_does_not_grow(
     for _ in range(n):
         make_interview(inspector_a, project_a)
     client = client_for(inspector_a)
-    # SAVEPOINT + RELEASE, session, user, profile (role), townships for the filter select, COUNT for the
+    # SAVEPOINT + RELEASE, user, profile (role), townships for the filter select, COUNT for the
     # paginator, the page's interviews (enterprise, project, case, township joined), unread-messages COUNT
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("complaints:interviews"))
     assert len(response.context["page"].object_list) == n
 

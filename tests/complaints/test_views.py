@@ -39,10 +39,10 @@ def test_ledger_query_count_does_not_grow(n, client_for, inspector_a, project_a,
     _rows(n, project_a)
     client = client_for(inspector_a)
     workdays.is_workday(timezone.localdate())  # holiday data loaded once per process, not per page
-    # SAVEPOINT + RELEASE (atomic request), session, user, profile (role), COUNT for the paginator,
+    # SAVEPOINT + RELEASE (atomic request), user, profile (role), COUNT for the paginator,
     # the page's rows (project, township, handler joined), unread-messages COUNT in the header,
     # townships for the filter select
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(LIST)
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(n, 50)
@@ -252,9 +252,9 @@ def test_orders_page_query_count_does_not_grow(n, client_for, office, project_a,
             user=office,
         )
     client = client_for(office)
-    # SAVEPOINT + RELEASE, session, user, profile, projects for the form's select, COUNT for the
+    # SAVEPOINT + RELEASE, user, profile, projects for the form's select, COUNT for the
     # paginator, the page's orders (enterprise, project, complaint joined), unread-messages COUNT
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("complaints:orders"))
     assert len(response.context["page"].object_list) == n
 
@@ -267,9 +267,9 @@ def test_project_tab_query_count_does_not_grow(
         make_complaint(project=project_a)
     workdays.is_workday(timezone.localdate())
     client = client_for(inspector_a)
-    # SAVEPOINT + RELEASE, session, user, profile, the project (township, department joined),
+    # SAVEPOINT + RELEASE, user, profile, the project (township, department joined),
     # its cases (township, handler joined), unread-messages COUNT
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("complaints:project_tab", args=[project_a.pk]))
     assert len(response.context["cases"]) == n
 

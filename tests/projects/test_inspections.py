@@ -212,8 +212,8 @@ def test_inspection_list_queries_do_not_grow(
         else:
             _employer_inspection(office, township_a, restaurant)
     client = client_for(office)
-    # savepoint; session, user, role; count; unread notifications (menu); townships (filter); the page with
+    # savepoint; user, role; count; unread notifications (menu); townships (filter); the page with
     # project, townships, contractor, enterprise; inspectors (prefetch); release savepoint
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         r = client.get(reverse("projects:inspection_list"))
     assert len(r.context["page"].object_list) == min(n, 50)

@@ -176,7 +176,7 @@ def test_project_page_queries_do_not_grow_with_hazards_cases_and_transfers(
     make_deposit(project, cash="1000.00", on=D(2026, 2, 1))
     client = client_for(office)
     # the same 25 as tests/wages/test_views.py::test_project_overview_queries_do_not_grow_with_lines lists
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(24):
         body = page(client, project)
     assert body.count('class="tag grade-serious"') == len(rules)
     assert body.split('data-part="cases"', 1)[1].count("<li>") == min(n, 10)

@@ -151,10 +151,10 @@ def test_tabs_of_other_apps_appear_only_when_their_urls_exist(client_for, office
 
 
 def _list_queries(django_assert_num_queries, client, n_expected):
-    # SAVEPOINT (ATOMIC_REQUESTS), session, user, profile (role), COUNT for the paginator, unread-messages
+    # SAVEPOINT (ATOMIC_REQUESTS), user, profile (role), COUNT for the paginator, unread-messages
     # badge COUNT, townships filter, departments filter, the page of projects with township/department/
     # builder/contractor joined, RELEASE SAVEPOINT
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         r = client.get(reverse("projects:list"))
     assert len(r.context["page"].object_list) == n_expected
 

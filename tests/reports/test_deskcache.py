@@ -14,9 +14,9 @@ from wagewatch.accounts.models import Role
 
 pytestmark = pytest.mark.django_db
 DESK = reverse("reports:dashboard")
-# 9 (was 46): the request's own (atomic request's savepoint and release, session, user, profile), his
+# 8 (was 45): the request's own (atomic request's savepoint and release, user, profile), his
 # townships, due cases, overdue orders, unread notifications; report_data's 39 come from the cache
-CACHED_QUERIES = 9
+CACHED_QUERIES = 8
 
 
 def _received(response) -> int:

@@ -172,9 +172,9 @@ def test_task_list_query_count_is_constant_for_office(
 ):
     _many(n, department, township_a)
     client = client_for(office)
-    # SAVEPOINT + RELEASE (atomic request), session, user, profile (role), departments and townships (unit
+    # SAVEPOINT + RELEASE (atomic request), user, profile (role), departments and townships (unit
     # filter), COUNT (paginator), page of tasks with latest progress (subqueries), their units, unread badge
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(reverse("reports:tasks"))
     assert len(response.context["page"].object_list) == n
 
@@ -185,8 +185,8 @@ def test_task_list_query_count_is_constant_for_department(
 ):
     _many(n, department, township_a)
     client = client_for(dept_user)
-    # SAVEPOINT + RELEASE (atomic request), session, user, profile (role), COUNT (paginator), page of tasks,
+    # SAVEPOINT + RELEASE (atomic request), user, profile (role), COUNT (paginator), page of tasks,
     # their units, unread badge
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("reports:tasks"))
     assert len(response.context["page"].object_list) == n

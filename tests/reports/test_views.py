@@ -101,8 +101,8 @@ def test_desk_query_count_is_constant_in_the_number_of_townships(
     extra = [Township.objects.create(code=f"TX{i}", name=f"丙{i}镇") for i in range(towns - 1)]
     county(3, [township_a, township_b], department)
     client = client_for(make_user("inspector_n", Role.INSPECTOR, townships=[township_a, *extra]))
-    # 46, the same for one township or three: the request's own (atomic request, session, user, profile),
+    # 45, the same for one township or three: the request's own (atomic request, user, profile),
     # his townships (one query, whatever their number), report_data (39, tests/reports/test_figures.py),
     # due cases, overdue orders
-    with django_assert_num_queries(46):
+    with django_assert_num_queries(45):
         assert client.get(DESK).status_code == 200

@@ -47,15 +47,15 @@ def test_hazard_list_query_count_is_constant(
     sweep()
     client = client_for(office)
     url = reverse("risk:hazards")
-    # savepoint pair (2), session, user, profile (role), COUNT, unread badge, townships/departments/rules
+    # savepoint pair (2), user, profile (role), COUNT, unread badge, townships/departments/rules
     # of the filter form (3), page rows
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
     Hazard.objects.all().delete()
     board_missing(township_a, department, 48)
     sweep()
     assert Hazard.objects.count() == 50
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert len(response.context["page"].object_list) == 50
 

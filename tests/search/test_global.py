@@ -97,9 +97,9 @@ def test_grouped_page_query_count_is_constant(client_for, office, township_a, de
         p = make_project(township_a, department, name=f"公路工程{i}")
         make_complaint(project=p, respondent_name=f"公路公司{i}")
     c = client_for(office)
-    # SAVEPOINT, session, user, profile (role), unread badge, projects, cases, enterprises, workers,
+    # SAVEPOINT, user, profile (role), unread badge, projects, cases, enterprises, workers,
     # RELEASE SAVEPOINT
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         r = _get(c, "公路")
     assert r.status_code == 200 and len(r.context["groups"]["projects"]) == min(rows, 20)
     assert r.context["more"]["projects"] == (rows > 20)

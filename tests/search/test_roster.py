@@ -117,10 +117,10 @@ def test_roster_query_count_is_constant(client_for, office, project_a, rows, dja
     c = client_for(office)
     c.get(reverse("projects:roster", args=[project_a.pk]))  # warm the session
     first = c.get(reverse("projects:roster", args=[project_a.pk])).context["rows"][0]
-    # SAVEPOINT, session, user, profile (role), project with township/department/builder/contractor,
+    # SAVEPOINT, user, profile (role), project with township/department/builder/contractor,
     # unread-messages badge, the project's teams, the project's employers, the page of rows with worker and
     # employer (one more than a page, to know there is a next), COUNT of the filtered rows, RELEASE SAVEPOINT
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         c.get(reverse("projects:roster", args=[project_a.pk]), {"q": "工人", "contract": "yes"})
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         c.get(reverse("projects:roster", args=[project_a.pk]), {"after": first.pk, "team": "班组1"})

@@ -94,9 +94,9 @@ def test_worker_search_query_count_is_constant(client_for, office, project_a, pr
         entry = make_roster_entry(project_a)
         make_roster_entry(project_a2, worker=entry.worker)
     c = client_for(office)
-    # SAVEPOINT, session, user, profile (role), unread badge, the page of workers, their roster entries
+    # SAVEPOINT, user, profile (role), unread badge, the page of workers, their roster entries
     # with projects (prefetch), RELEASE SAVEPOINT
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         c.get(reverse("projects:worker_search"), {"q": "工人"})
 
 

@@ -93,10 +93,10 @@ def test_tab_queries_do_not_grow_with_lines(client_for, office, project_a, n, dj
     for _n in range(n):
         make_pay_line(_entry(project_a), MARCH, net=Decimal("100"))
     client = client_for(office)
-    # savepoint of the request; session, user, role; the project; lines summed by month, reported months;
+    # savepoint of the request; user, role; the project; lines summed by month, reported months;
     # lines count; the arrears card; unread notifications (menu); the page of lines with roster entry and
     # worker; release savepoint
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         r = _tab(client, project_a, month="2026-03")
     assert len(r.context["page"].object_list) == n
 
@@ -200,9 +200,9 @@ def test_arrears_ledger_queries_do_not_grow(
         project = make_project(township_a, department, start_date=D(2025, 1, 1))
         make_pay_line(make_roster_entry(project), MARCH, net=None, paid_on=None)
     client = client_for(office)
-    # savepoint of the request; session, user, role; the ledger (owed lines summed per worker and project);
+    # savepoint of the request; user, role; the ledger (owed lines summed per worker and project);
     # names of townships, enterprises, projects; unread notifications (menu); release savepoint
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         r = client.get(reverse("wages:arrears"), {"on": "2026-05-01"})
     assert len(r.context["projects"]) == n
 
@@ -235,13 +235,13 @@ def test_project_overview_queries_do_not_grow_with_lines(
     for _n in range(n):
         make_pay_line(_entry(project_a), MARCH, net=None, paid_on=None)
     client = client_for(office)
-    # savepoint; session, user, role; the project; counts of roster, transfers, payrolls, inspections; the
+    # savepoint; user, role; the project; counts of roster, transfers, payrolls, inspections; the
     # state panel (issue 18 item 10, 12): this month's transfer and the one before it (2), open hazards (1),
     # last month's pay lines summed and its reported payroll (2), the deposit position (6:
     # deposits.selectors.deposit_positions — the project row, arrears cases 2 and 1 years back, deposit
     # draws, the blacklist, guarantee letters), open cases (1); the arrears card; unread notifications
     # (menu); subcontracts; release savepoint
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(24):
         body = client.get(reverse("projects:detail", args=[project_a.pk])).content.decode()
     assert f"被欠薪工人 {n} 人" in body
 

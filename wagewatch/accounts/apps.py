@@ -1,8 +1,9 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.contrib.admin import apps as admin_apps
 from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
+from wagewatch.lib import choices
 from wagewatch.lib.checks import wagewatch_values
 
 
@@ -15,6 +16,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # every legal number and operational value read once at start-up (wagewatch/lib/law.py)
         checks.register(wagewatch_values, "wagewatch")
+        # every model's get_FOO_display from a table per field and language (wagewatch/lib/choices.py)
+        choices.install(list(apps.get_models(include_auto_created=True)))
 
 
 class AdminConfig(admin_apps.AdminConfig):

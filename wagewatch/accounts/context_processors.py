@@ -16,7 +16,16 @@ def law(request: HttpRequest) -> dict[str, Any]:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Menu and role for the base layout."""
+    """Menu and role for the base layout, worked out once per request: a page made of several templates
+    rendered with the request (the project page's tabs and panels) runs the context processors for each."""
+    made = getattr(request, "_wagewatch_navigation", None)
+    if made is None:
+        made = _navigation(request)
+        request._wagewatch_navigation = made  # type: ignore[attr-defined]
+    return made
+
+
+def _navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
