@@ -15,6 +15,7 @@ from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
 
 _MISSING = object()
+_DJANGOS = getattr(Model, "_get_FIELD_display")  # noqa: B009 (private: not in the stubs)
 _tables: dict[tuple[Field, str | None], dict[Any, Any]] = {}
 
 
@@ -43,7 +44,7 @@ def install(models: "list[type[Model]]") -> int:
                 continue
             name = f"get_{field.name}_display"
             current = model.__dict__.get(name)
-            if isinstance(current, partialmethod) and current.func is Model._get_FIELD_display:
+            if isinstance(current, partialmethod) and current.func is _DJANGOS:
                 setattr(model, name, partialmethod(display, field=field))
                 installed += 1
     return installed
