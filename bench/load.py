@@ -5,9 +5,12 @@ generator shares no GIL with the app.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ww_load .venv/bin/python bench/load.py [--duration 30]
 
 The database named in DATABASE_URL is dropped and rebuilt (``--reuse`` keeps it). Figures (bench/table.py):
-p50/p95 of the real mix (desk, project list, project page, case ledger, roster) at 20, 50 and 100 people with
-1 s think time, beside the Django admin changelist at the same number of people; closed-loop req/s of the
-project list beside the changelist's; the desk's queries (first load, cached load). Asserts nothing.
+p50/p95 of the real mix (desk, project list, project page, case ledger, roster) at 20, 50, 75 and 100 people
+with 1 s think time (where p95 crosses 300 ms), beside the Django admin changelist at the same number of
+people; the CPU each page costs per request (gunicorn's workers and PostgreSQL's backends, read from /proc:
+it barely moves with what else the machine runs, unlike latency) beside the changelist's; closed-loop req/s
+of the project list beside the changelist's; the desk's queries (first load, cached load). The cache is the
+local Redis when it answers, as in production. Asserts nothing.
 """
 
 import argparse
@@ -56,9 +59,22 @@ def populate(projects: int, roster_rows: int) -> None:
     sh(py, "bench/scale.py", "--projects", str(projects), "--roster", str(roster_rows))
 
 
+def local_redis() -> str:
+    """Production serves the cache (sessions, the desk's figures) from Redis: the local one if it answers
+    (``$REDIS_URL`` wins), else nothing (the file cache)."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return ""
+    return "redis://127.0.0.1:6379/9"
+
+
 def app_env() -> dict[str, str]:
     return {
         **os.environ,
+        "REDIS_URL": os.environ.get("REDIS_URL") or local_redis(),
         "DEBUG": "0",
         "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -263,7 +279,7 @@ def main():
     sys.stdout.reconfigure(line_buffering=True)
     ap = argparse.ArgumentParser()
     ap.add_argument("--duration", type=int, default=30, help="seconds measured per step")
-    ap.add_argument("--people", default="20,50,100")
+    ap.add_argument("--people", default="20,50,75,100")
     ap.add_argument("--closed", type=int, default=8, help="people in the closed loop (no think time)")
     ap.add_argument("--projects", type=int, default=1000)
     ap.add_argument("--roster", type=int, default=50000)

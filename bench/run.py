@@ -138,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown benchmark(s): {', '.join(sorted(unknown))} (see --list)", file=sys.stderr)
         return 2
     failed = []
+    at_start = " ".join(f"{x:.2f}" for x in os.getloadavg())
     with tempfile.TemporaryDirectory() as tmp:
         json_path = str(Path(tmp) / "rows.jsonl")
         Path(json_path).touch()
@@ -159,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(render(rows) if rows else "(no figures)")
     print("\nseconds: " + ", ".join(f"{k} {v:.0f}" for k, v in seconds.items()))
-    print(f"load average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    now = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average (1, 5, 15 min): at the start {at_start}, at the end {now}")
     if failed:
         print("FAILED: " + ", ".join(failed))
         return 1
