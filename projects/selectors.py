@@ -47,7 +47,7 @@ def projects_writable(*, user: AnyUser | None) -> QuerySet[Project]:
 def project_list(*, user: AnyUser, filters: dict[str, Any] | None = None) -> QuerySet[Project]:
     """Projects the user may see, filtered, searched (name, code, enterprise), sorted; one query a page."""
     filters = filters or {}
-    qs = Project.objects.visible_to(user).select_related("township", "department", "builder", "contractor")
+    qs = Project.objects.visible_to(user).select_related("township", "department", "contractor")
     qs = ProjectFilter.apply(qs, filters)
     return sorted_by(qs, filters.get("sort"), SORTS, default=("-start_date", "code", "pk"))
 

@@ -113,7 +113,7 @@ def project_list(request):
 @login_required
 def project_list_export(request):
     _typed, clean = _filters(request)
-    projects = selectors.project_list(user=request.user, filters=clean)
+    projects = selectors.project_list(user=request.user, filters=clean).select_related("builder")
     return xlsx_response(_("在建工程项目清单"), write_workbook([exports.project_sheet(projects)]))
 
 
