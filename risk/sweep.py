@@ -1,7 +1,8 @@
 """The set-based sweep: evaluate every enabled rule over all active projects, then reconcile hazards.
 
 Query budget (fixed, whatever the number of projects): rule rows (locked), active projects, each rule's
-own queries (+ a savepoint pair), open hazards, then one bulk insert/update per kind of change with its
+own queries (the rules of one batch, RuleSpec.batch, share theirs: the five pay-line rules are one
+statement) inside one savepoint pair, open hazards, then one bulk insert/update per kind of change with its
 history rows, and one UPDATE of project grades.
 """
 

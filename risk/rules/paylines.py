@@ -1,8 +1,9 @@
 """Wage reconciliation rules (issue 16, DESIGN §8): the pay lines checked worker by worker.
 
-Five registered rules over wages.PayLine, each in one aggregate query for all projects at once: the
-workers behind each project's finding (largest amounts first, at most LIST_LIMIT per project, ranked by a
-window function in SQL) with the project's totals alongside. The hazard detail lists those workers with
+Five registered rules over wages.PayLine, each in one aggregate query for all projects at once (and in a
+county sweep all five in one statement, evaluate_many): the workers behind each project's finding (largest
+amounts first, at most LIST_LIMIT per project, ranked by a window function in SQL) with the project's
+totals alongside. The hazard detail lists those workers with
 masked ID numbers, so the hazard is updated when the list changes and closed when the lines clear.
 
 - WORKER_UNPAID  owed (wages.selectors.owed_lines) ``days`` after payday + grace, and nothing paid;
@@ -152,6 +153,12 @@ def worker_findings(
 ) -> dict[int, Finding]:
     """The findings of a wage rule: ``summary`` % {n, amount, first}, then one line per worker named."""
     big = int(thresholds.get("serious_workers") or 0)
+    texts = _Texts(  # translated once, not once a row
+        _("（其中%(u)s人应发金额未登记）"),
+        _("……另有%(n)s人"),
+        _("至%(m)s"),
+        _("%(name)s（%(id)s）%(months)s，共%(k)s个月，%(amount)s元"),
+    )
 
     def build(row: Row) -> Found:
         listed = by_project[row["pk"]]
@@ -160,10 +167,10 @@ def worker_findings(
         level = SERIOUS if big and workers >= big else None
         head = summary % {"n": workers, "amount": to_fen(top["p_amount"]), "first": f"{top['p_first']:%Y-%m}"}
         if top["p_unknown"]:
-            head += _("（其中%(u)s人应发金额未登记）") % {"u": top["p_unknown"]}
-        text = [head, *(_worker_line(w) for w in listed)]
+            head += texts.unknown % {"u": top["p_unknown"]}
+        text = [head, *(_worker_line(w, texts) for w in listed)]
         if workers > len(listed):
-            text.append(_("……另有%(n)s人") % {"n": workers - len(listed)})
+            text.append(texts.more % {"n": workers - len(listed)})
         return level, "\n".join(text)
 
     return collect(({"pk": pk} for pk in by_project), build)
@@ -203,12 +210,18 @@ def payline_rule(code: str, **defaults: Any) -> Callable[[LinesOf], RuleFunc]:
     return register
 
 
-def _worker_line(row: Row) -> str:
+class _Texts(NamedTuple):
+    unknown: str
+    more: str
+    until: str
+    worker: str
+
+
+def _worker_line(row: Row, texts: _Texts) -> str:
     months = f"{row['first']:%Y-%m}"
     if row["last"] != row["first"]:
-        months += _("至%(m)s") % {"m": f"{row['last']:%Y-%m}"}
-    text = _("%(name)s（%(id)s）%(months)s，共%(k)s个月，%(amount)s元")
-    return text % {
+        months += texts.until % {"m": f"{row['last']:%Y-%m}"}
+    return texts.worker % {
         "name": row["entry__worker__name"],
         "id": mask_id(row["entry__worker__id_number"]),
         "months": months,
