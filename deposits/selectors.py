@@ -5,9 +5,24 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext as _
 
 from blacklist.selectors import listed_enterprise_ids
@@ -68,6 +83,11 @@ class _Facts:
         )
 
 
+def _draws(*, since: datetime.date, until: datetime.date) -> QuerySet[DepositEntry]:
+    """Draws on a deposit (an arrears record of the project's contractor) in [since, until]."""
+    return DepositEntry.objects.filter(kind=DepositEntry.Kind.DRAWN, date__gte=since, date__lte=until)
+
+
 def _facts(*, on: datetime.date) -> _Facts:
     """Arrears (cases or deposit draws) in the record and exemption look-backs (2 / 1 years), blacklist on
     ``on``: 4 queries."""
@@ -75,7 +95,7 @@ def _facts(*, on: datetime.date) -> _Facts:
     since_1y = years_before(on, law.DEPOSIT_EXEMPT_RECORD_YEARS())
     cases_2y = set(arrears_enterprise_ids(since=since_2y, until=on))
     cases_1y = set(arrears_enterprise_ids(since=since_1y, until=on))
-    draws = DepositEntry.objects.filter(kind=DepositEntry.Kind.DRAWN, date__gte=since_2y, date__lte=on)
+    draws = _draws(since=since_2y, until=on)
     draws_2y, draws_1y = set(), set()
     for contractor_id, day in draws.values_list("deposit__project__contractor_id", "date"):
         draws_2y.add(contractor_id)
@@ -83,6 +103,20 @@ def _facts(*, on: datetime.date) -> _Facts:
             draws_1y.add(contractor_id)
     blacklisted = set(listed_enterprise_ids(on=on))
     return _Facts(cases_2y | draws_2y, cases_1y | draws_1y, blacklisted)
+
+
+def _fact_conditions(*, on: datetime.date) -> tuple[Q, Q, Q]:
+    """What ``_facts`` reads, as conditions on a project's contractor (arrears in 2 years, in 1 year,
+    blacklisted on ``on``) for one statement over many projects."""
+    since_2y = years_before(on, law.DEPOSIT_RECORD_YEARS())
+    since_1y = years_before(on, law.DEPOSIT_EXEMPT_RECORD_YEARS())
+
+    def arrears(since: datetime.date) -> Q:
+        cases = arrears_enterprise_ids(since=since, until=on)
+        drawn = _draws(since=since, until=on).values("deposit__project__contractor_id")
+        return Q(contractor_id__in=cases) | Q(contractor_id__in=drawn)
+
+    return arrears(since_2y), arrears(since_1y), Q(contractor_id__in=listed_enterprise_ids(on=on))
 
 
 @dataclass(frozen=True)
@@ -127,8 +161,8 @@ def compute_required(
         if explain
         else []
     )
-    if t.reduction and not record.arrears_2y and not record.blacklisted:
-        rate = max(rate * (1 - t.reduction), t.floor)
+    if (cut := _cut_rate(record, t)) is not None and t.reduction:
+        rate = cut
         if explain:
             reasons.append(
                 _("近%(years)s年无拖欠记录，比例下浮%(cut)s%%，按 %(rate)s%%（不低于 %(floor)s%%）")
@@ -157,6 +191,23 @@ def compute_required(
             % {"limit": yuan_text(t.exempt_below), "years": t.exempt_years}
         )
     return amount, reasons, exempt
+
+
+def _cut_rate(record: Record, t: DepositTerms) -> Decimal | None:
+    """The rate after the clean-record cut (not below the floor), or None when the cut does not apply (no
+    cut set, arrears in the record years, or blacklisted)."""
+    if t.reduction and not record.arrears_2y and not record.blacklisted:
+        return max(t.rate * (1 - t.reduction), t.floor)
+    return None
+
+
+def required_share(record: Record, terms: DepositTerms) -> Decimal:
+    """What ``compute_required`` multiplies the contract price by (base rate, clean-record cut with its
+    floor, the larger uplift), before rounding to the fen and the cap."""
+    cut = _cut_rate(record, terms)
+    rate = terms.rate if cut is None else cut
+    uplift = _uplift(record, terms, explain=False)
+    return rate * (1 + uplift[0]) if uplift else rate
 
 
 def _uplift(record: Record, t: DepositTerms, *, explain: bool) -> tuple[Decimal, str] | None:
@@ -233,6 +284,81 @@ def deposit_positions(*, projects_qs: QuerySet[Project], on: datetime.date) -> d
             exempt=bool(exempt),
         )
     return positions
+
+
+class DepositRisk(NamedTuple):
+    """A project's DepositPosition and the latest expiry of its unreleased letters that have expired."""
+
+    position: DepositPosition
+    expired_on: datetime.date | None
+
+
+SLACK = Decimal("1.000001")  # the SQL bound only narrows: a little above the required amount, never below
+
+
+def deposit_risks(
+    *, projects_qs: QuerySet[Project], on: datetime.date, expiring_by: datetime.date
+) -> dict[int, DepositRisk]:
+    """project_id → DepositRisk on ``on`` for the projects of ``projects_qs`` that may be short or hold a
+    letter in force expiring by ``expiring_by``; the others are left out. One statement (the sweep's
+    DEPOSIT_SHORT over every project): the contractor's record and the letters are subqueries, and SQL keeps
+    the projects whose holdings are below a bound a little above what their record's share of the price
+    (``required_share``, with the cap) requires. Each position kept is then priced by ``compute_required``
+    as ``deposit_positions`` prices it, so ``short`` is the same as on the deposits page."""
+    terms = DepositTerms.read()
+    arrears_2y, arrears_1y, blacklisted = _fact_conditions(on=on)
+    share = DecimalField(max_digits=30, decimal_places=12)
+
+    def share_of(record: Record) -> Value:
+        return Value(required_share(record, terms) * SLACK, output_field=share)
+
+    bound: Any = F("contract_price") * Case(
+        When(blacklisted, then=share_of(Record(False, False, True))),
+        When(arrears_2y, then=share_of(Record(True, False, False))),
+        default=share_of(Record(False, False, False)),
+        output_field=share,
+    ) + Value(FEN, output_field=share)
+    if terms.cap is not None:
+        bound = Least(bound, Value(terms.cap + FEN, output_field=share), output_field=share)
+    of_project = Q(deposit_id=OuterRef("deposit__id"))
+    in_force = Guarantee.objects.in_force(on).filter(of_project).order_by().values("deposit_id")
+    unreleased = Guarantee.objects.filter(of_project, released_on__isnull=True)
+    expired = unreleased.filter(valid_to__lt=on).order_by().values("deposit_id")
+    rows = (
+        projects_qs.order_by()
+        .annotate(
+            arrears_2y=ExpressionWrapper(arrears_2y, output_field=BooleanField()),
+            arrears_1y=ExpressionWrapper(arrears_1y, output_field=BooleanField()),
+            blacklisted=ExpressionWrapper(blacklisted, output_field=BooleanField()),
+            letters=Subquery(in_force.annotate(v=Sum("amount")).values("v")),
+            letters_to=Subquery(in_force.annotate(v=Max("valid_to")).values("v")),
+            expired_on=Subquery(expired.annotate(v=Max("valid_to")).values("v")),
+        )
+        .alias(
+            exempt=Coalesce("deposit__exempt", Value(False)),
+            held=Coalesce("deposit__balance", Value(ZERO)) + Coalesce("letters", Value(ZERO)),
+            bound=bound,
+        )
+        .filter(Q(exempt=False, held__lt=F("bound")) | Q(letters_to__lte=expiring_by))
+        .values_list(
+            "pk", "contract_price", "deposit__balance", "deposit__exempt", "arrears_2y", "arrears_1y",
+            "blacklisted", "letters", "letters_to", "expired_on",
+        )
+    )  # fmt: skip
+    risks = {}
+    for pk, price, balance, exempt, a2, a1, listed, total, valid_to, expired_on in rows:
+        amount, _reasons, _proposed = compute_required(
+            price, Record(bool(a2), bool(a1), bool(listed)), terms, explain=False
+        )
+        position = DepositPosition(
+            required=amount,
+            cash_balance=balance if balance is not None else ZERO,
+            guarantee_amount=total or ZERO,
+            guarantee_valid_to=valid_to,
+            exempt=bool(exempt),
+        )
+        risks[pk] = DepositRisk(position, expired_on)
+    return risks
 
 
 # ---- pages ----

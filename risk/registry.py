@@ -34,6 +34,12 @@ class Finding(NamedTuple):
 Thresholds = dict[str, Any]  # a RiskRule row's thresholds (JSON)
 # a rule: (projects, thresholds, today) -> {project_id: Finding}
 RuleFunc = Callable[[QuerySet[Project], Thresholds, datetime.date], dict[int, Finding]]
+# rules evaluated together (one statement for all): (projects, {code: thresholds}, today) → {code: (findings,
+# the projects that failed)}
+Failed = dict[int, str]  # project_id → error text, of the projects a rule could not evaluate
+BatchFunc = Callable[
+    [QuerySet[Project], dict[str, Thresholds], datetime.date], dict[str, tuple[dict[int, Finding], Failed]]
+]
 Row = Mapping[str, Any]  # one aggregate row of a rule's query, with the project's "pk"
 Found = tuple[int | None, str] | None  # what a rule's ``build`` makes of a row: (severity, detail), or None
 
@@ -47,6 +53,8 @@ class RuleSpec:
     thresholds: Thresholds = field(default_factory=dict)
     sort: int = 0
     func: RuleFunc | None = None
+    # a sweep evaluates the enabled rules of one batch in one call (func still evaluates the rule alone)
+    batch: BatchFunc | None = None
 
 
 REGISTRY: dict[str, RuleSpec] = {}
@@ -59,12 +67,14 @@ def rule(
     description: "StrOrPromise",
     severity: int = GENERAL,
     thresholds: Thresholds | None = None,
+    batch: BatchFunc | None = None,
 ) -> Callable[[RuleFunc], RuleFunc]:
-    """Register a rule function under ``code`` with the defaults of its RiskRule row."""
+    """Register a rule function under ``code`` with the defaults of its RiskRule row (``batch``: the function
+    a sweep evaluates it with, together with the other enabled rules of that batch)."""
 
     def register(func: RuleFunc) -> RuleFunc:
         REGISTRY[code] = RuleSpec(
-            code, name, description, severity, thresholds or {}, len(REGISTRY) + 1, func
+            code, name, description, severity, thresholds or {}, len(REGISTRY) + 1, func, batch
         )
         return func
 

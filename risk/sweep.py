@@ -1,7 +1,8 @@
 """The set-based sweep: evaluate every enabled rule over all active projects, then reconcile hazards.
 
 Query budget (fixed, whatever the number of projects): rule rows (locked), active projects, each rule's
-own queries (+ a savepoint pair), open hazards, then one bulk insert/update per kind of change with its
+own queries (the rules of one batch, RuleSpec.batch, share theirs: the five pay-line rules are one
+statement) inside one savepoint pair, open hazards, then one bulk insert/update per kind of change with its
 history rows, and one UPDATE of project grades.
 """
 
@@ -23,6 +24,7 @@ from wagewatch.lib import law
 from wagewatch.lib.copy import copy_rows
 from wagewatch.lib.workdays import add_workdays_info
 
+from .registry import BatchFunc, Finding
 from .rules import REGISTRY, capture_failures
 
 log = logging.getLogger(__name__)
@@ -84,7 +86,11 @@ def evaluate_rule(
         raise LookupError(_("规则 %(c)s 没有对应的程序") % {"c": rule.code})
     with capture_failures() as failures:
         raw = spec.func(projects, thresholds_of(rule), today)
-    return {pid: Rated(sev or rule.severity, detail) for pid, (sev, detail) in raw.items()}, failures
+    return rated(rule, raw), failures
+
+
+def rated(rule: RiskRule, raw: dict[int, Finding]) -> dict[int, Rated]:
+    return {pid: Rated(sev or rule.severity, detail) for pid, (sev, detail) in raw.items()}
 
 
 def evaluate(rules: list[RiskRule], projects: QuerySet[Project], today: datetime.date) -> Evaluation:
@@ -98,26 +104,55 @@ def evaluate(rules: list[RiskRule], projects: QuerySet[Project], today: datetime
         return _evaluate(rules, projects, today, isolate=True)
 
 
+def _batches(rules: list[RiskRule]) -> list[list[RiskRule]]:
+    """The rules in order, those of one batch (RuleSpec.batch) together at the place of the first."""
+    groups: list[list[RiskRule]] = []
+    by_batch: dict[BatchFunc, list[RiskRule]] = {}
+    for rule in rules:
+        spec = REGISTRY.get(rule.code)
+        if spec is None or spec.batch is None:
+            groups.append([rule])
+        elif spec.batch in by_batch:
+            by_batch[spec.batch].append(rule)
+        else:
+            groups.append(by_batch.setdefault(spec.batch, [rule]))
+    return groups
+
+
 def _evaluate(
     rules: list[RiskRule], projects: QuerySet[Project], today: datetime.date, *, isolate: bool
 ) -> Evaluation:
     result = Evaluation()
-    for rule in rules:
+    for group in _batches(rules):
         try:
             with transaction.atomic() if isolate else contextlib.nullcontext():
-                found, failures = evaluate_rule(rule, projects, today)
+                found = _evaluate_group(group, projects, today)
         except Exception as exc:
             if isinstance(exc, DatabaseError) and not isolate:
                 raise
-            log.exception("risk rule %s failed", rule.code)
-            result.errors.append(
-                {"rule": rule.code, "project": None, "error": f"{type(exc).__name__}: {exc}"}
-            )
+            for rule in group:
+                log.exception("risk rule %s failed", rule.code)
+                error = f"{type(exc).__name__}: {exc}"
+                result.errors.append({"rule": rule.code, "project": None, "error": error})
             continue
-        result.findings[rule.pk] = found
-        result.skipped[rule.pk] = set(failures)
-        result.errors.extend({"rule": rule.code, "project": pid, "error": e} for pid, e in failures.items())
+        for rule, (findings, failures) in zip(group, found, strict=True):
+            result.findings[rule.pk] = findings
+            result.skipped[rule.pk] = set(failures)
+            result.errors.extend(
+                {"rule": rule.code, "project": pid, "error": e} for pid, e in failures.items()
+            )
     return result
+
+
+def _evaluate_group(
+    group: list[RiskRule], projects: QuerySet[Project], today: datetime.date
+) -> list[tuple[dict[int, Rated], dict[int, str]]]:
+    """Each rule's findings and failed projects: a rule alone, or the rules of one batch in one call."""
+    batch = REGISTRY[group[0].code].batch if len(group) > 1 else None
+    if batch is None:
+        return [evaluate_rule(rule, projects, today) for rule in group]
+    found = batch(projects, {rule.code: thresholds_of(rule) for rule in group}, today)
+    return [(rated(rule, found[rule.code][0]), found[rule.code][1]) for rule in group]
 
 
 def reconcile(

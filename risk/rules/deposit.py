@@ -2,13 +2,13 @@
 and in the reports' coverage; a letter about to expire warns, an expired one makes it serious."""
 
 import datetime
+from typing import NamedTuple
 
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from deposits.models import Guarantee
-from deposits.selectors import DepositPosition, deposit_positions
+from deposits.selectors import DepositPosition, deposit_risks
 from projects.models import Project
 
 from ..registry import SERIOUS, Finding, Found, Thresholds, collect, day_text, rule
@@ -27,38 +27,38 @@ def deposit_short(
     projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date
 ) -> dict[int, Finding]:
     warn_until = today + datetime.timedelta(days=int(thresholds["warning_days"]))
-    positions = deposit_positions(projects_qs=projects, on=today)
-    # deposit_positions reports letters in force only; an expired, unreleased letter is the serious case.
-    expired = dict(
-        Guarantee.objects.filter(
-            deposit__project__in=projects.order_by().values("pk"),
-            released_on__isnull=True,
-            valid_to__lt=today,
-        )
-        .values_list("deposit__project_id")
-        .annotate(last=Max("valid_to"))
-        .order_by()
-    )
+    # one statement: the positions that may be short or have a letter expiring soon, each with the latest
+    # expiry of its expired, unreleased letters (the serious case: deposit_positions counts letters in force)
+    risks = deposit_risks(projects_qs=projects, on=today, expiring_by=warn_until)
     rows = (
-        {"pk": pk, "position": pos, "expired_on": expired.get(pk)}
-        for pk, pos in positions.items()
-        # the others find nothing (_deposit_finding): not built row by row at 10,000 projects
+        {"pk": pk, "position": pos, "expired_on": expired_on}
+        for pk, (pos, expired_on) in risks.items()
+        # the others find nothing (_deposit_finding)
         if pos.short or (pos.guarantee_valid_to and pos.guarantee_valid_to <= warn_until)
     )
-    return collect(rows, lambda r: _deposit_finding(r["position"], r["expired_on"], warn_until))
+    texts = _Texts(  # translated once, not once a row
+        _("保函已于%(d)s到期，现有保证金%(c)s元，低于应缴%(r)s元"),
+        _("保证金现金余额%(c)s元、有效保函%(g)s元，低于应缴%(r)s元"),
+        _("保函将于%(d)s到期，请督促续保"),
+    )
+    return collect(rows, lambda r: _deposit_finding(r["position"], r["expired_on"], warn_until, texts))
+
+
+class _Texts(NamedTuple):
+    expired: str
+    short: str
+    expiring: str
 
 
 def _deposit_finding(
-    pos: DepositPosition, expired_on: datetime.date | None, warn_until: datetime.date
+    pos: DepositPosition, expired_on: datetime.date | None, warn_until: datetime.date, texts: _Texts
 ) -> Found:
     if pos.short:
         if expired_on:
-            text = _("保函已于%(d)s到期，现有保证金%(c)s元，低于应缴%(r)s元")
-            return SERIOUS, text % {"d": day_text(expired_on), "c": pos.held, "r": pos.required}
-        text = _("保证金现金余额%(c)s元、有效保函%(g)s元，低于应缴%(r)s元")
-        return None, text % {"c": pos.cash_balance, "g": pos.guarantee_amount, "r": pos.required}
+            return SERIOUS, texts.expired % {"d": day_text(expired_on), "c": pos.held, "r": pos.required}
+        return None, texts.short % {"c": pos.cash_balance, "g": pos.guarantee_amount, "r": pos.required}
     valid_to = pos.guarantee_valid_to
     letter_carries = not pos.exempt and pos.guarantee_amount and pos.cash_balance < pos.required
     if letter_carries and valid_to and valid_to <= warn_until:
-        return None, _("保函将于%(d)s到期，请督促续保") % {"d": day_text(valid_to)}
+        return None, texts.expiring % {"d": day_text(valid_to)}
     return None

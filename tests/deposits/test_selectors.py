@@ -12,7 +12,7 @@ from deposits.selectors import Record, compute_required, required_deposit
 from projects.models import Project
 from tests.complaints.factories import make_complaint
 
-from .factories import make_deposit, make_order, make_project
+from .factories import make_deposit, make_enterprise, make_order, make_project
 
 ON = datetime.date(2026, 6, 1)
 CLEAN = Record(arrears_2y=False, arrears_1y=False, blacklisted=False)
@@ -165,3 +165,80 @@ def test_deposit_positions_fixed_queries(n, township_a, department, django_asser
     assert one.cash_balance == Decimal("1000.00")
     with_letter = [p for p in positions.values() if p.guarantee_amount]
     assert with_letter and with_letter[0].guarantee_valid_to == datetime.date(2027, 12, 31)
+
+
+def _letter(deposit, amount, valid_to, *, released_on=None):
+    from deposits.models import Guarantee
+
+    Guarantee.objects.create(
+        deposit=deposit,
+        issuer_kind="bank",
+        amount=Decimal(amount),
+        valid_from=datetime.date(2025, 1, 1),
+        valid_to=valid_to,
+        released_on=released_on,
+    )
+
+
+@pytest.mark.parametrize("cap", [None, Decimal("120000")])
+def test_deposit_risks_agree_with_deposit_positions(cap, rules, township_a, department, office):
+    """The sweep's one-statement read keeps every project short or with a letter expiring by the day,
+    priced as deposit_positions prices it; on the boundary (held = required) a project is not short."""
+    from blacklist.models import BlacklistEntry
+    from deposits.models import WageDeposit
+
+    rules["DEPOSIT_CAP"] = cap
+    clean, listed, arrears = make_enterprise(), make_enterprise(), make_enterprise()
+    BlacklistEntry.objects.create(
+        enterprise=listed, basis_kind="criminal", reason="-", status="listed",
+        listed_on=datetime.date(2026, 1, 5), expires_on=datetime.date(2029, 1, 5),
+    )  # fmt: skip
+    make_complaint(
+        project=make_project(township_a, department, contractor=arrears),
+        status=Complaint.Status.CLOSED,
+        closed_on=ON - datetime.timedelta(days=400),
+        amount_recovered=Decimal("1000"),
+    )
+    price = Decimal("5000000")
+    cases = {  # contractor, cash (None: no deposit row), exempt, letters (amount, valid to, released on)
+        "exact": (clean, "50000", False, []),
+        "a fen short": (clean, "49999.99", False, []),
+        "arrears": (arrears, "100000", False, []),
+        "arrears covered": (arrears, "150000", False, []),
+        "listed": (listed, "150000", False, []),
+        "listed covered": (listed, "200000", False, []),
+        "no deposit": (clean, None, False, []),
+        "exempt": (clean, "0", True, []),
+        "letter expiring": (clean, "10000", False, [("40000", ON + datetime.timedelta(days=20), None)]),
+        "letter later": (clean, "10000", False, [("40000", ON + datetime.timedelta(days=200), None)]),
+        "letter expired": (clean, "10000", False, [("40000", ON - datetime.timedelta(days=3), None)]),
+        "letter released": (clean, "10000", False, [("40000", ON - datetime.timedelta(days=3), ON)]),
+    }
+    ids = {}
+    for name, (contractor, cash, exempt, letters) in cases.items():
+        project = make_project(township_a, department, contractor=contractor, contract_price=price)
+        ids[name] = project.pk
+        if cash is None:
+            continue
+        deposit = make_deposit(project)
+        reason = "小额工程" if exempt else ""
+        WageDeposit.objects.filter(pk=deposit.pk).update(
+            balance=Decimal(cash), exempt=exempt, exemption_reason=reason
+        )
+        for amount, valid_to, released_on in letters:
+            _letter(deposit, amount, valid_to, released_on=released_on)
+    projects = Project.objects.filter(pk__in=ids.values())
+    by = ON + datetime.timedelta(days=30)
+    positions = selectors.deposit_positions(projects_qs=projects, on=ON)
+    risks = selectors.deposit_risks(projects_qs=projects, on=ON, expiring_by=by)
+    assert set(risks) <= set(positions)
+    for pk, position in positions.items():
+        if position.short or (position.guarantee_valid_to and position.guarantee_valid_to <= by):
+            assert risks[pk].position == position
+    short = {name for name, pk in ids.items() if pk in risks and risks[pk].position.short}
+    expected = {"a fen short", "arrears", "listed", "no deposit", "letter expired", "letter released"}
+    if cap is not None:
+        expected -= {"listed"}  # 150,000 held, 200,000 capped at 120,000
+    assert short == expected
+    assert risks[ids["letter expired"]].expired_on == ON - datetime.timedelta(days=3)
+    assert ids["letter expiring"] in risks and risks[ids["letter released"]].expired_on is None

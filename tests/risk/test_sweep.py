@@ -246,8 +246,9 @@ def test_steady_sweep_query_count(township_a, department):
     run_sweep()
     # 58 before issue 19 (a savepoint pair per rule, the rule codes read twice, hazards as instances); now:
     # the run's row and the sweep's savepoint pair (inside the test's transaction); SET LOCAL jit; the rule
-    # rows (locked); active projects; one savepoint pair around the 14 rules and their 20 queries
-    # (DEPOSIT_SHORT: 7); holidays (the deadline calendar); open hazards as rows; grades; the run's counts.
+    # rows (locked); active projects; one savepoint pair around the 14 rules and their 10 queries
+    # (DEPOSIT_SHORT: 1, was 7; the five pay-line rules together: 1, was 5); holidays (the deadline
+    # calendar); open hazards as rows; grades; the run's counts.
     # Writes add one statement per kind of change (the COPY of new hazards is not counted here).
     # SQLite has no JIT to switch off: one statement fewer
-    assert queries_of_sweep() == (32 if connection.vendor == "postgresql" else 31)
+    assert queries_of_sweep() == (22 if connection.vendor == "postgresql" else 21)

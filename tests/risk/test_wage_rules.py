@@ -249,3 +249,50 @@ def test_project_sweep_refused_outside_the_township(project, inspector_b, dept_u
     assert client_for(inspector_b).post(url).status_code == 404
     assert client_for(dept_user).post(url).status_code == 403
     assert client_for(dept_user).get(reverse("risk:project_tab", args=[project.pk])).status_code == 200
+
+
+def test_the_sweep_finds_with_one_statement_what_each_rule_finds_alone(project, township_a, department):
+    """The sweep evaluates the five rules in one statement (paylines.evaluate_many): the same findings, in
+    the same order of workers, as each rule evaluated alone (a close-out, a project's sweep)."""
+    from risk.rules.paylines import evaluate_many
+
+    risk_rules_sync()
+    other = healthy_project(township_a, department)
+    _lines_for(project, 14)
+    _lines_for(other, 6)  # three of the rules
+    RiskRule.objects.filter(code="WORKER_SHORT").update(thresholds={"days": 0, "serious_workers": 2})
+    rules = {r.code: r for r in RiskRule.objects.filter(code__in=WAGE_RULES)}
+    projects = Project.objects.active_on(TODAY)
+    with CaptureQueriesContext(connection) as ctx:
+        together = evaluate_many(projects, {code: r.thresholds for code, r in rules.items()}, TODAY)
+    assert len(ctx.captured_queries) == 1
+    alone = {code: evaluate_rule(rules[code], projects, TODAY)[0] for code in WAGE_RULES}
+    for code in WAGE_RULES:
+        found, failures = together[code]
+        assert not failures and project.pk in found, code
+        assert {
+            pk: (severity or rules[code].severity, detail) for pk, (severity, detail) in found.items()
+        } == {pk: tuple(rated) for pk, rated in alone[code].items()}, code
+    run_sweep()
+    for code in WAGE_RULES:
+        hazards = Hazard.objects.filter(rule__code=code, status="open")
+        assert {h.project_id: (h.severity, h.detail) for h in hazards} == alone[code], code
+
+
+def test_a_failing_pay_line_rule_leaves_the_others_their_findings(project, monkeypatch):
+    """A rule of the batch that raises fails the batch's statement's rules only; the sweep logs each."""
+    from risk.rules import paylines
+
+    risk_rules_sync()
+    make_pay_line(entry_of(project), OLD, **BREAK["WORKER_UNPAID"])
+
+    def broken(projects, thresholds, today):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(paylines._LINES, "CARD_MISMATCH", broken)
+    run = run_sweep()
+    assert {e["rule"] for e in run.errors} == set(WAGE_RULES)
+    assert not Hazard.objects.filter(rule__code="WORKER_UNPAID").exists()
+    monkeypatch.undo()
+    run_sweep()
+    assert Hazard.objects.filter(project=project, rule__code="WORKER_UNPAID", status="open").exists()
