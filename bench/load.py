@@ -159,14 +159,13 @@ def locust(
             return {row["Name"]: row for row in csv.DictReader(f)}
 
 
-def _ticks(pid: int, children_too: bool = False) -> int:
-    """CPU clock ticks (user + system) of a process (and of its reaped children)."""
+def _ticks(pid: int) -> int:
+    """CPU clock ticks (user + system) of a live process (0 once it has gone)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (FileNotFoundError, ProcessLookupError):
         return 0
-    utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
-    return utime + stime + (cutime + cstime if children_too else 0)
+    return int(fields[11]) + int(fields[12])
 
 
 def _server_pids(master: int, database: str) -> tuple[list[int], list[int]]:
@@ -214,7 +213,7 @@ def cpu_per_request(
     for t in warm:
         t.join()
     workers, backends = _server_pids(master, database)
-    before = {pid: _ticks(pid) for pid in workers + backends} | {master: _ticks(master, children_too=True)}
+    before = {pid: _ticks(pid) for pid in [master, *workers, *backends]}
     threads = [threading.Thread(target=hammer, args=(n // 2,)) for _ in range(2)]
     for t in threads:
         t.start()
@@ -222,8 +221,10 @@ def cpu_per_request(
         t.join()
     workers2, backends2 = _server_pids(master, database)
 
-    def spent(pids: set[int]) -> int:  # a process that exited in between is left out (rare: max_requests)
-        after = {pid: _ticks(pid, children_too=pid == master) for pid in pids}
+    def spent(pids: set[int]) -> int:
+        # a worker recycled in between (max_requests) is left out: its whole life's CPU would land in the
+        # master's reaped-children time at once
+        after = {pid: _ticks(pid) for pid in pids}
         return sum(after[pid] - before.get(pid, 0) for pid in pids if after[pid])
 
     app1, db1 = spent({master, *workers2}), spent(set(backends2))
