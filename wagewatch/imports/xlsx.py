@@ -23,6 +23,7 @@ different namespace prefixes in one part (calamine ignores prefixes; the reader 
 
 import datetime
 import io
+import itertools
 import re
 import struct
 import zipfile
@@ -340,41 +341,46 @@ def _stream(book: Book, path: str, start: bytes, end: bytes, cut: bytes, *, crc:
     if name is None:
         return
     blocks = _inflate(book, name, crc)
-    pending = next(blocks, b"")
+    pending_head = next(blocks, b"")
     while True:  # the root element, for its prefix, and the start tag
-        root = re.search(rb"<(?![?!])([\w.-]+:)?[\w.-]+[\s>/]", pending)
+        root = re.search(rb"<(?![?!])([\w.-]+:)?[\w.-]+[\s>/]", pending_head)
         if root:
             p = root.group(1) or b""
-            i = pending.find(b"<" + p + start[1:])
+            i = pending_head.find(b"<" + p + start[1:])
             if i >= 0:
-                j = pending.find(b">", i)
+                j = pending_head.find(b">", i)
                 if j >= 0:
                     break
         block = next(blocks, None)
         if block is None:
             return
-        pending += block
-    if pending[j - 1 : j] == b"/":  # <sheetData/>
+        pending_head += block
+    if pending_head[j - 1 : j] == b"/":  # <sheetData/>
         for _block in blocks:  # to the end (the CRC)
             pass
         return
-    pending = pending[j + 1 :]
     end, cut = b"</" + p + end[2:], b"<" + p + cut[1:]
-    stop = pending.find(end)
-    while stop < 0:
-        block = next(blocks, None)
-        if block is None:
-            raise XlsxError(f"{path}: no {end.decode()}")
-        i = pending.rfind(cut)
-        if i > 0:  # whole rows: given; the last one, maybe cut, waits for the next block
-            yield pending[:i]
-            pending = pending[i:]
-        seen = max(len(pending) - len(end), 0)
-        pending += block
-        stop = pending.find(end, seen)
-    for _block in blocks:  # the rest of the part (its CRC)
-        pass
-    yield pending[:stop]
+    pending = b""
+    for block in itertools.chain([pending_head[j + 1 :]], blocks):
+        i = block.rfind(cut)
+        if i >= 0 and block[i + len(cut) : i + len(cut) + 1] in _NAME_ENDS and block.find(end, i) < 0:
+            # the last item starting in this block: what comes before it is whole items (no end tag can
+            # come before an item starts), it waits for the next block
+            if i or pending:
+                yield pending + memoryview(block)[:i]
+            pending = block[i:]
+            continue
+        pending += block  # the end tag is in this block, or no item starts in it
+        stop = pending.find(end)
+        if stop >= 0:
+            for _block in blocks:  # the rest of the part (its CRC)
+                pass
+            yield pending[:stop]
+            return
+    raise XlsxError(f"{path}: no {end.decode()}")
+
+
+_NAME_ENDS = (b" ", b">", b"/", b"\t", b"\n", b"\r")
 
 
 def _inflate(book: Book, name: str, crc: bool) -> Iterator[bytes]:
@@ -453,11 +459,12 @@ def _sheet_patterns(p: str) -> dict[str, Any]:
     c, v, f, is_, t = (f"<{p}{name}" for name in ("c", "v", "f", "is", "t"))
     return {
         # the common cells, groups: column, row, the other attributes, value, text, ">" + text kept as it
-        # is (xml:space="preserve"), a formula's value, the end tag (absent: a cell of another shape)
+        # is (xml:space="preserve"), a formula's value, the end tag (absent: a cell of another shape); text
+        # with an entity, a CR or an underscore (Excel's _x000D_) is of another shape
         "fast": re.compile(
             rf'{c} r="([A-Z]{{1,3}})([0-9]+)"([^>]*)>(?:(?:{v}>([^<]+)</{p}v>'
-            rf"|{is_}>{t}>([^<]+)</{p}t></{p}is>"
-            rf'|{is_}>{t} xml:space="preserve"(>[^<]*)</{p}t></{p}is>'
+            rf"|{is_}>{t}>([^<&\r_]+)</{p}t></{p}is>"
+            rf'|{is_}>{t} xml:space="preserve"(>[^<&\r_]*)</{p}t></{p}is>'
             rf"|{f}\b[^<>]*(?:/>|>[^<]*</{p}f>)(?:{v}>([^<]+)</{p}v>)?)?(</{p}c>))?"
         ),
         "c_r": f'{c} r="',
@@ -473,20 +480,27 @@ def _sheet_patterns(p: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=128)
 def _scan_pattern(p: str, width: int, formulas: bool) -> "re.Pattern[bytes]":
-    """What the scan looks for, in one search: a cell whose r is not its first attribute (group 1), a
-    cell in column ``width`` or beyond (group 2: its start), a formula (group 3; unless ``formulas`` is
-    False: this piece's are found)."""
-    letters = column_letters(width)
-    alts = [f"[A-Z]{{{len(letters) + 1},3}}"] if len(letters) < 3 else []
-    for i, ch in enumerate(letters):
-        if ch != "Z":
-            alts.append(f"{letters[:i]}[{chr(ord(ch) + 1)}-Z][A-Z]{{{len(letters) - i - 1}}}")
-    alts.append(letters)
-    # one leading "<" (a literal prefix: the search skips from one "<" to the next); the empty groups mark
-    # which alternative matched
-    pattern = rf'<(?:{p}c(?: r="(?:{"|".join(alts)})[0-9]()|(?! r=")())'
+    """What the scan looks for, in one search: a cell that does not start with an r of the columns within
+    ``width`` (group 1: a cell beyond, or whose r is missing or not first), or a formula (group 2; unless
+    ``formulas`` is False: this piece's are found). One leading "<": the search goes from "<" to "<"."""
+    within = "|".join(_columns_up_to(width - 1)) if width else "(?!)"
+    pattern = rf'<(?:{p}c(?! r="(?:{within})[0-9])()'
     pattern += rf"|{p}f[\s>/]())" if formulas else ")"
     return re.compile(pattern.encode())
+
+
+def _columns_up_to(index: int) -> list[str]:
+    """Alternatives matching the column letters of indexes 0 to ``index``."""
+    letters = column_letters(index)
+    alts = [f"[A-Z]{{1,{len(letters) - 1}}}"] if len(letters) > 1 else []
+    for i, ch in enumerate(letters):
+        if ch != "A":
+            alts.append(f"{letters[:i]}[A-{chr(ord(ch) - 1)}][A-Z]{{{len(letters) - i - 1}}}")
+    alts.append(letters)
+    return alts
+
+
+_SCAN_REF_RE = re.compile(rb' r="([A-Z]{1,3})[0-9]+"')
 
 
 def column_letters(index: int) -> str:
@@ -544,12 +558,13 @@ class Sheet:
             formulas = True  # this piece's formulas are still to be looked for
             m = _scan_pattern(self._p, width, formulas).search(piece)
             while m:
-                if m.group(2) is not None:  # a cell without r first: the general path reads the whole sheet
-                    self._regular = False
-                    self._scan_walking()
-                    return
-                if m.group(1) is not None:  # beyond the widest so far: does it hold a value?
-                    end = close.search(piece, m.end())
+                if m.group(1) is not None:
+                    ref = _SCAN_REF_RE.match(piece, m.end())
+                    if ref is None:  # a cell without r first: the general path reads the whole sheet
+                        self._regular = False
+                        self._scan_walking()
+                        return
+                    end = close.search(piece, ref.end())  # beyond the widest so far: does it hold a value?
                     pos = end.end() if end else len(piece)
                     for _number, values in self._walk(piece[m.start() : pos].decode("utf-8"), [1, 0]):
                         width = max(width, len(values))
@@ -611,12 +626,11 @@ class Sheet:
         pat = _sheet_patterns(self._p)
         fast, c_r, close = pat["fast"], pat["c_r"], pat["close_text"]
         strings, is_1904, kinds = self.book.strings, self.book.is_1904, self._kinds
-        columns = _COLUMNS
+        columns = dict(_COLUMNS)  # a plain dict: its subscript is the fastest lookup
         dates: dict[tuple[str, int], Any] = {}  # (value, date kind) -> its date: dates repeat down a column
         cur_s, cur, last, vals, nonempty = "", 0, 0, [""] * width, False
         for chunk in self._pieces():
             piece = chunk.decode("utf-8")
-            special = "&" in piece or "\r" in piece or "_x00" in piece  # text that needs more than XML
             for col, rn, attrs, v, text, kept, fv, end in fast.findall(piece):
                 if rn != cur_s:
                     number = int(rn)
@@ -630,10 +644,11 @@ class Sheet:
                         last = cur
                     cur_s, cur, vals, nonempty = rn, number, [""] * width, False
                 if text:
-                    value: Any = _t_text(text, False) if special else text.strip(" \t\n")
+                    value: Any = text.strip(" \t\n")
                 elif v or fv:
-                    kind = kinds.get(attrs)
-                    if kind is None:
+                    try:
+                        kind = kinds[attrs]
+                    except KeyError:
                         kind = self._kind(attrs)
                     if kind == _NUMBER:
                         try:
@@ -656,7 +671,7 @@ class Sheet:
                                 dates.clear()
                             value = dates[key] = excel_date(float(v or fv), kind, is_1904)
                 elif kept:
-                    value = _t_text(kept[1:], True) if special else kept[1:]
+                    value = kept[1:]
                 elif end or attrs[-1:] == "/":
                     continue  # no value
                 else:  # another shape: this cell through the general path
@@ -667,7 +682,11 @@ class Sheet:
                     if not found or found[0][-1] is EMPTY:
                         continue
                     value = found[0][-1]
-                vals[columns[col]] = value
+                try:
+                    vals[columns[col]] = value
+                except KeyError:
+                    vals[_COLUMNS[col]] = value
+                    columns[col] = _COLUMNS[col]
                 nonempty = True
         if nonempty:
             while last + 1 < cur:
