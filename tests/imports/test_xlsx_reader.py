@@ -130,7 +130,9 @@ def test_dates_are_dates_and_numbers_floats():
     assert rows[17][0] == datetime.date(2024, 3, 5)
     assert rows[21][0] == datetime.datetime(2024, 3, 5, 10, 30)  # noqa: DTZ001
     assert rows[24][0] == datetime.time(10, 30, 15)
-    assert rows[2][0] == "两边空格" or rows[2][0] == "  两边空格  "
+    assert rows[2][0] == "  两边空格  "  # written with xml:space="preserve"
+    assert rows[4][0] == "第一行\n第二行"  # line ends as an XML parser gives them
+    assert rows[6][0] == "\r literal"  # Excel's escape _x000D_
 
 
 # ---------------------------------------------------------------- hand-written XML

@@ -2,7 +2,7 @@
 
 Refused: files that are not .xlsx/.csv by content, oversize files, zip bombs (too many members, too much
 uncompressed data, extreme compression ratios), and XML that declares a DOCTYPE or entities (XXE,
-billion laughs). Only then may openpyxl/calamine read the file.
+billion laughs). Only then may openpyxl or the import reader (wagewatch.imports.xlsx) read the file.
 """
 
 import io
