@@ -278,8 +278,6 @@ class Book:
             raise
         except Exception as exc:  # zipfile, zlib and decoding errors of a broken file
             raise XlsxError(str(exc)) from exc
-        # style index (as its text in the sheet) -> date kind, for the formats that are dates
-        self.date_styles = {str(i).encode(): kind for i, kind in enumerate(self.formats) if kind}
 
     def member(self, path: str) -> str | None:
         return self._members.get(path.lower().lstrip("/"))
