@@ -6,9 +6,10 @@
 
 A roster of ``--rows`` rows is generated once per size with ../shared/samples/make_samples.py (beside the
 clone) into a temp dir and reused. Each run times, alternating: the bare python-calamine read of the file
-(the anchor), the preview pass (upload → parse and check → kept with the job) and the confirm pass (confirm →
+(the anchor), the same read by the import's own streaming reader (wagewatch.imports.xlsx: scan and every
+row), the preview pass (upload → parse and check → kept with the job) and the confirm pass (confirm →
 run → written), as the pages take the file; the figures are medians of the runs. Peak memory (ru_maxrss) of
-a whole import is measured in a fresh subprocess per size, beside the bare read's peak in another. Second
+a whole import is measured in a fresh subprocess per size, beside the bare reads' peaks in others. Second
 anchors: a django-import-export resource tuned as issue 19 says (use_bulk, batch_size=1000, skip_diff,
 force_init_instance, foreign keys preloaded; no validation, no history) over the same rows, and the default
 ModelResource timed on a slice and extrapolated (it runs at a few hundred rows per second).
@@ -46,6 +47,7 @@ from projects.imports import parse_roster, roster_import_confirm, roster_import_
 from projects.models import Enterprise, Project, RosterEntry, Worker  # noqa: E402
 from projects.resources import RosterEntryResource, WorkerResource  # noqa: E402
 from wagewatch.accounts.models import Department, Township  # noqa: E402
+from wagewatch.imports import xlsx  # noqa: E402
 
 GENERATOR = ROOT.parent / "shared" / "samples" / "make_samples.py"
 BENCH = "import_roster"
@@ -93,6 +95,14 @@ def read_seconds(data: bytes) -> float:
     t = time.perf_counter()
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
     for _row in sheet.iter_rows():
+        pass
+    return time.perf_counter() - t
+
+
+def stream_read_seconds(data: bytes) -> float:
+    """The import's own reader over the same file: open, scan, walk every row."""
+    t = time.perf_counter()
+    for _row in xlsx.Book(data).sheet(0).rows():
         pass
     return time.perf_counter() - t
 
@@ -222,6 +232,8 @@ def peak_child(what: str, rows: int) -> None:
     path, written = make_file(rows), rows
     if what == "read":
         read_seconds(path.read_bytes())
+    elif what == "stream":
+        stream_read_seconds(path.read_bytes())
     else:
         project = bench_project(f"BENCH-ROSTER-MEM-{rows}")
         try:
@@ -245,7 +257,7 @@ def main():
     parser.add_argument("--default-slice", type=int, default=1000)
     parser.add_argument("--quick", action="store_true", help="20,000 rows, memory at 20,000 and 50,000")
     parser.add_argument("--memory-only", action="store_true", help="only the peak memory figures")
-    parser.add_argument("--peak", choices=["read", "import"], help=argparse.SUPPRESS)
+    parser.add_argument("--peak", choices=["read", "stream", "import"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.peak:
         return peak_child(args.peak, args.rows)
@@ -253,20 +265,22 @@ def main():
         args.rows, args.memory = 20000, "20000,50000"
     # first, while this process is small: a child's ru_maxrss starts from its parent's at the fork
     sizes = [int(s) for s in args.memory.split(",") if s]
-    memory = [(size, peak("read", size), peak("import", size)) for size in sizes]
+    memory = [(size, peak("read", size), peak("stream", size), peak("import", size)) for size in sizes]
     if args.memory_only:
         return emit([Row(BENCH, f"peak memory, {size:,} rows", whole, "MB", f"bare read {bare:,.0f} MB",
-                         target=300.0) for size, bare, whole in memory])  # fmt: skip
+                         target=300.0, note=f"the streaming reader alone {stream:,.0f} MB")
+                     for size, bare, stream, whole in memory])  # fmt: skip
     path = make_file(args.rows)
     data = path.read_bytes()
     rows = parse_roster(data, path.name).rows
     hashes = [r["hash"] for r in rows]
     project = bench_project("BENCH-ROSTER")
-    reads, previews, confirms = [], [], []
+    reads, streams, previews, confirms = [], [], [], []
     try:
         for _run in range(args.runs):
             empty(project, hashes)
             reads.append(read_seconds(data))
+            streams.append(stream_read_seconds(data))
             t_preview, t_confirm, written = job_pass(data, path.name, project)
             previews.append(t_preview)
             confirms.append(t_confirm)
@@ -277,11 +291,13 @@ def main():
         default = default_seconds(sl, project) * len(rows) / len(sl)
     finally:
         cleanup(project, hashes)
-    read, t_preview, t_confirm = map(statistics.median, (reads, previews, confirms))
+    read, stream, t_preview, t_confirm = map(statistics.median, (reads, streams, previews, confirms))
     n = f"{len(rows):,} rows"
     runs = f"median of {args.runs} runs" if args.runs > 1 else "1 run"
     figures = [
         Row(BENCH, f"calamine read, {n}", read, "s", note=f"the anchor; {runs}"),
+        Row(BENCH, f"streaming read, {n}", stream, "s", "calamine read", read, 1.5,
+            note="wagewatch.imports.xlsx: scan + every row"),
         Row(BENCH, f"preview pass, {n}", t_preview, "s", "calamine read", read, 2.0,
             note=f"{len(rows) / t_preview:,.0f} rows/s"),
         Row(BENCH, f"confirm pass, {n}", t_confirm, "s", "calamine read", read, 4.0,
@@ -292,9 +308,10 @@ def main():
         Row(BENCH, f"default import-export, {n}", default, "s", "confirm pass", t_confirm,
             note=f"extrapolated from {len(sl):,} rows"),
     ]  # fmt: skip
-    for size, bare, whole in memory:
+    for size, bare, stream_mb, whole in memory:
         figures.append(Row(BENCH, f"peak memory, {size:,} rows", whole, "MB", f"bare read {bare:,.0f} MB",
-                           target=300.0, note=f"{whole / bare:.2f}× the bare read's peak"))  # fmt: skip
+                           target=300.0, note=f"{whole / bare:.2f}× the bare read's peak; the streaming "
+                           f"reader alone {stream_mb:,.0f} MB"))  # fmt: skip
     emit(figures)
 
 

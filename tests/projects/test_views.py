@@ -287,24 +287,19 @@ def test_a_mistyped_tab_url_name_raises_instead_of_dropping_the_tab(monkeypatch,
 
 
 @pytest.fixture
-def calamine_reads(monkeypatch):
-    """Every time the import code opens a workbook with python-calamine (the parse of an upload)."""
-    from python_calamine import CalamineWorkbook
+def workbook_reads(monkeypatch):
+    """Every time the import code opens an uploaded workbook (the parse of an upload)."""
+    from wagewatch.imports import xlsx
 
     calls = []
-    original = CalamineWorkbook.from_filelike
-
-    def counting(filelike):
-        calls.append(filelike)
-        return original(filelike)
-
-    monkeypatch.setattr(CalamineWorkbook, "from_filelike", counting)
+    original = xlsx.Book.__init__
+    monkeypatch.setattr(xlsx.Book, "__init__", lambda book, data: calls.append(1) or original(book, data))
     return calls
 
 
 @pytest.mark.parametrize("sync_max", [2000, 100])  # confirmed in the request / queued for the worker
 def test_a_roster_is_parsed_once_from_upload_to_import(
-    client_for, inspector_a, project_a, calamine_reads, settings, sync_max
+    client_for, inspector_a, project_a, workbook_reads, settings, sync_max
 ):
     from projects.models import ImportJob
     from projects.tasks import run_import
@@ -320,7 +315,7 @@ def test_a_roster_is_parsed_once_from_upload_to_import(
     run_import(job.pk)  # the worker's task body (a second run, in the sync case, does nothing)
     job.refresh_from_db()
     assert job.status == "done" and RosterEntry.objects.filter(project=project_a).count() == 200
-    assert len(calamine_reads) == 1
+    assert len(workbook_reads) == 1
     assert ImportJob.objects.count() == 1
 
 

@@ -2,7 +2,7 @@
 
 Views: the roster import (projects:import_upload), the pay-sheet and attendance imports (wages:import_*) and
 the deposits project-list import (deposits:import).
-The readers (python-calamine, openpyxl, the zip reader of wagewatch.imports) are replaced by tripwires:
+The readers (the .xlsx reader of wagewatch.imports, openpyxl, the CSV reader) are replaced by tripwires:
 a refused file must never reach them. Nothing is stored (no ImportJob).
 """
 
@@ -71,8 +71,7 @@ def tripwires(monkeypatch):
         calls.append(args)
         raise AssertionError("a hostile upload reached a parser")
 
-    monkeypatch.setattr(imports.CalamineWorkbook, "from_filelike", tripped)
-    monkeypatch.setattr(imports, "_formula_cells", tripped)
+    monkeypatch.setattr(imports.xlsx, "Book", tripped)
     monkeypatch.setattr(imports, "_read_csv", tripped)
     monkeypatch.setattr(openpyxl, "load_workbook", tripped)
     yield calls

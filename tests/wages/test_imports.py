@@ -306,13 +306,13 @@ def test_error_workbook_masks_id_and_card_numbers(project, inspector_a):
 
 # ---------------------------------------------------------------- the pages
 @pytest.fixture
-def calamine_reads(monkeypatch):
-    """Every time the import code opens a workbook with python-calamine (the parse of an upload)."""
+def workbook_reads(monkeypatch):
+    """Every time the import code opens an uploaded workbook (the parse of an upload)."""
+    from wagewatch.imports import xlsx
+
     calls = []
-    original = CalamineWorkbook.from_filelike
-    monkeypatch.setattr(
-        CalamineWorkbook, "from_filelike", lambda filelike: calls.append(1) or original(filelike)
-    )
+    original = xlsx.Book.__init__
+    monkeypatch.setattr(xlsx.Book, "__init__", lambda book, data: calls.append(1) or original(book, data))
     return calls
 
 
@@ -324,7 +324,7 @@ def _upload(client, project, name, *, kind="pay_sheet", **extra):
 
 @pytest.mark.parametrize("sync_max", [2000, 10])  # confirmed in the request / queued for the worker
 def test_a_pay_sheet_is_parsed_once_from_upload_to_import(
-    client_for, inspector_a, project, calamine_reads, settings, sync_max
+    client_for, inspector_a, project, workbook_reads, settings, sync_max
 ):
     settings.WAGEWATCH = {**settings.WAGEWATCH, "IMPORT_SYNC_MAX_ROWS": sync_max}
     c = client_for(inspector_a)
@@ -339,7 +339,7 @@ def test_a_pay_sheet_is_parsed_once_from_upload_to_import(
     run_import(job.pk)  # the worker's task body (in the sync case it finds the job done)
     status = c.get(reverse("projects:import_status", args=[job.pk])).json()
     assert (status["status"], status["created"]) == ("done", 60)
-    assert len(calamine_reads) == 1 and PayLine.objects.count() == 60
+    assert len(workbook_reads) == 1 and PayLine.objects.count() == 60
     progress = c.get(reverse("projects:import_progress", args=[job.pk])).content.decode()
     assert reverse("wages:project_tab", args=[project.pk]) + "?month=2024-02" in progress
 

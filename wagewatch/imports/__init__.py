@@ -1,10 +1,11 @@
 """Excel/CSV imports: one pipeline that every import plugs into with a column map and a row check.
 
-    upload guard → parse once (python-calamine, or csv) → typed rows → checks per column → the kind's database
+    upload guard → parse once (``xlsx``, or csv) → typed rows → checks per column → the kind's database
     checks → preview kept with the job → confirm → apply in batches, in one transaction → result and error
     workbook; the job's progress and bookkeeping, and deleting what it kept of the upload, are the pipeline's.
 
 ``reading``   the guard (wagewatch.lib.uploads) and the one read of the file (``Table``)
+``xlsx``      the streaming .xlsx reader (standard library; a chunk in memory, values as python-calamine's)
 ``cells``     column types: Text, Date, Month, Number, yes_no, mobile, Choice (any callable ``cell -> value``)
 ``kinds``     ``Column``, ``ImportKind`` and ``parse``: header row, typed values, per-column and row checks
 ``pipeline``  preview → confirm → run, progress, preview rows, error workbook, file cleanup

@@ -1,20 +1,19 @@
-"""Reading an uploaded .xlsx (python-calamine) or .csv once, after the upload guard, into a ``Table``."""
+"""Reading an uploaded .xlsx (streamed by ``xlsx``, the standard library only) or .csv, after the upload
+guard, into a ``Table``: an .xlsx sheet is walked again from the kept bytes each time its rows are needed,
+never held whole (issue 19: memory flat in the file's length)."""
 
 import csv
 import io
-import re
-import zipfile
 from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from python_calamine import CalamineSheet, CalamineWorkbook
 
 from wagewatch.lib.uploads import check_spreadsheet_upload
 
+from . import xlsx
+
 Rows = Iterator[tuple[int, list]]  # (sheet row number, cell values)
-_CELL_RE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>\s*<f[ >/]')
-_SHEET_RE = re.compile(rb"<sheet [^>]*?r:id=\"([^\"]+)\"")
 
 
 class ImportFileError(Exception):
@@ -22,10 +21,11 @@ class ImportFileError(Exception):
 
 
 class Table:
-    """A file's first sheet as read once: ``rows()`` walks it again from memory, never from the file."""
+    """A file's first sheet: ``rows()`` walks it from the top each time (an .xlsx from the kept bytes, a .csv
+    from its text); ``formulas`` are the (row, column index) of its cells holding a formula."""
 
     _text: str
-    _sheet: CalamineSheet | None
+    _sheet: xlsx.Sheet | None
     formulas: set[tuple[int, int]]
 
     def __init__(self, data: bytes, filename: str) -> None:
@@ -37,28 +37,27 @@ class Table:
         if name.endswith(".csv"):
             self._text, self._sheet, self.formulas = _read_csv(data), None, set()
         elif name.endswith((".xlsx", ".xlsm")):
-            self._text, self._sheet, self.formulas = "", _read_xlsx(data), _formula_cells(data)
+            self._text, self._sheet = "", _read_xlsx(data)
+            self.formulas = self._sheet.formulas
         else:
             raise ImportFileError(_("只支持 .xlsx 或 .csv 文件"))
 
     @classmethod
-    def of_sheet(cls, sheet: CalamineSheet, formulas: set[tuple[int, int]]) -> "Table":
-        """A sheet of a ``Workbook`` (already guarded and read)."""
+    def of_sheet(cls, sheet: xlsx.Sheet) -> "Table":
+        """A sheet of a ``Workbook`` (already guarded and scanned)."""
         table = cls.__new__(cls)
-        table._text, table._sheet, table.formulas = "", sheet, formulas
+        table._text, table._sheet, table.formulas = "", sheet, sheet.formulas
         return table
 
     def rows(self) -> Rows:
-        """Every row with its sheet row number (1-based), from the top."""
+        """Every row with its sheet row number (1-based), from row 1."""
         if self._sheet is None:
             return enumerate(csv.reader(io.StringIO(self._text)), start=1)
-        first_row, first_col = self._sheet.start or (0, 0)
-        pad = [""] * first_col
-        return ((first_row + i + 1, pad + row) for i, row in enumerate(self._sheet.iter_rows()))
+        return _sheet_rows(self._sheet)
 
 
 class Workbook:
-    """An .xlsx workbook of several sheets, guarded and read once: ``table(name)`` gives a sheet by its tab
+    """An .xlsx workbook of several sheets, guarded and opened once: ``table(name)`` gives a sheet by its tab
     name (trimmed), None when the workbook has no such sheet."""
 
     def __init__(self, data: bytes, filename: str) -> None:
@@ -69,21 +68,19 @@ class Workbook:
         if not filename.lower().endswith((".xlsx", ".xlsm")):
             raise ImportFileError(_("只支持 .xlsx 文件（一个工作簿，每类数据一个工作表）"))
         try:
-            self._book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        except Exception as exc:  # calamine raises its own error types for broken files
+            self._book = xlsx.Book(data)
+        except xlsx.XlsxError as exc:
             raise ImportFileError(_("无法读取该 Excel 文件，请确认是 .xlsx 格式")) from exc
-        self.names = [name.strip() for name in self._book.sheet_names]
-        self._data = data
+        self.names = [name.strip() for name in self._book.names]
 
     def table(self, name: str) -> Table | None:
         if name not in self.names:
             return None
-        index = self.names.index(name)
         try:
-            sheet = self._book.get_sheet_by_index(index)
-        except Exception as exc:
+            sheet = self._book.sheet(self.names.index(name)).scan()
+        except xlsx.XlsxError as exc:
             raise ImportFileError(_("无法读取工作表“%(name)s”") % {"name": name}) from exc
-        return Table.of_sheet(sheet, _formula_cells(self._data, index))
+        return Table.of_sheet(sheet)
 
 
 def _read_csv(data: bytes) -> str:
@@ -95,53 +92,23 @@ def _read_csv(data: bytes) -> str:
     raise ImportFileError(_("无法识别文件编码，请另存为 UTF-8 或 GB18030 编码的 CSV"))
 
 
-def _read_xlsx(data: bytes) -> CalamineSheet:
+def _read_xlsx(data: bytes) -> xlsx.Sheet:
     try:
-        return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-    except Exception as exc:  # calamine raises its own error types for broken files
+        book = xlsx.Book(data)
+        if not book.paths:
+            raise xlsx.XlsxError("no sheet")
+        return book.sheet(0).scan()
+    except xlsx.XlsxError as exc:
         raise ImportFileError(_("无法读取该 Excel 文件，请确认是 .xlsx 格式")) from exc
 
 
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n - 1
-
-
-def _formula_cells(data: bytes, index: int = 0) -> set[tuple[int, int]]:
-    """(row, column index) of cells holding a formula in a sheet (the first by default): calamine shows only
-    their value."""
+def _sheet_rows(sheet: xlsx.Sheet) -> Rows:
+    """A sheet's rows; a fault found on the way (the scan read the whole sheet, so hardly ever) is the
+    file's."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            path = _sheet_path(z, index)
-            xml = z.read(path)
-    except (KeyError, zipfile.BadZipFile):
-        return set()
-    if b"<f" not in xml:
-        return set()
-    return {(int(row), _col_index(col)) for col, row in _CELL_RE.findall(xml)}
+        yield from sheet.rows()
+    except xlsx.XlsxError as exc:
+        raise ImportFileError(_("无法读取该 Excel 文件，请确认是 .xlsx 格式")) from exc
 
 
-def _sheet_path(z: zipfile.ZipFile, index: int) -> str:
-    matches = list(_SHEET_RE.finditer(z.read("xl/workbook.xml")))
-    match = matches[index] if index < len(matches) else None
-    rels = z.read("xl/_rels/workbook.xml.rels")
-    if match:
-        target = re.search(
-            rb'Id="' + re.escape(match.group(1)) + rb'"[^>]*Target="([^"]+)"', rels
-        ) or re.search(rb'Target="([^"]+)"[^>]*Id="' + re.escape(match.group(1)) + rb'"', rels)
-        if target:
-            path = target.group(1).decode().lstrip("/")
-            return path if path.startswith("xl/") else "xl/" + path
-    return f"xl/worksheets/sheet{index + 1}.xml"
-
-
-def column_letter(index: int) -> str:
-    """Spreadsheet column letters of a 0-based index: 0 -> A, 27 -> AB."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+column_letter = xlsx.column_letters  # spreadsheet column letters of a 0-based index: 0 -> A, 27 -> AB

@@ -2,11 +2,12 @@
 
 Refused: files that are not .xlsx/.csv by content, oversize files, zip bombs (too many members, too much
 uncompressed data, extreme compression ratios), and XML that declares a DOCTYPE or entities (XXE,
-billion laughs). Only then may openpyxl/calamine read the file.
+billion laughs). Only then may openpyxl or the import reader (wagewatch.imports.xlsx) read the file.
 """
 
 import io
 import zipfile
+import zlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -66,7 +67,10 @@ def _check_members(members: list[zipfile.ZipInfo]) -> None:
 
 
 def _check_xml_head(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    with archive.open(member) as fh:
-        head = fh.read(XML_SCAN_BYTES).upper()
+    try:
+        with archive.open(member) as fh:
+            head = fh.read(XML_SCAN_BYTES).upper()
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        raise ValidationError(_("Excel 文件已损坏，无法打开")) from exc  # a part damaged, or compressed oddly
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise ValidationError(_("Excel 文件包含不允许的 XML 实体声明，已拒绝"))
