@@ -204,15 +204,52 @@ BATCH = 1000  # rows typed and checked together, column by column (and written b
 _FORMULA_FIRST = frozenset("=+-@\t\r")
 
 
+def _may_be_formula(v: str) -> bool:
+    """False for text that ``looks_like_formula`` is sure to pass: plain ASCII not starting with = + - @, a
+    tab, CR or a space; or text starting with a CJK ideograph or an ASCII letter or digit (neither
+    half-width nor NFKC changes such a first character, and nothing composes into = + - @)."""
+    first = v[0]
+    if first in _FORMULA_FIRST or first.isspace():
+        return True
+    if v.isascii() or "\u4e00" <= first <= "\u9fff":
+        return False
+    return not (first.isascii() and first.isalnum())
+
+
 def _formula_texts(cells: list) -> set[int]:
-    """Indexes of the cells whose text starts like a formula: one pass over a column of a batch; only text
-    that is not plain ASCII or whose first character could start one goes to ``looks_like_formula``."""
-    return {
-        i
-        for i, v in enumerate(cells)
-        if type(v) is str and v and (not v.isascii() or v[0] in _FORMULA_FIRST or v[0].isspace())
-        and looks_like_formula(v)
-    }  # fmt: skip
+    """Indexes of the cells whose text starts like a formula: each distinct text of a column of a batch
+    looked at once, and only text that could start one goes to ``looks_like_formula``."""
+    texts = {v for v in cells if type(v) is str and v}  # (only text: hashable)
+    found = {v for v in texts if _may_be_formula(v) and looks_like_formula(v)}
+    if not found:  # the common case
+        return set()
+    return {i for i, v in enumerate(cells) if type(v) is str and v in found}
+
+
+_MISSING = object()
+
+
+def _convert_all(convert: Callable[[Any], Any], cells: list) -> list:
+    """``convert`` of each cell of a column of a batch: a column whose texts repeat (teams, employers,
+    trades, 是/否) converts each distinct text once; converters are functions of the cell alone, and give
+    immutable values (text, dates, numbers)."""
+    try:
+        repeats = len(set(cells)) * 2 <= len(cells)
+    except TypeError:  # a cell that is not hashable
+        repeats = False
+    if not repeats:  # mostly distinct (names, ID numbers): no memo
+        return list(map(convert, cells))
+    memo: dict[str, Any] = {}
+    typed = []
+    for v in cells:
+        if type(v) is str:  # text only: 1, 1.0 and True are equal keys, not equal cells
+            value = memo.get(v, _MISSING)
+            if value is _MISSING:
+                value = memo[v] = convert(v)
+        else:
+            value = convert(v)
+        typed.append(value)
+    return typed
 
 
 class _Rows:
@@ -258,7 +295,7 @@ class _Rows:
             typed = None
             if not refused:
                 try:
-                    typed = list(map(convert, cells))
+                    typed = _convert_all(convert, cells)
                 except ValidationError:
                     typed = None  # a cell is refused: find which, cell by cell
             if typed is not None:

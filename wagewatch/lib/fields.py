@@ -92,11 +92,20 @@ def decrypt(token: str) -> str:
     raise DecryptionError("stored value does not decrypt with FIELD_ENCRYPTION_KEYS")
 
 
+@lru_cache(maxsize=8)
+def _keyed(key: bytes) -> "hmac.HMAC":
+    """An HMAC-SHA256 already fed its key: each hash copies it (imports hash 100,000 numbers; the HMAC
+    itself, hence every stored hash, is the same as ``hmac.new(key, value, sha256)``)."""
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
 def keyed_hash(value: str) -> str:
     """HMAC-SHA256 hex of a normalised value for exact search; '' for an empty value."""
     if value is None or value == "":
         return ""
-    return hmac.new(_hash_key(_keys()[0]), str(value).encode("utf-8"), hashlib.sha256).hexdigest()
+    mac = _keyed(_hash_key(_keys()[0])).copy()
+    mac.update(str(value).encode("utf-8"))
+    return mac.hexdigest()
 
 
 class _BlankOnlyExact(Exact):
