@@ -146,6 +146,12 @@ class ImportKind:
         """Database checks of the clean rows at preview (nothing written); may note things on the rows."""
         return Check(created=len(parsed.rows))
 
+    def check_rows(self, job: AnyImportJob, rows: list[dict], parsed: Parsed, check: Check) -> None:
+        """A kind that ``streams``: the database checks of a batch of clean rows at preview, added to
+        ``check`` (errors, warnings, counts); its rows are kept after it, so it may note things on them.
+        The preview then holds a batch of rows, never the file's (``parsed.rows`` is not filled)."""
+        raise NotImplementedError
+
     def apply(self, job: AnyImportJob, parsed: Parsed, progress: Callable[[int], None]) -> tuple[int, int]:
         """Write the rows of a confirmed job in batches; (created, updated). Raise Refused to save nothing."""
         raise NotImplementedError
@@ -411,6 +417,22 @@ def parse_workbook(kind: WorkbookKind, data: bytes, filename: str) -> Parsed:
 
 def parse_table(kind: ImportKind, table: Table) -> Parsed:
     """Type and check every row of one sheet read once."""
+    parsed, walk = parse_start(kind, table)
+    for _batch, checked in walk:
+        _take(parsed, checked)
+    return parsed
+
+
+Checked = list[tuple[dict, list[tuple[str, str]]]]  # (typed row, [(column name, reason)]) of a batch's rows
+
+
+def parse_start(
+    kind: ImportKind, table: Table
+) -> tuple[Parsed, Iterator[tuple[list[tuple[int, list]], Checked]]]:
+    """The header of a sheet read once (its columns, what is ignored), and a walk of its data rows a batch at
+    a time: (sheet row number and cells, as read; each row typed and checked). The walk counts the rows in
+    ``parsed.total``; ``parse_table`` keeps what it gives in ``parsed``, a kind that ``streams`` a batch at
+    a time (pipeline.preview)."""
     rows, above = table.rows(), list[str]()
     header_row, mapping, headers = _find_header(kind, rows, above)
     missing = _missing(kind, mapping)
@@ -418,8 +440,14 @@ def parse_table(kind: ImportKind, table: Table) -> Parsed:
         raise ImportFileError(_("缺少必需的列：%(cols)s") % {"cols": _("、").join(missing)})
     parsed = Parsed(header_row, headers, above, mapping, _labels(kind, mapping, headers), table=table)
     parsed.ignored = _ignored(kind, mapping, headers)
+    return parsed, _walk(kind, parsed, table, rows)
+
+
+def _walk(
+    kind: ImportKind, parsed: Parsed, table: Table, rows: Iterator[tuple[int, list]]
+) -> Iterator[tuple[list[tuple[int, list]], Checked]]:
     checker, formulas = _Rows(kind, parsed, table.formulas), table.formulas
-    unnamed = {i for i, text in enumerate(headers) if not text}
+    unnamed = {i for i, text in enumerate(parsed.headers) if not text}
     aside, batch = kind.aside, list[tuple[int, list]]()
     for number, values in rows:
         if _blank(values, number, formulas):
@@ -431,13 +459,12 @@ def parse_table(kind: ImportKind, table: Table) -> Parsed:
             _note_unnamed(parsed, unnamed, values)
         batch.append((number, values))
         if len(batch) == BATCH:
-            _take(parsed, checker.check_batch(batch))
+            yield batch, checker.check_batch(batch)
             batch = []
-    _take(parsed, checker.check_batch(batch))
-    return parsed
+    yield batch, checker.check_batch(batch)
 
 
-def _take(parsed: Parsed, checked: list[tuple[dict, list[tuple[str, str]]]]) -> None:
+def _take(parsed: Parsed, checked: Checked) -> None:
     """A checked batch into ``parsed``: the clean rows, and each error with its sheet row."""
     for row, errors in checked:
         if errors:
