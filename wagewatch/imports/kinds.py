@@ -232,30 +232,22 @@ def _formula_texts(cells: list) -> set[int]:
     return {i for i, v in enumerate(cells) if type(v) is str and v in found}
 
 
-_MISSING = object()
-
-
 def _convert_all(convert: Callable[[Any], Any], cells: list) -> list:
     """``convert`` of each cell of a column of a batch: a column whose texts repeat (teams, employers,
     trades, 是/否) converts each distinct text once; converters are functions of the cell alone, and give
     immutable values (text, dates, numbers)."""
     try:
-        repeats = len(set(cells)) * 2 <= len(cells)
+        distinct = set(cells)
     except TypeError:  # a cell that is not hashable
-        repeats = False
-    if not repeats:  # mostly distinct (names, ID numbers): no memo
         return list(map(convert, cells))
-    memo: dict[str, Any] = {}
-    typed = []
-    for v in cells:
-        if type(v) is str:  # text only: 1, 1.0 and True are equal keys, not equal cells
-            value = memo.get(v, _MISSING)
-            if value is _MISSING:
-                value = memo[v] = convert(v)
-        else:
-            value = convert(v)
-        typed.append(value)
-    return typed
+    if len(distinct) * 2 > len(cells):  # mostly distinct (names, ID numbers): no memo
+        return list(map(convert, cells))
+    if set(map(type, cells)) == {str}:
+        memo = {text: convert(text) for text in distinct}
+        return list(map(memo.__getitem__, cells))
+    # text only through the memo: 1, 1.0 and True are equal keys, not equal cells
+    memo = {text: convert(text) for text in distinct if type(text) is str}
+    return [memo[v] if type(v) is str else convert(v) for v in cells]
 
 
 class _Rows:

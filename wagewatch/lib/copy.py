@@ -58,21 +58,31 @@ _BY_TYPE: dict[type, Callable[[Any], str]] = {
 }
 
 
+def _column(values: tuple) -> Sequence[str]:
+    """The COPY text of a column's values (``_text`` of each): a column of one type at once, text without
+    \\, tab or newline as it is, one datetime (a batch's ``now``) formatted once."""
+    kinds = set(map(type, values))
+    kind = kinds.pop() if len(kinds) == 1 else None
+    if kind is str:
+        joined = "".join(values)
+        if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
+            return list(map(_str, values))
+        return values
+    if kind is datetime.datetime and len(set(map(id, values))) == 1:
+        return [values[0].isoformat()] * len(values)
+    if kind is not None and kind in _BY_TYPE:
+        return list(map(_BY_TYPE[kind], values))
+    by_type = _BY_TYPE.get
+    return [by_type(type(value), _text)(value) for value in values]
+
+
 def _lines(rows: list[Sequence[Any]]) -> str:
-    """COPY text of ``rows``: ``_text`` of each value; a datetime (a batch's ``now`` in every row) is
-    formatted once per object."""
-    datetimes: dict[int, str] = {}
-
-    def stamp(value: datetime.datetime) -> str:
-        text = datetimes.get(id(value))  # (the rows hold every value: an id is not reused meanwhile)
-        if text is None:
-            text = datetimes[id(value)] = value.isoformat()
-        return text
-
-    by_type = {**_BY_TYPE, datetime.datetime: stamp}.get
-    lines = ["\t".join([by_type(type(value), _text)(value) for value in row]) for row in rows]
-    lines.append("")
-    return "\n".join(lines)
+    """COPY text of ``rows`` (``_text`` of each value), built a column at a time."""
+    lengths = {len(row) for row in rows}
+    if len(lengths) != 1 or 0 in lengths:  # (rows of different lengths: a fault COPY will report)
+        return "".join("\t".join(map(_text, row)) + "\n" for row in rows)
+    columns = [_column(values) for values in zip(*rows, strict=True)]
+    return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
 
 
 def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
