@@ -17,7 +17,7 @@ from wagewatch.imports.kinds import Check, Column, ImportKind, Parsed, Refused, 
 from wagewatch.imports.pipeline import IMPORT_BATCH, batches
 from wagewatch.lib.cardhash import card_hash
 from wagewatch.lib.copy import copy_rows
-from wagewatch.lib.fields import encrypt, keyed_hash
+from wagewatch.lib.fields import encrypter, keyed_hash, keyed_hasher
 from wagewatch.lib.masking import mask_card, mask_id, mask_phone
 from wagewatch.lib.validators import normalise_text, validate_resident_id
 
@@ -223,9 +223,10 @@ def _copy_new_workers(batch: list[dict], *, workers: dict, now, user_id: int | N
     fresh = [r for r in batch if r["hash"] not in workers]
     if not fresh:
         return
+    seal, phone_hash = encrypter(), keyed_hasher()  # the keys looked up once a batch
     values = (
-        [encrypt(r["id_number"]), r["hash"], r["name"], r["sex"], r["birth_date"],
-         encrypt(r["phone"]) if r["phone"] else "", keyed_hash(r["phone"]), now]
+        [seal(r["id_number"]), r["hash"], r["name"], r["sex"], r["birth_date"],
+         seal(r["phone"]) if r["phone"] else "", phone_hash(r["phone"]), now]
         for r in fresh
     )  # fmt: skip
     copy_rows(Worker._meta.db_table, _WORKER_COLUMNS, values)
