@@ -17,7 +17,7 @@ from wagewatch.imports.kinds import Check, Column, ImportKind, Parsed, Refused, 
 from wagewatch.imports.pipeline import IMPORT_BATCH, batches
 from wagewatch.lib.cardhash import card_hash
 from wagewatch.lib.copy import copy_rows
-from wagewatch.lib.fields import encrypt, keyed_hash
+from wagewatch.lib.fields import encrypter, keyed_hash, keyed_hasher
 from wagewatch.lib.masking import mask_card, mask_id, mask_phone
 from wagewatch.lib.validators import normalise_text, validate_resident_id
 
@@ -98,6 +98,11 @@ class RosterImport(ImportKind):
             project=job.project, rows=parsed.rows, columns=parsed.columns, user=job.created_by
         )
 
+    def check_rows(self, job, rows, parsed, check):
+        roster_check_batch(
+            project=job.project, batch=rows, columns=parsed.columns, user=job.created_by, check=check
+        )
+
     def apply(self, job, parsed, progress):
         try:
             return roster_import_apply(
@@ -119,20 +124,25 @@ def roster_check(*, project: Project, rows: list[dict], columns: dict, user) -> 
     it names are looked up by keyed hash, never every worker of the file at once."""
     check = Check()
     for batch in batches(rows):
-        changes = roster_identity_changes(rows=batch, known=known_workers(batch), user=user)
-        conflicts = identity_conflict_errors(changes=changes, columns=columns)
-        refused = {e["row"] for e in conflicts}
-        hashes = [r["hash"] for r in batch if r["row"] not in refused]
-        on_roster = roster_hashes_on_project(project=project, hashes=hashes)
-        for r in batch:
-            r["update"] = r["hash"] in on_roster
-        check.errors += conflicts
-        check.warnings += identity_change_warnings(changes=changes)
-        check.created, check.updated = (
-            check.created + len(hashes) - len(on_roster),
-            check.updated + len(on_roster),
-        )
+        roster_check_batch(project=project, batch=batch, columns=columns, user=user, check=check)
     return check
+
+
+def roster_check_batch(*, project: Project, batch: list[dict], columns: dict, user, check: Check) -> None:
+    """``roster_check`` of a batch of rows (at most IMPORT_BATCH), added to ``check``."""
+    changes = roster_identity_changes(rows=batch, known=known_workers(batch), user=user)
+    conflicts = identity_conflict_errors(changes=changes, columns=columns)
+    refused = {e["row"] for e in conflicts}
+    hashes = [r["hash"] for r in batch if r["row"] not in refused]
+    on_roster = roster_hashes_on_project(project=project, hashes=hashes)
+    for r in batch:
+        r["update"] = r["hash"] in on_roster
+    check.errors += conflicts
+    check.warnings += identity_change_warnings(changes=changes)
+    check.created, check.updated = (
+        check.created + len(hashes) - len(on_roster),
+        check.updated + len(on_roster),
+    )
 
 
 def parse_roster(data: bytes, filename: str) -> Parsed:
@@ -213,9 +223,10 @@ def _copy_new_workers(batch: list[dict], *, workers: dict, now, user_id: int | N
     fresh = [r for r in batch if r["hash"] not in workers]
     if not fresh:
         return
+    seal, phone_hash = encrypter(), keyed_hasher()  # the keys looked up once a batch
     values = (
-        [encrypt(r["id_number"]), r["hash"], r["name"], r["sex"], r["birth_date"],
-         encrypt(r["phone"]) if r["phone"] else "", keyed_hash(r["phone"]), now]
+        [seal(r["id_number"]), r["hash"], r["name"], r["sex"], r["birth_date"],
+         seal(r["phone"]) if r["phone"] else "", phone_hash(r["phone"]), now]
         for r in fresh
     )  # fmt: skip
     copy_rows(Worker._meta.db_table, _WORKER_COLUMNS, values)

@@ -8,12 +8,13 @@ import pytest
 from django.core.files.base import ContentFile
 from openpyxl import Workbook
 
-from projects.imports import parse_roster, roster_import_confirm, roster_import_preview
+from projects.imports import ROSTER, parse_roster, roster_import_confirm, roster_import_preview
 from projects.models import RosterEntry, Worker
 from projects.tasks import run_import
-from tests.projects.factories import make_project, valid_id
+from tests.projects.factories import make_project, make_roster_entry, make_worker, valid_id
 from wagewatch.imports.kinds import BATCH
-from wagewatch.imports.pipeline import KeptRows, _dumps, preview_rows, stored
+from wagewatch.imports.pipeline import KeptRows, _dumps, error_sheet, preview_rows, stored
+from wagewatch.lib.fields import keyed_hash
 
 HEADER = ("姓名", "身份证号", "手机号码", "进场日期")
 ROWS = 2 * BATCH + 100  # three batches
@@ -122,3 +123,40 @@ def test_a_preview_kept_in_the_former_single_document_still_runs(township_a, dep
     assert isinstance(stored(job).rows, list) and len(stored(job).rows) == 3
     job = roster_import_confirm(job=job, user=inspector_a)
     assert job.status == "done" and job.created_count == 3
+
+
+# ---------------------------------------------------------------- the preview holds a batch, not the file
+def test_the_preview_keeps_what_a_whole_parse_and_check_would(township_a, department, inspector_a):
+    project = make_project(township_a, department)
+    rows = _rows()
+    on_roster = make_roster_entry(
+        project, worker=make_worker(id_number=rows[BATCH + 7][1], name=rows[BATCH + 7][0])
+    )
+    job, parsed = roster_import_preview(project=project, user=inspector_a, filename="r.csv", data=_csv(rows))
+    assert isinstance(parsed.rows, KeptRows)  # read back from the job's file, never a list of every row
+    whole = parse_roster(_csv(rows), "r.csv")
+    check = ROSTER.check(job, whole)
+    assert list(stored(job).rows) == list(parsed.rows) == whole.rows
+    assert [r["row"] for r in whole.rows if r["update"]] == [_sheet_row(BATCH + 7)]
+    assert (job.total_rows, job.created_count, job.updated_count) == (ROWS, ROWS - 1, 1)
+    assert (check.created, check.updated, check.warnings) == (ROWS - 1, 1, job.warnings)
+    assert on_roster.worker.id_number_hash == keyed_hash(rows[BATCH + 7][1])
+
+
+def test_a_preview_with_errors_in_later_batches_keeps_their_cells_and_no_rows(
+    township_a, department, inspector_a, township_b
+):
+    project, elsewhere = make_project(township_a, department), make_project(township_b, department)
+    rows = _rows()
+    rows[BATCH][3] = "2024-13-45"  # a cell error at the second batch's first row
+    rows[2 * BATCH + 99][1] = rows[3][1]  # a repeat in the last row
+    held = make_worker(id_number=rows[BATCH + 500][1], name="孙明")
+    make_roster_entry(elsewhere, worker=held)  # another township's worker, renamed by the file: a check error
+    job, parsed = roster_import_preview(project=project, user=inspector_a, filename="r.csv", data=_csv(rows))
+    numbers = [_sheet_row(BATCH), _sheet_row(BATCH + 500), _sheet_row(2 * BATCH + 99)]
+    assert [e["row"] for e in job.errors] == numbers and job.error_count == 3
+    assert [e["column"] for e in job.errors] == ["进场日期", "姓名", "身份证号"]
+    assert parsed.rows == [] and len(stored(job).rows) == 0
+    assert [number for number, _cells in stored(job).raw] == numbers
+    _title, _headers, lines = error_sheet(job, reveal=True)
+    assert [line[1:5] for line in lines] == [rows[i] for i in (BATCH, BATCH + 500, 2 * BATCH + 99)]

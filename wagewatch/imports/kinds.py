@@ -146,6 +146,12 @@ class ImportKind:
         """Database checks of the clean rows at preview (nothing written); may note things on the rows."""
         return Check(created=len(parsed.rows))
 
+    def check_rows(self, job: AnyImportJob, rows: list[dict], parsed: Parsed, check: Check) -> None:
+        """A kind that ``streams``: the database checks of a batch of clean rows at preview, added to
+        ``check`` (errors, warnings, counts); its rows are kept after it, so it may note things on them.
+        The preview then holds a batch of rows, never the file's (``parsed.rows`` is not filled)."""
+        raise NotImplementedError
+
     def apply(self, job: AnyImportJob, parsed: Parsed, progress: Callable[[int], None]) -> tuple[int, int]:
         """Write the rows of a confirmed job in batches; (created, updated). Raise Refused to save nothing."""
         raise NotImplementedError
@@ -204,15 +210,44 @@ BATCH = 1000  # rows typed and checked together, column by column (and written b
 _FORMULA_FIRST = frozenset("=+-@\t\r")
 
 
+def _may_be_formula(v: str) -> bool:
+    """False for text that ``looks_like_formula`` is sure to pass: plain ASCII not starting with = + - @, a
+    tab, CR or a space; or text starting with a CJK ideograph or an ASCII letter or digit (neither
+    half-width nor NFKC changes such a first character, and nothing composes into = + - @)."""
+    first = v[0]
+    if first in _FORMULA_FIRST or first.isspace():
+        return True
+    if v.isascii() or "\u4e00" <= first <= "\u9fff":
+        return False
+    return not (first.isascii() and first.isalnum())
+
+
 def _formula_texts(cells: list) -> set[int]:
-    """Indexes of the cells whose text starts like a formula: one pass over a column of a batch; only text
-    that is not plain ASCII or whose first character could start one goes to ``looks_like_formula``."""
-    return {
-        i
-        for i, v in enumerate(cells)
-        if type(v) is str and v and (not v.isascii() or v[0] in _FORMULA_FIRST or v[0].isspace())
-        and looks_like_formula(v)
-    }  # fmt: skip
+    """Indexes of the cells whose text starts like a formula: each distinct text of a column of a batch
+    looked at once, and only text that could start one goes to ``looks_like_formula``."""
+    texts = {v for v in cells if type(v) is str and v}  # (only text: hashable)
+    found = {v for v in texts if _may_be_formula(v) and looks_like_formula(v)}
+    if not found:  # the common case
+        return set()
+    return {i for i, v in enumerate(cells) if type(v) is str and v in found}
+
+
+def _convert_all(convert: Callable[[Any], Any], cells: list) -> list:
+    """``convert`` of each cell of a column of a batch: a column whose texts repeat (teams, employers,
+    trades, 是/否) converts each distinct text once; converters are functions of the cell alone, and give
+    immutable values (text, dates, numbers)."""
+    try:
+        distinct = set(cells)
+    except TypeError:  # a cell that is not hashable
+        return list(map(convert, cells))
+    if len(distinct) * 2 > len(cells):  # mostly distinct (names, ID numbers): no memo
+        return list(map(convert, cells))
+    if set(map(type, cells)) == {str}:
+        memo = {text: convert(text) for text in distinct}
+        return list(map(memo.__getitem__, cells))
+    # text only through the memo: 1, 1.0 and True are equal keys, not equal cells
+    memo = {text: convert(text) for text in distinct if type(text) is str}
+    return [memo[v] if type(v) is str else convert(v) for v in cells]
 
 
 class _Rows:
@@ -258,7 +293,7 @@ class _Rows:
             typed = None
             if not refused:
                 try:
-                    typed = list(map(convert, cells))
+                    typed = _convert_all(convert, cells)
                 except ValidationError:
                     typed = None  # a cell is refused: find which, cell by cell
             if typed is not None:
@@ -374,6 +409,22 @@ def parse_workbook(kind: WorkbookKind, data: bytes, filename: str) -> Parsed:
 
 def parse_table(kind: ImportKind, table: Table) -> Parsed:
     """Type and check every row of one sheet read once."""
+    parsed, walk = parse_start(kind, table)
+    for _batch, checked in walk:
+        _take(parsed, checked)
+    return parsed
+
+
+Checked = list[tuple[dict, list[tuple[str, str]]]]  # (typed row, [(column name, reason)]) of a batch's rows
+
+
+def parse_start(
+    kind: ImportKind, table: Table
+) -> tuple[Parsed, Iterator[tuple[list[tuple[int, list]], Checked]]]:
+    """The header of a sheet read once (its columns, what is ignored), and a walk of its data rows a batch at
+    a time: (sheet row number and cells, as read; each row typed and checked). The walk counts the rows in
+    ``parsed.total``; ``parse_table`` keeps what it gives in ``parsed``, a kind that ``streams`` a batch at
+    a time (pipeline.preview)."""
     rows, above = table.rows(), list[str]()
     header_row, mapping, headers = _find_header(kind, rows, above)
     missing = _missing(kind, mapping)
@@ -381,8 +432,14 @@ def parse_table(kind: ImportKind, table: Table) -> Parsed:
         raise ImportFileError(_("缺少必需的列：%(cols)s") % {"cols": _("、").join(missing)})
     parsed = Parsed(header_row, headers, above, mapping, _labels(kind, mapping, headers), table=table)
     parsed.ignored = _ignored(kind, mapping, headers)
+    return parsed, _walk(kind, parsed, table, rows)
+
+
+def _walk(
+    kind: ImportKind, parsed: Parsed, table: Table, rows: Iterator[tuple[int, list]]
+) -> Iterator[tuple[list[tuple[int, list]], Checked]]:
     checker, formulas = _Rows(kind, parsed, table.formulas), table.formulas
-    unnamed = {i for i, text in enumerate(headers) if not text}
+    unnamed = {i for i, text in enumerate(parsed.headers) if not text}
     aside, batch = kind.aside, list[tuple[int, list]]()
     for number, values in rows:
         if _blank(values, number, formulas):
@@ -394,13 +451,12 @@ def parse_table(kind: ImportKind, table: Table) -> Parsed:
             _note_unnamed(parsed, unnamed, values)
         batch.append((number, values))
         if len(batch) == BATCH:
-            _take(parsed, checker.check_batch(batch))
+            yield batch, checker.check_batch(batch)
             batch = []
-    _take(parsed, checker.check_batch(batch))
-    return parsed
+    yield batch, checker.check_batch(batch)
 
 
-def _take(parsed: Parsed, checked: list[tuple[dict, list[tuple[str, str]]]]) -> None:
+def _take(parsed: Parsed, checked: Checked) -> None:
     """A checked batch into ``parsed``: the clean rows, and each error with its sheet row."""
     for row, errors in checked:
         if errors:

@@ -15,12 +15,14 @@ import datetime
 import hashlib
 import json
 import logging
+import shutil
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import partial
 from itertools import islice
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import IO, Any, TypeVar
 
 from django.core.cache import cache
@@ -43,10 +45,13 @@ from .kinds import (
     ImportKind,
     Parsed,
     Refused,
+    RowError,
     WorkbookKind,
     parse,
     parse_files,
+    parse_start,
 )
+from .reading import Table
 
 log = logging.getLogger(__name__)
 IMPORT_BATCH = 1000  # rows an apply writes (and looks up) per statement
@@ -86,6 +91,8 @@ def preview(job: AnyImportJob, *, filename: str, data: bytes) -> tuple[AnyImport
     """Parse an upload once, run the kind's checks and save ``job`` (unsaved, its kind and scope set) as a
     preview holding the result; nothing else is written. An unreadable file raises reading.ImportFileError."""
     kind = kind_of(job.kind)
+    if kind.streams and not isinstance(kind, WorkbookKind | FilesKind):
+        return _preview_streamed(job, kind, filename=filename, data=data)
     parsed = parse(kind, data, filename)
     return _preview(job, kind, parsed, filename=filename, digest=hashlib.sha256(data).hexdigest())
 
@@ -107,7 +114,52 @@ def preview_files(job: AnyImportJob, *, files: list[tuple[str, bytes]]) -> tuple
 def _preview(
     job: AnyImportJob, kind: ImportKind, parsed: Parsed, *, filename: str, digest: str
 ) -> tuple[AnyImportJob, Parsed, Check]:
-    check = kind.check(job, parsed)
+    return _keep(job, kind, parsed, kind.check(job, parsed), filename=filename, digest=digest)
+
+
+def _preview_streamed(
+    job: AnyImportJob, kind: ImportKind, *, filename: str, data: bytes
+) -> tuple[AnyImportJob, Parsed, Check]:
+    """``preview`` of a kind that ``streams``, holding a batch of rows at a time, never the file's: each
+    batch is typed and checked (``parse_start``), then its clean rows pass the kind's database checks
+    (``check_rows``) and go to a temporary file while the preview is still clean; the cells of the rows in
+    error are kept as they come. The parsed result's ``rows`` are then the kept ones (``KeptRows``: read
+    from the job's file as they are walked), or none when there are errors."""
+    parsed, walk = parse_start(kind, Table(data, filename))
+    check, raw, count = Check(), list[tuple[int, list]](), 0
+    with tempfile.TemporaryFile() as typed:
+        for batch, checked in walk:
+            clean = []
+            for row, errors in checked:
+                if errors:
+                    parsed.errors.extend(RowError(row["row"], column, message) for column, message in errors)
+                else:
+                    clean.append(row)
+            found = len(check.errors)
+            if clean:
+                kind.check_rows(job, clean, parsed, check)
+            wrong = {row["row"] for row, errors in checked if errors} | {
+                e["row"] for e in check.errors[found:]
+            }
+            if wrong:
+                raw += [(number, values) for number, values in batch if number in wrong]
+            elif not parsed.errors and not check.errors:  # rows are kept only for a clean preview
+                typed.write("".join(_dumps(row) + "\n" for row in clean).encode())
+                count += len(clean)
+        parsed.raw, parsed.table = raw, None
+        job, parsed, check = _keep(
+            job, kind, parsed, check, filename=filename, digest=hashlib.sha256(data).hexdigest(),
+            typed=(typed, count),
+        )  # fmt: skip
+    parsed.rows = KeptRows(job, count) if not job.error_count else []  # type: ignore[assignment]
+    return job, parsed, check
+
+
+def _keep(
+    job: AnyImportJob, kind: ImportKind, parsed: Parsed, check: Check, *, filename: str, digest: str,
+    typed: tuple[IO[bytes], int] | None = None,
+) -> tuple[AnyImportJob, Parsed, Check]:  # fmt: skip
+    """Save ``job`` as a preview holding the result: its counts and errors, and its file (``_pack``)."""
     names = list(parsed.parts)  # a workbook's sheets or a batch's files, in order: their errors in that order
 
     def order(e: dict) -> tuple[int, int]:
@@ -127,7 +179,7 @@ def _preview(
     for name, part in parsed.parts.items():  # a workbook: each sheet keeps its own rows in error
         part.keep_raw({e["row"] for e in errors if e.get("sheet") == name})
     with tempfile.TemporaryFile() as kept:
-        _pack(parsed, kept, clean=not errors)
+        _pack(parsed, kept, clean=not errors, typed=typed)
         kept.seek(0)
         job.file.save(f"{job.kind}-{job.sha256[:16]}.jsonl", File(kept), save=False)
     job.save()
@@ -225,20 +277,44 @@ def _decode(obj: dict[str, Any]) -> object:
     return obj
 
 
+# one encoder and one decoder for every line (json.dumps and json.loads build one per call when given options)
+_ENCODER = json.JSONEncoder(default=_encode, ensure_ascii=False, separators=(",", ":"))
+_DECODER = json.JSONDecoder(object_hook=_decode)
+
+
+# the C encoder that JSONEncoder.encode builds on every call, built once (no check for circular values: the
+# rows are plain dicts); the same text
+_C_ENCODE = c_make_encoder and c_make_encoder(
+    None, _encode, encode_basestring, None, ":", ",", False, False, True
+)  # markers, default, encoder, indent, separators, sort_keys, skipkeys, allow_nan
+
+
 def _dumps(value: object) -> str:
-    return json.dumps(value, default=_encode, ensure_ascii=False, separators=(",", ":"))
+    if _C_ENCODE is None or type(value) is not dict:
+        return _ENCODER.encode(value)
+    return "".join(_C_ENCODE(value, 0))
 
 
-def _pack(parsed: Parsed, out: IO[bytes], *, clean: bool) -> None:
+def _loads(line: bytes) -> Any:
+    return _DECODER.decode(line.decode())
+
+
+def _loads_lines(lines: list[bytes]) -> list:
+    """The values of JSON lines, decoded as one array."""
+    return _DECODER.decode("[" + b",".join(lines).decode() + "]")
+
+
+def _pack(parsed: Parsed, out: IO[bytes], *, clean: bool, typed: tuple[IO[bytes], int] | None = None) -> None:
     """What the preview keeps, as JSON lines into ``out`` (a temporary file): first the columns and the rows
     in error as they were, then a typed row a line (none for a preview with errors: it is never run),
-    written a batch at a time, never as one string of every row."""
-    rows = parsed.rows if clean else []
+    written a batch at a time, never as one string of every row; or, when given ``typed`` (a file of
+    such lines and how many), copied from it."""
+    rows = parsed.rows if clean and typed is None else []
     kept = {
         "headers": parsed.headers,
         "mapping": parsed.mapping,
         "columns": parsed.columns,
-        "count": len(rows),
+        "count": len(rows) if typed is None else typed[1] if clean else 0,
         "raw": parsed.raw,
         "parts": {
             name: {"headers": part.headers, "mapping": part.mapping, "columns": part.columns, "raw": part.raw}
@@ -246,6 +322,9 @@ def _pack(parsed: Parsed, out: IO[bytes], *, clean: bool) -> None:
         },
     }
     out.write(_dumps(kept).encode() + b"\n")
+    if typed is not None and clean:
+        typed[0].seek(0)
+        shutil.copyfileobj(typed[0], out)
     for start in range(0, len(rows), IMPORT_BATCH):
         out.write("".join(_dumps(row) + "\n" for row in rows[start : start + IMPORT_BATCH]).encode())
 
@@ -264,8 +343,9 @@ class KeptRows:
         try:
             with self.job.file.open("rb") as fh:
                 fh.readline()  # the columns
-                for line in iter(fh.readline, b""):  # (a File's own iteration starts again from the top)
-                    yield json.loads(line, object_hook=_decode)
+                # (a File's own iteration starts again from the top); a batch of lines decoded at once
+                for lines in batches(iter(fh.readline, b"")):
+                    yield from _loads_lines(lines)
         except (OSError, ValueError) as exc:
             raise PreviewGone(self.job.pk) from exc
 
@@ -277,13 +357,13 @@ def stored(job: AnyImportJob) -> Parsed:
         raise PreviewGone(job.pk)
     try:
         with job.file.open("rb") as fh:
-            kept = json.loads(fh.readline(), object_hook=_decode)
+            kept = _loads(fh.readline())
             if "rows" in kept:  # a preview kept before rows were written a line each
                 rows: list[dict] | KeptRows = kept["rows"]
             elif getattr(_KINDS.get(job.kind), "streams", False):
                 rows = KeptRows(job, kept["count"])
             else:
-                rows = [json.loads(line, object_hook=_decode) for line in iter(fh.readline, b"")]
+                rows = [row for lines in batches(iter(fh.readline, b"")) for row in _loads_lines(lines)]
     except (OSError, ValueError) as exc:  # deleted from disk, or not a preview of this pipeline
         raise PreviewGone(job.pk) from exc
     parts = {name: Parsed(headers=part["headers"], mapping=part["mapping"], columns=part["columns"],

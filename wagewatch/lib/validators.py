@@ -19,6 +19,10 @@ from stdnum.cn import ric, uscc
 _HALF_WIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
 # Characters Excel copy-paste leaves behind that are invisible and not whitespace to Python.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+# both in one table (their keys differ, and what the first gives is ASCII, never invisible): one translate,
+# and only for text holding one of them (a regex search is cheaper than a translate that changes nothing)
+_WIDE_OR_INVISIBLE = _HALF_WIDTH | _INVISIBLE
+_NEEDS_HALF_WIDTH = re.compile("[\uff01-\uff5e\u3000\u200b\u200c\u200d\u2060\ufeff]")
 _WHITESPACE = re.compile(r"\s+")
 _FORMULA_START = ("=", "+", "-", "@")
 # Longer than any number we check, even padded with spaces: reject before doing any work on it.
@@ -27,7 +31,6 @@ _MAX_RAW_INPUT = 1000
 _USCC_ALPHABET = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _MOBILE_PREFIX = re.compile(r"^(?:\+86|0086|86)(?=1[0-9]{10}$)")
-_ASCII_DIGITS = frozenset("0123456789")
 
 
 def _to_text(value: object) -> str:
@@ -47,17 +50,20 @@ def _to_text(value: object) -> str:
 
 
 def _half_width(text: str) -> str:
-    if text.isascii():  # the common case: nothing to translate
+    if text.isascii() or not _NEEDS_HALF_WIDTH.search(text):  # the common cases: nothing to translate
         return text
-    return text.translate(_HALF_WIDTH).translate(_INVISIBLE)
+    return text.translate(_WIDE_OR_INVISIBLE)
 
 
 def normalise_text(value: object) -> str:
     """Trim, collapse inner whitespace and turn full-width ASCII into half-width; None gives ''."""
-    try:
-        text = _to_text(value)
-    except ValueError:
-        return ""
+    if type(value) is str:  # the common case (an import normalises every text cell)
+        text = value
+    else:
+        try:
+            text = _to_text(value)
+        except ValueError:
+            return ""
     return _WHITESPACE.sub(" ", _half_width(text)).strip()
 
 
@@ -90,7 +96,8 @@ def _compact(value: object, *, drop: str, label: object) -> str:
         text = _to_text(value)
     except ValueError:
         raise ValidationError(_("%(label)s格式不正确"), code="invalid_format", params=params) from None
-    if len(text) <= _MAX_RAW_INPUT:
+    if len(text) <= _MAX_RAW_INPUT and not (text.isascii() and text.isalnum()):
+        # (plain letters and digits hold no space and nothing of ``drop``: separators, never letters)
         text = "".join(ch for ch in _half_width(text) if ch not in drop and not ch.isspace())
     if not text:
         raise ValidationError(_("请填写%(label)s"), code="required", params=params)
@@ -100,7 +107,8 @@ def _compact(value: object, *, drop: str, label: object) -> str:
 
 
 def _is_digits(text: str) -> bool:
-    return all(ch in _ASCII_DIGITS for ch in text)
+    """Only 0-9 (True for ''): str.isdigit alone would also take other scripts' digits."""
+    return not text or (text.isascii() and text.isdigit())
 
 
 _TODAY: list = [0.0, None]
@@ -131,7 +139,10 @@ def validate_resident_id(value: object) -> str:
     if isinstance(value, float):
         # Excel stored the number as a float: the last digits are already lost.
         raise ValidationError(_("身份证号码被存成了数字，末几位已丢失，请把该列设为文本"), code="invalid")
-    number = _compact(value, drop="", label=_("身份证号码")).upper()
+    if type(value) is str and len(value) == 18 and value.isascii() and value.isalnum():
+        number = value.upper()  # the common case: what _compact would give (no spaces, half-width already)
+    else:
+        number = _compact(value, drop="", label=_("身份证号码")).upper()
     if len(number) != 18:
         raise ValidationError(
             _("身份证号码应为18位（现为%(n)d位）"), code="invalid_length", params={"n": len(number)}
