@@ -154,12 +154,7 @@ def _save_form(form, call):
 @login_required
 def project_detail(request, pk):
     project = selectors.project_for_user(user=request.user, pk=pk)
-    stats = {
-        "workers": project.roster.count(),
-        "transfers": project.transfers.count(),
-        "payrolls": project.payrolls.count(),
-        "inspections": project.inspections.count(),
-    }
+    stats = selectors.project_counts(project=project)
     subcontracts = project.subcontracts.select_related("enterprise")
     return _tab(
         request,
