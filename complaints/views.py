@@ -24,6 +24,7 @@ from wagewatch.lib.bounds import BoundedForm
 from wagewatch.lib.filters import page_filters, page_query
 from wagewatch.lib.formerrors import run_step
 from wagewatch.lib.pdf import pdf_response, render_pdf
+from wagewatch.lib.rowurls import row_url
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import claimants, forms, selectors, services
@@ -55,6 +56,10 @@ def complaint_list(request):
     form, data = _filters(request)
     rows = selectors.complaint_list(user=request.user, filters=data, sort=request.GET.get("sort", ""))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    detail_url = row_url("complaints:detail")
+    for case in page.object_list:
+        case.detail_url = detail_url(case.pk)  # type: ignore[attr-defined]  # (for the row's link)
     context = {"form": form, "page": page, "query": page_query(request), "title": _("案件台账")}
     return render(request, "complaints/list.html", context)
 

@@ -3,6 +3,7 @@
 import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
 from wagewatch.accounts.access import get_for_user
@@ -35,6 +36,25 @@ def project_for_user(*, user: AnyUser, pk: object, write: bool = False) -> Proje
     does field work."""
     qs = Project.objects.select_related("township", "department", "builder", "contractor")
     return get_for_user(qs, user, pk, write=write)
+
+
+def project_counts(*, project: Project) -> dict[str, int]:
+    """The overview's counts (roster rows, transfers, payrolls, inspections): one query of four scalar
+    counts (written out: the ORM's four subqueries cost more Python than the four queries they replace)."""
+    related = {
+        "workers": RosterEntry,
+        "transfers": LabourCostTransfer,
+        "payrolls": Payroll,
+        "inspections": Inspection,
+    }
+    columns = ", ".join(
+        f"(SELECT COUNT(*) FROM {connection.ops.quote_name(model._meta.db_table)} WHERE project_id = %s)"
+        for model in related.values()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}", [project.pk] * len(related))
+        row = cursor.fetchone()
+    return dict(zip(related, row, strict=True))
 
 
 def projects_writable(*, user: AnyUser | None) -> QuerySet[Project]:

@@ -25,6 +25,7 @@ from wagewatch.lib.cardhash import card_hash
 from wagewatch.lib.filters import page_filters
 from wagewatch.lib.formerrors import add_service_errors
 from wagewatch.lib.masking import mask_card
+from wagewatch.lib.rowurls import row_url
 from wagewatch.lib.xlsx import write_workbook, xlsx_response
 
 from . import exports, selectors, services, state
@@ -154,12 +155,7 @@ def _save_form(form, call):
 @login_required
 def project_detail(request, pk):
     project = selectors.project_for_user(user=request.user, pk=pk)
-    stats = {
-        "workers": project.roster.count(),
-        "transfers": project.transfers.count(),
-        "payrolls": project.payrolls.count(),
-        "inspections": project.inspections.count(),
-    }
+    stats = selectors.project_counts(project=project)
     subcontracts = project.subcontracts.select_related("enterprise")
     return _tab(
         request,
@@ -206,6 +202,11 @@ def roster(request, pk):
     form, clean = page_filters(RosterFilter, request)
     after = request.GET.get("after")
     keyset = selectors.roster_page(project=project, filters=clean, after=after, size=PAGE_SIZE)
+    edit_url, reveal_url = (
+        row_url(name, project.pk) for name in ("projects:roster_edit", "projects:roster_reveal")
+    )
+    for entry in keyset.rows:
+        entry.edit_url, entry.reveal_url = edit_url(entry.pk), reveal_url(entry.pk)
     return _tab(
         request,
         project,

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from complaints.models import Complaint
 from projects.models import Hazard, LabourCostTransfer, Payroll, RiskRule
+from projects.selectors import project_counts
 from projects.state import transfer_status
 from risk.services import risk_rules_sync
 from tests.complaints.factories import make_complaint
@@ -175,8 +176,19 @@ def test_project_page_queries_do_not_grow_with_hazards_cases_and_transfers(
         transfer(project, D(2026, 6, 1), D(2026, 6, 1) + datetime.timedelta(days=i % 14))
     make_deposit(project, cash="1000.00", on=D(2026, 2, 1))
     client = client_for(office)
-    # the same 25 as tests/wages/test_views.py::test_project_overview_queries_do_not_grow_with_lines lists
-    with django_assert_num_queries(24):
+    # the same 21 as tests/wages/test_views.py::test_project_overview_queries_do_not_grow_with_lines lists
+    with django_assert_num_queries(21):
         body = page(client, project)
     assert body.count('class="tag grade-serious"') == len(rules)
     assert body.split('data-part="cases"', 1)[1].count("<li>") == min(n, 10)
+
+
+def test_project_counts_are_the_project_own_rows(project, township_a, department):
+    other = make_project(township_a, department)
+    for _i in range(3):
+        make_roster_entry(project)
+    make_roster_entry(other)
+    transfer(project, D(2026, 5, 1), D(2026, 5, 20))
+    transfer(other, D(2026, 5, 1), D(2026, 5, 20))
+    assert project_counts(project=project) == {"workers": 3, "transfers": 1, "payrolls": 0, "inspections": 0}
+    assert project_counts(project=other) == {"workers": 1, "transfers": 1, "payrolls": 0, "inspections": 0}

@@ -235,13 +235,13 @@ def test_project_overview_queries_do_not_grow_with_lines(
     for _n in range(n):
         make_pay_line(_entry(project_a), MARCH, net=None, paid_on=None)
     client = client_for(office)
-    # savepoint; user, role; the project; counts of roster, transfers, payrolls, inspections; the
+    # savepoint; user, role; the project; counts of roster, transfers, payrolls, inspections (1); the
     # state panel (issue 18 item 10, 12): this month's transfer and the one before it (2), open hazards (1),
     # last month's pay lines summed and its reported payroll (2), the deposit position (6:
     # deposits.selectors.deposit_positions — the project row, arrears cases 2 and 1 years back, deposit
     # draws, the blacklist, guarantee letters), open cases (1); the arrears card; unread notifications
     # (menu); subcontracts; release savepoint
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(21):
         body = client.get(reverse("projects:detail", args=[project_a.pk])).content.decode()
     assert f"被欠薪工人 {n} 人" in body
 

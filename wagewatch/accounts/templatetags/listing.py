@@ -1,9 +1,15 @@
 """List helpers for templates: sortable column headers, page numbers with ellipsis, the jump form's fields."""
 
+from collections.abc import Iterable
+
 from django import template
 from django.core.paginator import Page
+from django.forms import BoundField
 from django.http import QueryDict
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from wagewatch.lib.fieldhtml import labelled_fields
 
 register = template.Library()
 
@@ -31,3 +37,10 @@ def page_numbers(page: Page) -> list:
 def query_pairs(query: str) -> list[tuple[str, str]]:
     """The (name, value) pairs of a query string, for the hidden fields of a GET form that keeps them."""
     return [(k, v) for k, values in QueryDict(query or "").lists() for v in values if k != "page"]
+
+
+@register.simple_tag
+def filter_fields(fields: Iterable[BoundField]) -> SafeString:
+    """A filter form's fields, each in its label: ``<label>{{ field.label }}{{ field }}</label>``, rendered
+    without the widget templates (wagewatch.lib.fieldhtml)."""
+    return labelled_fields(fields)
