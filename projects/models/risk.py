@@ -58,6 +58,9 @@ class HazardQuerySet(ScopedQuerySet):
     department_lookup = "department"
 
 
+HISTORY_NOT_INDEXED = ["project", "rule", "status", "department", "opened_at", "closed_at", "closed_by"]
+
+
 class Hazard(models.Model):
     """欠薪隐患: one open per (project, rule); written only by the sweep and by close-out (销号)."""
 
@@ -70,9 +73,8 @@ class Hazard(models.Model):
         RiskRule, on_delete=models.PROTECT, related_name="hazards", verbose_name=_("规则")
     )
     severity = models.PositiveSmallIntegerField(_("隐患等级"), choices=Project.Grade.choices[1:])
-    status = models.CharField(
-        _("状态"), max_length=6, choices=Status.choices, default=Status.OPEN, db_index=True
-    )
+    # indexed in Meta.indexes: a plain index (db_index=True would add a LIKE one, varchar_pattern_ops)
+    status = models.CharField(_("状态"), max_length=6, choices=Status.choices, default=Status.OPEN)
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="hazards", verbose_name=_("责任部门")
     )
@@ -91,7 +93,10 @@ class Hazard(models.Model):
     )
     close_note = models.TextField(_("销号说明"), blank=True)
     auto_closed = models.BooleanField(_("自动销号"), default=False)
-    history = HistoricalRecords()
+    # the history is read by hazard (id) in time order (history_date): the hazard page, the admin and the
+    # reports' levels at a moment (reports/figures/hazards.py level_at); the sweep writes thousands of rows at
+    # a time, so the other columns are not indexed (history_user's FK keeps its own, outside this list)
+    history = HistoricalRecords(no_db_index=HISTORY_NOT_INDEXED)
     _history_user: "User | None"  # set before a save, read by django-simple-history: who made the change
 
     objects = HazardQuerySet.as_manager()
@@ -110,6 +115,7 @@ class Hazard(models.Model):
                 condition=Q(status="open") | Q(closed_at__isnull=False), name="hazard_closed_has_time"
             ),
         ]
+        indexes = [models.Index(fields=["status"], name="hazard_status")]
 
 
 class SweepRun(Job):
