@@ -12,7 +12,7 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .fields import _derive, _keyed, _keys
+from .fields import _derive, _hash, _keyed, _keys
 
 _CARD_KEY_LABEL = b"wagewatch:card-hash:v1"
 _NOT_DIGITS = re.compile(r"\D")
@@ -35,9 +35,7 @@ def card_hash(number: object) -> str:
     digits = card_digits(number)
     if not digits or "*" in str(number):
         return ""
-    mac = _keyed(_card_key(_keys()[0])).copy()  # the keyed HMAC, copied: as hmac.new(key, digits, sha256)
-    mac.update(digits.encode("ascii"))
-    return mac.hexdigest()
+    return _hash(_keyed(_card_key(_keys()[0])), digits)
 
 
 def validate_card_number(value: object) -> str:
