@@ -261,7 +261,7 @@ def desk_queries() -> tuple[int, int]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from reports.deskcache import forget_all
+    from wagewatch.accounts.generations import forget_all
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(

@@ -8,7 +8,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # Register the report job with the kernel's job registry in every process (web, worker, beat).
-        from . import deskcache, tasks  # noqa: F401
-
-        # the desk's cached figures follow the writes under them (reports/deskcache.py)
-        deskcache.connect()
+        from . import tasks  # noqa: F401

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.models import Hazard, Project, RiskRule, SweepRun
-from wagewatch.accounts import jobs, roles
+from wagewatch.accounts import generations, jobs, roles
 from wagewatch.accounts.access import may_work_in
 from wagewatch.accounts.models import JobStatus
 from wagewatch.lib import law
@@ -91,6 +91,8 @@ def sweep_project(*, project: Project, user: User, today: datetime.date | None =
         changes = sweep.reconcile(evaluation, departments, today, only_these=True)
         sweep.save_changes(changes, user=user)
         sweep.update_grades(Project.objects.filter(pk=project.pk))
+        # the hazards and the grade were written in bulk, without signals: the cached pages of its township
+        generations.invalidate([project.township_id])
     return changes
 
 

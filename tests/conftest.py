@@ -72,10 +72,10 @@ def embedded_queue_in_a_temporary_folder(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def fresh_desk_figures():
-    """The desk's cached figures (reports/deskcache.py) outlive a test's rolled-back rows in the shared
-    cache: each test starts with every desk computing afresh."""
-    from reports.deskcache import forget_all
+def fresh_cached_pages():
+    """Cached pages (the desk's figures, the project list: wagewatch/accounts/generations.py) outlive a
+    test's rolled-back rows in the shared cache: each test starts with every page computing afresh."""
+    from wagewatch.accounts.generations import forget_all
 
     forget_all()
 

@@ -133,3 +133,31 @@ def test_one_holiday_row_does_not_make_a_year_complete():
     assert calendar_complete(2027) is _package_has(2027)
     assert not is_workday(date(2027, 1, 1))  # the row itself still counts
     assert add_workdays_info(date(2026, 12, 31), 1) == (date(2027, 1, 4), _package_has(2027))
+
+
+def test_workdays_between_counts_what_a_day_by_day_walk_counts():
+    # the count is arithmetic plus each year's exceptions: it must agree with is_workday day by day, over
+    # package years, a year only the table knows (with a weekend made a working day), spans across years,
+    # both directions, and datetimes
+    import random
+
+    Holiday.objects.create(date=date(2031, 10, 1), is_workday=False, name="国庆节")
+    Holiday.objects.create(date=date(2031, 9, 27), is_workday=True, name="调休上班")  # a Saturday
+    Holiday.objects.create(date=date(2026, 3, 2), is_workday=True, name="与规则相同的一行")  # a Monday
+    workdays.clear_cache()
+
+    def walked(a: date, b: date) -> int:
+        if b < a:
+            return -walked(b, a)
+        return sum(is_workday(a + datetime.timedelta(days=i)) for i in range(1, (b - a).days + 1))
+
+    rnd = random.Random(19)
+    spans = [(date(2026, 2, 13), date(2026, 2, 24)), (date(2031, 9, 26), date(2031, 10, 8)),
+             (date(2025, 12, 30), date(2026, 1, 5)), (date(2026, 1, 1), date(2026, 1, 1))]  # fmt: skip
+    for _ in range(300):
+        a = date(2024, 1, 1) + datetime.timedelta(days=rnd.randrange(0, 365 * 8))
+        spans.append((a, a + datetime.timedelta(days=rnd.randrange(-400, 400))))
+    for a, b in spans:
+        assert workdays_between(a, b) == walked(a, b), (a, b)
+    noon = datetime.datetime(2026, 2, 13, 12, tzinfo=datetime.UTC)
+    assert workdays_between(noon, date(2026, 2, 24)) == walked(date(2026, 2, 13), date(2026, 2, 24))

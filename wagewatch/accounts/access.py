@@ -40,7 +40,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from .models import Department, Profile, Role, Township
-from .roles import AnyUser, can_edit_field_work, is_admin, is_office, role_of
+from .roles import AnyUser, can_edit_field_work, is_admin, is_office, profile_of, role_of
 
 NOTHING = Q(pk__in=[])
 COUNTY_WIDE = (Role.ADMIN, Role.OFFICE)
@@ -98,6 +98,25 @@ def scope_q(user: AnyUser, *, township: TownshipLookup, department: str | None =
     if role == Role.DEPARTMENT:
         return in_department(department, user_department_id(user))
     return NOTHING
+
+
+def jurisdiction(user: AnyUser) -> tuple[str, tuple[int, ...] | None] | None:
+    """What ``scope_q`` filters by for ``user``, for a cached page's key: (a key part, the townships whose
+    records it is, None for the whole county or a department's anywhere): ("county", None) for office staff
+    and admins, ("t1-3", (1, 3)) for an inspector (one query), ("d5", None) for a department user; None
+    for a user who sees nothing."""
+    role = role_of(user)
+    if role in COUNTY_WIDE:
+        return "county", None
+    if not user.is_authenticated:
+        return None
+    if role == Role.INSPECTOR:
+        towns = tuple(sorted(user_township_ids(user).values_list("township_id", flat=True)))
+        return ("t" + "-".join(map(str, towns)), towns) if towns else None
+    profile = profile_of(user)
+    if role == Role.DEPARTMENT and profile is not None and profile.department_id is not None:
+        return f"d{profile.department_id}", None
+    return None
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -18,6 +18,10 @@ class AccountsConfig(AppConfig):
         checks.register(wagewatch_values, "wagewatch")
         # every model's get_FOO_display from a table per field and language (wagewatch/lib/choices.py)
         choices.install(list(apps.get_models(include_auto_created=True)))
+        # cached pages (the desk, the project list) follow the writes under them (generations.py)
+        from . import generations
+
+        generations.connect()
 
 
 class AdminConfig(admin_apps.AdminConfig):

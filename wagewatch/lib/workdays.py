@@ -108,16 +108,24 @@ def add_workdays(start: datetime.date, n: int) -> datetime.date:
 
 
 def workdays_between(start: datetime.date, end: datetime.date) -> int:
-    """Working days in (start, end]; negative when end is before start."""
+    """Working days in (start, end]; negative when end is before start. Mon–Fri counted by arithmetic,
+    then each year's exceptions in the span added or taken off (the desk shows a count per due case)."""
     start, end = _as_date(start), _as_date(end)
     if end < start:
         return -workdays_between(end, start)
-    count, day = 0, start
-    while day < end:
-        day += _ONE_DAY
-        if is_workday(day):
-            count += 1
+    count = _weekdays_through(end) - _weekdays_through(start)
+    for year in range(start.year, end.year + 1):
+        exceptions, _complete = _year(year)
+        for day, workday in exceptions.items():
+            if start < day <= end:
+                count += int(workday) - int(day.weekday() < 5)
     return count
+
+
+def _weekdays_through(day: datetime.date) -> int:
+    """Mondays to Fridays from 0001-01-01 (a Monday) through ``day``."""
+    weeks, rest = divmod(day.toordinal(), 7)
+    return weeks * 5 + min(rest, 5)
 
 
 def register_recompute(name: str, fn: Callable[[int | None], int]) -> None:

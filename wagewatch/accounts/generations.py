@@ -1,0 +1,131 @@
+"""Generations of the records under a township: pages that cache what they read (the desk's figures, the
+project list's rows) key their entries on them, and every write to a watched record replaces the
+generation of its township(s) and the county-wide one, so the next load computes under a new key and the
+old entry is never read again (it expires after its lifetime). A write another township's pages do not
+read leaves their entries alone. Records without a township (the emergency fund, blacklist and grades,
+go-live days, enterprises, departments) and finished background jobs (imports and sweeps write in bulk,
+without signals) replace the ``shared`` generation, which every key reads.
+
+Writes by ``QuerySet.update``/``bulk_create`` outside a job send no signal: a cached entry's lifetime
+bounds how long a page may lag behind them (or the writer calls ``invalidate``). The cache is the Django
+cache (Redis in production, the file cache without it); a dead Redis answers misses (settings:
+IGNORE_EXCEPTIONS), so the pages compute as before.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+
+from .access import ScopedQuerySet
+from .models import JobStatus
+
+PREFIX = "gen:"
+SHARED = PREFIX + "shared"  # records without a township: every key reads it
+COUNTY_WIDE = PREFIX + "all"  # any write: keys over the whole county (or a department) read it
+
+# The records the cached pages read; a save or delete of one replaces the generation of its township(s),
+# reached through its queryset's ``township_lookup`` (none: the shared generation).
+WATCHED = (
+    "projects.Project", "projects.Hazard", "projects.Inspection", "projects.Payroll", "projects.RosterEntry",
+    "projects.Enterprise", "projects.Subcontract",
+    "complaints.Complaint", "complaints.CaseEvent", "complaints.EnforcementOrder",
+    "wages.PayLine",
+    "deposits.WageDeposit", "deposits.Guarantee", "deposits.DepositEntry", "deposits.EmergencyAdvance",
+    "deposits.FundEntry",
+    "blacklist.BlacklistEntry", "blacklist.IntegrityGrade",
+    "golive.GoLive",
+    "accounts.Township", "accounts.Department",
+)  # fmt: skip
+# background jobs that write in bulk: when one finishes, every cached page recomputes
+JOBS = ("projects.ImportJob", "projects.SweepRun")
+
+
+def _town_key(pk: int) -> str:
+    return f"{PREFIX}t{pk}"
+
+
+def stamp(townships: Iterable[int] | None) -> str:
+    """The current generations under a set of townships (None: the whole county, or a department's records
+    anywhere), joined: part of a cache key. A missing generation (never written, or evicted) gets a fresh
+    one, so a key can never fall back to the value it had before a write."""
+    towns = sorted(set(townships)) if townships is not None else []
+    keys = [SHARED, *(_town_key(pk) for pk in towns)] if towns else [SHARED, COUNTY_WIDE]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            value = uuid.uuid4().hex
+            if not cache.add(key, value, timeout=None):  # another process set it first: read his
+                value = cache.get(key) or value
+            found[key] = value
+    return ".".join(found[k] for k in keys)
+
+
+def _bump(keys: list[str]) -> None:
+    cache.set_many({k: uuid.uuid4().hex for k in keys}, timeout=None)
+
+
+def invalidate(township_ids: Iterable[int | None]) -> None:
+    """Replace the generations of these townships (``None``: a record without one: every key) and the
+    county-wide one, now and again when the transaction commits (a page loaded in between computed from
+    the data before the write and cached it under the new generation)."""
+    keys = [COUNTY_WIDE] + [SHARED if pk is None else _town_key(pk) for pk in set(township_ids)]
+    _bump(keys)
+    transaction.on_commit(lambda: _bump(keys))
+
+
+def _townships_of(instance: models.Model) -> set[int | None]:
+    """The townships of a record, through its queryset's ``township_lookup`` and the related rows already
+    loaded (never a query: write paths keep their query counts); ``{None}`` when it has none or a hop is
+    not loaded: the shared generation, every key."""
+    if type(instance)._meta.label == "accounts.Township":
+        return {instance.pk}
+    manager_qs = type(instance)._default_manager.all()
+    lookup = getattr(manager_qs, "township_lookup", None) if isinstance(manager_qs, ScopedQuerySet) else None
+    if not lookup:
+        return {None}
+    towns: set[int | None] = set()
+    for path in (lookup,) if isinstance(lookup, str) else lookup:
+        *hops, last = path.split("__")
+        obj: Any = instance
+        for hop in hops:
+            if not obj._meta.get_field(hop).is_cached(obj):
+                return {None}
+            obj = getattr(obj, hop)
+            if obj is None:
+                break
+        else:
+            towns.add(getattr(obj, f"{last}_id"))
+    return towns or {None}
+
+
+def _on_write(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    if kwargs.get("raw"):  # loaddata
+        return
+    invalidate(_townships_of(instance))
+
+
+def _on_job(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
+    if instance.status == JobStatus.DONE:
+        invalidate([None])
+
+
+def connect() -> None:
+    """Called from AccountsConfig.ready() (every model is loaded by then)."""
+    for label in WATCHED:
+        model = apps.get_model(label)
+        post_save.connect(_on_write, sender=model, dispatch_uid=f"generations-save-{label}")
+        post_delete.connect(_on_write, sender=model, dispatch_uid=f"generations-delete-{label}")
+    for label in JOBS:
+        post_save.connect(_on_job, sender=apps.get_model(label), dispatch_uid=f"generations-job-{label}")
+
+
+def forget_all() -> None:
+    """Every cached page recomputes on its next load (after a restore, say); touches the cache only."""
+    _bump([SHARED, COUNTY_WIDE])
