@@ -107,3 +107,15 @@ def test_a_project_sweep_shows_the_new_grade(client_for, office, township_a, dep
     sweep_project(project=project, user=office)
     body = _names(c.get(LIST))
     assert "grade-general" in body or "grade-serious" in body
+
+
+def test_a_project_moved_to_another_township_leaves_the_old_townships_list(
+    client_for, inspector_b, township_a, township_b, department
+):
+    project = make_project(township_b, department, name="划错乡镇的工程")
+    c = client_for(inspector_b)
+    assert project.name in _names(c.get(LIST))
+    moved = Project.objects.get(pk=project.pk)  # loaded afresh, as the edit form's instance is
+    moved.township = township_a
+    moved.save()
+    assert project.name not in _names(c.get(LIST))

@@ -21,7 +21,7 @@ from typing import Any
 from django.apps import apps
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 
 from .access import ScopedQuerySet
 from .models import JobStatus
@@ -90,7 +90,7 @@ def _townships_of(instance: models.Model) -> set[int | None]:
     lookup = getattr(manager_qs, "township_lookup", None) if isinstance(manager_qs, ScopedQuerySet) else None
     if not lookup:
         return {None}
-    towns: set[int | None] = set()
+    towns: set[int | None] = set(instance.__dict__.get(_LOADED, ()))  # where it was: it may have moved
     for path in (lookup,) if isinstance(lookup, str) else lookup:
         *hops, last = path.split("__")
         obj: Any = instance
@@ -105,10 +105,32 @@ def _townships_of(instance: models.Model) -> set[int | None]:
     return towns or {None}
 
 
+_LOADED = "_generation_townships"  # the townships a record had when it was loaded or built
+_TOWNSHIP_FIELDS: dict[type[models.Model], tuple[str, ...]] = {}  # model → its own township attnames
+
+
+def _direct_townships(model: type[models.Model]) -> tuple[str, ...]:
+    """The attnames of a model's own township foreign keys among its township lookups (none: reached
+    through another record, which records its own moves)."""
+    manager_qs = model._default_manager.all()
+    lookup = getattr(manager_qs, "township_lookup", None) if isinstance(manager_qs, ScopedQuerySet) else None
+    paths = () if not lookup else (lookup,) if isinstance(lookup, str) else lookup
+    return tuple(f"{p}_id" for p in paths if p and "__" not in p)
+
+
+def _on_load(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    """Remember the record's townships as loaded (never a query: a deferred field is skipped), so a save
+    that moves it to another township also replaces the generation of the one it left."""
+    values = instance.__dict__
+    values[_LOADED] = {values[a] for a in _TOWNSHIP_FIELDS.get(sender, ()) if a in values}
+
+
 def _on_write(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if kwargs.get("raw"):  # loaddata
         return
     invalidate(_townships_of(instance))
+    if sender in _TOWNSHIP_FIELDS:  # from now on it is where it was saved
+        _on_load(sender, instance)
 
 
 def _on_job(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
@@ -120,6 +142,9 @@ def connect() -> None:
     """Called from AccountsConfig.ready() (every model is loaded by then)."""
     for label in WATCHED:
         model = apps.get_model(label)
+        if fields := _direct_townships(model):
+            _TOWNSHIP_FIELDS[model] = fields
+            post_init.connect(_on_load, sender=model, dispatch_uid=f"generations-load-{label}")
         post_save.connect(_on_write, sender=model, dispatch_uid=f"generations-save-{label}")
         post_delete.connect(_on_write, sender=model, dispatch_uid=f"generations-delete-{label}")
     for label in JOBS:
