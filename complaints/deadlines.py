@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagewatch.accounts import generations
 from wagewatch.accounts.models import Role
 from wagewatch.accounts.notifications import notify, recipients
 from wagewatch.lib import config, law
@@ -64,6 +65,8 @@ def mark_deadlines(*, today: datetime.date | None = None) -> dict[str, int]:
         "soon": cases.filter(soon).exclude(deadline_state="soon").update(deadline_state="soon"),
         "cleared": cases.exclude(overdue | soon).exclude(deadline_state="").update(deadline_state=""),
     }
+    if any(counts.values()):  # set-based updates send no signal: the cached pages recompute
+        generations.invalidate([None])
     _notify_deadlines(newly, today)
     return counts
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from projects.selectors import project_for_user
-from wagewatch.accounts import once, roles
+from wagewatch.accounts import generations, once, roles
 from wagewatch.accounts.access import get_for_user, may_work_in
 from wagewatch.accounts.services import reveal_record
 from wagewatch.lib.addresses import client_address
@@ -54,13 +54,23 @@ def complaint_list(request):
     """案件台账: filters, search, pagination."""
     _field_staff(request)
     form, data = _filters(request)
-    rows = selectors.complaint_list(user=request.user, filters=data, sort=request.GET.get("sort", ""))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    detail_url = row_url("complaints:detail")
-    for case in page.object_list:
-        case.detail_url = detail_url(case.pk)  # type: ignore[attr-defined]  # (for the row's link)
-    context = {"form": form, "page": page, "query": page_query(request), "title": _("案件台账")}
+    query = page_query(request)
+
+    def render_table() -> str:
+        """The table and page links: cached (generations.cached_html) per day, since rows count the
+        working days left."""
+        rows = selectors.complaint_list(user=request.user, filters=data, sort=request.GET.get("sort", ""))
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        detail_url = row_url("complaints:detail")
+        for case in page.object_list:
+            case.detail_url = detail_url(case.pk)  # type: ignore[attr-defined]  # (for the row's link)
+        context = {"page": page, "query": query}
+        return render_to_string("complaints/_ledger_table.html", context, request=request)
+
+    today = f"{timezone.localdate():%Y%m%d}"
+    table = generations.cached_html(request, "complaints:ledger", render_table, vary=today)
+    context = {"form": form, "table": table, "query": query, "title": _("案件台账")}
     return render(request, "complaints/list.html", context)
 
 

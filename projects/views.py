@@ -1,12 +1,10 @@
 """Project pages: list, detail tabs, forms and exports (the import pages: views_import.py). Views stay short
 (STYLE.md)."""
 
-import hashlib
 from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,12 +12,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from wagewatch.accounts import access, generations, once
+from wagewatch.accounts import generations, once
 from wagewatch.accounts.models import Department, Township
 from wagewatch.accounts.roles import can_edit_field_work, can_reveal
 from wagewatch.accounts.services import reveal_record
@@ -112,14 +109,10 @@ def project_list(request):
     return render(request, "projects/project_list.html", context)
 
 
-LIST_LIFETIME = 5 * 60  # how long the list may lag behind a write that sends no signal
-
-
 def _list_table(request, clean: dict, query: str) -> str:
-    """The list's table and page links. They depend on what the user may see, the request's parameters and
-    the language only, so they are cached on those and the generations of the townships they show
-    (wagewatch/accounts/generations.py): a save of a project, its contractor, township or department, or a
-    finished import or sweep, shows on the next load. Two queries fewer and no row rendered on a hit."""
+    """The list's table and page links, cached (generations.cached_html): a save of a project, its
+    contractor, township or department, or a finished import or sweep, shows on the next load. Two
+    queries fewer and no row rendered on a hit."""
 
     def render_table() -> str:
         rows = selectors.project_list(user=request.user, filters=clean)
@@ -128,17 +121,7 @@ def _list_table(request, clean: dict, query: str) -> str:
             "projects/_project_table.html", {"page": page, "query": query}, request=request
         )
 
-    where = access.jurisdiction(request.user)
-    if where is None:
-        return render_table()
-    scope, townships = where
-    params = hashlib.sha256(repr(sorted(request.GET.lists())).encode()).hexdigest()[:40]
-    key = f"projects:list:{scope}:{get_language()}:{params}:{generations.stamp(townships)}"
-    html = cache.get(key)
-    if html is None:
-        html = render_table()
-        cache.set(key, html, timeout=LIST_LIFETIME)
-    return mark_safe(html)  # rendered by our template: escaped there
+    return generations.cached_html(request, "projects:list", render_table)
 
 
 @login_required

@@ -14,16 +14,20 @@ IGNORE_EXCEPTIONS), so the pages compute as before.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.apps import apps
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_init, post_save
+from django.http import HttpRequest
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
-from .access import ScopedQuerySet
+from .access import ScopedQuerySet, jurisdiction
 from .models import JobStatus
 
 PREFIX = "gen:"
@@ -65,6 +69,27 @@ def stamp(townships: Iterable[int] | None) -> str:
                 value = cache.get(key) or value
             found[key] = value
     return ".".join(found[k] for k in keys)
+
+
+FRAGMENT_LIFETIME = 5 * 60  # how long a cached fragment may lag behind a write that sends no signal
+
+
+def cached_html(request: HttpRequest, name: str, render: Callable[[], str], *, vary: str = "") -> SafeString:
+    """``render()``, a fragment of a page (a list's table and page links) that depends on nothing but the
+    records the user may see (``access.jurisdiction``), the request's parameters, the language and
+    ``vary`` (the day, for a fragment that counts days), from the cache until a record under it changes.
+    The fragment is our template's output, escaped there."""
+    where = jurisdiction(request.user)
+    if where is None:
+        return mark_safe(render())
+    scope, townships = where
+    params = hashlib.sha256(repr(sorted(request.GET.lists())).encode()).hexdigest()[:40]
+    key = f"{name}:{scope}:{get_language()}:{vary}:{params}:{stamp(townships)}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, timeout=FRAGMENT_LIFETIME)
+    return mark_safe(html)
 
 
 def _bump(keys: list[str]) -> None:
