@@ -9,14 +9,10 @@ from django.utils import timezone
 
 from complaints.models import Complaint
 from tests.complaints.factories import make_complaint
+from tests.pages import page_text
 from tests.projects.factories import make_project
 
 LEDGER = reverse("complaints:list")
-
-
-def _page(response) -> str:
-    """The page without its CSRF tokens (new on every load)."""
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
 
 
 def test_second_load_reads_the_table_from_the_cache(client_for, office, township_a, department,
@@ -29,19 +25,19 @@ def test_second_load_reads_the_table_from_the_cache(client_for, office, township
     # SAVEPOINT, user, profile, unread badge, the filter's townships, RELEASE: no COUNT, no page of rows
     with django_assert_num_queries(6):
         second = c.get(LEDGER)
-    assert _page(second) == _page(first)
+    assert page_text(second) == page_text(first)
 
 
 def test_a_new_and_a_changed_case_show_on_the_next_load(client_for, inspector_a, township_a, department):
     project = make_project(township_a, department)
     case = make_complaint(project=project, respondent_name="甲建筑公司")
     c = client_for(inspector_a)
-    assert "甲建筑公司" in _page(c.get(LEDGER))
+    assert "甲建筑公司" in page_text(c.get(LEDGER))
     make_complaint(project=project, respondent_name="新登记的被投诉单位")
-    assert "新登记的被投诉单位" in _page(c.get(LEDGER))
+    assert "新登记的被投诉单位" in page_text(c.get(LEDGER))
     case.respondent_name = "更正后的单位名称"
     case.save()
-    body = _page(c.get(LEDGER))
+    body = page_text(c.get(LEDGER))
     assert "更正后的单位名称" in body and "甲建筑公司" not in body
 
 
@@ -50,8 +46,11 @@ def test_jurisdictions_never_share_a_table(
 ):
     make_complaint(project=make_project(township_a, department), respondent_name="甲镇的被投诉单位")
     make_complaint(project=make_project(township_b, department), respondent_name="乙镇的被投诉单位")
-    both = _page(client_for(office).get(LEDGER))
-    seen_a, seen_b = _page(client_for(inspector_a).get(LEDGER)), _page(client_for(inspector_b).get(LEDGER))
+    both = page_text(client_for(office).get(LEDGER))
+    seen_a, seen_b = (
+        page_text(client_for(inspector_a).get(LEDGER)),
+        page_text(client_for(inspector_b).get(LEDGER)),
+    )
     assert "甲镇的被投诉单位" in both and "乙镇的被投诉单位" in both
     assert "甲镇的被投诉单位" in seen_a and "乙镇的被投诉单位" not in seen_a
     assert "乙镇的被投诉单位" in seen_b and "甲镇的被投诉单位" not in seen_b
@@ -64,7 +63,7 @@ def test_the_days_left_are_counted_from_the_day_of_the_load(client_for, office, 
     project = make_project(township_a, department)
     make_complaint(project=project, status=Complaint.Status.RECEIVED, accept_due=due)
     c = client_for(office)
-    before = re.findall(r'<span class="due [^"]*">([^<]*)</span>', _page(c.get(LEDGER)))
+    before = re.findall(r'<span class="due [^"]*">([^<]*)</span>', page_text(c.get(LEDGER)))
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: due)
-    after = re.findall(r'<span class="due [^"]*">([^<]*)</span>', _page(c.get(LEDGER)))
+    after = re.findall(r'<span class="due [^"]*">([^<]*)</span>', page_text(c.get(LEDGER)))
     assert before and after == ["今日到期"] != before

@@ -1,12 +1,11 @@
 """The project list's table is cached per jurisdiction, parameters and language, and follows the writes
 under it (projects/views.py ``_list_table``, wagewatch/accounts/generations.py)."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
 from projects.models import Project
+from tests.pages import page_text
 from tests.projects.factories import make_project
 from tests.risk.factories import healthy_project
 
@@ -15,11 +14,6 @@ LIST = reverse("projects:list")
 
 def _names(response) -> str:
     return response.content.decode()
-
-
-def _page(response) -> str:
-    """The page without its CSRF tokens (new on every load)."""
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", _names(response))
 
 
 def test_second_load_reads_the_table_from_the_cache(client_for, office, township_a, department,
@@ -31,7 +25,7 @@ def test_second_load_reads_the_table_from_the_cache(client_for, office, township
     # SAVEPOINT, user, profile, unread badge, townships, departments, RELEASE: no COUNT, no page of rows
     with django_assert_num_queries(7):
         second = c.get(LIST)
-    assert _page(second) == _page(first)
+    assert page_text(second) == page_text(first)
 
 
 def test_a_saved_project_shows_on_the_next_load(client_for, office, township_a, department):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from projects.models import Hazard
 from tests.complaints.factories import make_complaint
 from tests.conftest import make_user
+from tests.pages import page_text
 from tests.reports.factories import county
 from wagewatch.accounts.models import Role
 
@@ -86,22 +87,15 @@ def test_the_desk_of_an_inspector_with_two_townships_follows_both(
     assert _received(client.get(DESK)) == before + 1
 
 
-def _page(response) -> str:
-    """The page without its CSRF tokens (new on every load)."""
-    import re
-
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
-
-
 def test_the_cached_desk_speaks_the_language_of_whoever_loads_it(client_for, office, township_a, department):
     # the figures hold texts translated when they were computed (the problems found, the charts' labels)
     county(3, [township_a], department)
     chinese, english = client_for(office), client_for(office)
     english.post(reverse("set_language"), {"language": "en", "next": "/"})
     chinese.get(DESK)  # computed and cached in Chinese
-    cached = _page(english.get(DESK))
+    cached = page_text(english.get(DESK))
     from wagewatch.accounts.generations import forget_all
 
     forget_all()
-    fresh = _page(english.get(DESK))  # computed in English
+    fresh = page_text(english.get(DESK))  # computed in English
     assert cached == fresh
