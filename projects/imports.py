@@ -168,7 +168,7 @@ def roster_hashes_on_project(*, project: Project, hashes: list[str]) -> set[str]
     found: set[str] = set()
     for chunk in batches(hashes):
         found.update(
-            RosterEntry.objects.filter(project=project, worker__id_number_hash__in=chunk).values_list(
+            RosterEntry.objects.filter(project=project, worker__id_number_hash__any=chunk).values_list(
                 "worker__id_number_hash", flat=True
             )
         )
@@ -231,7 +231,7 @@ def _copy_new_workers(batch: list[dict], *, workers: dict, now, user_id: int | N
     )  # fmt: skip
     copy_rows(Worker._meta.db_table, _WORKER_COLUMNS, values)
     ids = dict(
-        Worker.objects.filter(id_number_hash__in=[r["hash"] for r in fresh]).values_list(
+        Worker.objects.filter(id_number_hash__any=[r["hash"] for r in fresh]).values_list(
             "id_number_hash", "id"
         )
     )
@@ -293,7 +293,7 @@ def known_workers(rows: list[dict]) -> dict[str, Worker]:
     known: dict[str, Worker] = {}
     for chunk in batches([r["hash"] for r in rows]):
         known.update(
-            (w.id_number_hash, w) for w in Worker.objects.filter(id_number_hash__in=chunk).defer("id_number")
+            (w.id_number_hash, w) for w in Worker.objects.filter(id_number_hash__any=chunk).defer("id_number")
         )
     return known
 
@@ -373,14 +373,14 @@ def roster_import_apply(
                 continue
             workers = {hash_: worker.pk for hash_, worker in known.items()}
             on_roster = dict(
-                RosterEntry.objects.filter(project=project, worker_id__in=workers.values()).values_list(
-                    "worker_id", "id"
-                )
+                RosterEntry.objects.filter(
+                    project=project, worker_id__any=list(workers.values())
+                ).values_list("worker_id", "id")
             )
             names = {r["employer"] for r in batch if r["employer"]} - employers.keys()
             if names:
                 employers |= dict.fromkeys(names)
-                employers |= dict(Enterprise.objects.filter(name__in=names).values_list("name", "id"))
+                employers |= dict(Enterprise.objects.filter(name__any=names).values_list("name", "id"))
             c, u = _write_batch(
                 batch,
                 project=project,
