@@ -130,11 +130,12 @@ def roster_check(*, project: Project, rows: list[dict], columns: dict, user) -> 
 
 def roster_check_batch(*, project: Project, batch: list[dict], columns: dict, user, check: Check) -> None:
     """``roster_check`` of a batch of rows (at most IMPORT_BATCH), added to ``check``."""
-    changes = roster_identity_changes(rows=batch, known=known_workers(batch), user=user)
+    known = known_workers(batch)
+    changes = roster_identity_changes(rows=batch, known=known, user=user)
     conflicts = identity_conflict_errors(changes=changes, columns=columns)
     refused = {e["row"] for e in conflicts}
     hashes = [r["hash"] for r in batch if r["row"] not in refused]
-    on_roster = roster_hashes_on_project(project=project, hashes=hashes)
+    on_roster = roster_hashes_on_project(project=project, hashes=hashes, known=known)
     for r in batch:
         r["update"] = r["hash"] in on_roster
     check.errors += conflicts
@@ -163,15 +164,15 @@ def roster_import_confirm(*, job: ImportJob, user) -> ImportJob:
 
 
 # ---------------------------------------------------------------- writes
-def roster_hashes_on_project(*, project: Project, hashes: list[str]) -> set[str]:
-    """ID hashes (of those given) whose workers are already on the project's roster; one query per batch."""
+def roster_hashes_on_project(*, project: Project, hashes: list[str], known: dict[str, Worker]) -> set[str]:
+    """ID hashes (of those given) whose workers are already on the project's roster: only a registered
+    worker can be, so those of ``known`` (``known_workers`` of these hashes) looked up by id; one query per
+    batch, none when it knows none (a roster of new workers)."""
+    ids = {known[h].pk: h for h in hashes if h in known}
     found: set[str] = set()
-    for chunk in batches(hashes):
-        found.update(
-            RosterEntry.objects.filter(project=project, worker__id_number_hash__any=chunk).values_list(
-                "worker__id_number_hash", flat=True
-            )
-        )
+    for chunk in batches(list(ids)):
+        entries = RosterEntry.objects.filter(project=project, worker_id__any=chunk)
+        found.update(ids[worker_id] for worker_id in entries.values_list("worker_id", flat=True))
     return found
 
 
