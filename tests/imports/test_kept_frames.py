@@ -40,6 +40,9 @@ def test_a_changed_byte_or_another_key_is_refused():
         other = pipeline._frame(ROWS)
     with pytest.raises(ValueError, match="not signed"):
         _walk(other)
+    # kept before the key was rotated: read while the former key is a fallback
+    with override_settings(SECRET_KEY="the-new-key-" * 4, SECRET_KEY_FALLBACKS=["another-server-" * 4]):
+        assert _walk(other) == ROWS
 
 
 class Evil:

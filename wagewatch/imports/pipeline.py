@@ -30,6 +30,7 @@ from itertools import islice
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import IO, Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -342,6 +343,17 @@ def _frame(rows: list[dict]) -> bytes:
     return _FRAME_HEAD.pack(len(data), salted_hmac(_FRAME_SALT, data, algorithm="sha256").digest()) + data
 
 
+def _signed(mac: bytes, data: bytes) -> bool:
+    """The frame's MAC is this server's, by SECRET_KEY or (a preview kept before the key changed) one of
+    SECRET_KEY_FALLBACKS."""
+    for secret in (settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", ())):
+        if hmac.compare_digest(
+            mac, salted_hmac(_FRAME_SALT, data, secret=secret, algorithm="sha256").digest()
+        ):
+            return True
+    return False
+
+
 def _unframe(fh: IO[bytes]) -> Iterator[dict]:
     """The rows of the frames from ``fh``'s position to its end; ValueError when a frame is cut short or
     its MAC does not match (the file is not what this server wrote)."""
@@ -352,7 +364,7 @@ def _unframe(fh: IO[bytes]) -> Iterator[dict]:
         data = fh.read(size)
         if len(data) < size:
             raise ValueError("kept rows cut short")
-        if not hmac.compare_digest(mac, salted_hmac(_FRAME_SALT, data, algorithm="sha256").digest()):
+        if not _signed(mac, data):
             raise ValueError("kept rows not signed by this server")
         yield from _KeptUnpickler(io.BytesIO(data)).load()
 
