@@ -16,7 +16,7 @@ from wagewatch.imports.cells import Date, Text, mobile, yes_no
 from wagewatch.imports.kinds import Check, Column, ImportKind, Parsed, Refused, parse
 from wagewatch.imports.pipeline import IMPORT_BATCH, batches
 from wagewatch.lib.cardhash import card_hash
-from wagewatch.lib.copy import copy_rows
+from wagewatch.lib.copy import copy_rows, new_ids
 from wagewatch.lib.fields import encrypter, keyed_hash, keyed_hasher
 from wagewatch.lib.masking import mask_card, mask_id, mask_phone
 from wagewatch.lib.validators import normalise_text, validate_resident_id
@@ -230,12 +230,15 @@ def _copy_new_workers(batch: list[dict], *, workers: dict, now, user_id: int | N
          seal(r["phone"]) if r["phone"] else "", phone_hash(r["phone"]), now]
         for r in fresh
     )  # fmt: skip
-    copy_rows(Worker._meta.db_table, _WORKER_COLUMNS, values)
-    ids = dict(
-        Worker.objects.filter(id_number_hash__any=[r["hash"] for r in fresh]).values_list(
-            "id_number_hash", "id"
-        )
-    )
+    hashes = [r["hash"] for r in fresh]
+    numbers = new_ids(Worker._meta.db_table, len(fresh))  # their ids first (PostgreSQL), else looked up
+    if numbers is not None:
+        rows = ([n, *v] for n, v in zip(numbers, values, strict=True))
+        copy_rows(Worker._meta.db_table, ["id", *_WORKER_COLUMNS], rows)
+        ids = dict(zip(hashes, numbers, strict=True))
+    else:
+        copy_rows(Worker._meta.db_table, _WORKER_COLUMNS, values)
+        ids = dict(Worker.objects.filter(id_number_hash__any=hashes).values_list("id_number_hash", "id"))
     workers.update(ids)
     reason = _("名册导入")
     history = (
