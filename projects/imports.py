@@ -16,7 +16,7 @@ from wagewatch.imports.cells import Date, Text, mobile, yes_no
 from wagewatch.imports.kinds import Check, Column, ImportKind, Parsed, Refused, parse
 from wagewatch.imports.pipeline import IMPORT_BATCH, batches
 from wagewatch.lib.cardhash import card_hash
-from wagewatch.lib.copy import copy_rows
+from wagewatch.lib.copy import copy_rows, new_ids
 from wagewatch.lib.fields import encrypter, keyed_hash, keyed_hasher
 from wagewatch.lib.masking import mask_card, mask_id, mask_phone
 from wagewatch.lib.validators import normalise_text, validate_resident_id
@@ -130,11 +130,12 @@ def roster_check(*, project: Project, rows: list[dict], columns: dict, user) -> 
 
 def roster_check_batch(*, project: Project, batch: list[dict], columns: dict, user, check: Check) -> None:
     """``roster_check`` of a batch of rows (at most IMPORT_BATCH), added to ``check``."""
-    changes = roster_identity_changes(rows=batch, known=known_workers(batch), user=user)
+    known = known_workers(batch)
+    changes = roster_identity_changes(rows=batch, known=known, user=user)
     conflicts = identity_conflict_errors(changes=changes, columns=columns)
     refused = {e["row"] for e in conflicts}
     hashes = [r["hash"] for r in batch if r["row"] not in refused]
-    on_roster = roster_hashes_on_project(project=project, hashes=hashes)
+    on_roster = roster_hashes_on_project(project=project, hashes=hashes, known=known)
     for r in batch:
         r["update"] = r["hash"] in on_roster
     check.errors += conflicts
@@ -163,15 +164,15 @@ def roster_import_confirm(*, job: ImportJob, user) -> ImportJob:
 
 
 # ---------------------------------------------------------------- writes
-def roster_hashes_on_project(*, project: Project, hashes: list[str]) -> set[str]:
-    """ID hashes (of those given) whose workers are already on the project's roster; one query per batch."""
+def roster_hashes_on_project(*, project: Project, hashes: list[str], known: dict[str, Worker]) -> set[str]:
+    """ID hashes (of those given) whose workers are already on the project's roster: only a registered
+    worker can be, so those of ``known`` (``known_workers`` of these hashes) looked up by id; one query per
+    batch, none when it knows none (a roster of new workers)."""
+    ids = {known[h].pk: h for h in hashes if h in known}
     found: set[str] = set()
-    for chunk in batches(hashes):
-        found.update(
-            RosterEntry.objects.filter(project=project, worker__id_number_hash__in=chunk).values_list(
-                "worker__id_number_hash", flat=True
-            )
-        )
+    for chunk in batches(list(ids)):
+        entries = RosterEntry.objects.filter(project=project, worker_id__any=chunk)
+        found.update(ids[worker_id] for worker_id in entries.values_list("worker_id", flat=True))
     return found
 
 
@@ -229,12 +230,15 @@ def _copy_new_workers(batch: list[dict], *, workers: dict, now, user_id: int | N
          seal(r["phone"]) if r["phone"] else "", phone_hash(r["phone"]), now]
         for r in fresh
     )  # fmt: skip
-    copy_rows(Worker._meta.db_table, _WORKER_COLUMNS, values)
-    ids = dict(
-        Worker.objects.filter(id_number_hash__in=[r["hash"] for r in fresh]).values_list(
-            "id_number_hash", "id"
-        )
-    )
+    hashes = [r["hash"] for r in fresh]
+    numbers = new_ids(Worker._meta.db_table, len(fresh))  # their ids first (PostgreSQL), else looked up
+    if numbers is not None:
+        rows = ([n, *v] for n, v in zip(numbers, values, strict=True))
+        copy_rows(Worker._meta.db_table, ["id", *_WORKER_COLUMNS], rows)
+        ids = dict(zip(hashes, numbers, strict=True))
+    else:
+        copy_rows(Worker._meta.db_table, _WORKER_COLUMNS, values)
+        ids = dict(Worker.objects.filter(id_number_hash__any=hashes).values_list("id_number_hash", "id"))
     workers.update(ids)
     reason = _("名册导入")
     history = (
@@ -293,7 +297,7 @@ def known_workers(rows: list[dict]) -> dict[str, Worker]:
     known: dict[str, Worker] = {}
     for chunk in batches([r["hash"] for r in rows]):
         known.update(
-            (w.id_number_hash, w) for w in Worker.objects.filter(id_number_hash__in=chunk).defer("id_number")
+            (w.id_number_hash, w) for w in Worker.objects.filter(id_number_hash__any=chunk).defer("id_number")
         )
     return known
 
@@ -373,14 +377,14 @@ def roster_import_apply(
                 continue
             workers = {hash_: worker.pk for hash_, worker in known.items()}
             on_roster = dict(
-                RosterEntry.objects.filter(project=project, worker_id__in=workers.values()).values_list(
-                    "worker_id", "id"
-                )
+                RosterEntry.objects.filter(
+                    project=project, worker_id__any=list(workers.values())
+                ).values_list("worker_id", "id")
             )
             names = {r["employer"] for r in batch if r["employer"]} - employers.keys()
             if names:
                 employers |= dict.fromkeys(names)
-                employers |= dict(Enterprise.objects.filter(name__in=names).values_list("name", "id"))
+                employers |= dict(Enterprise.objects.filter(name__any=names).values_list("name", "id"))
             c, u = _write_batch(
                 batch,
                 project=project,

@@ -32,16 +32,18 @@ class Worker(models.Model):
         FEMALE = "F", _("女")
 
     id_number = EncryptedCharField(_("公民身份号码"))
-    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # unique by a constraint in Meta, not unique=True: that would add a varchar_pattern_ops twin index on
+    # PostgreSQL (for LIKE, which nothing runs on a hash) that each import row writes, and index the column
+    # in the history table (simple_history indexes a unique field's copy), which nothing filters by
+    id_number_hash = models.CharField(max_length=64, editable=False)
     name = models.CharField(_("姓名"), max_length=50)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"))
     phone = EncryptedCharField(_("联系电话"), blank=True)
-    # keyed hash of the normalised phone (11 digits), for exact search; '' without a phone (also in the
-    # database, so a COPY that names no such column — the benches — still loads)
-    phone_hash = models.CharField(
-        max_length=64, blank=True, default="", db_default="", db_index=True, editable=False
-    )
+    # keyed hash of the normalised phone (11 digits), for exact search (indexed in Meta, without the LIKE
+    # twin db_index=True adds); '' without a phone (also in the database, so a COPY that names no such
+    # column — the benches — still loads)
+    phone_hash = models.CharField(max_length=64, blank=True, default="", db_default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # an identity change records old and new values (phone masked) in its reason, which may pass 100 chars
     history = HistoricalRecords(
@@ -57,6 +59,10 @@ class Worker(models.Model):
     class Meta:
         verbose_name = _("工人")
         verbose_name_plural = _("工人")
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_hash"], name="worker_id_number_hash_unique"),
+        ]
+        indexes = [models.Index(fields=["phone_hash"], name="worker_phone_hash")]
 
     def __str__(self):
         return f"{self.name} {self.masked_id}"
@@ -78,7 +84,8 @@ class RosterEntry(models.Model):
         CASH = "cash", _("现金")
         OTHER = "other", _("其他")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="roster")
+    # no index of its own: roster_worker_once_per_project (project, worker) serves lookups by project
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="roster", db_index=False)
     worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="roster_entries")
     employer = models.ForeignKey(
         Enterprise,

@@ -66,6 +66,20 @@ def test_keyed_hash_is_stable_and_distinct():
     assert keyed_hash("") == ""
 
 
+def test_keyed_hash_is_the_hmac_of_the_derived_key():
+    # the two SHA-256 states of _keyed give what hmac.new gives, for any key length (a longer key than a
+    # block is hashed first) and any text
+    import hmac
+
+    from wagewatch.lib.fields import _hash, _hash_key, _keyed, _keys
+
+    key = _hash_key(_keys()[0])
+    for value in (ID_NUMBER, "13812345678", "张三", "x" * 200):
+        assert keyed_hash(value) == hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+    for key in (b"", b"k", b"k" * 64, b"k" * 65, bytes(range(256))):
+        assert _hash(_keyed(key), ID_NUMBER) == hmac.new(key, ID_NUMBER.encode(), hashlib.sha256).hexdigest()
+
+
 def test_keyed_hash_depends_on_the_first_key_but_is_not_keyed_with_it():
     with override_settings(FIELD_ENCRYPTION_KEYS=[OLD_KEY]):
         old = keyed_hash(ID_NUMBER)

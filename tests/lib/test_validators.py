@@ -278,3 +278,24 @@ def test_any_well_formed_id_validates_and_a_wrong_check_digit_fails(area, born, 
     wrong = number[:17] + ("0" if number[17] != "0" else "1")
     with pytest.raises(ValidationError):
         validate_resident_id(wrong)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["13812345678", "19912345678", "12812345678", "1381234567x", "１３８１２３４５６７８", "138 1234 5678",
+     " 13812345678", "8613812345678", "+8613812345678", "", None, 13812345678, 13812345678.0, "23812345678"],
+)  # fmt: skip
+def test_the_import_mobile_cell_is_validate_mobile(raw):
+    # cells.mobile takes 11 plain digits without validate_mobile: the same number, or the same refusal
+    from django.core.exceptions import ValidationError
+
+    from wagewatch.imports.cells import mobile
+
+    try:
+        expected = validate_mobile(raw) if raw not in (None, "") else ""
+    except ValidationError as exc:
+        with pytest.raises(ValidationError) as found:
+            mobile(raw)
+        assert found.value.messages == exc.messages
+    else:
+        assert mobile(raw) == expected

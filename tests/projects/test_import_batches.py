@@ -13,7 +13,7 @@ from projects.models import RosterEntry, Worker
 from projects.tasks import run_import
 from tests.projects.factories import make_project, make_roster_entry, make_worker, valid_id
 from wagewatch.imports.kinds import BATCH
-from wagewatch.imports.pipeline import KeptRows, _dumps, error_sheet, preview_rows, stored
+from wagewatch.imports.pipeline import KeptRows, PreviewGone, _dumps, error_sheet, preview_rows, stored
 from wagewatch.lib.fields import keyed_hash
 
 HEADER = ("姓名", "身份证号", "手机号码", "进场日期")
@@ -160,3 +160,16 @@ def test_a_preview_with_errors_in_later_batches_keeps_their_cells_and_no_rows(
     assert [number for number, _cells in stored(job).raw] == numbers
     _title, _headers, lines = error_sheet(job, reveal=True)
     assert [line[1:5] for line in lines] == [rows[i] for i in (BATCH, BATCH + 500, 2 * BATCH + 99)]
+
+
+def test_kept_rows_changed_on_disk_are_not_read(township_a, department, inspector_a):
+    project = make_project(township_a, department)
+    job, _parsed = roster_import_preview(
+        project=project, user=inspector_a, filename="r.csv", data=_csv(_rows(3))
+    )
+    with job.file.open("rb") as fh:
+        data = bytearray(fh.read())
+    data[-3] ^= 1  # a byte of the last frame's pickle
+    job.file.save("changed.jsonl", ContentFile(bytes(data)), save=True)
+    with pytest.raises(PreviewGone):
+        list(stored(job).rows)

@@ -3,7 +3,7 @@ from django.contrib.admin import apps as admin_apps
 from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
-from wagewatch.lib import choices
+from wagewatch.lib import choices, lookups
 from wagewatch.lib.checks import wagewatch_values
 
 
@@ -16,6 +16,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # every legal number and operational value read once at start-up (wagewatch/lib/law.py)
         checks.register(wagewatch_values, "wagewatch")
+        # field__any=values: one array parameter on PostgreSQL, __in elsewhere (wagewatch/lib/lookups.py)
+        lookups.install()
         # every model's get_FOO_display from a table per field and language (wagewatch/lib/choices.py)
         choices.install(list(apps.get_models(include_auto_created=True)))
         # cached pages (the desk, the project list) follow the writes under them (generations.py)

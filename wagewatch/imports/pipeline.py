@@ -4,8 +4,9 @@ The job model (``projects.models.ImportJob``) is passed in, never imported: the 
 the ``accounts.models.Job`` fields plus kind, stage (``Stage.PREVIEW``/``CONFIRM``), file, filename, sha256,
 total_rows, created_count, updated_count, error_count, errors, warnings and ignored_columns.
 
-What a preview keeps is one file in the job's ``file`` (JSON lines: the columns and, for the error workbook,
-the rows in error as they were; then a typed row a line); not the upload itself. The preview page, the run
+What a preview keeps is one file in the job's ``file`` (a JSON line: the columns and, for the error workbook,
+the rows in error as they were; then the typed rows: a JSON line each, or for a kind that ``streams``
+signed pickled batches, ``_frame``); not the upload itself. The preview page, the run
 and the error workbook read it, so nothing parses the upload again. It holds personal data: it is deleted
 when the run ends (done or failed), and a preview not confirmed within ``UPLOAD_KEEP`` loses it to the
 hourly cleanup.
@@ -13,9 +14,13 @@ hourly cleanup.
 
 import datetime
 import hashlib
+import hmac
+import io
 import json
 import logging
+import pickle
 import shutil
+import struct
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -25,12 +30,14 @@ from itertools import islice
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import IO, Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from wagewatch.accounts import jobs
@@ -144,14 +151,14 @@ def _preview_streamed(
             if wrong:
                 raw += [(number, values) for number, values in batch if number in wrong]
             elif not parsed.errors and not check.errors:  # rows are kept only for a clean preview
-                typed.write("".join(_dumps(row) + "\n" for row in clean).encode())
+                typed.write(_frame(clean))
                 count += len(clean)
         parsed.raw, parsed.table = raw, None
         job, parsed, check = _keep(
             job, kind, parsed, check, filename=filename, digest=hashlib.sha256(data).hexdigest(),
             typed=(typed, count),
         )  # fmt: skip
-    parsed.rows = KeptRows(job, count) if not job.error_count else []  # type: ignore[assignment]
+    parsed.rows = KeptRows(job, count, FRAMES) if not job.error_count else []  # type: ignore[assignment]
     return job, parsed, check
 
 
@@ -304,17 +311,76 @@ def _loads_lines(lines: list[bytes]) -> list:
     return _DECODER.decode("[" + b",".join(lines).decode() + "]")
 
 
+# The typed rows of a kind that streams, a batch a frame: length, HMAC-SHA256 (keyed by SECRET_KEY) and the
+# pickle of the batch's list of rows; 3-4× cheaper to write and to read than JSON lines with their dates.
+# The file is the server's own (MEDIA_ROOT, never served, deleted when the run ends), written and read by
+# the same release; still, a frame is unpickled only once its MAC is checked, and the unpickler builds
+# nothing but the kept values' types (``_KeptUnpickler``). The header line names the format (``FRAMES``).
+FRAMES = "pickle-hmac-1"
+_FRAME_HEAD = struct.Struct(">I32s")
+_FRAME_SALT = "wagewatch.imports.pipeline.kept-rows"
+_KEPT_TYPES = {
+    ("datetime", "date"): datetime.date,
+    ("datetime", "datetime"): datetime.datetime,
+    ("datetime", "time"): datetime.time,
+    ("datetime", "timedelta"): datetime.timedelta,
+    ("datetime", "timezone"): datetime.timezone,
+    ("decimal", "Decimal"): Decimal,
+}
+
+
+class _KeptUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        try:
+            return _KEPT_TYPES[module, name]
+        except KeyError:
+            raise pickle.UnpicklingError(f"{module}.{name} is not kept by an import preview") from None
+
+
+def _frame(rows: list[dict]) -> bytes:
+    """A batch of typed rows as one signed frame (``_unframe`` reads it)."""
+    data = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+    return _FRAME_HEAD.pack(len(data), salted_hmac(_FRAME_SALT, data, algorithm="sha256").digest()) + data
+
+
+def _signed(mac: bytes, data: bytes) -> bool:
+    """The frame's MAC is this server's, by SECRET_KEY or (a preview kept before the key changed) one of
+    SECRET_KEY_FALLBACKS."""
+    for secret in (settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", ())):
+        if hmac.compare_digest(
+            mac, salted_hmac(_FRAME_SALT, data, secret=secret, algorithm="sha256").digest()
+        ):
+            return True
+    return False
+
+
+def _unframe(fh: IO[bytes]) -> Iterator[dict]:
+    """The rows of the frames from ``fh``'s position to its end; ValueError when a frame is cut short or
+    its MAC does not match (the file is not what this server wrote)."""
+    while head := fh.read(_FRAME_HEAD.size):
+        if len(head) < _FRAME_HEAD.size:
+            raise ValueError("kept rows cut short")
+        size, mac = _FRAME_HEAD.unpack(head)
+        data = fh.read(size)
+        if len(data) < size:
+            raise ValueError("kept rows cut short")
+        if not _signed(mac, data):
+            raise ValueError("kept rows not signed by this server")
+        yield from _KeptUnpickler(io.BytesIO(data)).load()
+
+
 def _pack(parsed: Parsed, out: IO[bytes], *, clean: bool, typed: tuple[IO[bytes], int] | None = None) -> None:
     """What the preview keeps, as JSON lines into ``out`` (a temporary file): first the columns and the rows
     in error as they were, then a typed row a line (none for a preview with errors: it is never run),
     written a batch at a time, never as one string of every row; or, when given ``typed`` (a file of
-    such lines and how many), copied from it."""
+    ``_frame`` batches and how many rows), copied from it."""
     rows = parsed.rows if clean and typed is None else []
     kept = {
         "headers": parsed.headers,
         "mapping": parsed.mapping,
         "columns": parsed.columns,
         "count": len(rows) if typed is None else typed[1] if clean else 0,
+        **({"frames": FRAMES} if typed is not None else {}),  # the rows after the line: _frame's batches
         "raw": parsed.raw,
         "parts": {
             name: {"headers": part.headers, "mapping": part.mapping, "columns": part.columns, "raw": part.raw}
@@ -333,8 +399,8 @@ class KeptRows:
     """The typed rows a preview kept, read from its file a batch at a time each time they are walked (a
     kind that ``streams``): the run holds one batch of them, never every row."""
 
-    def __init__(self, job: AnyImportJob, count: int) -> None:
-        self.job, self.count = job, count
+    def __init__(self, job: AnyImportJob, count: int, frames: str = "") -> None:
+        self.job, self.count, self.frames = job, count, frames
 
     def __len__(self) -> int:
         return self.count
@@ -343,10 +409,16 @@ class KeptRows:
         try:
             with self.job.file.open("rb") as fh:
                 fh.readline()  # the columns
-                # (a File's own iteration starts again from the top); a batch of lines decoded at once
+                if self.frames == FRAMES:
+                    yield from _unframe(fh)
+                    return
+                if self.frames:  # written by another version of this pipeline
+                    raise ValueError(f"kept rows in {self.frames!r}")
+                # JSON lines (a preview kept before the frames): a batch of lines decoded at once (a File's
+                # own iteration starts again from the top)
                 for lines in batches(iter(fh.readline, b"")):
                     yield from _loads_lines(lines)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError) as exc:
             raise PreviewGone(self.job.pk) from exc
 
 
@@ -361,7 +433,7 @@ def stored(job: AnyImportJob) -> Parsed:
             if "rows" in kept:  # a preview kept before rows were written a line each
                 rows: list[dict] | KeptRows = kept["rows"]
             elif getattr(_KINDS.get(job.kind), "streams", False):
-                rows = KeptRows(job, kept["count"])
+                rows = KeptRows(job, kept["count"], kept.get("frames", ""))
             else:
                 rows = [row for lines in batches(iter(fh.readline, b"")) for row in _loads_lines(lines)]
     except (OSError, ValueError) as exc:  # deleted from disk, or not a preview of this pipeline

@@ -29,7 +29,7 @@ _FORMULA_START = ("=", "+", "-", "@")
 _MAX_NUMBER_INPUT = 64
 _MAX_RAW_INPUT = 1000
 _USCC_ALPHABET = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
-_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_MOBILE = MOBILE = re.compile(r"1[3-9][0-9]{9}")  # (ASCII digits: what validate_mobile gives)
 _MOBILE_PREFIX = re.compile(r"^(?:\+86|0086|86)(?=1[0-9]{10}$)")
 
 
