@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple, TypedDict
 
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
@@ -29,6 +30,7 @@ from blacklist.selectors import listed_enterprise_ids
 from complaints.models import EnforcementOrder
 from complaints.selectors import arrears_enterprise_ids
 from projects.models import LabourCostTransfer, Payroll, Project
+from wagewatch.accounts import generations
 from wagewatch.accounts.roles import AnyUser
 from wagewatch.lib import bounds, law
 from wagewatch.lib.amounts import yuan_text
@@ -103,6 +105,21 @@ def _facts(*, on: datetime.date) -> _Facts:
             draws_1y.add(contractor_id)
     blacklisted = set(listed_enterprise_ids(on=on))
     return _Facts(cases_2y | draws_2y, cases_1y | draws_1y, blacklisted)
+
+
+FACTS_LIFETIME = 5 * 60
+
+
+def _facts_cached(*, on: datetime.date) -> _Facts:
+    """``_facts`` for a page (the project page's deposit panel, the deposits list): the county's sets,
+    cached for the day until a case, a deposit entry, a blacklist entry or any other watched record changes
+    (wagewatch/accounts/generations.py); write paths read ``_facts`` itself."""
+    key = f"deposits:facts:{on:%Y%m%d}:{generations.stamp(None)}"
+    facts = cache.get(key)
+    if facts is None:
+        facts = _facts(on=on)
+        cache.set(key, facts, timeout=FACTS_LIFETIME)
+    return facts
 
 
 def _fact_conditions(*, on: datetime.date) -> tuple[Q, Q, Q]:
@@ -260,7 +277,7 @@ def deposit_positions(*, projects_qs: QuerySet[Project], on: datetime.date) -> d
     rows = projects_qs.order_by().values_list(
         "id", "contract_price", "contractor_id", "deposit__balance", "deposit__exempt"
     )
-    facts = _facts(on=on)
+    facts = _facts_cached(on=on)
     letters = (
         Guarantee.objects.in_force(on)
         .filter(deposit__project__in=projects_qs.order_by().values("pk"))
