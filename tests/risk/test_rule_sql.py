@@ -1,0 +1,176 @@
+"""The project-level rules written in SQL (issue 19) find what their ORM versions found (orm_rules.py: the
+composition of projects.obligations the reports read): on generated projects with dates and amounts on either
+side of every cut, on several days, with default and other thresholds, over every active project and over one
+project at a time (a project's sweep, a close-out), on PostgreSQL and SQLite."""
+
+import datetime
+import random
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from blacklist.models import BlacklistEntry, IntegrityGrade
+from complaints.models import Complaint
+from projects.models import Inspection, LabourCostTransfer, Payroll, Project, WageAccount
+from risk.rules import REGISTRY
+from tests.complaints.factories import make_complaint
+from tests.projects.factories import make_enterprise, make_project
+from wagewatch.lib import law
+from wagewatch.lib.periods import month_start, months_before
+
+from .orm_rules import ORM_RULES
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+DAYS = [TODAY, TODAY - 17 * DAY, TODAY - 45 * DAY]  # the days the rules are evaluated on
+
+
+def _near(day: datetime.date) -> list[datetime.date]:
+    return [day - DAY, day, day + DAY]
+
+
+def generate(township, department, n: int = 36) -> list[Project]:
+    """Projects whose data sit on and around each rule's cuts (on each of DAYS)."""
+    rnd = random.Random(19)
+    account_days = law.ACCOUNT_OPEN_DAYS()
+    minimum = law.MINIMUM_WAGE_MONTHLY()
+    contractors = [make_enterprise(name=f"承包{i}") for i in range(6)]
+    year = TODAY.year
+    IntegrityGrade.objects.bulk_create(
+        [
+            IntegrityGrade(enterprise=contractors[0], year=year, computed_grade="C"),
+            IntegrityGrade(enterprise=contractors[1], year=year - 1, computed_grade="C", override_grade=""),
+            IntegrityGrade(
+                enterprise=contractors[2],
+                year=year,
+                computed_grade="C",
+                override_grade="A",
+                override_reason="-",
+            ),
+            IntegrityGrade(
+                enterprise=contractors[3],
+                year=year - 1,
+                computed_grade="A",
+                override_grade="C",
+                override_reason="-",
+            ),
+            IntegrityGrade(enterprise=contractors[4], year=year - 2, computed_grade="C"),
+        ]
+    )
+    for i, (listed, expires, removed) in enumerate(
+        [
+            (TODAY, TODAY + DAY, None),
+            (TODAY - 30 * DAY, TODAY, None),
+            (TODAY - 60 * DAY, TODAY + 99 * DAY, TODAY),
+        ]
+    ):
+        BlacklistEntry.objects.create(
+            enterprise=contractors[(i + 3) % 6], basis_kind="criminal", reason="-", status="listed",
+            listed_on=listed, expires_on=expires, removed_on=removed,
+        )  # fmt: skip
+    cuts = [d - datetime.timedelta(days=account_days) for d in DAYS]
+    transfer_cuts = [months_before(d, k) for d in DAYS for k in (1, 2)]
+    projects = []
+    for i in range(n):
+        start = rnd.choice(
+            [*_near(rnd.choice(transfer_cuts)), TODAY - 400 * DAY, TODAY - 20 * DAY, TODAY + DAY]
+        )
+        project = make_project(
+            township, department,
+            contractor=contractors[i % 6],
+            contract_date=rnd.choice([*_near(rnd.choice(cuts)), start - 30 * DAY]),
+            start_date=start,
+            completed_on=rnd.choice([None, None, None, TODAY, TODAY - 20 * DAY, TODAY + DAY]),
+            notice_board=rnd.random() < 0.5,
+        )  # fmt: skip
+        projects.append(project)
+        if rnd.random() < 0.6:
+            opened = rnd.choice([*_near(TODAY), start, TODAY - 30 * DAY])
+            closed = rnd.choice([None, None, *_near(TODAY), TODAY - 20 * DAY])
+            WageAccount.objects.create(
+                project=project,
+                bank="农行",
+                account_number=f"A{project.pk}",
+                opened_on=opened,
+                closed_on=closed,
+            )
+        transfers = rnd.sample(
+            [*_near(rnd.choice(transfer_cuts)), TODAY + DAY, start, TODAY - 300 * DAY], k=2
+        )
+        LabourCostTransfer.objects.bulk_create(
+            [
+                LabourCostTransfer(
+                    project=project, month=month_start(t), amount=Decimal(1000), transferred_on=t
+                )
+                for t in transfers[: rnd.randrange(0, 3)]
+            ]
+        )
+        payrolls = []
+        for k in rnd.sample(range(0, 16), k=rnd.randrange(0, 10)):
+            month = month_start(TODAY, -k)
+            attended = rnd.choice([0, 1, 10, 20])
+            paid = max(attended - rnd.choice([0, 0, 1, 5]), 0)
+            gross = paid * minimum + rnd.choice(
+                [Decimal("-0.01"), Decimal(0), Decimal("0.01"), Decimal(-500)]
+            )
+            paid_on = rnd.choice([None, *_near(rnd.choice(DAYS)), month_start(month, 1) + 9 * DAY])
+            payrolls.append(
+                Payroll(project=project, month=month, attended=attended, paid=paid,
+                        gross=max(gross, Decimal(0)), net=Decimal(1000), paid_on=paid_on)
+            )  # fmt: skip
+        Payroll.objects.bulk_create(payrolls)
+        Inspection.objects.bulk_create(
+            [
+                Inspection(project=project, date=rnd.choice([*_near(rnd.choice(DAYS)), TODAY - 90 * DAY]),
+                           check_notice_board=rnd.choice([True, False, None]))
+                for _ in range(rnd.randrange(0, 4))
+            ]
+        )  # fmt: skip
+        for _ in range(rnd.randrange(0, 3)):
+            since = datetime.datetime.combine(rnd.choice(DAYS) - 90 * DAY, datetime.time.min)
+            received = timezone.make_aware(since) + rnd.choice(
+                [datetime.timedelta(0), -datetime.timedelta(seconds=1), DAY]
+            )
+            make_complaint(
+                project=project, received_at=received, workers_involved=rnd.randrange(1, 40),
+                status=rnd.choice([s.value for s in Complaint.Status]), closed_on=TODAY,
+            )  # fmt: skip
+    return projects
+
+
+THRESHOLDS = {  # besides each rule's defaults
+    "ACCOUNT_MISSING": [{"days": 0}, {"days": 45}],
+    "TRANSFER_LATE": [{"general_months": 2, "serious_months": 3}, {"general_months": 0, "serious_months": 1}],
+    "PAYROLL_LATE": [{"lookback_months": 3}, {"lookback_months": 1}],
+    "PAYROLL_SHORT": [{"serious_share": "0.5"}],
+    "LOW_PAY": [{"minimum_wage": "2500.00"}],
+    "NOTICE_BOARD": [],
+    "COMPLAINTS": [{"days": 30, "serious_workers": 5}],
+    "BAD_CREDIT": [],
+}
+
+
+def test_the_sql_rules_find_what_the_orm_rules_found(township_a, department):
+    projects = generate(township_a, department)
+    assert set(ORM_RULES) == set(THRESHOLDS)
+    fired = dict.fromkeys(ORM_RULES, 0)
+    for day in DAYS:
+        active = Project.objects.active_on(day).order_by()
+        assert 5 < active.count() < len(projects)
+        for code, orm_rule in ORM_RULES.items():
+            spec = REGISTRY[code]
+            assert spec.func is not None
+            for extra in [{}, *THRESHOLDS[code]]:
+                thresholds = {**spec.thresholds, **extra}
+                expected = orm_rule(active, thresholds, day)
+                assert spec.func(active, thresholds, day) == expected, (code, day, extra)
+                fired[code] += len(expected)
+                for project in projects[:12]:  # one project at a time: its params come after the rule's own
+                    one = Project.objects.active_on(day).filter(pk=project.pk).order_by()
+                    assert spec.func(one, thresholds, day) == orm_rule(one, thresholds, day), (
+                        code,
+                        project.pk,
+                    )
+    assert all(fired.values()), fired  # every rule fired somewhere (and cleared elsewhere: count < all)
