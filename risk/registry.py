@@ -6,14 +6,12 @@ that fails. The rules themselves live in risk/rules/ (see its docstring for how 
 import contextlib
 import contextvars
 import datetime
-import decimal
 import logging
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db import connection
 from django.db.models import QuerySet
 
 from projects.models import Project
@@ -139,40 +137,6 @@ def sql_of(projects: QuerySet[Project]) -> tuple[str, tuple[Any, ...]]:
         sql, params = projects.order_by().values(*PROJECT_COLUMNS).query.sql_with_params()
         found = _compiled[projects] = (sql, tuple(params))
     return found
-
-
-def fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def day_param(value: datetime.date) -> Any:
-    """A date as a statement's parameter (SQLite keeps dates as ISO text)."""
-    return connection.ops.adapt_datefield_value(value)
-
-
-def moment_param(value: datetime.datetime) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def as_day(value: Any) -> datetime.date | None:
-    """A date column as read (SQLite returns ISO text)."""
-    if value is None or isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(value)
-
-
-_FLOATS = decimal.Context(prec=15)
-
-
-def as_decimal(value: Any) -> decimal.Decimal | None:
-    """A numeric value as read, as Django's converters make it (SQLite returns floats and ints)."""
-    if value is None or isinstance(value, decimal.Decimal):
-        return value
-    if isinstance(value, float):
-        return _FLOATS.create_decimal_from_float(value)
-    return decimal.Decimal(value)
 
 
 # ---- how findings show dates ----

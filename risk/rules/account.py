@@ -9,21 +9,9 @@ from django.utils.translation import gettext_lazy
 from projects.models import Project
 from wagewatch.lib import law
 from wagewatch.lib.periods import months_before
+from wagewatch.lib.rawsql import as_day, day_param, fetch
 
-from ..registry import (
-    SERIOUS,
-    Finding,
-    Found,
-    Row,
-    Thresholds,
-    as_day,
-    collect,
-    day_param,
-    day_text,
-    fetch,
-    rule,
-    sql_of,
-)
+from ..registry import SERIOUS, Finding, Found, Row, Thresholds, collect, day_text, rule, sql_of
 
 # obligations.account_overdue_q and account_open_on: contract signed before the cut, no account open today
 ACCOUNT_MISSING_SQL = """

@@ -10,20 +10,9 @@ from django.utils.translation import gettext_lazy
 from complaints.models import Complaint
 from projects.models import Project
 from wagewatch.lib import law
+from wagewatch.lib.rawsql import day_param, fetch, moment_param
 
-from ..registry import (
-    SERIOUS,
-    Finding,
-    Found,
-    Row,
-    Thresholds,
-    collect,
-    day_param,
-    fetch,
-    moment_param,
-    rule,
-    sql_of,
-)
+from ..registry import SERIOUS, Finding, Found, Row, Thresholds, collect, rule, sql_of
 
 # the projects' complaints received since the cut and not closed or refused
 COMPLAINTS_SQL = """

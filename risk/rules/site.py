@@ -7,20 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from projects.models import Project
+from wagewatch.lib.rawsql import as_day, day_param, fetch
 
-from ..registry import (
-    Finding,
-    Found,
-    Row,
-    Thresholds,
-    as_day,
-    collect,
-    day_param,
-    day_text,
-    fetch,
-    rule,
-    sql_of,
-)
+from ..registry import Finding, Found, Row, Thresholds, collect, day_text, rule, sql_of
 
 # obligations.notice_board_posted: as the latest inspection by today found it (obligations.last_inspection),
 # else as registered; kept when not posted

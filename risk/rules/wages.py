@@ -15,22 +15,9 @@ from projects import obligations
 from projects.models import Project
 from wagewatch.lib import law
 from wagewatch.lib.periods import month_start, months_between
+from wagewatch.lib.rawsql import as_day, as_decimal, day_param, fetch
 
-from ..registry import (
-    SERIOUS,
-    Finding,
-    Found,
-    Row,
-    Thresholds,
-    as_day,
-    as_decimal,
-    collect,
-    day_param,
-    fetch,
-    month_text,
-    rule,
-    sql_of,
-)
+from ..registry import SERIOUS, Finding, Found, Row, Thresholds, collect, month_text, rule, sql_of
 
 # the project's latest payroll month paid by today (one a month: payroll_once_per_month), kept when
 # {condition} (on its columns as z.…); {columns} then read for the projects found only

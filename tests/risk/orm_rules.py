@@ -4,6 +4,7 @@ and blacklist.selectors as the reports read them."""
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -17,20 +18,34 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import ExtractMonth, ExtractYear, Greatest
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blacklist.selectors import c_graded_enterprise_ids, listed_enterprise_ids
 from complaints.models import Complaint
+from complaints.selectors import arrears_enterprise_ids
+from deposits.models import ZERO, Guarantee
+from deposits.selectors import (
+    FEN,
+    SLACK,
+    DepositPosition,
+    DepositRisk,
+    DepositTerms,
+    Record,
+    _draws,
+    compute_required,
+    required_share,
+)
 from projects import obligations
 from projects.models import Payroll, Project
 from risk.registry import SERIOUS, Finding, Found, Row, Thresholds, collect, day_text, month_text
 from wagewatch.lib import law
-from wagewatch.lib.periods import month_start, months_before, months_between
+from wagewatch.lib.periods import month_start, months_before, months_between, years_before
 
 
 def account_missing(
@@ -232,6 +247,88 @@ def bad_credit(
         return None, (on_list if r["listed"] else graded) % {"e": r["contractor__name"]}
 
     return collect(rows, build)
+
+
+# ---- deposits.selectors.deposit_risks as the ORM statement it was ----
+
+
+def _fact_conditions(*, on: datetime.date) -> tuple[Q, Q, Q]:
+    """What ``_facts`` reads, as conditions on a project's contractor (arrears in 2 years, in 1 year,
+    blacklisted on ``on``) for one statement over many projects."""
+    since_2y = years_before(on, law.DEPOSIT_RECORD_YEARS())
+    since_1y = years_before(on, law.DEPOSIT_EXEMPT_RECORD_YEARS())
+
+    def arrears(since: datetime.date) -> Q:
+        cases = arrears_enterprise_ids(since=since, until=on)
+        drawn = _draws(since=since, until=on).values("deposit__project__contractor_id")
+        return Q(contractor_id__in=cases) | Q(contractor_id__in=drawn)
+
+    return arrears(since_2y), arrears(since_1y), Q(contractor_id__in=listed_enterprise_ids(on=on))
+
+
+def deposit_risks_orm(
+    *, projects_qs: QuerySet[Project], on: datetime.date, expiring_by: datetime.date
+) -> dict[int, DepositRisk]:
+    """project_id → DepositRisk on ``on`` for the projects of ``projects_qs`` that may be short or hold a
+    letter in force expiring by ``expiring_by``; the others are left out. One statement (the sweep's
+    DEPOSIT_SHORT over every project): the contractor's record and the letters are subqueries, and SQL keeps
+    the projects whose holdings are below a bound a little above what their record's share of the price
+    (``required_share``, with the cap) requires. Each position kept is then priced by ``compute_required``
+    as ``deposit_positions`` prices it, so ``short`` is the same as on the deposits page."""
+    terms = DepositTerms.read()
+    arrears_2y, arrears_1y, blacklisted = _fact_conditions(on=on)
+    share = DecimalField(max_digits=30, decimal_places=12)
+
+    def share_of(record: Record) -> Value:
+        return Value(required_share(record, terms) * SLACK, output_field=share)
+
+    bound: Any = F("contract_price") * Case(
+        When(blacklisted, then=share_of(Record(False, False, True))),
+        When(arrears_2y, then=share_of(Record(True, False, False))),
+        default=share_of(Record(False, False, False)),
+        output_field=share,
+    ) + Value(FEN, output_field=share)
+    if terms.cap is not None:
+        bound = Least(bound, Value(terms.cap + FEN, output_field=share), output_field=share)
+    of_project = Q(deposit_id=OuterRef("deposit__id"))
+    in_force = Guarantee.objects.in_force(on).filter(of_project).order_by().values("deposit_id")
+    unreleased = Guarantee.objects.filter(of_project, released_on__isnull=True)
+    expired = unreleased.filter(valid_to__lt=on).order_by().values("deposit_id")
+    rows = (
+        projects_qs.order_by()
+        .annotate(
+            arrears_2y=ExpressionWrapper(arrears_2y, output_field=BooleanField()),
+            arrears_1y=ExpressionWrapper(arrears_1y, output_field=BooleanField()),
+            blacklisted=ExpressionWrapper(blacklisted, output_field=BooleanField()),
+            letters=Subquery(in_force.annotate(v=Sum("amount")).values("v")),
+            letters_to=Subquery(in_force.annotate(v=Max("valid_to")).values("v")),
+            expired_on=Subquery(expired.annotate(v=Max("valid_to")).values("v")),
+        )
+        .alias(
+            exempt=Coalesce("deposit__exempt", Value(False)),
+            held=Coalesce("deposit__balance", Value(ZERO)) + Coalesce("letters", Value(ZERO)),
+            bound=bound,
+        )
+        .filter(Q(exempt=False, held__lt=F("bound")) | Q(letters_to__lte=expiring_by))
+        .values_list(
+            "pk", "contract_price", "deposit__balance", "deposit__exempt", "arrears_2y", "arrears_1y",
+            "blacklisted", "letters", "letters_to", "expired_on",
+        )
+    )  # fmt: skip
+    risks = {}
+    for pk, price, balance, exempt, a2, a1, listed, total, valid_to, expired_on in rows:
+        amount, _reasons, _proposed = compute_required(
+            price, Record(bool(a2), bool(a1), bool(listed)), terms, explain=False
+        )
+        position = DepositPosition(
+            required=amount,
+            cash_balance=balance if balance is not None else ZERO,
+            guarantee_amount=total or ZERO,
+            guarantee_valid_to=valid_to,
+            exempt=bool(exempt),
+        )
+        risks[pk] = DepositRisk(position, expired_on)
+    return risks
 
 
 ORM_RULES = {

@@ -12,14 +12,16 @@ from django.utils import timezone
 
 from blacklist.models import BlacklistEntry, IntegrityGrade
 from complaints.models import Complaint
+from deposits.models import DepositEntry, Guarantee, WageDeposit
+from deposits.selectors import FEN, DepositTerms, Record, compute_required, deposit_risks
 from projects.models import Inspection, LabourCostTransfer, Payroll, Project, WageAccount
 from risk.rules import REGISTRY
 from tests.complaints.factories import make_complaint
 from tests.projects.factories import make_enterprise, make_project
 from wagewatch.lib import law
-from wagewatch.lib.periods import month_start, months_before
+from wagewatch.lib.periods import month_start, months_before, years_before
 
-from .orm_rules import ORM_RULES
+from .orm_rules import ORM_RULES, deposit_risks_orm
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -31,12 +33,12 @@ def _near(day: datetime.date) -> list[datetime.date]:
     return [day - DAY, day, day + DAY]
 
 
-def generate(township, department, n: int = 36) -> list[Project]:
+def generate(township, department, n: int = 36, firms: int = 6) -> list[Project]:
     """Projects whose data sit on and around each rule's cuts (on each of DAYS)."""
     rnd = random.Random(19)
     account_days = law.ACCOUNT_OPEN_DAYS()
     minimum = law.MINIMUM_WAGE_MONTHLY()
-    contractors = [make_enterprise(name=f"承包{i}") for i in range(6)]
+    contractors = [make_enterprise(name=f"承包{i}") for i in range(max(firms, 6))]
     year = TODAY.year
     IntegrityGrade.objects.bulk_create(
         [
@@ -79,7 +81,7 @@ def generate(township, department, n: int = 36) -> list[Project]:
         )
         project = make_project(
             township, department,
-            contractor=contractors[i % 6],
+            contractor=contractors[i % len(contractors)],
             contract_date=rnd.choice([*_near(rnd.choice(cuts)), start - 30 * DAY]),
             start_date=start,
             completed_on=rnd.choice([None, None, None, TODAY, TODAY - 20 * DAY, TODAY + DAY]),
@@ -174,3 +176,66 @@ def test_the_sql_rules_find_what_the_orm_rules_found(township_a, department):
                         project.pk,
                     )
     assert all(fired.values()), fired  # every rule fired somewhere (and cleared elsewhere: count < all)
+
+
+def _deposits(projects: list[Project], rnd: random.Random) -> None:
+    """Deposits on and around their required amounts, letters on and around the days, and the contractors'
+    records (closed cases, draws) on and around the 1- and 2-year look-backs."""
+    terms = DepositTerms.read()
+    for i, project in enumerate(projects):
+        if i % 7 == 6:
+            continue  # no deposit row
+        required, _reasons, _exempt = compute_required(
+            project.contract_price, Record(False, False, False), terms
+        )
+        balance = max(required * rnd.choice([0, 1, 2, 3]) + rnd.choice([-FEN, 0, FEN]), Decimal(0))
+        exempt = rnd.random() < 0.1
+        deposit = WageDeposit.objects.create(
+            project=project, balance=balance, exempt=exempt, exemption_reason="小额工程" if exempt else ""
+        )
+        for _ in range(rnd.randrange(0, 3)):
+            to = rnd.choice([*_near(rnd.choice(DAYS)), TODAY + 30 * DAY, TODAY + 200 * DAY, None])
+            released = rnd.choice([None, None, TODAY - 20 * DAY])
+            amount = max(required * rnd.choice([Decimal(1), Decimal("0.5")]), Decimal(1))
+            since = rnd.choice([None, TODAY - 400 * DAY, min(TODAY - 16 * DAY, to)]) if to else None
+            Guarantee.objects.create(
+                deposit=deposit, issuer_kind="bank", amount=amount, valid_from=since, valid_to=to,
+                released_on=released,
+            )  # fmt: skip
+        # the contractor's record (one contractor a project here) on a look-back's first day or the day before
+        kind, years, before = i % 6, 1 + i // 6 % 2, DAY * (i // 12 % 2)
+        first = years_before(DAYS[i % 3], years) - before
+        if kind in (1, 2, 3):
+            make_complaint(
+                project=project, status=Complaint.Status.CLOSED, closed_on=first,
+                amount_recovered=Decimal(1000 if kind == 1 else 0),
+                outcome=Complaint.Outcome.INVESTIGATED if kind == 2 else Complaint.Outcome.MEDIATED,
+            )  # fmt: skip
+        elif kind == 4:
+            DepositEntry.objects.create(
+                deposit=deposit, kind=DepositEntry.Kind.DRAWN, amount=Decimal(100), opening=True, date=first
+            )
+
+
+@pytest.mark.parametrize("cap", [None, Decimal("30000")])
+def test_deposit_risks_in_sql_find_what_the_orm_statement_found(cap, settings, township_a, department):
+    settings.WAGEWATCH = {**settings.WAGEWATCH, "DEPOSIT_CAP": cap}
+    rnd = random.Random(4)
+    projects = generate(township_a, department, n=40, firms=40)
+    for project in projects:
+        project.contract_price = Decimal(rnd.choice(["5000000.00", "1234567.89", "5000000.00", "0.00"]))
+        project.save(update_fields=["contract_price"])
+    _deposits(projects, rnd)
+    found = 0
+    for day in DAYS:
+        for by in [day, day + 30 * DAY]:
+            active = Project.objects.active_on(day).order_by()
+            expected = deposit_risks_orm(projects_qs=active, on=day, expiring_by=by)
+            assert deposit_risks(projects_qs=active, on=day, expiring_by=by) == expected, (day, by)
+            found += len(expected)
+            for project in projects[:10]:
+                one = Project.objects.active_on(day).filter(pk=project.pk).order_by()
+                assert deposit_risks(projects_qs=one, on=day, expiring_by=by) == deposit_risks_orm(
+                    projects_qs=one, on=day, expiring_by=by
+                )
+    assert found
