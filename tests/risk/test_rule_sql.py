@@ -15,12 +15,16 @@ from complaints.models import Complaint
 from deposits.models import DepositEntry, Guarantee, WageDeposit
 from deposits.selectors import FEN, DepositTerms, Record, compute_required, deposit_risks
 from projects.models import Inspection, LabourCostTransfer, Payroll, Project, WageAccount
-from risk.rules import REGISTRY
+from risk.rules import REGISTRY, paylines
 from tests.complaints.factories import make_complaint
-from tests.projects.factories import make_enterprise, make_project
+from tests.projects.factories import make_enterprise, make_project, make_roster_entry
+from tests.wages.factories import CARD
+from wages.models import PayLine
 from wagewatch.lib import law
+from wagewatch.lib.cardhash import card_hash
 from wagewatch.lib.periods import month_start, months_before, years_before
 
+from . import orm_paylines
 from .orm_rules import ORM_RULES, deposit_risks_orm
 
 pytestmark = pytest.mark.django_db
@@ -238,4 +242,54 @@ def test_deposit_risks_in_sql_find_what_the_orm_statement_found(cap, settings, t
                 assert deposit_risks(projects_qs=one, on=day, expiring_by=by) == deposit_risks_orm(
                     projects_qs=one, on=day, expiring_by=by
                 )
+    assert found
+
+
+def _pay_lines(projects: list[Project], rnd: random.Random) -> None:
+    """Lines of every kind the five rules read, on and around their cuts (paydays, grace, repay days)."""
+    cards = [card_hash(CARD), card_hash("6222020000000000001"), ""]
+    for project in projects[:24]:
+        Project.objects.filter(pk=project.pk).update(payday=rnd.choice([1, 5, 15, 28]))
+        for _ in range(rnd.randrange(1, 4)):
+            entry = make_roster_entry(project, card_hash=rnd.choice(cards))
+            for k in rnd.sample(range(0, 5), k=rnd.randrange(1, 4)):
+                due = rnd.choice([Decimal("6000.00"), None])
+                PayLine.objects.create(
+                    entry=entry, project=project, month=month_start(TODAY, -k),
+                    days=rnd.choice([Decimal(22), Decimal(0), None]), due=due,
+                    deductions=rnd.choice([Decimal(0), Decimal("100.00")]),
+                    net=rnd.choice([Decimal("6000.00"), Decimal("4500.00"), Decimal(0), None]),
+                    paid_on=rnd.choice([None, *_near(rnd.choice(DAYS) - 5 * DAY), TODAY + DAY]),
+                    via_account=rnd.choice([True, False, None]), card_hash=rnd.choice(cards),
+                    bank_status=rnd.choice(["ok", "ok", "failed", ""]), source=PayLine.Source.BANK,
+                )  # fmt: skip
+
+
+PAYLINE_THRESHOLDS = [{}, {"days": 3, "lookback_months": 1, "serious_workers": 2}]
+
+
+@pytest.mark.parametrize("grace", [0, 2])
+def test_the_pay_line_statement_in_sql_finds_what_the_orm_one_found(grace, settings, township_a, department):
+    settings.WAGEWATCH = {**settings.WAGEWATCH, "WAGE_PAY_GRACE_DAYS": grace}
+    rnd = random.Random(16)
+    projects = generate(township_a, department, n=28)
+    _pay_lines(projects, rnd)
+    found = 0
+    for day in [*DAYS, TODAY - 5 * DAY]:
+        active = Project.objects.active_on(day).order_by()
+        for extra in PAYLINE_THRESHOLDS:
+            wanted = {code: {**REGISTRY[code].thresholds, **extra} for code in orm_paylines._LINES}
+            expected = orm_paylines.evaluate_many(active, wanted, day)
+            assert paylines.evaluate_many(active, wanted, day) == expected, (day, extra)
+            found += sum(len(findings) for findings, _failed in expected.values())
+            for project in projects[:8]:
+                one = Project.objects.active_on(day).filter(pk=project.pk).order_by()
+                for code, thresholds in wanted.items():
+                    func = REGISTRY[code].func
+                    assert func is not None
+                    assert func(one, thresholds, day) == orm_paylines.worker_findings(
+                        orm_paylines._worker_rows([orm_paylines._LINES[code](one, thresholds, day)])[0],
+                        thresholds,
+                        orm_paylines._LINES[code](one, thresholds, day).summary,
+                    ), (code, project.pk)
     assert found
