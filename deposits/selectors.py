@@ -9,21 +9,11 @@ from typing import Any, NamedTuple, TypedDict
 
 from django.core.cache import cache
 from django.db.models import (
-    BooleanField,
-    Case,
-    DecimalField,
-    ExpressionWrapper,
-    F,
     Max,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext as _
 
 from blacklist.selectors import listed_enterprise_ids
@@ -32,7 +22,7 @@ from complaints.selectors import arrears_enterprise_ids
 from projects.models import LabourCostTransfer, Payroll, Project
 from wagewatch.accounts import generations
 from wagewatch.accounts.roles import AnyUser
-from wagewatch.lib import bounds, law
+from wagewatch.lib import bounds, law, rawsql
 from wagewatch.lib.amounts import yuan_text
 from wagewatch.lib.periods import month_starts, years_before
 from wagewatch.lib.sorting import Columns, sorted_by
@@ -120,20 +110,6 @@ def _facts_cached(*, on: datetime.date) -> _Facts:
         facts = _facts(on=on)
         cache.set(key, facts, timeout=FACTS_LIFETIME)
     return facts
-
-
-def _fact_conditions(*, on: datetime.date) -> tuple[Q, Q, Q]:
-    """What ``_facts`` reads, as conditions on a project's contractor (arrears in 2 years, in 1 year,
-    blacklisted on ``on``) for one statement over many projects."""
-    since_2y = years_before(on, law.DEPOSIT_RECORD_YEARS())
-    since_1y = years_before(on, law.DEPOSIT_EXEMPT_RECORD_YEARS())
-
-    def arrears(since: datetime.date) -> Q:
-        cases = arrears_enterprise_ids(since=since, until=on)
-        drawn = _draws(since=since, until=on).values("deposit__project__contractor_id")
-        return Q(contractor_id__in=cases) | Q(contractor_id__in=drawn)
-
-    return arrears(since_2y), arrears(since_1y), Q(contractor_id__in=listed_enterprise_ids(on=on))
 
 
 @dataclass(frozen=True)
@@ -313,68 +289,79 @@ class DepositRisk(NamedTuple):
 SLACK = Decimal("1.000001")  # the SQL bound only narrows: a little above the required amount, never below
 
 
+# what _facts reads, in SQL for one statement over many projects: a contractor's arrears record since a day
+# (a closed case against it with money recovered or outcome 立案查处 / 移送公安,
+# complaints.selectors.arrears_enterprise_ids; or a draw on one of its projects' deposits, _draws) and the
+# blacklist on the day (listed_enterprise_ids)
+_ARREARS_SQL = """(p.contractor_id IN (SELECT c.respondent_id FROM complaints_complaint c
+    WHERE c.status = 'closed' AND c.closed_on >= %s AND c.closed_on <= %s AND c.respondent_id IS NOT NULL
+    AND (c.amount_recovered > 0 OR c.outcome IN ('investigated', 'criminal')))
+  OR p.contractor_id IN (SELECT dp.contractor_id FROM deposits_depositentry e
+    JOIN deposits_wagedeposit dd ON dd.id = e.deposit_id JOIN projects_project dp ON dp.id = dd.project_id
+    WHERE e.kind = 'drawn' AND e.date >= %s AND e.date <= %s))"""
+_LISTED_SQL = """p.contractor_id IN (SELECT b.enterprise_id FROM blacklist_blacklistentry b
+    WHERE (b.removed_on IS NULL OR b.removed_on > %s) AND b.listed_on <= %s AND b.expires_on > %s)"""
+# Guarantee.objects.in_force(on), and the unreleased letters expired before it
+_LETTERS_SQL = """FROM deposits_guarantee g WHERE g.deposit_id = d.id AND g.released_on IS NULL
+    AND (g.valid_from IS NULL OR g.valid_from <= %s) AND (g.valid_to IS NULL OR g.valid_to >= %s)"""
+DEPOSIT_RISKS_SQL = f"""
+SELECT id, contract_price, balance, exempt, arrears_2y, arrears_1y, blacklisted, letters, letters_to,
+  expired_on FROM (
+  SELECT y.*, COALESCE(balance, 0) + COALESCE(letters, 0) AS held,
+    contract_price * CASE WHEN blacklisted = 1 THEN CAST(%s AS NUMERIC) WHEN arrears_2y = 1
+      THEN CAST(%s AS NUMERIC) ELSE CAST(%s AS NUMERIC) END + 0.01 AS bound
+  FROM (
+    SELECT p.id, p.contract_price, d.balance, d.exempt,
+      CASE WHEN {_ARREARS_SQL} THEN 1 ELSE 0 END AS arrears_2y,
+      CASE WHEN {_ARREARS_SQL} THEN 1 ELSE 0 END AS arrears_1y,
+      CASE WHEN {_LISTED_SQL} THEN 1 ELSE 0 END AS blacklisted,
+      (SELECT SUM(g.amount) {_LETTERS_SQL}) AS letters,
+      (SELECT MAX(g.valid_to) {_LETTERS_SQL}) AS letters_to,
+      (SELECT MAX(g.valid_to) FROM deposits_guarantee g WHERE g.deposit_id = d.id AND g.released_on IS NULL
+        AND g.valid_to < %s) AS expired_on
+    FROM ({{projects}}) p LEFT JOIN deposits_wagedeposit d ON d.project_id = p.id) y) x
+WHERE (NOT COALESCE(exempt, FALSE) AND held < bound{{capped}}) OR letters_to <= %s
+"""
+
+
 def deposit_risks(
     *, projects_qs: QuerySet[Project], on: datetime.date, expiring_by: datetime.date
 ) -> dict[int, DepositRisk]:
     """project_id → DepositRisk on ``on`` for the projects of ``projects_qs`` that may be short or hold a
     letter in force expiring by ``expiring_by``; the others are left out. One statement (the sweep's
-    DEPOSIT_SHORT over every project): the contractor's record and the letters are subqueries, and SQL keeps
-    the projects whose holdings are below a bound a little above what their record's share of the price
-    (``required_share``, with the cap) requires. Each position kept is then priced by ``compute_required``
-    as ``deposit_positions`` prices it, so ``short`` is the same as on the deposits page."""
+    DEPOSIT_SHORT over every project), written in SQL (issue 19: the ORM's took longer to build than to
+    run): the contractor's record and the letters are subqueries, and SQL keeps the projects whose holdings
+    are below a bound a little above what their record's share of the price (``required_share``, with the
+    cap) requires. Each position kept is then priced by ``compute_required`` as ``deposit_positions``
+    prices it, so ``short`` is the same as on the deposits page."""
     terms = DepositTerms.read()
-    arrears_2y, arrears_1y, blacklisted = _fact_conditions(on=on)
-    share = DecimalField(max_digits=30, decimal_places=12)
-
-    def share_of(record: Record) -> Value:
-        return Value(required_share(record, terms) * SLACK, output_field=share)
-
-    bound: Any = F("contract_price") * Case(
-        When(blacklisted, then=share_of(Record(False, False, True))),
-        When(arrears_2y, then=share_of(Record(True, False, False))),
-        default=share_of(Record(False, False, False)),
-        output_field=share,
-    ) + Value(FEN, output_field=share)
-    if terms.cap is not None:
-        bound = Least(bound, Value(terms.cap + FEN, output_field=share), output_field=share)
-    of_project = Q(deposit_id=OuterRef("deposit__id"))
-    in_force = Guarantee.objects.in_force(on).filter(of_project).order_by().values("deposit_id")
-    unreleased = Guarantee.objects.filter(of_project, released_on__isnull=True)
-    expired = unreleased.filter(valid_to__lt=on).order_by().values("deposit_id")
-    rows = (
-        projects_qs.order_by()
-        .annotate(
-            arrears_2y=ExpressionWrapper(arrears_2y, output_field=BooleanField()),
-            arrears_1y=ExpressionWrapper(arrears_1y, output_field=BooleanField()),
-            blacklisted=ExpressionWrapper(blacklisted, output_field=BooleanField()),
-            letters=Subquery(in_force.annotate(v=Sum("amount")).values("v")),
-            letters_to=Subquery(in_force.annotate(v=Max("valid_to")).values("v")),
-            expired_on=Subquery(expired.annotate(v=Max("valid_to")).values("v")),
-        )
-        .alias(
-            exempt=Coalesce("deposit__exempt", Value(False)),
-            held=Coalesce("deposit__balance", Value(ZERO)) + Coalesce("letters", Value(ZERO)),
-            bound=bound,
-        )
-        .filter(Q(exempt=False, held__lt=F("bound")) | Q(letters_to__lte=expiring_by))
-        .values_list(
-            "pk", "contract_price", "deposit__balance", "deposit__exempt", "arrears_2y", "arrears_1y",
-            "blacklisted", "letters", "letters_to", "expired_on",
-        )
+    day = rawsql.day_param(on)
+    since_2y = rawsql.day_param(years_before(on, law.DEPOSIT_RECORD_YEARS()))
+    since_1y = rawsql.day_param(years_before(on, law.DEPOSIT_EXEMPT_RECORD_YEARS()))
+    records = (Record(False, False, True), Record(True, False, False), Record(False, False, False))
+    shares = [required_share(record, terms) * SLACK for record in records]  # blacklisted, arrears, clean
+    capped, cap = ("", []) if terms.cap is None else (" AND held < CAST(%s AS NUMERIC)", [terms.cap + FEN])
+    projects_sql, projects_params = (
+        projects_qs.order_by().values("id", "contract_price", "contractor_id").query.sql_with_params()
+    )
+    rows = rawsql.fetch(
+        DEPOSIT_RISKS_SQL.format(projects=projects_sql, capped=capped),
+        [*shares, since_2y, day, since_2y, day, since_1y, day, since_1y, day, day, day, day,
+         day, day, day, day, day, *projects_params, *cap, rawsql.day_param(expiring_by)],
     )  # fmt: skip
     risks = {}
     for pk, price, balance, exempt, a2, a1, listed, total, valid_to, expired_on in rows:
         amount, _reasons, _proposed = compute_required(
-            price, Record(bool(a2), bool(a1), bool(listed)), terms, explain=False
+            rawsql.as_decimal(price, 2), Record(bool(a2), bool(a1), bool(listed)), terms, explain=False
         )
         position = DepositPosition(
             required=amount,
-            cash_balance=balance if balance is not None else ZERO,
-            guarantee_amount=total or ZERO,
-            guarantee_valid_to=valid_to,
+            cash_balance=rawsql.as_decimal(balance, 2) if balance is not None else ZERO,
+            guarantee_amount=rawsql.as_decimal(total) or ZERO,
+            guarantee_valid_to=rawsql.as_day(valid_to),
             exempt=bool(exempt),
         )
-        risks[pk] = DepositRisk(position, expired_on)
+        risks[pk] = DepositRisk(position, rawsql.as_day(expired_on))
     return risks
 
 

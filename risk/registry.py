@@ -7,6 +7,7 @@ import contextlib
 import contextvars
 import datetime
 import logging
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -113,6 +114,28 @@ def collect(rows: Iterable[Row], build: Callable[[Row], Found]) -> dict[int, Fin
             continue
         if result is not None:
             found[row["pk"]] = Finding(*result)
+    return found
+
+
+# ---- rules written in SQL ----
+#
+# The project-level rules are hand-written statements (portable to SQLite), not ORM querysets: Django spent
+# more time building and compiling a rule's queryset than PostgreSQL spent running it (issue 19). Each is
+# checked against the ORM composition of projects.obligations it restates (tests/risk/test_rule_sql.py).
+
+# the columns of a project the rules read (sql_of's derived table)
+PROJECT_COLUMNS = ("id", "start_date", "contract_date", "notice_board", "contractor_id")
+_compiled: "weakref.WeakKeyDictionary[QuerySet[Project], tuple[str, tuple[Any, ...]]]"
+_compiled = weakref.WeakKeyDictionary()
+
+
+def sql_of(projects: QuerySet[Project]) -> tuple[str, tuple[Any, ...]]:
+    """``projects`` as (SQL, params) of a derived table of PROJECT_COLUMNS, for ``FROM ({sql}) p``: compiled
+    once for a queryset however many rules read it (a simple subquery the planner pulls up: no self-join)."""
+    found = _compiled.get(projects)
+    if found is None:
+        sql, params = projects.order_by().values(*PROJECT_COLUMNS).query.sql_with_params()
+        found = _compiled[projects] = (sql, tuple(params))
     return found
 
 

@@ -109,9 +109,15 @@ def fell_due_before(on: datetime.date) -> Q:
     With E = on − grace in month Y: a line of a month before Y−1 fell due in a month before Y; a line of
     month Y−1 falls due on day min(payday, length of Y) of Y, which is before E exactly when payday < E.day.
     """
+    previous, day = fell_due_cut(on)
+    return Q(month__lt=previous) | Q(month=previous, project__payday__lt=day)
+
+
+def fell_due_cut(on: datetime.date) -> tuple[datetime.date, int]:
+    """fell_due_before's month Y−1 and E.day: a line fell due before ``on`` when its month is before the
+    first, or is the first and the project's payday is before the second."""
     cut = on - datetime.timedelta(days=grace_days())
-    previous = (cut.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    return Q(month__lt=previous) | Q(month=previous, project__payday__lt=cut.day)
+    return (cut.replace(day=1) - datetime.timedelta(days=1)).replace(day=1), cut.day
 
 
 def _paid(on: datetime.date) -> Case:

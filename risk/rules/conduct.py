@@ -2,17 +2,24 @@
 
 import datetime
 
-from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from blacklist.selectors import c_graded_enterprise_ids, listed_enterprise_ids
 from complaints.models import Complaint
 from projects.models import Project
 from wagewatch.lib import law
+from wagewatch.lib.rawsql import day_param, fetch, moment_param
 
-from ..registry import SERIOUS, Finding, Found, Row, Thresholds, collect, rule
+from ..registry import SERIOUS, Finding, Found, Row, Thresholds, collect, rule, sql_of
+
+# the projects' complaints received since the cut and not closed or refused
+COMPLAINTS_SQL = """
+SELECT c.project_id, COUNT(*), MAX(c.workers_involved) FROM complaints_complaint c
+WHERE c.project_id IN (SELECT p.id FROM ({projects}) p) AND c.received_at >= %s AND c.status NOT IN (%s, %s)
+GROUP BY c.project_id
+"""
 
 
 @rule(
@@ -30,15 +37,10 @@ def complaints(
         days=int(thresholds["days"])
     )
     big = int(thresholds["serious_workers"])
-    rows = (
-        Complaint.objects.filter(project__in=projects.values("pk"), received_at__gte=since)
-        .exclude(status__in=[Complaint.Status.CLOSED, Complaint.Status.REFUSED])
-        .values("project_id")
-        # each row names its project "pk", as collect() reads it (the stubs refuse an annotation named pk)
-        .annotate(pk=F("project_id"), n=Count("pk"), top=Max("workers_involved"))  # type: ignore[no-redef]
-        .values("pk", "n", "top")
-        .order_by()
-    )
+    projects_sql, params = sql_of(projects)
+    ended = [Complaint.Status.CLOSED.value, Complaint.Status.REFUSED.value]
+    found = fetch(COMPLAINTS_SQL.format(projects=projects_sql), [*params, moment_param(since), *ended])
+    rows = ({"pk": pk, "n": n, "top": top} for pk, n, top in found)
 
     text = _("近%(d)s天有%(n)s件欠薪投诉未办结（最多涉及%(w)s人）")
 
@@ -47,6 +49,19 @@ def complaints(
         return level, text % {"d": thresholds["days"], "n": r["n"], "w": r["top"]}
 
     return collect(rows, build)
+
+
+# blacklist.selectors.listed_enterprise_ids (BlacklistEntry.objects.listed_on) and c_graded_enterprise_ids
+# (_EFFECTIVE_C: the override grade first) of this year or the last
+_LISTED = """SELECT b.enterprise_id FROM blacklist_blacklistentry b
+  WHERE (b.removed_on IS NULL OR b.removed_on > %s) AND b.listed_on <= %s AND b.expires_on > %s"""
+BAD_CREDIT_SQL = f"""
+SELECT p.id, CASE WHEN p.contractor_id IN ({_LISTED}) THEN 1 ELSE 0 END, e.name
+FROM ({{projects}}) p JOIN projects_enterprise e ON e.id = p.contractor_id
+WHERE (p.contractor_id IN ({_LISTED}) OR p.contractor_id IN (
+  SELECT g.enterprise_id FROM blacklist_integritygrade g WHERE g.year IN (%s, %s)
+  AND (g.override_grade = 'C' OR (g.override_grade = '' AND g.computed_grade = 'C'))))
+"""
 
 
 @rule(
@@ -58,15 +73,13 @@ def complaints(
 def bad_credit(
     projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date
 ) -> dict[int, Finding]:
-    listed = listed_enterprise_ids(on=today)
-    graded_c = Q(contractor_id__in=c_graded_enterprise_ids(year=today.year)) | Q(
-        contractor_id__in=c_graded_enterprise_ids(year=today.year - 1)
+    projects_sql, params = sql_of(projects)
+    on = day_param(today)
+    listed = [on, on, on]
+    found = fetch(
+        BAD_CREDIT_SQL.format(projects=projects_sql), [*listed, *params, *listed, today.year, today.year - 1]
     )
-    rows = (
-        projects.filter(Q(contractor_id__in=listed) | graded_c)
-        .annotate(listed=Case(When(contractor_id__in=listed, then=Value(True)), default=Value(False)))
-        .values("pk", "listed", "contractor__name")
-    )
+    rows = ({"pk": pk, "listed": bool(on_list), "contractor__name": name} for pk, on_list, name in found)
 
     on_list, graded = _("总承包单位%(e)s已列入失信联合惩戒名单"), _("总承包单位%(e)s守法诚信等级为C级")
 

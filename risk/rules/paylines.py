@@ -19,131 +19,151 @@ WORKER_UNPAID's. Kept in its own module so that it moves with the risk package.
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
-from decimal import Decimal
+from functools import cache
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import (
-    Case,
-    Count,
-    DecimalField,
-    F,
-    Max,
-    Min,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from projects.models import Project
+from projects.models import Project, Worker
 from wages.models import PayLine
-from wages.selectors import fell_due_before, owed_lines, to_fen
+from wages.selectors import fell_due_cut, to_fen
 from wagewatch.lib import config, law
 from wagewatch.lib.masking import mask_id
 from wagewatch.lib.periods import month_start
+from wagewatch.lib.rawsql import as_day, as_decimal, day_param
 
-from ..registry import SERIOUS, Finding, Found, Row, RuleFunc, Thresholds, capture_failures, collect, rule
+from ..registry import (
+    SERIOUS,
+    Finding,
+    Found,
+    Row,
+    RuleFunc,
+    Thresholds,
+    capture_failures,
+    collect,
+    rule,
+    sql_of,
+)
 
 LIST_LIMIT = 50  # workers named in one hazard's detail; the totals count them all
-MONEY = DecimalField(max_digits=16, decimal_places=2)
-ZERO = Value(Decimal("0.00"), output_field=MONEY)
-FAILED = PayLine.BankStatus.FAILED
+FAILED = PayLine.BankStatus.FAILED.value
 
 
 # ---- the one statement of all the rules ----
 
 
 class Lines(NamedTuple):
-    """What a rule reads: its pay lines, the amount each line counts for, the lines of unknown amount (the
-    worker counted, the amount 0), and the summary of its findings (% {n, amount, first})."""
+    """What a rule reads: the condition on its pay lines (SQL over _LINES_SQL's columns, with its params),
+    the amount each line counts for, the lines of unknown amount (the worker counted, the amount 0; 1/0),
+    and the summary of its findings (% {n, amount, first})."""
 
-    lines: QuerySet[PayLine]
-    amount: Combinable
+    where: str
+    params: list[Any]
+    amount: str
     summary: str
-    unknown: Q | None = None
+    unknown: str = "0"
 
 
-def _lines(projects: QuerySet[Project]) -> QuerySet[PayLine]:
-    return PayLine.objects.filter(project__in=projects.order_by().values("pk")).order_by()
-
-
-LinesOf = Callable[[QuerySet[Project], Thresholds, datetime.date], Lines]
+LinesOf = Callable[[Thresholds, datetime.date], Lines]
 _LINES: dict[str, LinesOf] = {}  # rule code → its lines, for the one statement of evaluate_many
 
-
-def _grouped(read: Lines) -> QuerySet[PayLine]:
-    """Per (project, worker): the amount, first and last month, lines, and whether any is of unknown
-    amount (1/0)."""
-    unknown = Max(Case(When(read.unknown or Q(pk__in=[]), then=1), default=0))
-    worker = ("project_id", "entry_id", "entry__worker__name", "entry__worker__id_number")
-    return read.lines.values(*worker).annotate(
-        amount=Coalesce(Sum(read.amount, output_field=MONEY), ZERO),
-        first=Min("month"),
-        last=Max("month"),
-        months=Count("pk"),
-        unknown=unknown,
-    )
-
-
+# the projects' pay lines with their project's payday, the roster's card and the worker, what reached the
+# worker by the day (paid_by: wages.selectors._paid: net, unless the bank failed it or it was paid later)
+# and the gap (_with_gap: what should have reached them less that; null when neither is known)
+_PAID = f"""CASE WHEN l.net IS NOT NULL AND NOT (l.bank_status = '{FAILED}')
+    AND (l.paid_on IS NULL OR l.paid_on <= %s) THEN l.net ELSE 0 END"""
+_LINES_SQL = f"""SELECT l.project_id, l.entry_id, l.month, l.days, l.due, l.deductions, l.net, l.paid_on,
+    l.via_account, l.card_hash, l.bank_status, pp.payday, e.card_hash AS entry_card_hash, w.name, w.id_number,
+    {_PAID} AS paid_by, COALESCE(l.due - l.deductions, l.net) - {_PAID} AS gap
+  FROM wages_payline l JOIN projects_project pp ON pp.id = l.project_id
+  JOIN projects_rosterentry e ON e.id = l.entry_id JOIN projects_worker w ON w.id = e.worker_id
+  WHERE l.project_id IN (SELECT p.id FROM ({{projects}}) p)"""
+# a branch: one rule's lines grouped per (project, worker), tagged with the rule's place
+_BRANCH_SQL = """SELECT {tag} AS tag, project_id, entry_id, name, id_number,
+    COALESCE(SUM({amount}), 0) AS amount, MIN(month) AS {first}, MAX(month) AS {last}, COUNT(*) AS months,
+    MAX({unknown}) AS unknown
+  FROM ({lines}) x WHERE {where} GROUP BY project_id, entry_id, name, id_number"""
 # the windows over each rule's project (the rule's tag and the project): rank, then the project's totals
-_WINDOWS = (
-    ("rank", "ROW_NUMBER() OVER (PARTITION BY {p} ORDER BY {amount} DESC, {entry_id})", "months"),
-    ("p_workers", "COUNT(*) OVER (PARTITION BY {p})", "months"),
-    ("p_amount", "SUM({amount}) OVER (PARTITION BY {p})", "amount"),
-    ("p_unknown", "SUM({unknown}) OVER (PARTITION BY {p})", "unknown"),
-    ("p_first", "MIN({first}) OVER (PARTITION BY {p})", "first"),
+_WINDOWS = """ROW_NUMBER() OVER (PARTITION BY tag, project_id ORDER BY amount DESC, entry_id) AS rank_,
+    COUNT(*) OVER (PARTITION BY tag, project_id) AS p_workers,
+    SUM(amount) OVER (PARTITION BY tag, project_id) AS p_amount,
+    SUM(unknown) OVER (PARTITION BY tag, project_id) AS p_unknown,
+    MIN({first}) OVER (PARTITION BY tag, project_id) AS p_first"""
+_KEYS = (
+    *("tag", "project_id", "entry_id", "entry__worker__name", "entry__worker__id_number", "amount", "first"),
+    *("last", "months", "unknown", "rank", "p_workers", "p_amount", "p_unknown", "p_first"),
 )
 
 
-def _worker_rows(reads: list[Lines]) -> list[dict[int, list[Row]]]:
+def fell_due(on: datetime.date) -> tuple[str, list[Any]]:
+    """wages.selectors.fell_due_before over _LINES_SQL's columns."""
+    previous, day = fell_due_cut(on)
+    return "(month < %s OR (month = %s AND payday < %s))", [day_param(previous), day_param(previous), day]
+
+
+# wages.selectors.owed_lines: the lines owed on the day (fell due, then a gap, or days worked and no amount),
+# and what each is owed (0 when the amount is unknown)
+_OWED = "(gap > 0 OR (gap IS NULL AND days > 0))"
+_OWED_AMOUNT = "CASE WHEN COALESCE(gap, 0) > 0 THEN COALESCE(gap, 0) ELSE 0 END"
+
+
+def owed_on(today: datetime.date) -> tuple[str, list[Any]]:
+    due, params = fell_due(today)
+    return f"{due} AND {_OWED}", params
+
+
+@cache
+def _id_number_converters(vendor: str) -> tuple[Any, list[Callable[..., Any]]]:
+    """How the ORM reads projects_worker.id_number (decrypted by the field)."""
+    column = Worker._meta.get_field("id_number").get_col("w")
+    return column, [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]
+
+
+def _worker_rows(
+    projects: QuerySet[Project], reads: list[Lines], today: datetime.date
+) -> list[dict[int, list[Row]]]:
     """For each rule, per project: its workers (amount, months), largest amount first, at most LIST_LIMIT;
     each row also carries the project's totals (workers, amount, workers of unknown amount, first month).
 
-    ONE statement for all the rules: each rule's lines grouped by (project, worker) (compiled by the ORM),
-    tagged with the rule's place and put together with UNION ALL; then window functions over (rule,
-    project), ranked and cut in SQL. The values go through the ORM's converters of the first rule's columns
-    (the same types in every rule): dates and sums on SQLite, the decrypted ID numbers."""
-    grouped = [_grouped(read).order_by() for read in reads]
-    compiler = grouped[0].query.get_compiler(connection=connection)
-    sql, params = compiler.as_sql()
-    names = [alias for _expr, _sql, alias in compiler.select]
+    ONE statement for all the rules, written in SQL (issue 19: the ORM's took longer to build than to
+    run): each rule's lines grouped by (project, worker), tagged with the rule's place and put together with
+    UNION ALL; then window functions over (rule, project), ranked and cut in SQL. The values are read as
+    the ORM reads them: dates and sums on SQLite, the decrypted ID numbers."""
+    projects_sql, projects_params = sql_of(projects)
     q = connection.ops.quote_name
-    columns = ", ".join(f"g.{q(n)}" for n in names)
-    branches, all_params = [f"SELECT 0 AS tag, {columns} FROM ({sql}) g"], list(params)
-    for tag, queryset in enumerate(grouped[1:], start=1):
-        sql, params = queryset.query.sql_with_params()
-        branches.append(f"SELECT {tag} AS tag, {columns} FROM ({sql}) g")
-        all_params.extend(params)
-    fill = {n: q(n) for n in names} | {"p": f"tag, {q('project_id')}"}
-    windows = ", ".join(f"{text.format(**fill)} AS {q(alias)}" for alias, text, _like in _WINDOWS)
+    lines = _LINES_SQL.format(projects=projects_sql)
+    lines_params = [day_param(today), day_param(today), *projects_params]
+    branches, params = [], []
+    for tag, read in enumerate(reads):
+        branches.append(
+            _BRANCH_SQL.format(
+                tag=tag, amount=read.amount, unknown=read.unknown, lines=lines, where=read.where,
+                first=q("first"), last=q("last"),
+            )
+        )  # fmt: skip
+        params += [*lines_params, *read.params]
+    windows, union = _WINDOWS.format(first=q("first")), " UNION ALL ".join(branches)
     statement = (
-        f"SELECT * FROM (SELECT t.*, {windows} FROM ({' UNION ALL '.join(branches)}) t) r "
-        f"WHERE {q('rank')} <= %s ORDER BY tag, {q('project_id')}, {q('rank')}"
+        f"SELECT * FROM (SELECT t.*, {windows} FROM ({union}) t) r WHERE rank_ <= %s "
+        "ORDER BY tag, project_id, rank_"
     )
-    select = [expr for expr, _sql, _alias in compiler.select]
-    converters = compiler.get_converters(select)
-    by_name = {names[i]: convert for i, convert in converters.items()}
-    # the windows come back as the column they aggregate (rank and counts as months: no converter)
-    convert_at = {1 + i: by_name[n] for i, n in enumerate(names) if n in by_name}
-    for offset, (_alias, _text, like) in enumerate(_WINDOWS):
-        if like in by_name:
-            convert_at[1 + len(names) + offset] = by_name[like]
-    keys = ["tag", *names, *(alias for alias, _text, _like in _WINDOWS)]
+    column, decrypt = _id_number_converters(connection.vendor)
     found: list[dict[int, list[Row]]] = [defaultdict(list) for _ in reads]
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*all_params, LIST_LIMIT])
+        cursor.execute(statement, [*params, LIST_LIMIT])
         for raw in cursor.fetchall():
-            values = list(raw)
-            for i, (functions, expression) in convert_at.items():
-                for function in functions:
-                    values[i] = function(values[i], expression, connection)
-            row = dict(zip(keys, values, strict=True))
+            row = dict(zip(_KEYS, raw, strict=True))
+            id_number = row["entry__worker__id_number"]
+            for convert in decrypt:
+                id_number = convert(id_number, column, connection)
+            row["entry__worker__id_number"] = id_number
+            for key in ("amount", "p_amount"):
+                row[key] = as_decimal(row[key])
+            for key in ("first", "last", "p_first"):
+                row[key] = as_day(row[key])
             found[row["tag"]][row["project_id"]].append(row)
     return found
 
@@ -181,8 +201,8 @@ def evaluate_many(
 ) -> dict[str, tuple[dict[int, Finding], dict[int, str]]]:
     """The findings and the failed projects of each pay-line rule of ``wanted`` (code → thresholds), in
     one statement (the sweep evaluates them together: see RuleSpec.batch)."""
-    reads = {code: _LINES[code](projects, thresholds, today) for code, thresholds in wanted.items()}
-    rows = _worker_rows(list(reads.values()))
+    reads = {code: _LINES[code](thresholds, today) for code, thresholds in wanted.items()}
+    rows = _worker_rows(projects, list(reads.values()), today)
     result = {}
     for (code, read), by_project in zip(reads.items(), rows, strict=True):
         with capture_failures() as failures:
@@ -201,8 +221,8 @@ def payline_rule(code: str, **defaults: Any) -> Callable[[LinesOf], RuleFunc]:
         def evaluate(
             projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date
         ) -> dict[int, Finding]:
-            read = lines_of(projects, thresholds, today)
-            return worker_findings(_worker_rows([read])[0], thresholds, read.summary)
+            read = lines_of(thresholds, today)
+            return worker_findings(_worker_rows(projects, [read], today)[0], thresholds, read.summary)
 
         evaluate.__name__ = evaluate.__qualname__ = lines_of.__name__
         return rule(code, batch=evaluate_many, **defaults)(evaluate)
@@ -230,8 +250,8 @@ def _worker_line(row: Row, texts: _Texts) -> str:
     }
 
 
-def _recent(today: datetime.date, thresholds: Thresholds) -> Q:
-    return Q(month__gte=month_start(today, -(int(thresholds["lookback_months"]) - 1)))
+def _recent(today: datetime.date, thresholds: Thresholds) -> tuple[str, list[Any]]:
+    return "month >= %s", [day_param(month_start(today, -(int(thresholds["lookback_months"]) - 1)))]
 
 
 # ---- the rules ----
@@ -248,14 +268,14 @@ SERIOUS_WORKERS = law.GROUP_INCIDENT_WORKERS()
     ),
     thresholds={"days": config.WORKER_UNPAID_DAYS(), "serious_workers": SERIOUS_WORKERS},
 )
-def worker_unpaid(projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date) -> Lines:
-    lines = (
-        owed_lines(_lines(projects), on=today)
-        .filter(fell_due_before(today - datetime.timedelta(days=int(thresholds["days"]))), paid_by=0)
-        .exclude(bank_status=FAILED)
-    )
+def worker_unpaid(thresholds: Thresholds, today: datetime.date) -> Lines:
+    owed, owed_params = owed_on(today)
+    late, late_params = fell_due(today - datetime.timedelta(days=int(thresholds["days"])))
+    where = f"{owed} AND {late} AND paid_by = 0 AND NOT (bank_status = '{FAILED}')"
     text = _("%(n)s名工人自%(first)s起工资逾期未发放，合计%(amount)s元")
-    return Lines(lines, F("owed"), text, Q(gap__isnull=True))
+    return Lines(
+        where, [*owed_params, *late_params], _OWED_AMOUNT, text, "CASE WHEN gap IS NULL THEN 1 ELSE 0 END"
+    )
 
 
 @payline_rule(
@@ -266,12 +286,11 @@ def worker_unpaid(projects: QuerySet[Project], thresholds: Thresholds, today: da
     ),
     thresholds={"days": config.WORKER_UNPAID_DAYS(), "serious_workers": SERIOUS_WORKERS},
 )
-def worker_short(projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date) -> Lines:
-    lines = owed_lines(_lines(projects), on=today).filter(
-        fell_due_before(today - datetime.timedelta(days=int(thresholds["days"]))), paid_by__gt=0
-    )
+def worker_short(thresholds: Thresholds, today: datetime.date) -> Lines:
+    owed, owed_params = owed_on(today)
+    late, late_params = fell_due(today - datetime.timedelta(days=int(thresholds["days"])))
     text = _("%(n)s名工人自%(first)s起工资未足额发放，少发合计%(amount)s元")
-    return Lines(lines, F("owed"), text)
+    return Lines(f"{owed} AND {late} AND paid_by > 0", [*owed_params, *late_params], _OWED_AMOUNT, text)
 
 
 @payline_rule(
@@ -283,17 +302,14 @@ def worker_short(projects: QuerySet[Project], thresholds: Thresholds, today: dat
     ),
     thresholds={"lookback_months": 3, "serious_workers": SERIOUS_WORKERS},
 )
-def card_mismatch(projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date) -> Lines:
-    lines = (
-        _lines(projects)
-        .filter(_recent(today, thresholds), net__gt=0)
-        .exclude(bank_status=FAILED)
-        .exclude(card_hash="")
-        .exclude(entry__card_hash="")
-        .exclude(card_hash=F("entry__card_hash"))
+def card_mismatch(thresholds: Thresholds, today: datetime.date) -> Lines:
+    recent, params = _recent(today, thresholds)
+    where = (
+        f"{recent} AND net > 0 AND NOT (bank_status = '{FAILED}') AND NOT (card_hash = '')"
+        " AND NOT (entry_card_hash = '') AND NOT (card_hash = entry_card_hash)"
     )
     text = _("%(n)s名工人自%(first)s起的工资发放到非本人登记的银行卡，合计%(amount)s元")
-    return Lines(lines, F("net"), text)
+    return Lines(where, params, "net", text)
 
 
 @payline_rule(
@@ -304,14 +320,11 @@ def card_mismatch(projects: QuerySet[Project], thresholds: Thresholds, today: da
     ),
     thresholds={"lookback_months": 3, "serious_workers": SERIOUS_WORKERS},
 )
-def off_account(projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date) -> Lines:
-    lines = (
-        _lines(projects)
-        .filter(_recent(today, thresholds), net__gt=0, via_account=False)
-        .exclude(bank_status=FAILED)
-    )
+def off_account(thresholds: Thresholds, today: datetime.date) -> Lines:
+    recent, params = _recent(today, thresholds)
+    where = f"{recent} AND net > 0 AND via_account = FALSE AND NOT (bank_status = '{FAILED}')"
     text = _("%(n)s名工人自%(first)s起的工资未通过工资专用账户发放，合计%(amount)s元")
-    return Lines(lines, F("net"), text)
+    return Lines(where, params, "net", text)
 
 
 @payline_rule(
@@ -323,10 +336,9 @@ def off_account(projects: QuerySet[Project], thresholds: Thresholds, today: date
     ),
     thresholds={"days": config.BANK_FAILED_REPAY_DAYS(), "serious_workers": SERIOUS_WORKERS},
 )
-def bank_failed(projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date) -> Lines:
+def bank_failed(thresholds: Thresholds, today: datetime.date) -> Lines:
     cut = today - datetime.timedelta(days=int(thresholds["days"]))
-    attempted_long_ago = Q(paid_on__lt=cut) | (Q(paid_on__isnull=True) & fell_due_before(cut))
-    lines = _lines(projects).filter(attempted_long_ago, bank_status=FAILED)
-    amount = Coalesce("net", F("due") - F("deductions"), ZERO)
+    due, due_params = fell_due(cut)
+    where = f"(paid_on < %s OR (paid_on IS NULL AND {due})) AND bank_status = '{FAILED}'"
     text = _("%(n)s名工人自%(first)s起的银行代发失败，逾期未重新发放，合计%(amount)s元")
-    return Lines(lines, amount, text)
+    return Lines(where, [day_param(cut), *due_params], "COALESCE(net, due - deductions, 0)", text)

@@ -2,14 +2,24 @@
 
 import datetime
 
-from django.db.models import QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from projects import obligations
 from projects.models import Project
+from wagewatch.lib.rawsql import as_day, day_param, fetch
 
-from ..registry import Finding, Found, Row, Thresholds, collect, day_text, rule
+from ..registry import Finding, Found, Row, Thresholds, collect, day_text, rule, sql_of
+
+# obligations.notice_board_posted: as the latest inspection by today found it (obligations.last_inspection),
+# else as registered; kept when not posted
+NOTICE_BOARD_SQL = """
+SELECT p.id, i.date FROM ({projects}) p
+LEFT JOIN projects_inspection i ON i.id = (
+  SELECT j.id FROM projects_inspection j WHERE j.project_id = p.id AND j.date <= %s
+  ORDER BY j.date DESC, j.id DESC LIMIT 1)
+WHERE NOT COALESCE(i.check_notice_board, p.notice_board)
+"""
 
 
 @rule(
@@ -20,14 +30,9 @@ from ..registry import Finding, Found, Row, Thresholds, collect, day_text, rule
 def notice_board(
     projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date
 ) -> dict[int, Finding]:
-    rows = (
-        projects.annotate(
-            board=obligations.notice_board_posted(today),
-            checked_on=Subquery(obligations.last_inspection(today).values("date")[:1]),
-        )
-        .filter(board=False)
-        .values("pk", "checked_on")
-    )
+    projects_sql, params = sql_of(projects)
+    boards = fetch(NOTICE_BOARD_SQL.format(projects=projects_sql), [*params, day_param(today)])
+    rows = ({"pk": pk, "checked_on": as_day(checked_on)} for pk, checked_on in boards)
 
     found, registered = _("%(d)s现场检查发现未设维权信息告示牌"), _("项目登记信息显示未设维权信息告示牌")
 

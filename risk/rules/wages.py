@@ -3,44 +3,56 @@ minimum wage."""
 
 import datetime
 from decimal import Decimal
+from functools import cache
+from typing import Any
 
-from django.db.models import (
-    BooleanField,
-    Count,
-    DecimalField,
-    ExpressionWrapper,
-    F,
-    Max,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import ExtractMonth, ExtractYear, Greatest
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from projects import obligations
-from projects.models import Payroll, Project
+from projects.models import Project
 from wagewatch.lib import law
 from wagewatch.lib.periods import month_start, months_between
+from wagewatch.lib.rawsql import as_day, as_decimal, day_param, fetch
 
-from ..registry import SERIOUS, Finding, Found, Row, Thresholds, collect, month_text, rule
+from ..registry import SERIOUS, Finding, Found, Row, Thresholds, collect, month_text, rule, sql_of
+
+# the project's latest payroll month paid by today (one a month: payroll_once_per_month), kept when
+# {condition} (on its columns as z.…); {columns} then read for the projects found only
+_LATEST_PAID = """SELECT {column} FROM projects_payroll z
+  WHERE z.project_id = p.id AND z.paid_on IS NOT NULL AND z.paid_on <= %s ORDER BY z.month DESC LIMIT 1"""
 
 
-def _latest_paid(column: str, today: datetime.date) -> Subquery:
-    """``column`` of the project's latest payroll month paid by ``today``."""
-    paid = Payroll.objects.filter(project=OuterRef("pk"), paid_on__isnull=False, paid_on__lte=today)
-    return Subquery(paid.order_by("-month").values(column)[:1])
+def _latest_paid_sql(columns: tuple[str, ...], condition: str) -> str:
+    read = ", ".join(f"({_LATEST_PAID.format(column='z.' + c)})" for c in columns)
+    hit = _LATEST_PAID.format(column=f"CASE WHEN {condition} THEN 1 ELSE 0 END")
+    return f"SELECT p.id, {read} FROM ({{projects}}) p WHERE ({hit}) = 1"
 
 
-def _latest_paid_is(condition: Q, today: datetime.date) -> Subquery:
-    """Whether the project's latest payroll month paid by ``today`` meets ``condition``: one look-up a
-    project to filter on (the columns shown are then read for the projects found only)."""
-    paid = Payroll.objects.filter(project=OuterRef("pk"), paid_on__isnull=False, paid_on__lte=today)
-    hit = ExpressionWrapper(condition, output_field=BooleanField())
-    return Subquery(paid.order_by("-month").annotate(hit=hit).values("hit")[:1])
+PAYROLL_SHORT_SQL = _latest_paid_sql(("month", "attended", "paid"), "z.paid < z.attended")
+LOW_PAY_SQL = _latest_paid_sql(
+    ("month", "gross", "paid"), "z.paid > 0 AND z.gross < z.paid * CAST(%s AS NUMERIC)"
+)
+
+
+@cache
+def _payroll_late_sql(vendor: str) -> tuple[str, tuple[Any, ...]]:
+    """PAYROLL_LATE's statement: the months paid in the window against the months due, counted from the
+    later of the window's first month and the start (the month's number from the vendor's EXTRACT)."""
+    year, year_params = connection.ops.date_extract_sql("year", "x.counted_from", ())
+    month, month_params = connection.ops.date_extract_sql("month", "x.counted_from", ())
+    sql = f"""
+SELECT id, start_date, paid_months FROM (
+  SELECT p.id, p.start_date,
+    CASE WHEN p.start_date > %s THEN p.start_date ELSE %s END AS counted_from,
+    (SELECT COUNT(*) FROM projects_payroll y WHERE y.project_id = p.id AND y.month >= %s AND y.month <= %s
+      AND y.paid_on IS NOT NULL AND y.paid_on <= %s) AS paid_months
+  FROM ({{projects}}) p WHERE p.start_date < %s) x
+WHERE paid_months < %s - ({year} * 12 + {month})
+"""
+    return sql, (*year_params, *month_params)
 
 
 @rule(
@@ -55,20 +67,16 @@ def payroll_late(
 ) -> dict[int, Finding]:
     last_due = obligations.wages_due_month(today)
     window = month_start(last_due, -(int(thresholds["lookback_months"]) - 1))
-    paid = Q(payrolls__month__range=(window, last_due), payrolls__paid_on__isnull=False)
-    # the months due (as build counts them) in SQL too, so only the late projects' rows come back; Max()
-    # of the project's one start date keeps it out of GROUP BY (evaluated once a project, not once a row)
-    counted_from = Greatest(Max("start_date"), Value(window))
-    months_due = Value(last_due.year * 12 + last_due.month + 1) - (
-        ExtractYear(counted_from) * 12 + ExtractMonth(counted_from)
-    )
-    rows = (
-        projects.filter(obligations.wages_due_q(today))
-        .annotate(paid_months=Count("payrolls", filter=paid & Q(payrolls__paid_on__lte=today)))
-        .alias(months_due=months_due)
-        .filter(paid_months__lt=F("months_due"))
-        .values("pk", "start_date", "paid_months")
-    )
+    # the months due (as build counts them) in SQL too, so only the late projects' rows come back
+    projects_sql, params = sql_of(projects)
+    first, due_end = day_param(window), day_param(month_start(last_due, 1))  # obligations.wages_due_q
+    sql, extract_params = _payroll_late_sql(connection.vendor)
+    found = fetch(
+        sql.format(projects=projects_sql),
+        [first, first, first, day_param(last_due), day_param(today), *params, due_end,
+         last_due.year * 12 + last_due.month + 1, *extract_params],
+    )  # fmt: skip
+    rows = ({"pk": pk, "start_date": as_day(start), "paid_months": n} for pk, start, n in found)
 
     text = _("截至%(m)s，应发放的%(due)s个月工资中有%(n)s个月逾期未发放")
 
@@ -94,15 +102,12 @@ def payroll_short(
     projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date
 ) -> dict[int, Finding]:
     share = Decimal(str(thresholds["serious_share"]))
+    projects_sql, params = sql_of(projects)
+    on = day_param(today)
+    found = fetch(PAYROLL_SHORT_SQL.format(projects=projects_sql), [on, on, on, *params, on])
     rows = (
-        projects.alias(short=_latest_paid_is(Q(paid__lt=F("attended")), today))
-        .filter(short=True)
-        .annotate(
-            p_month=_latest_paid("month", today),
-            p_attended=_latest_paid("attended", today),
-            p_paid=_latest_paid("paid", today),
-        )
-        .values("pk", "p_month", "p_attended", "p_paid")
+        {"pk": pk, "p_month": as_day(month), "p_attended": attended, "p_paid": paid}
+        for pk, month, attended, paid in found
     )
 
     text = _("%(m)s工资：出勤%(a)s人，实发%(p)s人，%(u)s人未发放")
@@ -126,16 +131,12 @@ def payroll_short(
 )
 def low_pay(projects: QuerySet[Project], thresholds: Thresholds, today: datetime.date) -> dict[int, Finding]:
     minimum = Decimal(str(thresholds.get("minimum_wage") or law.MINIMUM_WAGE_MONTHLY()))
-    floor = ExpressionWrapper(F("paid") * Value(minimum), output_field=DecimalField())
+    projects_sql, params = sql_of(projects)
+    on = day_param(today)
+    found = fetch(LOW_PAY_SQL.format(projects=projects_sql), [on, on, on, *params, minimum, on])
     rows = (
-        projects.alias(low=_latest_paid_is(Q(paid__gt=0, gross__lt=floor), today))
-        .filter(low=True)
-        .annotate(
-            p_month=_latest_paid("month", today),
-            p_gross=_latest_paid("gross", today),
-            p_paid=_latest_paid("paid", today),
-        )
-        .values("pk", "p_month", "p_gross", "p_paid")
+        {"pk": pk, "p_month": as_day(month), "p_gross": as_decimal(gross), "p_paid": paid}
+        for pk, month, gross, paid in found
     )
 
     text = _("%(m)s人均应发工资%(a)s元，低于最低工资标准%(min)s元")
