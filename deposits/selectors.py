@@ -104,7 +104,7 @@ def _facts_cached(*, on: datetime.date) -> _Facts:
     """``_facts`` for a page (the project page's deposit panel, the deposits list): the county's sets,
     cached for the day until a case, a deposit entry, a blacklist entry or any other watched record changes
     (wagewatch/accounts/generations.py); write paths read ``_facts`` itself."""
-    key = f"deposits:facts:{on:%Y%m%d}:{generations.stamp(None)}"
+    key = generations.cache_key("deposits:facts", f"{on:%Y%m%d}", generations.stamp(None))
     facts = cache.get(key)
     if facts is None:
         facts = _facts(on=on)

@@ -20,7 +20,6 @@ from wagewatch.accounts import generations
 from .figures.scope import COUNTY, DEPARTMENT, Scope
 
 LIFETIME = 5 * 60
-PREFIX = "desk:"
 
 
 def desk_figures(scope: Scope, start: datetime.date, end: datetime.date, compute: Callable[[], dict]) -> dict:
@@ -29,7 +28,7 @@ def desk_figures(scope: Scope, start: datetime.date, end: datetime.date, compute
     problems found, the charts' labels): each language has its own entry."""
     towns = None if scope.kind in (COUNTY, DEPARTMENT) or not scope.townships else scope.townships
     span = f"{start:%Y%m%d}-{end:%Y%m%d}"
-    key = f"{PREFIX}{scope.key}:{span}:{get_language()}:{generations.stamp(towns)}"
+    key = generations.cache_key("desk", scope.key, span, get_language(), generations.stamp(towns))
     data = cache.get(key)
     if data is None:
         data = compute()

@@ -113,3 +113,21 @@ def test_a_project_moved_to_another_township_leaves_the_old_townships_list(
     moved.township = township_a
     moved.save()
     assert project.name not in _names(c.get(LIST))
+
+
+def test_a_county_sweep_job_shows_the_new_grades(client_for, office, township_a, department):
+    # the sweep writes hazards and grades in bulk (no signal): its job's end replaces the generations
+    from projects.models import SweepRun
+    from risk import tasks
+    from risk.services import risk_rules_sync
+
+    risk_rules_sync()
+    project = healthy_project(township_a, department)
+    c = client_for(office)
+    before = page_text(c.get(LIST))
+    assert "grade-general" not in before and "grade-serious" not in before
+    Project.objects.filter(pk=project.pk).update(notice_board=False)  # a bulk write: no signal
+    run = SweepRun.objects.create()
+    assert tasks.sweep(run.pk) != "skipped"
+    body = page_text(c.get(LIST))
+    assert "grade-general" in body or "grade-serious" in body

@@ -94,17 +94,28 @@ def scope_q(user: AnyUser, *, township: TownshipLookup, department: str | None =
     if not user.is_authenticated:  # no role without signing in
         return NOTHING
     if role == Role.INSPECTOR:
-        return in_townships(township, user_township_ids(user))
+        # the ids a cached page's key was made of (``jurisdiction``), else the live subquery
+        towns = vars(user).get(_TOWNSHIPS)
+        return in_townships(township, user_township_ids(user) if towns is None else towns)
     if role == Role.DEPARTMENT:
-        return in_department(department, user_department_id(user))
+        # the profile ``role_of`` read: the department a cached page's key names
+        profile = profile_of(user)
+        if profile is None or profile.department_id is None:
+            return NOTHING
+        return in_department(department, profile.department_id)
     return NOTHING
+
+
+_TOWNSHIPS = "_ww_township_ids"  # an inspector's township ids as ``jurisdiction`` read them (per request)
 
 
 def jurisdiction(user: AnyUser) -> tuple[str, tuple[int, ...] | None] | None:
     """What ``scope_q`` filters by for ``user``, for a cached page's key: (a key part, the townships whose
     records it is, None for the whole county or a department's anywhere): ("county", None) for office staff
     and admins, ("t1-3", (1, 3)) for an inspector (one query), ("d5", None) for a department user; None
-    for a user who sees nothing."""
+    for a user who sees nothing. The rest of the request filters by what was read here (an inspector's
+    ids, the department of the profile read once), so a cached page's rows always match its key even when
+    the jurisdiction changes meanwhile."""
     role = role_of(user)
     if role in COUNTY_WIDE:
         return "county", None
@@ -112,6 +123,7 @@ def jurisdiction(user: AnyUser) -> tuple[str, tuple[int, ...] | None] | None:
         return None
     if role == Role.INSPECTOR:
         towns = tuple(sorted(user_township_ids(user).values_list("township_id", flat=True)))
+        vars(user)[_TOWNSHIPS] = towns  # the rows of this request are filtered by these very ids
         return ("t" + "-".join(map(str, towns)), towns) if towns else None
     profile = profile_of(user)
     if role == Role.DEPARTMENT and profile is not None and profile.department_id is not None:

@@ -4,7 +4,7 @@ generation of its township(s) and the county-wide one, so the next load computes
 old entry is never read again (it expires after its lifetime). A write another township's pages do not
 read leaves their entries alone. Records without a township (the emergency fund, blacklist and grades,
 go-live days, enterprises, departments) and finished background jobs (imports and sweeps write in bulk,
-without signals) replace the ``shared`` generation, which every key reads.
+without signals: ``jobs.job_finish``) replace the ``shared`` generation, which every key reads.
 
 Writes by ``QuerySet.update``/``bulk_create`` outside a job send no signal: a cached entry's lifetime
 bounds how long a page may lag behind them (or the writer calls ``invalidate``). The cache is the Django
@@ -28,7 +28,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from .access import ScopedQuerySet, jurisdiction
-from .models import JobStatus
 
 PREFIX = "gen:"
 SHARED = PREFIX + "shared"  # records without a township: every key reads it
@@ -47,8 +46,6 @@ WATCHED = (
     "golive.GoLive",
     "accounts.Township", "accounts.Department",
 )  # fmt: skip
-# background jobs that write in bulk: when one finishes, every cached page recomputes
-JOBS = ("projects.ImportJob", "projects.SweepRun")
 
 
 def _town_key(pk: int) -> str:
@@ -58,17 +55,20 @@ def _town_key(pk: int) -> str:
 def stamp(townships: Iterable[int] | None) -> str:
     """The current generations under a set of townships (None: the whole county, or a department's records
     anywhere), joined: part of a cache key. A missing generation (never written, or evicted) gets a fresh
-    one, so a key can never fall back to the value it had before a write."""
+    one, so a key can never fall back to the value it had before a write. Two cache calls at most."""
     towns = sorted(set(townships)) if townships is not None else []
     keys = [SHARED, *(_town_key(pk) for pk in towns)] if towns else [SHARED, COUNTY_WIDE]
     found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            value = uuid.uuid4().hex
-            if not cache.add(key, value, timeout=None):  # another process set it first: read his
-                value = cache.get(key) or value
-            found[key] = value
+    if missing := {k: uuid.uuid4().hex for k in keys if k not in found}:
+        cache.set_many(missing, timeout=None)  # two processes racing each keep their own: one extra miss
+        found.update(missing)
     return ".".join(found[k] for k in keys)
+
+
+def cache_key(name: str, *parts: object) -> str:
+    """A cache key for ``name`` whose length does not grow with the parts (an inspector of eight townships
+    has nine generations): the parts hashed."""
+    return f"{name}:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:48]
 
 
 FRAGMENT_LIFETIME = 5 * 60  # how long a cached fragment may lag behind a write that sends no signal
@@ -83,8 +83,7 @@ def cached_html(request: HttpRequest, name: str, render: Callable[[], str], *, v
     if where is None:
         return mark_safe(render())
     scope, townships = where
-    params = hashlib.sha256(repr(sorted(request.GET.lists())).encode()).hexdigest()[:40]
-    key = f"{name}:{scope}:{get_language()}:{vary}:{params}:{stamp(townships)}"
+    key = cache_key(name, scope, get_language(), vary, sorted(request.GET.lists()), stamp(townships))
     html = cache.get(key)
     if html is None:
         html = render()
@@ -158,11 +157,6 @@ def _on_write(sender: type[models.Model], instance: models.Model, **kwargs: Any)
         _on_load(sender, instance)
 
 
-def _on_job(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
-    if instance.status == JobStatus.DONE:
-        invalidate([None])
-
-
 def connect() -> None:
     """Called from AccountsConfig.ready() (every model is loaded by then)."""
     for label in WATCHED:
@@ -172,8 +166,6 @@ def connect() -> None:
             post_init.connect(_on_load, sender=model, dispatch_uid=f"generations-load-{label}")
         post_save.connect(_on_write, sender=model, dispatch_uid=f"generations-save-{label}")
         post_delete.connect(_on_write, sender=model, dispatch_uid=f"generations-delete-{label}")
-    for label in JOBS:
-        post_save.connect(_on_job, sender=apps.get_model(label), dispatch_uid=f"generations-job-{label}")
 
 
 def forget_all() -> None:

@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import generations
 from .models import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,8 @@ def job_finish(model: type[Job], pk: int, *, error: str = "") -> None:
     else:  # keep a note left by requeue_stale_jobs: the record says the run was interrupted once
         fields = {"status": JobStatus.DONE, "progress": 100}
     model._default_manager.filter(pk=pk).update(finished_at=timezone.now(), **fields)
+    if not error:  # jobs write in bulk, without signals: every cached page recomputes
+        generations.invalidate([None])
 
 
 def failure_text(exc: Exception) -> str:
