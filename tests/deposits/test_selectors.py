@@ -251,20 +251,25 @@ def test_deposit_positions_read_the_county_facts_from_the_cache_until_a_record_c
     # blacklist sets: cached for the day, recomputed after a new case, a draw or a blacklist entry
     project = make_project(township_a, department)
     only = Project.objects.filter(pk=project.pk)
-    assert selectors.deposit_positions(projects_qs=only, on=ON)[project.pk].required == Decimal("50000.00")
+    assert selectors.deposit_positions(projects_qs=only, on=ON, cached=True)[project.pk].required == Decimal(
+        "50000.00"
+    )
     with django_assert_num_queries(2):  # the project's row and its letters: the facts come from the cache
-        selectors.deposit_positions(projects_qs=only, on=ON)
+        selectors.deposit_positions(projects_qs=only, on=ON, cached=True)
     make_complaint(
         project=project,
         status=Complaint.Status.CLOSED,
         closed_on=ON - datetime.timedelta(days=400),
         amount_recovered=Decimal("1000"),
     )
-    assert selectors.deposit_positions(projects_qs=only, on=ON)[project.pk].required == Decimal("150000.00")
+    assert selectors.deposit_positions(projects_qs=only, on=ON, cached=True)[project.pk].required == Decimal(
+        "150000.00"
+    )
     other = make_project(township_a, department)
     make_deposit(other, cash="100000", user=office)
     services.deposit_draw(
         deposit=other.deposit, order=make_order(other), amount=Decimal("1000"), on=ON, user=office
     )
-    drawn = selectors.deposit_positions(projects_qs=Project.objects.filter(pk=other.pk), on=ON)[other.pk]
+    drawn = selectors.deposit_positions(projects_qs=Project.objects.filter(pk=other.pk), on=ON, cached=True)
+    drawn = drawn[other.pk]
     assert drawn.required == required_deposit(project=other, on=ON)[0] == Decimal("150000.00")
