@@ -11,6 +11,8 @@ from django.test import override_settings
 
 from wagewatch.imports import pipeline
 
+OTHER_KEY = "b3RoZXItc2VydmVyLWtleS0wMDAwMDAwMDAwMDAwMDA="
+NEW_KEY = "bmV3LWtleS1hZnRlci1yb3RhdGlvbi0wMDAwMDAwMDA="
 ROWS = [
     {"row": 2, "name": "张三", "entry_date": datetime.date(2024, 3, 5), "exit_date": None, "signed": True,
      "at": datetime.datetime(2024, 3, 5, 8, 30, tzinfo=datetime.UTC), "time": datetime.time(7, 45),
@@ -36,13 +38,22 @@ def test_a_changed_byte_or_another_key_is_refused():
         _walk(bytes(data))
     with pytest.raises(ValueError, match="cut short"):
         _walk(pipeline._frame(ROWS)[:-1])
-    with override_settings(SECRET_KEY="another-server-" * 4):
+    with override_settings(FIELD_ENCRYPTION_KEYS=[OTHER_KEY]):
         other = pipeline._frame(ROWS)
     with pytest.raises(ValueError, match="not signed"):
         _walk(other)
-    # kept before the key was rotated: read while the former key is a fallback
-    with override_settings(SECRET_KEY="the-new-key-" * 4, SECRET_KEY_FALLBACKS=["another-server-" * 4]):
+    # kept before the keys were rotated: read while the former key is still one of the keys
+    with override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY, OTHER_KEY]):
         assert _walk(other) == ROWS
+
+
+def test_a_worker_with_another_secret_key_reads_what_the_web_process_kept():
+    # the web process keeps the preview, the worker confirms it: they share the field-encryption keys (both
+    # read personal data), not necessarily SECRET_KEY (a browser test's worker runs with another one)
+    with override_settings(SECRET_KEY="the-web-process-" * 4):
+        kept = pipeline._frame(ROWS)
+    with override_settings(SECRET_KEY="the-worker-process-" * 4):
+        assert _walk(kept) == ROWS
 
 
 class Evil:
@@ -54,7 +65,10 @@ def test_a_signed_frame_builds_only_the_kept_types(capsys):
     # (a frame signed by this server holding something else: refused by the unpickler all the same)
     data = pickle.dumps([{"row": 2, "x": Evil()}])
     head = pipeline._FRAME_HEAD.pack(
-        len(data), pipeline.salted_hmac(pipeline._FRAME_SALT, data, algorithm="sha256").digest()
+        len(data),
+        pipeline.salted_hmac(
+            pipeline._FRAME_SALT, data, secret=pipeline._frame_keys()[0], algorithm="sha256"
+        ).digest(),
     )
     with pytest.raises(pickle.UnpicklingError, match=r"builtins\.print"):
         _walk(head + data)
