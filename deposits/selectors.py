@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple, TypedDict
 
-from django.core.cache import cache
 from django.db.models import (
     Max,
     Q,
@@ -105,11 +104,7 @@ def _facts_cached(*, on: datetime.date) -> _Facts:
     cached for the day until a case, a deposit entry, a blacklist entry or any other watched record changes
     (wagewatch/accounts/generations.py); write paths read ``_facts`` itself."""
     key = generations.cache_key("deposits:facts", f"{on:%Y%m%d}", generations.stamp(None))
-    facts = cache.get(key)
-    if facts is None:
-        facts = _facts(on=on)
-        cache.set(key, facts, timeout=FACTS_LIFETIME)
-    return facts
+    return generations.cached(key, lambda: _facts(on=on), FACTS_LIFETIME)
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.utils.translation import get_language
 
 from wagewatch.accounts import generations
 
-from .figures.scope import COUNTY, DEPARTMENT, Scope
+from .figures.scope import Scope
 
 LIFETIME = 5 * 60
 
@@ -26,11 +25,8 @@ def desk_figures(scope: Scope, start: datetime.date, end: datetime.date, compute
     """``compute()`` (the desk's figures and charts of ``scope`` from ``start`` to ``end``), from the cache
     when no record under it changed since it was computed. They hold texts translated when computed (the
     problems found, the charts' labels): each language has its own entry."""
-    towns = None if scope.kind in (COUNTY, DEPARTMENT) or not scope.townships else scope.townships
     span = f"{start:%Y%m%d}-{end:%Y%m%d}"
-    key = generations.cache_key("desk", scope.key, span, get_language(), generations.stamp(towns))
-    data = cache.get(key)
-    if data is None:
-        data = compute()
-        cache.set(key, data, timeout=LIFETIME)
-    return data
+    # a township scope reads its townships' generations; the county's and a department's (no townships)
+    # the county-wide one
+    key = generations.cache_key("desk", scope.key, span, get_language(), generations.stamp(scope.townships))
+    return generations.cached(key, compute, LIFETIME)

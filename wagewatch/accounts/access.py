@@ -81,6 +81,12 @@ def _paths(lookup: TownshipLookup) -> tuple[str, ...]:
     return (lookup,) if isinstance(lookup, str) else tuple(p for p in lookup if p)
 
 
+def township_paths(model: type[models.Model]) -> tuple[str, ...]:
+    """The lookups from ``model`` to its township, from its ScopedQuerySet (none for any other model)."""
+    qs = model._default_manager.all()
+    return _paths(qs.township_lookup) if isinstance(qs, ScopedQuerySet) else ()
+
+
 def in_department(lookup: str | None, department: object) -> Q:
     """Records whose department, reached by ``lookup``, is ``department`` (an id or a subquery)."""
     return Q(**{lookup: department}) if lookup else NOTHING

@@ -27,7 +27,7 @@ from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .access import ScopedQuerySet, jurisdiction
+from .access import jurisdiction, township_paths
 
 PREFIX = "gen:"
 SHARED = PREFIX + "shared"  # records without a township: every key reads it
@@ -53,9 +53,9 @@ def _town_key(pk: int) -> str:
 
 
 def stamp(townships: Iterable[int] | None) -> str:
-    """The current generations under a set of townships (None: the whole county, or a department's records
-    anywhere), joined: part of a cache key. A missing generation (never written, or evicted) gets a fresh
-    one, so a key can never fall back to the value it had before a write. Two cache calls at most."""
+    """The current generations under a set of townships (None or none: the whole county, or a department's
+    records anywhere), joined: part of a cache key. A missing generation (never written, or evicted) gets a
+    fresh one, so a key can never fall back to the value it had before a write. Two cache calls at most."""
     towns = sorted(set(townships)) if townships is not None else []
     keys = [SHARED, *(_town_key(pk) for pk in towns)] if towns else [SHARED, COUNTY_WIDE]
     found = cache.get_many(keys)
@@ -84,11 +84,17 @@ def cached_html(request: HttpRequest, name: str, render: Callable[[], str], *, v
         return mark_safe(render())
     scope, townships = where
     key = cache_key(name, scope, get_language(), vary, sorted(request.GET.lists()), stamp(townships))
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, timeout=FRAGMENT_LIFETIME)
-    return mark_safe(html)
+    return mark_safe(cached(key, render, FRAGMENT_LIFETIME))
+
+
+def cached(key: str, compute: Callable[[], Any], lifetime: int) -> Any:
+    """The value under ``key`` (a key naming the generations it depends on), else ``compute()`` stored there
+    for ``lifetime`` seconds: one cache call on a hit, two on a miss."""
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=lifetime)
+    return value
 
 
 def _bump(keys: list[str]) -> None:
@@ -104,18 +110,17 @@ def invalidate(township_ids: Iterable[int | None]) -> None:
     transaction.on_commit(lambda: _bump(keys))
 
 
-def _townships_of(instance: models.Model) -> set[int | None]:
+def _townships_of(model: type[models.Model], instance: models.Model) -> set[int | None]:
     """The townships of a record, through its queryset's ``township_lookup`` and the related rows already
-    loaded (never a query: write paths keep their query counts); ``{None}`` when it has none or a hop is
-    not loaded: the shared generation, every key."""
-    if type(instance)._meta.label == "accounts.Township":
+    loaded (never a query: write paths keep their query counts), and the ones it had when loaded (it may
+    have moved); ``{None}`` when it has none or a hop is not loaded: the shared generation, every key."""
+    if model._meta.label == "accounts.Township":
         return {instance.pk}
-    manager_qs = type(instance)._default_manager.all()
-    lookup = getattr(manager_qs, "township_lookup", None) if isinstance(manager_qs, ScopedQuerySet) else None
-    if not lookup:
+    paths = _PATHS.get(model, ())
+    if not paths:
         return {None}
-    towns: set[int | None] = set(instance.__dict__.get(_LOADED, ()))  # where it was: it may have moved
-    for path in (lookup,) if isinstance(lookup, str) else lookup:
+    towns: set[int | None] = set(instance.__dict__.get(_LOADED, ()))
+    for path in paths:
         *hops, last = path.split("__")
         obj: Any = instance
         for hop in hops:
@@ -130,16 +135,8 @@ def _townships_of(instance: models.Model) -> set[int | None]:
 
 
 _LOADED = "_generation_townships"  # the townships a record had when it was loaded or built
+_PATHS: dict[type[models.Model], tuple[str, ...]] = {}  # watched model → its lookups to its township
 _TOWNSHIP_FIELDS: dict[type[models.Model], tuple[str, ...]] = {}  # model → its own township attnames
-
-
-def _direct_townships(model: type[models.Model]) -> tuple[str, ...]:
-    """The attnames of a model's own township foreign keys among its township lookups (none: reached
-    through another record, which records its own moves)."""
-    manager_qs = model._default_manager.all()
-    lookup = getattr(manager_qs, "township_lookup", None) if isinstance(manager_qs, ScopedQuerySet) else None
-    paths = () if not lookup else (lookup,) if isinstance(lookup, str) else lookup
-    return tuple(f"{p}_id" for p in paths if p and "__" not in p)
 
 
 def _on_load(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
@@ -152,7 +149,7 @@ def _on_load(sender: type[models.Model], instance: models.Model, **kwargs: Any) 
 def _on_write(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if kwargs.get("raw"):  # loaddata
         return
-    invalidate(_townships_of(instance))
+    invalidate(_townships_of(sender, instance))
     if sender in _TOWNSHIP_FIELDS:  # from now on it is where it was saved
         _on_load(sender, instance)
 
@@ -161,7 +158,9 @@ def connect() -> None:
     """Called from AccountsConfig.ready() (every model is loaded by then)."""
     for label in WATCHED:
         model = apps.get_model(label)
-        if fields := _direct_townships(model):
+        _PATHS[model] = township_paths(model)
+        # its own township fields (a township reached through another record moves with that record)
+        if fields := tuple(f"{p}_id" for p in _PATHS[model] if "__" not in p):
             _TOWNSHIP_FIELDS[model] = fields
             post_init.connect(_on_load, sender=model, dispatch_uid=f"generations-load-{label}")
         post_save.connect(_on_write, sender=model, dispatch_uid=f"generations-save-{label}")
