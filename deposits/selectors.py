@@ -96,15 +96,12 @@ def _facts(*, on: datetime.date) -> _Facts:
     return _Facts(cases_2y | draws_2y, cases_1y | draws_1y, blacklisted)
 
 
-FACTS_LIFETIME = 5 * 60
-
-
 def _facts_cached(*, on: datetime.date) -> _Facts:
     """``_facts`` for a page (the project page's deposit panel, the deposits list): the county's sets,
     cached for the day until a case, a deposit entry, a blacklist entry or any other watched record changes
     (wagewatch/accounts/generations.py); write paths read ``_facts`` itself."""
     key = generations.cache_key("deposits:facts", f"{on:%Y%m%d}", generations.stamp(None))
-    return generations.cached(key, lambda: _facts(on=on), FACTS_LIFETIME)
+    return generations.cached(key, lambda: _facts(on=on))
 
 
 @dataclass(frozen=True)

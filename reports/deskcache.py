@@ -3,8 +3,8 @@ landing page of every user, and its figures change only when the records under t
 
 The key names the scope (``Scope.key``: the county, one township, an inspector's townships, a department),
 the range, the language and the generations of the scope's townships (wagewatch/accounts/generations.py:
-every write to a record the figures read replaces them). ``LIFETIME`` bounds how long the desk may lag
-behind writes that send no signal.
+every write to a record the figures read replaces them). ``generations.LIFETIME`` bounds how long the desk
+may lag behind writes that send no signal.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from wagewatch.accounts import generations
 
 from .figures.scope import Scope
 
-LIFETIME = 5 * 60
-
 
 def desk_figures(scope: Scope, start: datetime.date, end: datetime.date, compute: Callable[[], dict]) -> dict:
     """``compute()`` (the desk's figures and charts of ``scope`` from ``start`` to ``end``), from the cache
@@ -29,4 +27,4 @@ def desk_figures(scope: Scope, start: datetime.date, end: datetime.date, compute
     # a township scope reads its townships' generations; the county's and a department's (no townships)
     # the county-wide one
     key = generations.cache_key("desk", scope.key, span, get_language(), generations.stamp(scope.townships))
-    return generations.cached(key, compute, LIFETIME)
+    return generations.cached(key, compute)

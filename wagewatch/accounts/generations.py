@@ -71,7 +71,7 @@ def cache_key(name: str, *parts: object) -> str:
     return f"{name}:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:48]
 
 
-FRAGMENT_LIFETIME = 5 * 60  # how long a cached fragment may lag behind a write that sends no signal
+LIFETIME = 5 * 60  # how long a cached entry may lag behind a write that sends no signal
 
 
 def cached_html(request: HttpRequest, name: str, render: Callable[[], str], *, vary: str = "") -> SafeString:
@@ -84,16 +84,16 @@ def cached_html(request: HttpRequest, name: str, render: Callable[[], str], *, v
         return mark_safe(render())
     scope, townships = where
     key = cache_key(name, scope, get_language(), vary, sorted(request.GET.lists()), stamp(townships))
-    return mark_safe(cached(key, render, FRAGMENT_LIFETIME))
+    return mark_safe(cached(key, render))
 
 
-def cached(key: str, compute: Callable[[], Any], lifetime: int) -> Any:
+def cached(key: str, compute: Callable[[], Any]) -> Any:
     """The value under ``key`` (a key naming the generations it depends on), else ``compute()`` stored there
-    for ``lifetime`` seconds: one cache call on a hit, two on a miss."""
+    for ``LIFETIME``: one cache call on a hit, two on a miss."""
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout=lifetime)
+        cache.set(key, value, timeout=LIFETIME)
     return value
 
 
