@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from wagewatch.accounts import jobs
 from wagewatch.accounts.models import JobStatus
 from wagewatch.lib import config
+from wagewatch.lib.collector import young_only
 from wagewatch.lib.validators import normalise_text
 
 from .kinds import (
@@ -98,10 +99,11 @@ def preview(job: AnyImportJob, *, filename: str, data: bytes) -> tuple[AnyImport
     """Parse an upload once, run the kind's checks and save ``job`` (unsaved, its kind and scope set) as a
     preview holding the result; nothing else is written. An unreadable file raises reading.ImportFileError."""
     kind = kind_of(job.kind)
-    if kind.streams and not isinstance(kind, WorkbookKind | FilesKind):
-        return _preview_streamed(job, kind, filename=filename, data=data)
-    parsed = parse(kind, data, filename)
-    return _preview(job, kind, parsed, filename=filename, digest=hashlib.sha256(data).hexdigest())
+    with young_only():
+        if kind.streams and not isinstance(kind, WorkbookKind | FilesKind):
+            return _preview_streamed(job, kind, filename=filename, data=data)
+        parsed = parse(kind, data, filename)
+        return _preview(job, kind, parsed, filename=filename, digest=hashlib.sha256(data).hexdigest())
 
 
 def preview_files(job: AnyImportJob, *, files: list[tuple[str, bytes]]) -> tuple[AnyImportJob, Parsed, Check]:
@@ -110,12 +112,12 @@ def preview_files(job: AnyImportJob, *, files: list[tuple[str, bytes]]) -> tuple
     kind = kind_of(job.kind)
     if not isinstance(kind, FilesKind):
         raise TypeError(f"{job.kind} is not an import of several files")
-    parsed = parse_files(kind, files)
     digest = hashlib.sha256()
     for name, data in files:
         digest.update(hashlib.sha256(name.encode()).digest() + hashlib.sha256(data).digest())
     names = "、".join(name for name, _data in files)
-    return _preview(job, kind, parsed, filename=names, digest=digest.hexdigest())
+    with young_only():
+        return _preview(job, kind, parse_files(kind, files), filename=names, digest=digest.hexdigest())
 
 
 def _preview(
@@ -221,7 +223,7 @@ def _run(job: AnyImportJob) -> None:
     model = type(job)
     try:
         parsed = stored(job)
-        with transaction.atomic():
+        with young_only(), transaction.atomic():
             created, updated = kind_of(job.kind).apply(job, parsed, partial(progress_set, pk=job.pk))
     except Refused as refused:
         # e.g. someone registered these workers elsewhere after the preview: say which rows
