@@ -56,6 +56,8 @@ def stamp(townships: Iterable[int] | None) -> str:
     """The current generations under a set of townships (None or none: the whole county, or a department's
     records anywhere), joined: part of a cache key. A missing generation (never written, or evicted) gets a
     fresh one, so a key can never fall back to the value it had before a write. Two cache calls at most."""
+    global _reads
+    _reads += 1
     towns = sorted(set(townships)) if townships is not None else []
     keys = [SHARED, *(_town_key(pk) for pk in towns)] if towns else [SHARED, COUNTY_WIDE]
     found = cache.get_many(keys)
@@ -97,17 +99,55 @@ def cached(key: str, compute: Callable[[], Any]) -> Any:
     return value
 
 
-def _bump(keys: list[str]) -> None:
+def _bump(keys: Iterable[str]) -> None:
     cache.set_many({k: uuid.uuid4().hex for k in keys}, timeout=None)
+
+
+_reads = 0  # stamps read in this process: a write after one replaces its generations again
+
+
+class _Pending:
+    """The generations written under in a transaction of this thread's connection, replaced once more when
+    it commits: this is that commit's one callback, however many rows the transaction wrote."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+        self.reads = -1  # ``_reads`` when these keys were last replaced
+
+    def __call__(self) -> None:
+        _bump(self.keys)
+
+
+def _pending() -> _Pending:
+    """The current transaction's ``_Pending``: a new one, registered to run on commit, when the last one
+    has run (committed), or is gone (rolled back, or made in a savepoint rolled back since)."""
+    connection = transaction.get_connection()
+    pending = getattr(connection, "_generations_pending", None)
+    if pending is None or not any(func is pending for _sids, func, _robust in connection.run_on_commit):
+        pending = _Pending()
+        connection._generations_pending = pending
+        transaction.on_commit(pending)
+    return pending
 
 
 def invalidate(township_ids: Iterable[int | None]) -> None:
     """Replace the generations of these townships (``None``: a record without one: every key) and the
     county-wide one, now and again when the transaction commits (a page loaded in between computed from
-    the data before the write and cached it under the new generation)."""
-    keys = [COUNTY_WIDE] + [SHARED if pk is None else _town_key(pk) for pk in set(township_ids)]
-    _bump(keys)
-    transaction.on_commit(lambda: _bump(keys))
+    the data before the write and cached it under the new generation).
+
+    In a transaction, a generation already replaced in it is not replaced again now unless a page read the
+    cache since (so a delete cascading over a thousand rows makes two cache calls, not two thousand), and
+    the commit replaces them all at once."""
+    keys = {COUNTY_WIDE} | {SHARED if pk is None else _town_key(pk) for pk in township_ids}
+    if not transaction.get_connection().in_atomic_block:  # autocommit: the write is committed
+        _bump(keys)
+        return
+    pending = _pending()
+    fresh = keys if pending.reads != _reads else keys - pending.keys
+    if fresh:
+        _bump(fresh)
+    pending.keys |= keys
+    pending.reads = _reads
 
 
 def _townships_of(model: type[models.Model], instance: models.Model) -> set[int | None]:
