@@ -5,12 +5,13 @@ generator shares no GIL with the app.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ww_load .venv/bin/python bench/load.py [--duration 30]
 
 The database named in DATABASE_URL is dropped and rebuilt (``--reuse`` keeps it). Figures (bench/table.py):
-p50/p95 of the real mix (desk, project list, project page, case ledger, roster) at 20, 50, 75 and 100 people
-with 1 s think time (where p95 crosses 300 ms), beside the Django admin changelist at the same number of
-people; the CPU each page costs per request (gunicorn's workers and PostgreSQL's backends, read from /proc:
-it barely moves with what else the machine runs, unlike latency) beside the changelist's; closed-loop req/s
-of the project list beside the changelist's; the desk's queries (first load, cached load). The cache is the
-local Redis when it answers, as in production. Asserts nothing.
+p50/p95 of the real mix (desk, project list, project page, case ledger, roster), walked by office staff,
+inspectors and a department head in turn (``MIX``), at 20, 50, 75 and 100 people with 1 s think time (where
+p95 crosses 300 ms), beside the Django admin changelist at the same number of people; the CPU each page costs
+per request (gunicorn's workers and PostgreSQL's backends, read from /proc: it barely moves with what else the
+machine runs, unlike latency) beside the changelist's; closed-loop req/s of the project list beside the
+changelist's; the desk's queries (first load, cached load). The cache is the local Redis when it answers, as
+in production. Asserts nothing.
 """
 
 import argparse
@@ -23,6 +24,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,9 +116,14 @@ def start_gunicorn(port: int, workers: int | None, worker_class: str | None, thr
     raise RuntimeError("gunicorn did not start")
 
 
-def sessions(n: int) -> list[str]:
-    """``n`` logged-in sessions each of the demo office and admin users, as login() makes them (without
-    hashing the password n times: the benchmark measures pages, not logins)."""
+# who walks the real mix, one person in five each: office staff see the county, an inspector his three
+# townships, a department head his department's projects (each a jurisdiction with its own cached pages)
+MIX = ("office", "inspector_a", "office2", "inspector_b", "dept_zj")
+
+
+def sessions(n: int) -> dict[str, list[str]]:
+    """``n`` logged-in sessions each of the demo admin and of the users of ``MIX``, as login() makes them
+    (without hashing the password n times: the benchmark measures pages, not logins)."""
     from importlib import import_module
 
     from django.conf import settings
@@ -125,7 +132,7 @@ def sessions(n: int) -> list[str]:
 
     store = import_module(settings.SESSION_ENGINE).SessionStore
     out = {}
-    for username in ("office", "admin"):
+    for username in ("admin", *MIX):
         user = User.objects.get(username=username)
         cookies = []
         for _ in range(n):
@@ -137,6 +144,20 @@ def sessions(n: int) -> list[str]:
             cookies.append(f"{settings.SESSION_COOKIE_NAME}={s.session_key}")
         out[username] = cookies
     return out
+
+
+def projects_of(usernames: Iterable[str]) -> dict[str, list[int]]:
+    """Up to 200 projects each user may open (his project and roster pages are drawn from them)."""
+    from django.contrib.auth.models import User
+
+    from projects.models import Project
+
+    return {
+        username: list(
+            Project.objects.visible_to(User.objects.get(username=username)).values_list("pk", flat=True)[:200]
+        )
+        for username in usernames
+    }
 
 
 def locust(
@@ -312,6 +333,8 @@ def main():
     setup.write_text(json.dumps({
         "cookies": sessions(max([*people, a.closed])),
         "projects": list(Project.objects.values_list("pk", flat=True)[:200]),
+        "mix": MIX,
+        "projects_of": projects_of(MIX),
     }))  # fmt: skip
     from django.db import connections
 

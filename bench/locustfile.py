@@ -2,9 +2,10 @@
 
 Each person is logged in (a session cookie bench/load.py made for him, one per person, from the file named
 by ``$BENCH_SESSIONS``) and waits ``$BENCH_THINK`` seconds (default 1) between pages.
-``OfficePerson`` walks the real mix (desk, project list, a project page, the case ledger, a roster);
-``AdminPerson`` opens the Django admin's project changelist (the anchor); ``ListPerson`` only the project
-list (closed loop with ``BENCH_THINK=0``).
+``OfficePerson`` walks the real mix (desk, project list, a project page, the case ledger, a roster) as the
+users of load.py's ``MIX`` in turn (office staff, inspectors, a department head: each his own jurisdiction,
+projects drawn from those he may open); ``AdminPerson`` opens the Django admin's project changelist (the
+anchor); ``ListPerson`` only the project list, as office staff (closed loop with ``BENCH_THINK=0``).
 """
 
 import itertools
@@ -19,6 +20,7 @@ with open(os.environ["BENCH_SESSIONS"], encoding="utf-8") as f:
     _SETUP = json.load(f)
 _COOKIES = {role: itertools.cycle(cookies) for role, cookies in _SETUP["cookies"].items()}
 PROJECTS: list[int] = _SETUP["projects"]
+_MIX = itertools.cycle(_SETUP["mix"])
 
 
 class _Person(FastHttpUser):
@@ -34,6 +36,11 @@ class _Person(FastHttpUser):
 
 
 class OfficePerson(_Person):
+    def on_start(self):
+        self.role = next(_MIX)
+        self.projects = _SETUP["projects_of"][self.role] or PROJECTS
+        super().on_start()
+
     @task
     def desk(self):
         self.page("/", "desk /")
@@ -44,15 +51,17 @@ class OfficePerson(_Person):
 
     @task
     def project_page(self):
-        self.page(f"/projects/{random.choice(PROJECTS)}/", "project page")
+        self.page(f"/projects/{random.choice(self.projects)}/", "project page")
 
     @task
     def case_ledger(self):
+        if self.role.startswith("dept_"):  # cases are the labour office's: a department head has no ledger
+            return self.project_list()
         self.page("/complaints/", "case ledger")
 
     @task
     def roster(self):
-        self.page(f"/projects/{random.choice(PROJECTS)}/roster/", "roster")
+        self.page(f"/projects/{random.choice(self.projects)}/roster/", "roster")
 
 
 class ListPerson(_Person):
