@@ -82,3 +82,18 @@ def test_a_write_after_a_rolled_back_savepoint_still_replaces_on_commit(township
         b.save()
         inside = stamp([township_b.pk])
     assert stamp([township_b.pk]) != inside
+
+
+def test_a_write_after_a_read_and_a_write_elsewhere_is_seen(township_a, township_b, department):
+    """(found by review) A generation replaced before a read is replaced again by the next write under it,
+    even when a write elsewhere came in between."""
+    a, b = make_project(township_a, department), make_project(township_b, department)
+    with transaction.atomic():
+        a.name = "一"
+        a.save()
+        first = stamp([township_a.pk])  # a page of A read (and cached) under it
+        b.name = "二"
+        b.save()  # a read since: B's generation and the county-wide one replaced
+        a.name = "三"
+        a.save()  # A's must be replaced too: the page above was read before this write
+        assert stamp([township_a.pk]) != first

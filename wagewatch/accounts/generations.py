@@ -15,6 +15,7 @@ IGNORE_EXCEPTIONS), so the pages compute as before.
 from __future__ import annotations
 
 import hashlib
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -56,8 +57,7 @@ def stamp(townships: Iterable[int] | None) -> str:
     """The current generations under a set of townships (None or none: the whole county, or a department's
     records anywhere), joined: part of a cache key. A missing generation (never written, or evicted) gets a
     fresh one, so a key can never fall back to the value it had before a write. Two cache calls at most."""
-    global _reads
-    _reads += 1
+    _reads.count = getattr(_reads, "count", 0) + 1
     towns = sorted(set(townships)) if townships is not None else []
     keys = [SHARED, *(_town_key(pk) for pk in towns)] if towns else [SHARED, COUNTY_WIDE]
     found = cache.get_many(keys)
@@ -103,7 +103,9 @@ def _bump(keys: Iterable[str]) -> None:
     cache.set_many({k: uuid.uuid4().hex for k in keys}, timeout=None)
 
 
-_reads = 0  # stamps read in this process: a write after one replaces its generations again
+# stamps read by this thread (its connection's transaction is its own): a write after one replaces its
+# generations again, so a page read later in the same transaction sees the write
+_reads = threading.local()
 
 
 class _Pending:
@@ -111,8 +113,9 @@ class _Pending:
     it commits: this is that commit's one callback, however many rows the transaction wrote."""
 
     def __init__(self) -> None:
-        self.keys: set[str] = set()
-        self.reads = -1  # ``_reads`` when these keys were last replaced
+        self.keys: set[str] = set()  # every generation written under: replaced on commit
+        self.fresh: set[str] = set()  # those replaced since this thread last read a stamp
+        self.reads = -1  # the thread's ``_reads`` count when ``fresh`` was last added to
 
     def __call__(self) -> None:
         _bump(self.keys)
@@ -142,12 +145,13 @@ def invalidate(township_ids: Iterable[int | None]) -> None:
     if not transaction.get_connection().in_atomic_block:  # autocommit: the write is committed
         _bump(keys)
         return
-    pending = _pending()
-    fresh = keys if pending.reads != _reads else keys - pending.keys
-    if fresh:
-        _bump(fresh)
+    pending, reads = _pending(), getattr(_reads, "count", 0)
+    if pending.reads != reads:  # a page read since: every generation is to be replaced again
+        pending.fresh, pending.reads = set(), reads
+    if stale := keys - pending.fresh:
+        _bump(stale)
+    pending.fresh |= keys
     pending.keys |= keys
-    pending.reads = _reads
 
 
 def _townships_of(model: type[models.Model], instance: models.Model) -> set[int | None]:
