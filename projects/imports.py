@@ -14,7 +14,7 @@ from simple_history.utils import bulk_update_with_history
 from wagewatch.imports import pipeline
 from wagewatch.imports.cells import Date, Text, mobile, yes_no
 from wagewatch.imports.kinds import Check, Column, ImportKind, Parsed, Refused, parse
-from wagewatch.imports.pipeline import IMPORT_BATCH, batches
+from wagewatch.imports.pipeline import IMPORT_BATCH, UPDATE_BATCH, batches
 from wagewatch.lib.cardhash import card_hash
 from wagewatch.lib.copy import copy_rows, new_ids
 from wagewatch.lib.fields import encrypter, keyed_hash, keyed_hasher
@@ -269,7 +269,7 @@ def _write_batch(
                  r["card_masked"], r["card_hash"], now, now]
             )  # fmt: skip
     copy_rows(RosterEntry._meta.db_table, _ENTRY_COLUMNS, new_rows)
-    RosterEntry.objects.bulk_update(old_entries, _ENTRY_FIELDS)
+    RosterEntry.objects.bulk_update(old_entries, _ENTRY_FIELDS, batch_size=UPDATE_BATCH)
     return len(new_rows), len(old_entries)
 
 
@@ -350,7 +350,7 @@ def _identity_apply(changes: list[IdentityChange], *, user) -> None:
         workers.append(change.worker)
     if workers:
         bulk_update_with_history(
-            workers, Worker, ["name", "phone", "phone_hash"], batch_size=IMPORT_BATCH, default_user=user
+            workers, Worker, ["name", "phone", "phone_hash"], batch_size=UPDATE_BATCH, default_user=user
         )
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.models import Hazard, Project, RiskRule
-from wagewatch.lib import law
+from wagewatch.lib import law, rawsql
 from wagewatch.lib.copy import copy_rows
 from wagewatch.lib.workdays import add_workdays_info
 
@@ -66,9 +66,7 @@ def plan_for_a_sweep() -> None:
     """Turn PostgreSQL's JIT off for the rest of the sweep's transaction: the rules' correlated subqueries
     over every project are estimated above ``jit_above_cost``, and compiling them cost 0.3–0.6 s each
     (measured at 10,000 projects, bench/risk_sweep.py) for queries that run in 0.05–0.2 s without it."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
+    rawsql.no_jit()
 
 
 def thresholds_of(rule: RiskRule) -> dict[str, Any]:
