@@ -13,6 +13,8 @@ from risk.rules import GENERAL, REGISTRY, SERIOUS
 from risk.services import risk_rules_sync
 from risk.sweep import evaluate_rule
 from tests.complaints.factories import make_complaint
+from wagewatch.lib import law
+from wagewatch.lib.periods import months_before
 
 from .factories import healthy_project, latest_payroll
 
@@ -58,13 +60,13 @@ def test_account_missing_fires_and_clears(project):
 
 
 def test_transfer_late_general_then_serious_then_clears(project):
-    LabourCostTransfer.objects.filter(
-        project=project, transferred_on__gte=TODAY - datetime.timedelta(days=45)
-    ).delete()
-    assert finding("TRANSFER_LATE", project)[0] == GENERAL
-    LabourCostTransfer.objects.filter(
-        project=project, transferred_on__gte=TODAY - datetime.timedelta(days=75)
-    ).delete()
+    # the cuts as the rule computes them: a fixed number of days back crossed the serious cut on the 6th of
+    # a month (the healthy project's transfers fall on the 5th), and the test failed on that day
+    general_cut = months_before(TODAY, law.LABOUR_COST_CYCLE_MONTHS())
+    serious_cut = months_before(TODAY, 2)
+    LabourCostTransfer.objects.filter(project=project, transferred_on__gte=general_cut).delete()
+    assert finding("TRANSFER_LATE", project)[0] == GENERAL  # its last transfer is the month before the cut
+    LabourCostTransfer.objects.filter(project=project, transferred_on__gte=serious_cut).delete()
     assert finding("TRANSFER_LATE", project)[0] == SERIOUS
     LabourCostTransfer.objects.create(
         project=project, month=TODAY.replace(day=1), amount=1, transferred_on=TODAY
