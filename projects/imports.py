@@ -16,7 +16,7 @@ from wagewatch.imports.cells import Date, Text, mobile, yes_no
 from wagewatch.imports.kinds import Check, Column, ImportKind, Parsed, Refused, parse
 from wagewatch.imports.pipeline import IMPORT_BATCH, UPDATE_BATCH, batches
 from wagewatch.lib.cardhash import card_hash
-from wagewatch.lib.copy import copy_rows, new_ids
+from wagewatch.lib.copy import analyze_after_load, copy_rows, new_ids, update_rows
 from wagewatch.lib.fields import encrypter, keyed_hash, keyed_hasher
 from wagewatch.lib.masking import mask_card, mask_id, mask_phone
 from wagewatch.lib.validators import normalise_text, validate_resident_id
@@ -171,33 +171,10 @@ def roster_hashes_on_project(*, project: Project, hashes: list[str], known: dict
     ids = {known[h].pk: h for h in hashes if h in known}
     found: set[str] = set()
     for chunk in batches(list(ids)):
-        entries = RosterEntry.objects.filter(project=project, worker_id__any=chunk)
+        # unordered: the model's ordering (the project's dates and code) would join the project and sort
+        entries = RosterEntry.objects.filter(project=project, worker_id__any=chunk).order_by()
         found.update(ids[worker_id] for worker_id in entries.values_list("worker_id", flat=True))
     return found
-
-
-_ENTRY_FIELDS = ["employer", "employer_name", "team", "trade", "entry_date", "exit_date", "contract_signed"]
-_ENTRY_FIELDS += ["pay_method", "bank", "card_masked", "card_hash", "updated_at"]
-
-
-def _entry(row: dict, *, project, worker_id, employers, now, pk=None) -> RosterEntry:
-    return RosterEntry(
-        pk=pk,
-        project=project,
-        worker_id=worker_id,
-        employer_id=employers.get(row["employer"]),
-        employer_name=row["employer"],
-        team=row["team"],
-        trade=row["trade"],
-        entry_date=row["entry_date"],
-        exit_date=row["exit_date"],
-        contract_signed=row["contract_signed"],
-        pay_method=row["pay_method"],
-        bank=row["bank"],
-        card_masked=row["card_masked"],
-        card_hash=row["card_hash"],
-        updated_at=now,
-    )
 
 
 _WORKER_COLUMNS = ["id_number", "id_number_hash", "name", "sex", "birth_date", "phone", "phone_hash"]
@@ -213,6 +190,8 @@ _ENTRY_COLUMNS += [
     "created_at",
     "updated_at",
 ]
+# what a row of the file sets on an entry already on the roster: its own columns, not project and worker
+_ENTRY_UPDATED = [*_ENTRY_COLUMNS[2:-2], "updated_at"]
 
 
 _WORKER_HISTORY_COLUMNS = ["id", "id_number_hash", "name", "sex", "birth_date", "created_at"]
@@ -255,22 +234,19 @@ def _write_batch(
     now = timezone.now()
     # new workers only: known ones change through _identity_apply
     _copy_new_workers(batch, workers=workers, now=now, user_id=user_id)
-    new_rows, old_entries = [], []
+    new_rows, old_rows = [], []
     for r in batch:
         worker_id = workers[r["hash"]]
+        values = [employers.get(r["employer"]), r["employer"], r["team"], r["trade"], r["entry_date"],
+                  r["exit_date"], r["contract_signed"], r["pay_method"], r["bank"], r["card_masked"],
+                  r["card_hash"]]  # fmt: skip
         if pk := on_roster.get(worker_id):
-            old_entries.append(
-                _entry(r, project=project, worker_id=worker_id, employers=employers, now=now, pk=pk)
-            )
+            old_rows.append([pk, *values, now])
         else:
-            new_rows.append(
-                [project.pk, worker_id, employers.get(r["employer"]), r["employer"], r["team"], r["trade"],
-                 r["entry_date"], r["exit_date"], r["contract_signed"], r["pay_method"], r["bank"],
-                 r["card_masked"], r["card_hash"], now, now]
-            )  # fmt: skip
+            new_rows.append([project.pk, worker_id, *values, now, now])
     copy_rows(RosterEntry._meta.db_table, _ENTRY_COLUMNS, new_rows)
-    RosterEntry.objects.bulk_update(old_entries, _ENTRY_FIELDS, batch_size=UPDATE_BATCH)
-    return len(new_rows), len(old_entries)
+    update_rows(RosterEntry._meta.db_table, "id", _ENTRY_UPDATED, old_rows)
+    return len(new_rows), len(old_rows)
 
 
 @dataclass
@@ -377,9 +353,9 @@ def roster_import_apply(
                 continue
             workers = {hash_: worker.pk for hash_, worker in known.items()}
             on_roster = dict(
-                RosterEntry.objects.filter(
-                    project=project, worker_id__any=list(workers.values())
-                ).values_list("worker_id", "id")
+                RosterEntry.objects.filter(project=project, worker_id__any=list(workers.values()))
+                .order_by()
+                .values_list("worker_id", "id")
             )
             names = {r["employer"] for r in batch if r["employer"]} - employers.keys()
             if names:
@@ -399,4 +375,11 @@ def roster_import_apply(
                 progress(min(99, done * IMPORT_BATCH * 100 // total))
         if conflicts:
             raise IdentityConflict(conflicts)
+        analyze_after_load(
+            {
+                Worker._meta.db_table: ["id_number_hash"],
+                RosterEntry._meta.db_table: ["project_id", "worker_id"],
+            },
+            created,
+        )
     return created, updated

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -103,6 +103,56 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]])
                 f"INSERT INTO {connection.ops.quote_name(table)} ({cols}) VALUES ({marks})", rows
             )
     return len(rows)
+
+
+def update_rows(table: str, key: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Set ``columns`` of the rows of ``table`` whose ``key`` is each row's first value to its other values
+    (in database form, as for ``copy_rows``); returns how many rows were given. Its cost is linear in the
+    rows: on PostgreSQL they are COPYed into a temporary table of the same column types and written by one
+    UPDATE … FROM it; elsewhere an executemany UPDATE by key. (Django's bulk_update builds a CASE of one
+    branch a row for each column: 1,000 entries of 12 columns took a second of Python a statement.)"""
+    rows = list(rows)
+    if not rows:
+        return 0
+    quote = connection.ops.quote_name
+    target, sets = quote(table), ", ".join(f"{quote(c)} = s.{quote(c)}" for c in columns)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            staging = quote(f"{table}_update")
+            names = ", ".join(quote(c) for c in [key, *columns])
+            cursor.execute(f"CREATE TEMP TABLE {staging} AS SELECT {names} FROM {target} WITH NO DATA")
+            copy_rows(f"{table}_update", [key, *columns], rows)
+            cursor.execute(
+                f"UPDATE {target} t SET {sets} FROM {staging} s WHERE t.{quote(key)} = s.{quote(key)}"
+            )
+            cursor.execute(f"DROP TABLE {staging}")
+        else:
+            assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
+            cursor.executemany(
+                f"UPDATE {target} SET {assignments} WHERE {quote(key)} = %s",
+                [[*row[1:], row[0]] for row in rows],
+            )
+    return len(rows)
+
+
+LOADED = 10_000  # rows written by a bulk load after which its tables' statistics are refreshed
+
+
+def analyze_after_load(tables: dict[str, Sequence[str]], rows: int) -> None:
+    """After a load of ``rows`` (``LOADED`` or more), ANALYZE the columns each table is looked up by
+    (PostgreSQL; in the transaction, which it counts the rows of) from a small sample. A new county's tables
+    were analyzed empty, or not at all, and autovacuum comes a minute or more later: until then the planner
+    took a project's 50,000 new entries for 75 and re-read them all for each batch of a re-import's lookups
+    (162 ms a batch, 1.7 ms after). The sample (statistics target 10: 3,000 rows) keeps it to milliseconds;
+    the default 30,000 rows cost a 50,000-row load 0.7 s."""
+    if connection.vendor != "postgresql" or rows < LOADED:
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL default_statistics_target = 10")
+        for table, columns in tables.items():
+            cursor.execute(f"ANALYZE {quote(table)} ({', '.join(map(quote, columns))})")
+        cursor.execute("RESET default_statistics_target")
 
 
 def new_ids(table: str, count: int, column: str = "id") -> list[int] | None:
