@@ -10,6 +10,7 @@ import pytest
 from django.test import override_settings
 
 from wagewatch.imports import pipeline
+from wagewatch.lib.fields import encryption_keys
 
 OTHER_KEY = "b3RoZXItc2VydmVyLWtleS0wMDAwMDAwMDAwMDAwMDA="
 NEW_KEY = "bmV3LWtleS1hZnRlci1yb3RhdGlvbi0wMDAwMDAwMDA="
@@ -67,7 +68,7 @@ def test_a_signed_frame_builds_only_the_kept_types(capsys):
     head = pipeline._FRAME_HEAD.pack(
         len(data),
         pipeline.salted_hmac(
-            pipeline._FRAME_SALT, data, secret=pipeline._frame_keys()[0], algorithm="sha256"
+            pipeline._FRAME_SALT, data, secret=encryption_keys()[0], algorithm="sha256"
         ).digest(),
     )
     with pytest.raises(pickle.UnpicklingError, match=r"builtins\.print"):

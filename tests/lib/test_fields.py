@@ -71,9 +71,9 @@ def test_keyed_hash_is_the_hmac_of_the_derived_key():
     # block is hashed first) and any text
     import hmac
 
-    from wagewatch.lib.fields import _hash, _hash_key, _keyed, _keys
+    from wagewatch.lib.fields import _hash, _hash_key, _keyed, encryption_keys
 
-    key = _hash_key(_keys()[0])
+    key = _hash_key(encryption_keys()[0])
     for value in (ID_NUMBER, "13812345678", "张三", "x" * 200):
         assert keyed_hash(value) == hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
     for key in (b"", b"k", b"k" * 64, b"k" * 65, bytes(range(256))):

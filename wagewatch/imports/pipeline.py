@@ -30,9 +30,8 @@ from itertools import islice
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import IO, Any, TypeVar
 
-from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Q
@@ -44,6 +43,7 @@ from wagewatch.accounts import jobs
 from wagewatch.accounts.models import JobStatus
 from wagewatch.lib import config, rawsql
 from wagewatch.lib.collector import young_only
+from wagewatch.lib.fields import encryption_keys
 from wagewatch.lib.validators import normalise_text
 
 from .kinds import (
@@ -318,7 +318,8 @@ def _loads_lines(lines: list[bytes]) -> list:
 
 
 # The typed rows of a kind that streams, a batch a frame: length, HMAC-SHA256 (keyed by the field-encryption
-# key, which the web process that keeps them and the worker that reads them share) and the
+# key, which the web process that keeps them and the worker that reads them share, as they need not share
+# SECRET_KEY) and the
 # pickle of the batch's list of rows; 3-4× cheaper to write and to read than JSON lines with their dates.
 # The file is the server's own (MEDIA_ROOT, never served, deleted when the run ends), written and read by
 # the same release; still, a frame is unpickled only once its MAC is checked, and the unpickler builds
@@ -344,26 +345,16 @@ class _KeptUnpickler(pickle.Unpickler):
             raise pickle.UnpicklingError(f"{module}.{name} is not kept by an import preview") from None
 
 
-def _frame_keys() -> tuple[str, ...]:
-    """FIELD_ENCRYPTION_KEYS: every process that reads the rows' personal data has them, the web process
-    that keeps a preview and the worker that confirms it alike (SECRET_KEY need not be the same); the
-    first signs, any verifies (a preview kept before a rotation)."""
-    keys = tuple(getattr(settings, "FIELD_ENCRYPTION_KEYS", None) or ())
-    if not keys:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty")
-    return keys
-
-
 def _frame(rows: list[dict]) -> bytes:
     """A batch of typed rows as one signed frame (``_unframe`` reads it)."""
     data = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
-    mac = salted_hmac(_FRAME_SALT, data, secret=_frame_keys()[0], algorithm="sha256").digest()
+    mac = salted_hmac(_FRAME_SALT, data, secret=encryption_keys()[0], algorithm="sha256").digest()
     return _FRAME_HEAD.pack(len(data), mac) + data
 
 
 def _signed(mac: bytes, data: bytes) -> bool:
     """The frame's MAC is this server's, by one of the field-encryption keys."""
-    for secret in _frame_keys():
+    for secret in encryption_keys():  # an older key: a preview kept before a rotation
         if hmac.compare_digest(
             mac, salted_hmac(_FRAME_SALT, data, secret=secret, algorithm="sha256").digest()
         ):

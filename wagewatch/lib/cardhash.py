@@ -12,7 +12,7 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .fields import _derive, _hash, _keyed, _keys
+from .fields import _derive, _hash, _keyed, encryption_keys
 
 _CARD_KEY_LABEL = b"wagewatch:card-hash:v1"
 _NOT_DIGITS = re.compile(r"\D")
@@ -35,7 +35,7 @@ def card_hash(number: object) -> str:
     digits = card_digits(number)
     if not digits or "*" in str(number):
         return ""
-    return _hash(_keyed(_card_key(_keys()[0])), digits)
+    return _hash(_keyed(_card_key(encryption_keys()[0])), digits)
 
 
 def validate_card_number(value: object) -> str:

@@ -46,7 +46,9 @@ class DecryptionError(ValueError):
     """A stored value could not be decrypted with any of FIELD_ENCRYPTION_KEYS."""
 
 
-def _keys() -> tuple[str, ...]:
+def encryption_keys() -> tuple[str, ...]:
+    """FIELD_ENCRYPTION_KEYS: the first encrypts and signs, any decrypts and verifies (older values after a
+    rotation). Every process that reads personal data has them: the web process and the worker alike."""
     keys = tuple(getattr(settings, "FIELD_ENCRYPTION_KEYS", None) or ())
     if not keys:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty")
@@ -71,7 +73,7 @@ def _hash_key(key: str) -> bytes:
 
 def encrypt(value: str) -> str:
     """Ciphertext (ASCII) of a text value, with the first FIELD_ENCRYPTION_KEY."""
-    return _seal(_ciphers(_keys())[0], value)
+    return _seal(_ciphers(encryption_keys())[0], value)
 
 
 def _seal(cipher: AESGCM, value: str) -> str:
@@ -82,7 +84,7 @@ def _seal(cipher: AESGCM, value: str) -> str:
 
 def encrypter() -> Callable[[str], str]:
     """``encrypt`` with the first key as it is now, looked up once (an import encrypts a batch of numbers)."""
-    return partial(_seal, _ciphers(_keys())[0])
+    return partial(_seal, _ciphers(encryption_keys())[0])
 
 
 def decrypt(token: str) -> str:
@@ -93,7 +95,7 @@ def decrypt(token: str) -> str:
         raw = base64.urlsafe_b64decode(token[len(_PREFIX) :].encode("ascii"))
     except (ValueError, UnicodeError) as exc:
         raise DecryptionError("stored value is not an encrypted token") from exc
-    for cipher in _ciphers(_keys()):
+    for cipher in _ciphers(encryption_keys()):
         try:
             return cipher.decrypt(raw[:_NONCE], raw[_NONCE:], None).decode("utf-8")
         except (InvalidTag, ValueError, UnicodeError):
@@ -118,7 +120,7 @@ def _keyed(key: bytes) -> tuple["hashlib._Hash", "hashlib._Hash"]:
 
 def keyed_hash(value: str) -> str:
     """HMAC-SHA256 hex of a normalised value for exact search; '' for an empty value."""
-    return _hash(_keyed(_hash_key(_keys()[0])), value)
+    return _hash(_keyed(_hash_key(encryption_keys()[0])), value)
 
 
 def _hash(keyed: tuple["hashlib._Hash", "hashlib._Hash"], value: str) -> str:
@@ -132,7 +134,7 @@ def _hash(keyed: tuple["hashlib._Hash", "hashlib._Hash"], value: str) -> str:
 
 def keyed_hasher() -> Callable[[str], str]:
     """``keyed_hash`` with the first key as it is now, looked up once (for a batch of values)."""
-    return partial(_hash, _keyed(_hash_key(_keys()[0])))
+    return partial(_hash, _keyed(_hash_key(encryption_keys()[0])))
 
 
 class _BlankOnlyExact(Exact):
