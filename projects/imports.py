@@ -164,17 +164,22 @@ def roster_import_confirm(*, job: ImportJob, user) -> ImportJob:
 
 
 # ---------------------------------------------------------------- writes
-def roster_hashes_on_project(*, project: Project, hashes: list[str], known: dict[str, Worker]) -> set[str]:
-    """ID hashes (of those given) whose workers are already on the project's roster: only a registered
-    worker can be, so those of ``known`` (``known_workers`` of these hashes) looked up by id; one query per
-    batch, none when it knows none (a roster of new workers)."""
-    ids = {known[h].pk: h for h in hashes if h in known}
-    found: set[str] = set()
-    for chunk in batches(list(ids)):
+def entries_on_project(*, project: Project, worker_ids: Iterable[int]) -> dict[int, int]:
+    """The project's roster entries of these workers: worker id -> entry id; one query per batch, none for
+    no workers (a roster of new workers)."""
+    found: dict[int, int] = {}
+    for chunk in batches(list(worker_ids)):
         # unordered: the model's ordering (the project's dates and code) would join the project and sort
         entries = RosterEntry.objects.filter(project=project, worker_id__any=chunk).order_by()
-        found.update(ids[worker_id] for worker_id in entries.values_list("worker_id", flat=True))
+        found.update(entries.values_list("worker_id", "id"))
     return found
+
+
+def roster_hashes_on_project(*, project: Project, hashes: list[str], known: dict[str, Worker]) -> set[str]:
+    """ID hashes (of those given) whose workers are already on the project's roster: only a registered
+    worker can be, so those of ``known`` (``known_workers`` of these hashes) looked up by id."""
+    ids = {known[h].pk: h for h in hashes if h in known}
+    return {ids[worker_id] for worker_id in entries_on_project(project=project, worker_ids=ids)}
 
 
 _WORKER_COLUMNS = ["id_number", "id_number_hash", "name", "sex", "birth_date", "phone", "phone_hash"]
@@ -352,11 +357,7 @@ def roster_import_apply(
             if conflicts:
                 continue
             workers = {hash_: worker.pk for hash_, worker in known.items()}
-            on_roster = dict(
-                RosterEntry.objects.filter(project=project, worker_id__any=list(workers.values()))
-                .order_by()
-                .values_list("worker_id", "id")
-            )
+            on_roster = entries_on_project(project=project, worker_ids=workers.values())
             names = {r["employer"] for r in batch if r["employer"]} - employers.keys()
             if names:
                 employers |= dict.fromkeys(names)
