@@ -187,11 +187,11 @@ SELECT
 
 
 def hand_sql(today: datetime.date) -> float:
-    """Seconds of the one hand-written statement, with JIT off as the sweep runs (sweep.plan_for_a_sweep)."""
+    """Seconds of the one hand-written statement, with JIT off as the sweep runs (rawsql.no_jit)."""
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from wagewatch.lib import law
+    from wagewatch.lib import law, rawsql
     from wagewatch.lib.periods import month_start, months_before
 
     last_due = month_start(today, -2)
@@ -205,7 +205,7 @@ def hand_sql(today: datetime.date) -> float:
         "year": today.year,
     }  # fmt: skip
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
+        rawsql.no_jit()
         started = time.perf_counter()
         cursor.execute(HAND_SQL, params)
         cursor.fetchone()

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.models import Hazard, Project, RiskRule
-from wagewatch.lib import law, rawsql
+from wagewatch.lib import law
 from wagewatch.lib.copy import copy_rows
 from wagewatch.lib.workdays import add_workdays_info
 
@@ -60,13 +60,6 @@ class Changes:
     opened: list[NewHazard] = field(default_factory=list)
     changed: list[Hazard] = field(default_factory=list)  # pk, severity and detail only
     closed: list[int] = field(default_factory=list)  # ids
-
-
-def plan_for_a_sweep() -> None:
-    """Turn PostgreSQL's JIT off for the rest of the sweep's transaction: the rules' correlated subqueries
-    over every project are estimated above ``jit_above_cost``, and compiling them cost 0.3–0.6 s each
-    (measured at 10,000 projects, bench/risk_sweep.py) for queries that run in 0.05–0.2 s without it."""
-    rawsql.no_jit()
 
 
 def thresholds_of(rule: RiskRule) -> dict[str, Any]:
