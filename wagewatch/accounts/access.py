@@ -58,11 +58,6 @@ def user_township_ids(user: User) -> models.QuerySet:
     return Profile.townships.through.objects.filter(profile__user_id=user.pk).values("township_id")
 
 
-def user_department_id(user: User) -> models.QuerySet:
-    """Subquery of the user's department id."""
-    return Profile.objects.filter(user_id=user.pk).values("department_id")[:1]
-
-
 TownshipLookup = str | tuple[str, ...] | None  # one path to the record's township, or several (any of them)
 
 
