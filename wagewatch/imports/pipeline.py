@@ -63,8 +63,9 @@ from .reading import Table
 
 log = logging.getLogger(__name__)
 IMPORT_BATCH = 5000  # rows an apply writes (and looks up) per statement: 1,000 cost a confirm 10% more
-# rows an apply updates per statement: Django's bulk_update sends a CASE of a branch per row for each field,
-# whose cost grows with the square of the rows (5,000 rows, 12 fields: minutes with PostgreSQL's JIT on)
+# rows an apply updates per statement through Django's bulk_update (a worker's identity changes, with their
+# history): it sends a CASE of a branch per row for each field, whose cost grows with the square of the rows
+# (5,000 rows of 12 fields: minutes with PostgreSQL's JIT on); roster entries go by copy.update_rows instead
 UPDATE_BATCH = 1000
 UPLOAD_KEEP = datetime.timedelta(days=1)  # a preview not confirmed within a day is abandoned: its file goes
 PROGRESS_KEY = "ww:import-progress:{pk}"
